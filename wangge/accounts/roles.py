@@ -1,0 +1,57 @@
+"""What each role may do, declared as data. Scope (which rows) is separate: see ``scope.py``."""
+
+from wangge.accounts.models import Role
+
+# Capabilities are coarse verbs; each module checks the one it needs through ``has_capability``.
+ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
+    Role.RESIDENT: frozenset(),
+    Role.MICRO_GRID_LIAISON: frozenset({"regions.view"}),
+    Role.GRID_WORKER: frozenset({"regions.view"}),
+    Role.GRID_CHIEF: frozenset({"regions.view"}),
+    Role.COMMUNITY_STAFF: frozenset({"regions.view"}),
+    Role.COMMAND_OPERATOR: frozenset({"regions.view"}),
+    Role.DISPATCHER: frozenset({"regions.view"}),
+    Role.DUTY_CHIEF: frozenset({"regions.view"}),
+    Role.DEPARTMENT_STAFF: frozenset({"regions.view"}),
+    Role.STREET_LEADER: frozenset({"regions.view", "audit.view"}),
+    Role.ADMIN: frozenset({"regions.view", "regions.change", "accounts.change", "audit.view"}),
+}
+
+# When a user holds several roles, the home page follows the highest of them.
+ROLE_PRECEDENCE = [
+    Role.ADMIN,
+    Role.STREET_LEADER,
+    Role.DUTY_CHIEF,
+    Role.DISPATCHER,
+    Role.COMMAND_OPERATOR,
+    Role.DEPARTMENT_STAFF,
+    Role.COMMUNITY_STAFF,
+    Role.GRID_CHIEF,
+    Role.GRID_WORKER,
+    Role.MICRO_GRID_LIAISON,
+    Role.RESIDENT,
+]
+
+
+def roles_of(user) -> list[str]:
+    if not user.is_authenticated:
+        return []
+    cached = getattr(user, "_wangge_roles", None)
+    if cached is None:
+        cached = sorted(
+            set(user.memberships.filter(is_active=True).values_list("role", flat=True)),
+            key=ROLE_PRECEDENCE.index,
+        )
+        if user.is_superuser and Role.ADMIN not in cached:
+            cached.insert(0, Role.ADMIN)
+        user._wangge_roles = cached
+    return cached
+
+
+def primary_role(user) -> str | None:
+    roles = roles_of(user)
+    return roles[0] if roles else None
+
+
+def has_capability(user, capability: str) -> bool:
+    return any(capability in ROLE_CAPABILITIES[role] for role in roles_of(user))

@@ -1,0 +1,52 @@
+"""Reads about the signed-in user: roles, memberships and the summary their home page shows."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Sum
+
+from wangge.accounts.models import Membership
+from wangge.accounts.roles import primary_role, roles_of
+from wangge.regions.models import GRID_LEVELS, Level, Region
+from wangge.regions.selectors import scope_roots
+
+
+@dataclass
+class AreaSummary:
+    region: Region
+    counts_by_level: dict[str, int]
+    households: int
+    population: int
+
+    @property
+    def grids(self) -> int:
+        return self.counts_by_level.get(Level.GRID, 0) + self.counts_by_level.get(Level.SPECIAL_GRID, 0)
+
+
+def memberships_of(user) -> list[Membership]:
+    return list(
+        user.memberships.filter(is_active=True).select_related("region", "department").order_by("role", "region__code")
+    )
+
+
+def area_summaries(user) -> list[AreaSummary]:
+    """For each root of the user's scope: how many communities, grids and households lie under it."""
+    summaries = []
+    for root in scope_roots(user)[:20]:
+        below = Region.objects.filter(path__startswith=root.path, is_active=True)
+        counts = dict(below.exclude(pk=root.pk).values("level").annotate(n=Count("id")).values_list("level", "n"))
+        if root.level in (*GRID_LEVELS, Level.MICRO_GRID):
+            households, population = root.household_count, root.population
+        else:
+            sums = below.filter(level__in=GRID_LEVELS).aggregate(h=Sum("household_count"), p=Sum("population"))
+            households, population = sums["h"] or 0, sums["p"] or 0
+        summaries.append(AreaSummary(root, counts, households, population))
+    return summaries
+
+
+def home_context(user) -> dict:
+    return {
+        "role": primary_role(user),
+        "roles": roles_of(user),
+        "memberships": memberships_of(user),
+        "areas": area_summaries(user),
+    }

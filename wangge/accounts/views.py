@@ -1,0 +1,54 @@
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from wangge.accounts import selectors
+from wangge.accounts.forms import LoginForm
+from wangge.accounts.models import Role
+
+
+def root(request):
+    return redirect("home" if request.user.is_authenticated else "accounts:login")
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+def lockout_response(request, credentials, *args, **kwargs):
+    """What a locked-out user sees (django-axes calls this)."""
+    form = LoginForm(request)
+    form.add_error(None, _("Too many failed attempts: this account is locked for a while. Try again later."))
+    if request.path.startswith("/api/"):
+        from django.http import JsonResponse
+
+        message = _("Too many failed attempts: this account is locked for a while. Try again later.")
+        return JsonResponse({"detail": message, "errors": [{"field": "username", "message": message}]}, status=429)
+    return render(request, "accounts/login.html", {"form": form}, status=429)
+
+
+ROLE_INTROS = {
+    Role.RESIDENT: _lazy("Your grid and the people who serve it."),
+    Role.MICRO_GRID_LIAISON: _lazy("Your micro-grid: households, buildings and the grid worker you report to."),
+    Role.GRID_WORKER: _lazy("Your grids at a glance: open the map to patrol, check a grid's card for its households."),
+    Role.GRID_CHIEF: _lazy("The grids you lead and the people who serve them."),
+    Role.COMMUNITY_STAFF: _lazy("Your community's grids, micro-grids and staff."),
+    Role.COMMAND_OPERATOR: _lazy("The street's grid tree: locate any report on the map."),
+    Role.DISPATCHER: _lazy("The street's grid tree and departments: find where a case belongs."),
+    Role.DUTY_CHIEF: _lazy("The whole street on one screen: communities, grids and who is on duty."),
+    Role.DEPARTMENT_STAFF: _lazy("Your department's jurisdiction on the map."),
+    Role.STREET_LEADER: _lazy("Your street at a glance: communities, grids, households and staff."),
+    Role.ADMIN: _lazy("Administer the region tree, boundaries, users and roles."),
+}
+
+
+@login_required
+def home(request):
+    context = selectors.home_context(request.user)
+    context["intro"] = ROLE_INTROS.get(context["role"], _("You have no role yet: ask an administrator."))
+    context["nav"] = "home"
+    return render(request, "accounts/home.html", context)

@@ -1,0 +1,19 @@
+"""The JSON API at /api/v1/ (OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs)."""
+
+from ninja import NinjaAPI
+
+from wangge.accounts.api import router as auth_router
+from wangge.accounts.api_auth import API_AUTH
+from wangge.core import api_errors
+from wangge.regions.api import router as regions_router
+
+api = NinjaAPI(
+    title="Wangge API",
+    version="1",
+    description="Party-building-led grid governance: regions and grids, cases, people, party work.",
+    auth=API_AUTH,
+    urls_namespace="api",
+)
+api_errors.install(api)
+api.add_router("/auth", auth_router)
+api.add_router("/regions", regions_router)

@@ -1,0 +1,59 @@
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from wangge.accounts import demo as accounts_demo
+from wangge.regions import demo as regions_demo
+from wangge.regions.models import Level, Region
+
+
+class Command(BaseCommand):
+    help = "Load the fictional demo town (regions, grids, departments, demo accounts) into an empty database."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--seed", type=int, default=2026, help="Same seed, same town.")
+        parser.add_argument(
+            "--scale",
+            type=int,
+            default=1,
+            help="Multiply the number of communities and grids (34 gives about 10,000 grids).",
+        )
+        parser.add_argument("--if-empty", action="store_true", help="Do nothing when regions already exist.")
+
+    def handle(self, *args, seed, scale, if_empty, **options):
+        if scale < 1 or scale > 200:
+            raise CommandError(_("--scale must be between 1 and 200."))
+        if Region.objects.exists():
+            if if_empty:
+                self.stdout.write(_("The database already holds data; the demo town was not loaded again."))
+                return
+            raise CommandError(_("The database already holds regions. Use an empty database for the demo."))
+        started = time.monotonic()
+        tree = regions_demo.build_tree(seed=seed, scale=scale)
+        regions = regions_demo.write_tree(tree, rng_seed=seed)
+        district = next(r for r in regions.values() if r.level == Level.DISTRICT)
+        departments = accounts_demo.create_departments(district)
+        accounts = accounts_demo.create_accounts(regions, departments, seed=seed)
+        counts = {level: sum(1 for r in regions.values() if r.level == level) for level in Level.values}
+        self.stdout.write(
+            self.style.SUCCESS(
+                _(
+                    "Demo town loaded in %(s).1f s: %(streets)d streets/towns, %(communities)d communities/villages, "
+                    "%(grids)d grids (%(special)d special), %(micro)d micro-grids, %(departments)d departments."
+                )
+                % {
+                    "s": time.monotonic() - started,
+                    "streets": counts[Level.STREET],
+                    "communities": counts[Level.COMMUNITY],
+                    "grids": counts[Level.GRID] + counts[Level.SPECIAL_GRID],
+                    "special": counts[Level.SPECIAL_GRID],
+                    "micro": counts[Level.MICRO_GRID],
+                    "departments": len(departments),
+                }
+            )
+        )
+        self.stdout.write(_("Demo accounts (password %(password)s):") % {"password": accounts_demo.DEMO_PASSWORD})
+        for account in accounts:
+            place = account["department"] or account["region"]
+            self.stdout.write(f"  {account['username']:<12} {account['role']} · {place}")

@@ -1,0 +1,21 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from wangge.accounts import views as account_views
+from wangge.api import api
+
+urlpatterns = [
+    path("", account_views.root, name="root"),
+    path("home/", account_views.home, name="home"),
+    path("accounts/", include("wangge.accounts.urls")),
+    path("regions/", include("wangge.regions.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
