@@ -2,7 +2,7 @@ from datetime import datetime
 
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from wangge.accounts import roles, services
 from wangge.accounts.models import Role
@@ -50,12 +50,12 @@ def issue_token(request, payload: TokenIn):
     user = authenticate(request, username=payload.username, password=payload.password)
     if getattr(request, "axes_locked_out", False):
         message = _("Too many failed attempts: this account is locked for a while. Try again later.")
-        return 429, {"detail": message, "errors": [{"field": "username", "message": message}]}
+        return Status(429, {"detail": message, "errors": [{"field": "username", "message": message}]})
     if user is None:
         message = _("The username or password is wrong.")
-        return 401, {"detail": message, "errors": [{"field": "password", "message": message}]}
+        return Status(401, {"detail": message, "errors": [{"field": "password", "message": message}]})
     key, token = services.issue_token(user=user)
-    return 200, TokenOut(token=key, expires_at=token.expires_at, user=me_of(user))
+    return Status(200, TokenOut(token=key, expires_at=token.expires_at, user=me_of(user)))
 
 
 @router.get("/me", response=MeOut)

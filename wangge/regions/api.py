@@ -1,6 +1,6 @@
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from wangge.accounts.roles import has_capability
 from wangge.regions import selectors, services
@@ -134,12 +134,15 @@ def locate(request, query: Query[LocateQuery]):
     region = locate_region(query.lon, query.lat)
     if region is None:
         message = _("No region contains the point (%(lon)s, %(lat)s).") % {"lon": query.lon, "lat": query.lat}
-        return 404, {"detail": message, "errors": [{"field": "lon,lat", "message": message}]}
-    return 200, {
-        "point": [query.lon, query.lat],
-        "region": chain_item(region),
-        "chain": [chain_item(a) for a in region.ancestors()],
-    }
+        return Status(404, {"detail": message, "errors": [{"field": "lon,lat", "message": message}]})
+    return Status(
+        200,
+        {
+            "point": [query.lon, query.lat],
+            "region": chain_item(region),
+            "chain": [chain_item(a) for a in region.ancestors()],
+        },
+    )
 
 
 @router.get("/{code}", response=RegionDetailOut)
@@ -212,7 +215,7 @@ def create_region(request, payload: RegionIn):
         selectors.get_region_for(request.auth, payload.parent_code)
     draft = services.RegionDraft(**payload.dict())
     region = services.create_region(actor=request.auth, draft=draft)
-    return 201, region_out(region)
+    return Status(201, region_out(region))
 
 
 @router.patch("/{code}", response=RegionOut)
@@ -236,8 +239,8 @@ def import_regions(request, payload: dict, dry_run: bool = True):
     try:
         report = services.import_feature_collection(actor=request.auth, data=payload, dry_run=dry_run)
     except services.ImportFailed as failed:
-        return 400, _report_out(failed.report)
-    return 200, _report_out(report)
+        return Status(400, _report_out(failed.report))
+    return Status(200, _report_out(report))
 
 
 def _report_out(report) -> dict:

@@ -1,0 +1,82 @@
+# Wangge — the two commands that matter: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+
+.PHONY: run test setup setup-dev assets demo serve lint format bench test-sqlite test-postgres e2e clean
+
+## run: install everything, migrate, load the demo town when the database is empty, and serve on :8000
+run: setup
+	@$(PY) manage.py migrate --noinput -v0
+	@$(PY) manage.py collectstatic --noinput -v0
+	@$(PY) manage.py demo --if-empty
+	@$(PY) manage.py serve --host $(HOST) --port $(PORT)
+
+## test: the whole suite on SQLite, then on PostgreSQL when one answers at 127.0.0.1:5432
+test: setup-dev
+	@$(MAKE) --no-print-directory test-sqlite
+	@if $(PY) -c "import psycopg,sys; psycopg.connect('$(PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
+		$(MAKE) --no-print-directory test-postgres; \
+	else echo "PostgreSQL does not answer at $(PG_URL): the PostgreSQL run was skipped."; fi
+
+test-sqlite:
+	@echo "== Test suite on SQLite =="
+	@$(VENV)/bin/pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+
+test-postgres:
+	@echo "== Test suite on PostgreSQL ($(PG_URL)) =="
+	@DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+
+# --- set-up: each step reruns only when its inputs changed ------------------------------------------
+setup: $(VENV)/.base-installed node_modules/.installed wangge/locale/zh_Hans/LC_MESSAGES/django.mo
+setup-dev: setup $(VENV)/.dev-installed
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+
+$(VENV)/.base-installed: requirements/base.txt pyproject.toml | $(VENV)/bin/python
+	$(PIP) install -q -r requirements/base.txt
+	$(PIP) install -q --no-deps -e .
+	@touch $@
+
+$(VENV)/.dev-installed: requirements/dev.txt $(VENV)/.base-installed
+	$(PIP) install -q -r requirements/dev.txt
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+wangge/locale/zh_Hans/LC_MESSAGES/django.mo: wangge/locale/zh_Hans/LC_MESSAGES/django.po $(VENV)/.base-installed
+	$(PY) manage.py compiletranslations
+
+demo: setup
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py demo
+
+serve: setup
+	$(PY) manage.py serve --host $(HOST) --port $(PORT)
+
+lint: setup-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run -v0
+
+format: setup-dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+e2e: setup-dev
+	$(VENV)/bin/pytest -q tests/e2e
+
+bench: setup-dev
+	@if [ -d bench ]; then $(PY) -m bench; else echo "No benchmarks yet."; fi
+
+clean:
+	rm -rf $(VENV) node_modules var/static

@@ -1,0 +1,102 @@
+"""Shared fixtures: the demo town is loaded once per test session; every test runs in a transaction
+that is rolled back, so tests may change it freely."""
+
+import json
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+
+from wangge.accounts.demo import DEMO_PASSWORD
+from wangge.accounts.models import User
+from wangge.regions.locator import forget_locator
+
+
+def pytest_report_header(config):
+    from django.conf import settings
+
+    engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    return f"wangge: database engine {engine}"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        call_command("demo", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _fresh_locator():
+    forget_locator()
+    yield
+    forget_locator()
+
+
+@pytest.fixture
+def demo_password():
+    return DEMO_PASSWORD
+
+
+@pytest.fixture
+def user(db):
+    """user("gridworker1") → the demo account."""
+
+    def get(username: str) -> User:
+        return User.objects.get(username=username)
+
+    return get
+
+
+class ApiClient:
+    """A JSON client for /api/v1 that logs in with a bearer token."""
+
+    def __init__(self, token: str | None = None, language: str = "en"):
+        self.client = Client(HTTP_ACCEPT_LANGUAGE=language)
+        self.headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
+
+    def get(self, path, params=None, **extra):
+        return self.client.get(f"/api/v1{path}", params or {}, **self.headers, **extra)
+
+    def post(self, path, data=None, raw: str | bytes | None = None, **extra):
+        body = raw if raw is not None else json.dumps(data or {})
+        return self.client.post(f"/api/v1{path}", body, content_type="application/json", **self.headers, **extra)
+
+    def patch(self, path, data=None, **extra):
+        return self.client.patch(
+            f"/api/v1{path}", json.dumps(data or {}), content_type="application/json", **self.headers, **extra
+        )
+
+
+@pytest.fixture
+def api(db):
+    """api("gridworker1") → an ApiClient holding that user's bearer token; api() is anonymous."""
+
+    def make(username: str | None = None, language: str = "en") -> ApiClient:
+        if username is None:
+            return ApiClient(language=language)
+        response = ApiClient(language=language).post(
+            "/auth/token", {"username": username, "password": DEMO_PASSWORD}
+        )
+        assert response.status_code == 200, response.content
+        return ApiClient(response.json()["token"], language=language)
+
+    return make
+
+
+@pytest.fixture
+def browser_client(db):
+    """browser_client("gridworker1") → a Django test Client with that user's session."""
+
+    def make(username: str, language: str = "zh-hans") -> Client:
+        client = Client(HTTP_ACCEPT_LANGUAGE=language)
+        client.force_login(User.objects.get(username=username))
+        return client
+
+    return make
+
+
+@pytest.fixture
+def on_postgres():
+    return connection.vendor == "postgresql"
