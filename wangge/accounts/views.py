@@ -21,13 +21,14 @@ class LoginView(auth_views.LoginView):
 
 def lockout_response(request, credentials, *args, **kwargs):
     """What a locked-out user sees (django-axes calls this)."""
-    form = LoginForm(request)
-    form.add_error(None, _("Too many failed attempts: this account is locked for a while. Try again later."))
+    message = _("Too many failed attempts: this account is locked for a while. Try again later.")
     if request.path.startswith("/api/"):
         from django.http import JsonResponse
 
-        message = _("Too many failed attempts: this account is locked for a while. Try again later.")
         return JsonResponse({"detail": message, "errors": [{"field": "username", "message": message}]}, status=429)
+    form = LoginForm(request)
+    form.cleaned_data = {}  # an unbound form has none, and add_error needs it
+    form.add_error(None, message)
     return render(request, "accounts/login.html", {"form": form}, status=429)
 
 
