@@ -1,13 +1,13 @@
 """Reads about the signed-in user: roles, memberships and the summary their home page shows."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Count, Sum
 
 from wangge.accounts.models import Membership
 from wangge.accounts.roles import primary_role, roles_of
 from wangge.regions.models import GRID_LEVELS, Level, Region
-from wangge.regions.selectors import scope_roots
+from wangge.regions.selectors import scope_roots, sub_region_rows
 
 
 @dataclass
@@ -16,6 +16,7 @@ class AreaSummary:
     counts_by_level: dict[str, int]
     households: int
     population: int
+    rows: list = field(default_factory=list)
 
     @property
     def grids(self) -> int:
@@ -39,7 +40,7 @@ def area_summaries(user) -> list[AreaSummary]:
         else:
             sums = below.filter(level__in=GRID_LEVELS).aggregate(h=Sum("household_count"), p=Sum("population"))
             households, population = sums["h"] or 0, sums["p"] or 0
-        summaries.append(AreaSummary(root, counts, households, population))
+        summaries.append(AreaSummary(root, counts, households, population, sub_region_rows(root)))
     return summaries
 
 

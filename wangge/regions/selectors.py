@@ -7,7 +7,7 @@ from django.http import Http404
 
 from wangge.accounts.models import Membership, Role
 from wangge.accounts.scope import restrict, scope_for
-from wangge.regions.models import GRID_LEVELS, Level, Region
+from wangge.regions.models import GRID_LEVELS, LEVEL_ORDER, PATH_STEP, Level, Region
 
 
 def visible_regions(user) -> QuerySet[Region]:
@@ -58,6 +58,12 @@ class RegionCard:
     population: int
     staff: list[Membership]
 
+    @property
+    def level_counts(self) -> list[tuple[str, str, int]]:
+        """(level, label, count) from the top of the tree down, for display."""
+        ordered = sorted(self.counts_by_level.items(), key=lambda item: LEVEL_ORDER.get(item[0], 99))
+        return [(level, str(Level(level).label), n) for level, n in ordered]
+
 
 SERVING_ROLES = (
     Role.GRID_WORKER,
@@ -97,3 +103,68 @@ def regions_in_box(user, parent: Region, bbox: tuple[float, float, float, float]
             Q(boundary__isnull=True) | Q(max_lon__gte=west, min_lon__lte=east, max_lat__gte=south, min_lat__lte=north)
         )
     return children.order_by("code")
+
+
+def export_feature_collection(root: Region, depth: int | None = None) -> dict:
+    """The region and its active descendants down to ``depth`` levels below it, as the GeoJSON
+    FeatureCollection that ``services.import_feature_collection`` reads (parents before children).
+
+    The caller decides whether ``root`` may be seen: everything under a visible region is visible.
+    """
+    rows = Region.objects.filter(path__startswith=root.path, is_active=True)
+    if depth is not None:
+        rows = rows.filter(depth__lte=root.depth + depth)
+    fields = ("code", "name", "level", "parent__code", "household_count", "population", "special_kind", "boundary")
+    features = [
+        {
+            "type": "Feature",
+            "id": row["code"],
+            "properties": {
+                "code": row["code"],
+                "name": row["name"],
+                "level": row["level"],
+                "parent_code": row["parent__code"],
+                "households": row["household_count"],
+                "population": row["population"],
+                "special_kind": row["special_kind"],
+            },
+            "geometry": row["boundary"],
+        }
+        for row in rows.order_by("depth", "code").values(*fields)
+    ]
+    return {"type": "FeatureCollection", "features": features}
+
+
+@dataclass
+class SubRegionRow:
+    region: Region
+    grids: int
+    households: int
+    population: int
+
+
+def sub_region_rows(parent: Region, limit: int = 60) -> list[SubRegionRow]:
+    """Each child of ``parent`` with its grid, household and resident totals (two queries)."""
+    from django.db.models.functions import Substr
+
+    children = list(parent.children.filter(is_active=True).order_by("code")[:limit])
+    if parent.level in (*GRID_LEVELS, Level.MICRO_GRID):
+        return [SubRegionRow(c, 0, c.household_count, c.population) for c in children]
+    child_path_length = len(parent.path) + PATH_STEP
+    totals = {
+        row["child_path"]: row
+        for row in Region.objects.filter(path__startswith=parent.path, level__in=GRID_LEVELS, is_active=True)
+        .annotate(child_path=Substr("path", 1, child_path_length))
+        .values("child_path")
+        .annotate(grids=Count("id"), households=Sum("household_count"), population=Sum("population"))
+    }
+    rows = []
+    for child in children:
+        if child.level in GRID_LEVELS:
+            rows.append(SubRegionRow(child, 1, child.household_count, child.population))
+            continue
+        total = totals.get(child.path, {})
+        rows.append(
+            SubRegionRow(child, total.get("grids", 0), total.get("households") or 0, total.get("population") or 0)
+        )
+    return rows

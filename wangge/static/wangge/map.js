@@ -12,6 +12,7 @@
   const map = L.map("map", { doubleClickZoom: false, attributionControl: false, zoomSnap: 0.25 });
   if (cfg.tileUrl) L.tileLayer(cfg.tileUrl, { maxZoom: 19 }).addTo(map);
   map.setView([31.4, 120.9], 11);
+  L.control.scale({ imperial: false }).addTo(map);
   const layer = L.featureGroup().addTo(map);
   const cardBox = document.getElementById("wg-card");
   const crumbBox = document.getElementById("wg-crumbs");
@@ -48,6 +49,8 @@
       const response = await fetch(cfg.cardUrl.replace("__code__", encodeURIComponent(code)), { credentials: "same-origin" });
       if (!response.ok) throw new Error(response.status);
       cardBox.innerHTML = await response.text();
+      // Drilling into the region already in view would do nothing: hide that button.
+      if (code === current) cardBox.querySelectorAll("[data-drill]").forEach((b) => b.remove());
     } catch (err) {
       message(cfg.labels.failed);
     }
@@ -84,7 +87,6 @@
   function draw(features, outline) {
     layer.clearLayers();
     selectedLayer = null;
-    if (outline && outline.geometry) L.geoJSON(outline, { style: outlineStyle(outline.id), interactive: false }).addTo(layer);
     const permanent = features.length <= 40;
     L.geoJSON({ type: "FeatureCollection", features }, {
       style: childStyle,
@@ -94,8 +96,10 @@
         featureLayer.on("dblclick", () => { if (feature.properties.child_count) show(feature.id); });
       },
     }).addTo(layer);
+    // The outline goes on top so that the region in view (gold when it is one of the user's own) stays visible.
+    if (outline && outline.geometry) L.geoJSON(outline, { style: outlineStyle(outline.id), interactive: false }).addTo(layer);
     const bounds = layer.getBounds();
-    if (bounds.isValid()) map.fitBounds(bounds, { padding: [16, 16] });
+    if (bounds.isValid()) map.fitBounds(bounds, { padding: [16, 16], animate: false });
   }
 
   async function show(code) {
@@ -119,6 +123,7 @@
       draw(features.length ? features : [collection.parent].filter((f) => f.geometry), collection.parent);
       renderCrumbs(visibleChain(detail));
       await loadCard(code);
+      document.getElementById("map").dataset.ready = code;
       const url = new URL(location.href);
       url.searchParams.set("code", code);
       history.replaceState(null, "", url);

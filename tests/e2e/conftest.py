@@ -1,0 +1,118 @@
+"""Browser journeys: a real server (granian, as `make run` starts it) on a fresh SQLite file with the
+demo town, driven by Debian's Chromium through Playwright. Skipped, with the reason printed, where
+Chromium is missing."""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = ROOT / "test-results"
+
+
+def pytest_collection_modifyitems(config, items):
+    reason = None
+    if not Path(CHROMIUM).exists():
+        reason = "Chromium is not installed (apt-get install chromium): browser journeys skipped"
+    elif os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        reason = "browser journeys run once, in the SQLite run"
+    if reason:
+        marker = pytest.mark.skip(reason=reason)
+        for item in items:
+            if "e2e" in item.keywords:
+                item.add_marker(marker)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    var = tmp_path_factory.mktemp("e2e-var")
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(WANGGE_VAR_DIR=str(var), DJANGO_SETTINGS_MODULE="wangge.settings")
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    for step in (["migrate", "--noinput", "-v0"], ["collectstatic", "--noinput", "-v0"], ["demo", "-v0"]):
+        subprocess.run([*manage, *step], env=env, cwd=ROOT, check=True, capture_output=True)
+    port = _free_port()
+    process = subprocess.Popen(
+        [*manage, "serve", "--port", str(port), "--workers", "1"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(base + "/accounts/login/", timeout=1)  # noqa: S310 (loopback only)
+            break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        process.kill()
+        pytest.fail("the server did not start within 30 s")
+    yield base
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page_for(browser, server):
+    """page_for(width, height, locale) → a fresh page; a screenshot is kept in test-results/."""
+    contexts = []
+
+    def make(width=1366, height=800, locale="zh-CN"):
+        context = browser.new_context(viewport={"width": width, "height": height}, locale=locale)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def login(page, base: str, username: str, password: str = "demo-pass-2026") -> None:
+    page.goto(base + "/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(base + "/home/")
+
+
+def shot(page, name: str) -> None:
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
