@@ -201,6 +201,17 @@ def children_geojson(request, code: str, query: Query[BBoxQuery]):
     }
 
 
+class ExportQuery(Schema):
+    depth: int | None = Field(None, ge=0, le=5, description="Levels below the region (all when absent)")
+
+
+@router.get("/{code}/export.geojson")
+def export_geojson(request, code: str, query: Query[ExportQuery]):
+    """The region and its descendants as a FeatureCollection in the format ``POST /regions/import`` reads."""
+    root = selectors.get_region_for(request.auth, code)
+    return selectors.export_feature_collection(root, query.depth)
+
+
 def _feature(region: Region, parent_code: str | None) -> dict:
     props = region_out(region, parent_code=parent_code or (region.parent.code if region.parent_id else ""))
     props.pop("bbox")
