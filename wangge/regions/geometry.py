@@ -31,12 +31,13 @@ def parse_boundary(geojson, *, field: str = "boundary") -> BaseGeometry:
         raise ValidationError(
             {field: _("The boundary coordinates cannot form a polygon: %(reason)s") % {"reason": str(exc)[:200]}}
         ) from exc
-    if geom.is_empty or geom.area == 0:
-        raise ValidationError({field: _("The boundary is empty or has no area.")})
-    if not geom.is_valid:
+    # Validity before area: a self-intersecting bow-tie's lobes cancel out to zero area.
+    if not geom.is_empty and not geom.is_valid:
         raise ValidationError(
             {field: _("The boundary is not a valid polygon: %(reason)s") % {"reason": explain_validity(geom)}}
         )
+    if geom.is_empty or geom.area == 0:
+        raise ValidationError({field: _("The boundary is empty or has no area.")})
     return geom
 
 
