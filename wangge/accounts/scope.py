@@ -1,21 +1,33 @@
 """The one scoping function: which part of the region tree a user may see.
 
-A grid worker sees their grid(s); a community its grids; a street its communities; a department its
-jurisdictions; a resident their home grid; an administrator at the root everything. Every selector
-that returns regions, people or cases restricts through ``restrict``; an object outside the scope is
-answered like an absent one (404).
+Two reaches come out of a user's memberships:
+
+- the **map reach** (``map_paths``): the regions a user may look at — every membership counts, so a
+  resident sees their home grid and a department its jurisdiction;
+- the **data reach** (``paths``): the regions whose people and cases a user may read — only staff
+  roles count. A resident reads only their own reports; a department reads the cases dispatched to
+  it (``department_ids``), not everything in its jurisdiction.
+
+A superuser reaches everything. Selectors restrict through ``restrict`` (data) or
+``restrict_regions`` (map); an object outside the reach answers like an absent one (404).
 """
 
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
+from wangge.accounts.models import Role
+
+# Roles whose membership gives no reach over people and cases of the region.
+NO_DATA_REACH = frozenset({Role.RESIDENT, Role.DEPARTMENT_STAFF})
+
 
 @dataclass(frozen=True)
 class Scope:
     user_id: int | None
     is_global: bool
-    paths: tuple[str, ...]  # materialized paths of the subtree roots, none a prefix of another
+    paths: tuple[str, ...]  # data reach: subtree roots, none a prefix of another
+    map_paths: tuple[str, ...]  # map reach: subtree roots, none a prefix of another
     department_ids: tuple[int, ...]
 
     @property
@@ -25,8 +37,11 @@ class Scope:
     def covers_path(self, path: str) -> bool:
         return self.is_global or any(path.startswith(p) for p in self.paths)
 
+    def map_covers_path(self, path: str) -> bool:
+        return self.is_global or any(path.startswith(p) for p in self.map_paths)
 
-EMPTY = Scope(user_id=None, is_global=False, paths=(), department_ids=())
+
+EMPTY = Scope(user_id=None, is_global=False, paths=(), map_paths=(), department_ids=())
 
 
 def scope_for(user) -> Scope:
@@ -40,12 +55,11 @@ def scope_for(user) -> Scope:
             "role", "region__path", "department_id"
         )
     )
-    # A superuser sees everything; an administrator's reach is the region of their membership.
-    is_global = user.is_superuser
     scope = Scope(
         user_id=user.pk,
-        is_global=is_global,
-        paths=_outermost(path for _, path, _ in rows),
+        is_global=user.is_superuser,
+        paths=_outermost(path for role, path, _ in rows if role not in NO_DATA_REACH),
+        map_paths=_outermost(path for _, path, _ in rows),
         department_ids=tuple(sorted({d for _, _, d in rows if d})),
     )
     user._wangge_scope = scope
@@ -60,20 +74,31 @@ def _outermost(paths) -> tuple[str, ...]:
     return tuple(sorted(kept))
 
 
-def path_filter(scope: Scope, field: str = "path") -> Q:
-    """A Q object matching rows whose ``field`` lies under the scope; matches nothing for no scope."""
-    if scope.is_global:
-        return Q()
-    if not scope.paths:
+def paths_filter(paths: tuple[str, ...], field: str) -> Q:
+    """A Q object matching rows whose ``field`` lies under one of ``paths``; nothing for no paths."""
+    if not paths:
         return Q(pk__in=[])
     q = Q()
-    for path in scope.paths:
+    for path in paths:
         q |= Q(**{f"{field}__startswith": path})
     return q
 
 
+def path_filter(scope: Scope, field: str = "path") -> Q:
+    return Q() if scope.is_global else paths_filter(scope.paths, field)
+
+
 def restrict(queryset: QuerySet, user, *, field: str = "path") -> QuerySet:
+    """Rows under the user's data reach (people, cases, ledgers)."""
     scope = scope_for(user)
     if scope.is_empty:
         return queryset.none()
     return queryset.filter(path_filter(scope, field))
+
+
+def restrict_regions(queryset: QuerySet, user, *, field: str = "path") -> QuerySet:
+    """Regions under the user's map reach."""
+    scope = scope_for(user)
+    if scope.is_global:
+        return queryset
+    return queryset.filter(paths_filter(scope.map_paths, field))

@@ -6,12 +6,13 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 
 from wangge.accounts.models import Membership, Role
-from wangge.accounts.scope import restrict, scope_for
+from wangge.accounts.scope import restrict_regions, scope_for
+from wangge.regions.locator import get_locator
 from wangge.regions.models import GRID_LEVELS, LEVEL_ORDER, PATH_STEP, Level, Region
 
 
 def visible_regions(user) -> QuerySet[Region]:
-    return restrict(Region.objects.filter(is_active=True), user)
+    return restrict_regions(Region.objects.filter(is_active=True), user)
 
 
 def get_region_for(user, code: str) -> Region:
@@ -22,11 +23,17 @@ def get_region_for(user, code: str) -> Region:
     return region
 
 
+def locate_for(user, lon: float, lat: float) -> Region | None:
+    """The deepest region containing the point, or None when there is none the user may see."""
+    region_id = get_locator().locate(lon, lat)
+    return visible_regions(user).filter(pk=region_id).first() if region_id else None
+
+
 def scope_roots(user) -> list[Region]:
     scope = scope_for(user)
     if scope.is_global:
         return list(Region.objects.filter(parent__isnull=True, is_active=True))
-    return list(Region.objects.filter(path__in=scope.paths, is_active=True).order_by("code"))
+    return list(Region.objects.filter(path__in=scope.map_paths, is_active=True).order_by("code"))
 
 
 def children_for(user, code: str | None) -> list[Region]:
