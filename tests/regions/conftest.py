@@ -1,27 +1,11 @@
-"""Fixtures for region tests: English messages, plain static files, and a small tree of our own
+"""Fixtures for region tests: English messages, plain static files (tests.common), and a small tree of our own
 (see ``helpers.FRESH``) far from the demo town, built through the services."""
 
 import pytest
-from django.utils import translation
 
+from tests.common import _english, _plain_static_files  # noqa: F401
 from tests.regions.helpers import FRESH, draft, square
 from wangge.regions import services
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    # Messages are compared in English; the project's default language is zh-hans.
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture(autouse=True)
-def _plain_static_files(settings):
-    # Pages render {% static %}; without collectstatic there is no manifest to look names up in.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
 
 
 @pytest.fixture

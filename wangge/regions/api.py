@@ -4,7 +4,6 @@ from ninja import Field, Query, Router, Schema, Status
 
 from wangge.accounts.roles import has_capability
 from wangge.regions import selectors, services
-from wangge.regions.locator import locate_region
 from wangge.regions.models import Level, Region
 
 router = Router(tags=["regions"])
@@ -130,8 +129,8 @@ class NotFoundOut(Schema):
 
 @router.get("/locate", response={200: LocateOut, 404: NotFoundOut})
 def locate(request, query: Query[LocateQuery]):
-    """The deepest region containing the point, with its ancestor chain."""
-    region = locate_region(query.lon, query.lat)
+    """The deepest region containing the point, with its ancestor chain (404 outside the caller's scope)."""
+    region = selectors.locate_for(request.auth, query.lon, query.lat)
     if region is None:
         message = _("No region contains the point (%(lon)s, %(lat)s).") % {"lon": query.lon, "lat": query.lat}
         return Status(404, {"detail": message, "errors": [{"field": "lon,lat", "message": message}]})

@@ -1,0 +1,1 @@
+from tests.common import _english, _plain_static_files  # noqa: F401
