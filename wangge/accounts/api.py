@@ -1,5 +1,6 @@
 from datetime import datetime
 
+from axes.utils import reset as axes_reset
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
@@ -54,6 +55,8 @@ def issue_token(request, payload: TokenIn):
     if user is None:
         message = _("The username or password is wrong.")
         return Status(401, {"detail": message, "errors": [{"field": "password", "message": message}]})
+    # A token is a successful log-in: clear the failures as AXES_RESET_ON_SUCCESS does for the page.
+    axes_reset(username=user.get_username())
     key, token = services.issue_token(user=user)
     return Status(200, TokenOut(token=key, expires_at=token.expires_at, user=me_of(user)))
 

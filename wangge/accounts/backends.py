@@ -25,3 +25,18 @@ class UsernameOrPhoneBackend(ModelBackend):
         if user is None and identifier.isdigit():
             user = User.objects.filter(phone_index=pii.blind_index(identifier, kind="phone")).first()
         return user
+
+
+def axes_username(request, credentials) -> str | None:
+    """The account a login attempt is for (django-axes AXES_USERNAME_CALLABLE).
+
+    Failures by phone number and by username must count against the same account; an identifier
+    that matches no account is counted as typed.
+    """
+    identifier = (credentials or {}).get("username")
+    if identifier is None and request is not None:
+        identifier = request.POST.get("username")
+    if not identifier:
+        return identifier
+    user = UsernameOrPhoneBackend._find(identifier.strip())
+    return user.get_username() if user is not None else identifier
