@@ -49,9 +49,13 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    "huey.contrib.djhuey",
     "wangge.core",
     "wangge.regions",
+    "wangge.cases",
+    "wangge.inbox",
     "wangge.accounts",
+    "wangge.workcalendar",
 ]
 
 MIDDLEWARE = [
@@ -214,3 +218,23 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("WANGGE_LOG_LEVEL", "WARNING")},
     "loggers": {"axes": {"level": "ERROR"}},
 }
+
+# --- Background work: huey on SQLite by default, on Redis when REDIS_URL is set -----------------------
+HUEY = (
+    {"huey_class": "huey.RedisHuey", "name": "wangge", "url": REDIS_URL, "immediate": False}
+    if REDIS_URL
+    else {
+        "huey_class": "huey.SqliteHuey",
+        "name": "wangge",
+        "filename": str(VAR_DIR / "huey.sqlite3"),
+        "immediate": os.environ.get("WANGGE_TASKS_IMMEDIATE", "0") == "1",
+    }
+)
+
+# --- Cases ------------------------------------------------------------------------------------------
+# The share of a stage's time limit after which a case turns yellow (due soon).
+CASE_WARNING_SHARE = float(os.environ.get("WANGGE_CASE_WARNING_SHARE", "0.8"))
+CASE_PHOTO_MAX_BYTES = int(os.environ.get("WANGGE_CASE_PHOTO_MAX_BYTES", str(10 * 1024 * 1024)))
+CASE_DUPLICATE_RADIUS_M = float(os.environ.get("WANGGE_CASE_DUPLICATE_RADIUS_M", "150"))
+CASE_DUPLICATE_DAYS = int(os.environ.get("WANGGE_CASE_DUPLICATE_DAYS", "7"))
+NOTIFY_CHANNELS = [c for c in os.environ.get("WANGGE_NOTIFY_CHANNELS", "wangge.inbox.channels.LoggingChannel").split(",") if c]

@@ -1,0 +1,70 @@
+"""An actor's relation to one case: the membership roles that reach it, ``assignee``, ``reporter``."""
+
+from wangge.accounts.models import Role
+from wangge.accounts.roles import ROLE_PRECEDENCE
+from wangge.cases.workflow import ASSIGNEE, CENTRE_SCOPED, REPORTER
+
+# Roles that act on cases; residents and department staff act only as reporter or assignee.
+GRID_SCOPED = frozenset({Role.GRID_WORKER, Role.GRID_CHIEF, Role.MICRO_GRID_LIAISON, Role.STREET_LEADER})
+
+
+def _memberships(user) -> list[tuple[str, str, int | None]]:
+    cached = getattr(user, "_wangge_case_memberships", None)
+    if cached is None:
+        cached = list(
+            user.memberships.filter(is_active=True, region__is_active=True).values_list(
+                "role", "region__path", "department_id"
+            )
+        )
+        user._wangge_case_memberships = cached
+    return cached
+
+
+def case_roles(user, case) -> set[str]:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return set()
+    roles: set[str] = set()
+    if case.reporter_id is not None and case.reporter_id == user.pk:
+        roles.add(REPORTER)
+    if user.is_superuser:
+        roles |= {Role.DUTY_CHIEF, Role.DISPATCHER, Role.COMMAND_OPERATOR}
+    for role, path, department_id in _memberships(user):
+        if (
+            role in CENTRE_SCOPED
+            and case.handling_path.startswith(path)
+            or role == Role.GRID_CHIEF
+            and case.handling_path.startswith(path)
+            or role in GRID_SCOPED
+            and case.region_path.startswith(path)
+        ):
+            roles.add(role)
+        if _is_assignee(case, user, role, path, department_id):
+            roles.add(ASSIGNEE)
+    if case.assigned_user_id is not None and case.assigned_user_id == user.pk:
+        roles.add(ASSIGNEE)
+    return roles
+
+
+def _is_assignee(case, user, role, path, department_id) -> bool:
+    if case.assigned_department_id is not None:
+        return role == Role.DEPARTMENT_STAFF and department_id == case.assigned_department_id
+    if case.assigned_region_id is not None:
+        assigned_path = case.assigned_region.path
+        return role in (Role.GRID_WORKER, Role.GRID_CHIEF) and assigned_path.startswith(path)
+    return False
+
+
+def pick_role(roles: set[str]) -> str:
+    """The role shown on the timeline when several allow the action."""
+    for role in ROLE_PRECEDENCE:
+        if role in roles:
+            return role
+    return next(iter(sorted(roles)), "")
+
+
+def allowed_actions(user, case) -> list[str]:
+    """The actions this user may press on this case now (for the buttons)."""
+    from wangge.cases.workflow import RULES
+
+    roles = case_roles(user, case)
+    return [action for (status, action), rule in RULES.items() if status == case.status and roles & rule.roles]

@@ -1,0 +1,168 @@
+"""Reads of cases, always restricted to what the user may see.
+
+A staff member sees cases that happened or are handled under their data reach; a department the
+cases dispatched to it (now or before); a resident their own reports. Anything else is 404.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from wangge.accounts.models import Role
+from wangge.accounts.scope import paths_filter, scope_for
+from wangge.cases.models import OPEN_STATUSES, Case, CaseEvent, Category, PendingRequest, Status
+from wangge.cases.permissions import _memberships
+
+
+def visible_cases(user) -> QuerySet[Case]:
+    scope = scope_for(user)
+    if scope.is_global:
+        return Case.objects.all()
+    if not user.is_authenticated:
+        return Case.objects.none()
+    reach = Q(reporter=user)
+    if scope.paths:
+        reach |= paths_filter(scope.paths, "region_path") | paths_filter(scope.paths, "handling_path")
+    if scope.department_ids:
+        involved = Case.involved_departments.through.objects.filter(
+            case_id=OuterRef("pk"), department_id__in=scope.department_ids
+        )
+        reach |= Q(Exists(involved))
+    return Case.objects.filter(reach)
+
+
+def get_case_for(user, number: str) -> Case:
+    case = (
+        visible_cases(user)
+        .select_related(
+            "category",
+            "category__parent",
+            "region",
+            "handling_region",
+            "assigned_department",
+            "assigned_region",
+            "assigned_user",
+            "reporter",
+            "duplicate_of",
+        )
+        .filter(number=number)
+        .first()
+    )
+    if case is None:
+        raise Http404("case")
+    return case
+
+
+def timeline(case: Case) -> list[CaseEvent]:
+    return list(case.events.select_related("actor").prefetch_related("photos").order_by("seq"))
+
+
+@dataclass
+class CaseFilters:
+    status: str = ""
+    category: str = ""
+    source: str = ""
+    region: str = ""  # a region code: cases under it
+    warning: str = ""  # "yellow" (due soon) or "red" (overdue)
+    date_from: datetime | None = None
+    date_to: datetime | None = None
+    q: str = ""
+    box: str = ""  # todo | done | soon | overdue | mine (reports)
+
+
+def todo_filter(user) -> Q:
+    """Cases waiting for this user to act, derived from roles (the worklist's 待办)."""
+    scope = scope_for(user)
+    q = Q(pk__in=[])
+    centre_paths = tuple(
+        path
+        for role, path, _ in _memberships(user)
+        if role in (Role.COMMAND_OPERATOR, Role.DISPATCHER, Role.DUTY_CHIEF, Role.COMMUNITY_STAFF, Role.GRID_CHIEF)
+    )
+    chief_paths = tuple(
+        path for role, path, _ in _memberships(user) if role in (Role.DUTY_CHIEF, Role.DISPATCHER, Role.COMMUNITY_STAFF)
+    )
+    grid_paths = tuple(path for role, path, _ in _memberships(user) if role in (Role.GRID_WORKER, Role.GRID_CHIEF))
+    if user.is_superuser:
+        centre_paths = chief_paths = ("",)
+    if centre_paths:
+        q |= paths_filter(centre_paths, "handling_path") & Q(
+            status__in=(Status.REPORTED, Status.ACCEPTED, Status.VERIFIED)
+        )
+    if chief_paths:
+        q |= paths_filter(chief_paths, "handling_path") & ~Q(pending_request=PendingRequest.NONE)
+    if scope.department_ids:
+        q |= Q(assigned_department_id__in=scope.department_ids, status__in=(Status.DISPATCHED, Status.IN_PROGRESS))
+    if grid_paths:
+        q |= paths_filter(grid_paths, "assigned_region__path") & Q(status__in=(Status.DISPATCHED, Status.IN_PROGRESS))
+        q |= paths_filter(grid_paths, "region_path") & Q(status=Status.HANDLED) & ~Q(handled_by=user)
+    q |= Q(assigned_user=user, status__in=(Status.DISPATCHED, Status.IN_PROGRESS))
+    q |= Q(reporter=user, status=Status.CLOSED)
+    return q
+
+
+def worklist(user, filters: CaseFilters, *, now: datetime | None = None) -> QuerySet[Case]:
+    now = now or timezone.now()
+    cases = visible_cases(user).select_related("category", "region", "assigned_department")
+    if filters.box in ("todo", "soon", "overdue"):
+        cases = cases.filter(todo_filter(user))
+    if filters.box == "soon":
+        cases = cases.filter(warn_at__lte=now, due_at__gt=now)
+    elif filters.box == "overdue":
+        cases = cases.filter(due_at__lte=now)
+    elif filters.box == "done":
+        cases = cases.filter(Exists(CaseEvent.objects.filter(case_id=OuterRef("pk"), actor=user)))
+    elif filters.box == "mine":
+        cases = cases.filter(reporter=user)
+    if filters.status:
+        cases = cases.filter(status=filters.status)
+    if filters.category:
+        cases = cases.filter(Q(category__code=filters.category) | Q(category__parent__code=filters.category))
+    if filters.source:
+        cases = cases.filter(source=filters.source)
+    if filters.region:
+        from wangge.regions.models import Region
+
+        region = Region.objects.filter(code=filters.region).first()
+        cases = cases.filter(region_path__startswith=region.path) if region else cases.none()
+    if filters.warning == "red":
+        cases = cases.filter(status__in=OPEN_STATUSES, due_at__lte=now)
+    elif filters.warning == "yellow":
+        cases = cases.filter(status__in=OPEN_STATUSES, warn_at__lte=now, due_at__gt=now)
+    if filters.date_from:
+        cases = cases.filter(created_at__gte=filters.date_from)
+    if filters.date_to:
+        cases = cases.filter(created_at__lt=filters.date_to)
+    if filters.q:
+        text = filters.q.strip()[:100]
+        cases = cases.filter(Q(number__icontains=text) | Q(title__icontains=text) | Q(description__icontains=text))
+    return cases.order_by("-created_at", "-id")
+
+
+def page_after(cases: QuerySet[Case], cursor: str | None, size: int) -> tuple[list[Case], str | None]:
+    """Keyset pagination on (created_at, id) descending: a cursor is "<iso time>_<id>"."""
+    if cursor:
+        try:
+            stamp, _, raw_id = cursor.rpartition("_")
+            at = datetime.fromisoformat(stamp)
+            last_id = int(raw_id)
+        except ValueError:
+            from django.core.exceptions import ValidationError
+            from django.utils.translation import gettext as _
+
+            raise ValidationError({"cursor": _("The page cursor is not valid.")}) from None
+        cases = cases.filter(Q(created_at__lt=at) | Q(created_at=at, id__lt=last_id))
+    rows = list(cases[: size + 1])
+    next_cursor = None
+    if len(rows) > size:
+        rows = rows[:size]
+        last = rows[-1]
+        next_cursor = f"{last.created_at.isoformat()}_{last.pk}"
+    return rows, next_cursor
+
+
+def active_categories() -> QuerySet[Category]:
+    return Category.objects.filter(is_active=True).select_related("parent").order_by("code")

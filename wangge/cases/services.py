@@ -1,0 +1,613 @@
+"""Every write to a case: intake and the one ``transition`` that moves it through the workflow.
+
+Each function is one transaction; the case row is locked first, the timeline row is written in the
+same transaction, and notifications are queued to run after commit.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from wangge.accounts.models import Department, Role
+from wangge.cases import deadlines, notifications
+from wangge.cases.locating import handling_region_for, locate_case_point
+from wangge.cases.models import (
+    LEVEL_STEPS,
+    Case,
+    CaseEvent,
+    CasePhoto,
+    CaseSequence,
+    Category,
+    HandlingLevel,
+    PendingRequest,
+    PhotoKind,
+    Source,
+    Status,
+    Supervision,
+)
+from wangge.cases.permissions import case_roles, pick_role
+from wangge.cases.workflow import CLOCK_RESTARTING, STAGE_OF_STATUS, rule_for
+from wangge.core import pii
+from wangge.core.errors import Conflict
+from wangge.core.validators import validate_lon_lat, validate_mobile
+from wangge.regions.models import GRID_LEVELS, Level, Region
+
+MAX_DESCRIPTION = 2000
+MAX_ADDRESS = 200
+MAX_OPINION = 2000
+
+
+class IllegalTransition(Conflict):
+    """The action is not possible in the case's current status (API: 409)."""
+
+
+class StaleCase(Conflict):
+    """The case changed after the form was opened (API: 409)."""
+
+
+# --- intake -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Report:
+    category: str
+    description: str
+    lon: float | str
+    lat: float | str
+    source: str = Source.RESIDENT
+    address: str = ""
+    title: str = ""
+    contact_name: str = ""
+    contact_phone: str = ""
+    urgent: bool = False
+    idempotency_key: str = ""
+
+
+def _clean_report(report: Report) -> tuple[Category, float, float]:
+    errors: dict[str, str] = {}
+    category = Category.objects.filter(code=str(report.category).strip(), is_active=True).first()
+    if category is None or category.parent_id is None:
+        errors["category"] = _("Unknown category %(code)s: choose a sub-class from the catalogue.") % {
+            "code": report.category
+        }
+    description = (report.description or "").strip()
+    if not description:
+        errors["description"] = _("Describe the problem.")
+    elif len(description) > MAX_DESCRIPTION:
+        errors["description"] = _("The description is longer than %(n)d characters.") % {"n": MAX_DESCRIPTION}
+    if len(report.address or "") > MAX_ADDRESS:
+        errors["address"] = _("The address is longer than %(n)d characters.") % {"n": MAX_ADDRESS}
+    if report.source not in Source.values:
+        errors["source"] = _("Unknown source %(source)s.") % {"source": report.source}
+    if len(report.title or "") > 80:
+        errors["title"] = _("The title is longer than 80 characters.")
+    try:
+        lon, lat = validate_lon_lat(report.lon, report.lat)
+    except ValidationError as exc:
+        errors.update({f: m[0] for f, m in exc.message_dict.items()})
+        lon = lat = 0.0
+    if errors:
+        raise ValidationError(errors)
+    return category, lon, lat
+
+
+def _idempotency_key(actor, key: str) -> str | None:
+    key = (key or "").strip()
+    if not key:
+        return None
+    if len(key) > 100:
+        raise ValidationError({"Idempotency-Key": _("The idempotency key is longer than 100 characters.")})
+    owner = actor.pk if actor is not None and actor.is_authenticated else "anon"
+    return f"{owner}:{key}"
+
+
+def report_case(*, actor, report: Report, photos=(), at: datetime | None = None) -> tuple[Case, bool]:
+    """Create a case (status ``reported``). Returns (case, created); a retried key returns the first case."""
+    key = _idempotency_key(actor, report.idempotency_key)
+    if key:
+        existing = Case.objects.filter(idempotency_key=key).first()
+        if existing is not None:
+            return existing, False
+    category, lon, lat = _clean_report(report)
+    authenticated = actor is not None and actor.is_authenticated
+    phone = ""
+    if report.contact_phone or not authenticated:
+        if not report.contact_phone:
+            raise ValidationError({"contact_phone": _("Leave a mobile number so that we can call you back.")})
+        phone = validate_mobile(report.contact_phone, field="contact_phone")
+    cleaned_photos = [validate_photo(p, field="photos") for p in photos]
+    try:
+        with transaction.atomic():
+            case = _create(actor if authenticated else None, report, category, lon, lat, phone, key, at)
+            for upload, meta in cleaned_photos:
+                _store_photo(case, None, upload, meta, PhotoKind.REPORT, actor if authenticated else None)
+    except IntegrityError:
+        # The same key raced in from a retry: the first request won, answer with its case.
+        if key and (existing := Case.objects.filter(idempotency_key=key).first()):
+            return existing, False
+        raise
+    notifications.case_reported(case)
+    return case, True
+
+
+def _create(actor, report: Report, category, lon, lat, phone, key, at) -> Case:
+    now = at or timezone.now()
+    region, needs_triage = locate_case_point(lon, lat)
+    level = category.default_level
+    handling = handling_region_for(region, level)
+    description = report.description.strip()
+    case = Case(
+        number=next_number(region.district_code or "000000", now),
+        source=report.source,
+        category=category,
+        title=(report.title or "").strip() or _title_from(description, category),
+        description=description,
+        lon=lon,
+        lat=lat,
+        address=(report.address or "").strip(),
+        region=region,
+        region_path=region.path,
+        grid=_grid_of(region),
+        district_code=region.district_code,
+        needs_triage=needs_triage,
+        level=_level_of(handling),
+        handling_region=handling,
+        handling_path=handling.path,
+        status=Status.REPORTED,
+        reporter=actor,
+        reporter_name=(report.contact_name or "").strip()[:60]
+        or (actor.display_name or actor.username if actor else ""),
+        contact_phone_encrypted=pii.encrypt(phone) if phone else "",
+        contact_phone_masked=pii.mask_phone(phone) if phone else "",
+        idempotency_key=key,
+        is_urgent=report.urgent,
+        created_at=now,
+    )
+    deadlines.start_clock(case, STAGE_OF_STATUS[Status.REPORTED], now)
+    case.save()
+    _event(case, "report", actor, _reporter_role(actor, report.source), "", Status.REPORTED, "", {}, now)
+    return case
+
+
+def _title_from(description: str, category: Category) -> str:
+    first_line = description.splitlines()[0] if description else category.name
+    return first_line[:40] if len(first_line) <= 40 else first_line[:39] + "…"
+
+
+def _grid_of(region: Region) -> Region | None:
+    if region.level in GRID_LEVELS:
+        return region
+    if region.level == Level.MICRO_GRID:
+        return region.parent
+    return None
+
+
+def _level_of(region: Region) -> str:
+    return {
+        Level.GRID: HandlingLevel.GRID,
+        Level.SPECIAL_GRID: HandlingLevel.GRID,
+        Level.MICRO_GRID: HandlingLevel.GRID,
+        Level.COMMUNITY: HandlingLevel.COMMUNITY,
+        Level.STREET: HandlingLevel.STREET,
+    }.get(region.level, HandlingLevel.DISTRICT)
+
+
+def _reporter_role(actor, source: str) -> str:
+    if actor is None:
+        return Role.RESIDENT
+    from wangge.accounts.roles import primary_role
+
+    return primary_role(actor) or Role.RESIDENT
+
+
+def next_number(district_code: str, now: datetime) -> str:
+    """District code + local date + a sequence that restarts every day: 329901-20261122-0007."""
+    day = timezone.localtime(now).date()
+    updated = CaseSequence.objects.filter(district_code=district_code, day=day).update(last=F("last") + 1)
+    if not updated:
+        try:
+            with transaction.atomic():
+                CaseSequence.objects.create(district_code=district_code, day=day, last=1)
+        except IntegrityError:
+            CaseSequence.objects.filter(district_code=district_code, day=day).update(last=F("last") + 1)
+    last = CaseSequence.objects.get(district_code=district_code, day=day).last
+    return f"{district_code}-{day:%Y%m%d}-{last:04d}"
+
+
+# --- photos -----------------------------------------------------------------------------------------
+
+ACCEPTED_IMAGES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
+
+
+def validate_photo(upload, *, field: str = "photo"):
+    """Check that ``upload`` is a real image under the size limit; returns (upload, meta)."""
+    import hashlib
+
+    from django.conf import settings
+    from PIL import Image, UnidentifiedImageError
+
+    if upload.size > settings.CASE_PHOTO_MAX_BYTES:
+        raise ValidationError(
+            {field: _("The photo is larger than %(mb)d MB.") % {"mb": settings.CASE_PHOTO_MAX_BYTES // (1024 * 1024)}}
+        )
+    upload.seek(0)
+    try:
+        with Image.open(upload) as image:
+            image.verify()
+            kind, size = image.format, image.size
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise ValidationError({field: _("The file is not a JPEG, PNG or WebP image.")}) from exc
+    if kind not in ACCEPTED_IMAGES:
+        raise ValidationError({field: _("The file is not a JPEG, PNG or WebP image.")})
+    upload.seek(0)
+    digest = hashlib.sha256(upload.read()).hexdigest()
+    upload.seek(0)
+    return upload, {"content_type": ACCEPTED_IMAGES[kind], "width": size[0], "height": size[1], "sha256": digest}
+
+
+def _store_photo(case, event, upload, meta, kind, actor) -> CasePhoto:
+    import uuid
+
+    from django.core.files.base import ContentFile
+
+    extension = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}[meta["content_type"]]
+    photo = CasePhoto(case=case, event=event, kind=kind, size=upload.size, uploaded_by=actor, **meta)
+    photo.file.save(f"{uuid.uuid4().hex}.{extension}", ContentFile(upload.read()), save=False)
+    photo.save()
+    return photo
+
+
+@transaction.atomic
+def add_photo(*, actor, case: Case, upload, kind: str = PhotoKind.REPORT) -> CasePhoto:
+    if kind not in PhotoKind.values:
+        raise ValidationError({"kind": _("Unknown photo kind %(kind)s.") % {"kind": kind}})
+    if not case.is_open and case.status not in (Status.CLOSED, Status.RATED):
+        raise IllegalTransition(
+            _("Photos cannot be added to a case that is %(status)s.") % {"status": case.get_status_display()}
+        )
+    upload, meta = validate_photo(upload)
+    return _store_photo(case, None, upload, meta, kind, actor)
+
+
+# --- the workflow -------------------------------------------------------------------------------------
+
+
+def transition(
+    case: Case,
+    action: str,
+    *,
+    actor,
+    opinion: str = "",
+    expected_version: int | None = None,
+    at: datetime | None = None,
+    **params,
+) -> Case:
+    """Apply ``action`` to ``case`` as ``actor``: checked against the workflow table, one timeline row."""
+    now = at or timezone.now()
+    opinion = (opinion or "").strip()
+    if len(opinion) > MAX_OPINION:
+        raise ValidationError({"opinion": _("The opinion is longer than %(n)d characters.") % {"n": MAX_OPINION}})
+    with transaction.atomic():
+        locked = (
+            Case.objects.select_for_update().select_related("category", "region", "handling_region").get(pk=case.pk)
+        )
+        if expected_version is not None and int(expected_version) != locked.version:
+            raise StaleCase(_("Someone else changed this case after you opened it. Reload it and try again."))
+        rule = rule_for(locked.status, action)
+        if rule is None:
+            raise IllegalTransition(
+                _("“%(action)s” is not possible while the case is %(status)s.")
+                % {"action": action, "status": locked.get_status_display()}
+            )
+        roles = case_roles(actor, locked) & rule.roles
+        if not roles:
+            raise PermissionDenied(_("Your role may not do “%(action)s” on this case.") % {"action": action})
+        if rule.needs_opinion and not opinion:
+            raise ValidationError({"opinion": _("Give a reason or an opinion for this action.")})
+        from_status = locked.status
+        data = EFFECTS.get(action, _no_effect)(locked, actor, params, now) or {}
+        locked.status = rule.to
+        if rule.to != from_status or action in CLOCK_RESTARTING or data.get("restart_clock"):
+            deadlines.start_clock(locked, STAGE_OF_STATUS.get(rule.to, ""), now)
+        data.pop("restart_clock", None)
+        locked.version += 1
+        locked.save()
+        event = _event(locked, action, actor, pick_role(roles), from_status, rule.to, opinion, data, now)
+        for upload, meta, kind in params.get("_photos", ()):
+            _store_photo(locked, event, upload, meta, kind, actor)
+    notifications.case_moved(locked, event)
+    return locked
+
+
+def _event(case, action, actor, role, from_status, to_status, opinion, data, now) -> CaseEvent:
+    last = case.events.aggregate(m=Max("seq"))["m"] or 0
+    authenticated = actor is not None and actor.is_authenticated
+    return CaseEvent.objects.create(
+        case=case,
+        seq=last + 1,
+        action=action,
+        actor=actor if authenticated else None,
+        actor_name=(actor.display_name or actor.username) if authenticated else "",
+        role=str(role or ""),
+        from_status=from_status,
+        to_status=to_status,
+        opinion=opinion,
+        data=data,
+        at=now,
+    )
+
+
+def _no_effect(case, actor, params, now):
+    return {}
+
+
+def _accept(case, actor, params, now):
+    case.accepted_at = now
+    return {}
+
+
+def _dispatch(case, actor, params, now):
+    department_code = (params.get("department") or "").strip()
+    region_code = (params.get("region") or "").strip()
+    if department_code and region_code:
+        raise ValidationError({"department": _("Dispatch to a department or to a grid, not both.")})
+    if not department_code and not region_code:
+        department = default_department(case)
+        if department is None:
+            raise ValidationError({"department": _("No default department for this category here: choose one.")})
+        department_code = department.code
+    case.assigned_department = case.assigned_region = case.assigned_user = None
+    if department_code:
+        department = Department.objects.filter(code=department_code, is_active=True).first()
+        if department is None:
+            raise ValidationError({"department": _("Unknown department %(code)s.") % {"code": department_code}})
+        case.assigned_department = department
+        case.involved_departments.add(department)
+        target = {"department": department.code, "department_name": department.name}
+    else:
+        region = Region.objects.filter(code=region_code, is_active=True).first()
+        if region is None or not region.path.startswith(case.handling_path) or region.level not in GRID_LEVELS:
+            raise ValidationError({"region": _("Dispatch to a grid under the region that handles the case.")})
+        case.assigned_region = region
+        target = {"region": region.code, "region_name": region.name}
+    case.pending_request = PendingRequest.NONE
+    case.dispatched_at = now
+    case.handled_by = None
+    return target
+
+
+def default_department(case: Case) -> Department | None:
+    """The category's department kind, the one whose jurisdiction covers the case (nearest first)."""
+    if not case.category.department_kind:
+        return None
+    candidates = Department.objects.filter(kind=case.category.department_kind, is_active=True).prefetch_related(
+        "jurisdictions"
+    )
+    best = None
+    for department in candidates:
+        for region in department.jurisdictions.all():
+            if case.region_path.startswith(region.path) and (best is None or len(region.path) > best[0]):
+                best = (len(region.path), department)
+    return best[1] if best else None
+
+
+def _sign(case, actor, params, now):
+    case.assigned_user = actor
+    return {}
+
+
+def _return(case, actor, params, now):
+    if case.pending_request:
+        raise IllegalTransition(_("A request is already waiting for approval."))
+    case.pending_request = PendingRequest.RETURN
+    return {}
+
+
+def _approve_return(case, actor, params, now):
+    _require_pending(case, PendingRequest.RETURN)
+    case.pending_request = PendingRequest.NONE
+    case.assigned_department = case.assigned_region = case.assigned_user = None
+    case.return_count += 1
+    return {}
+
+
+def _deny_request(kind):
+    def effect(case, actor, params, now):
+        _require_pending(case, kind)
+        case.pending_request = PendingRequest.NONE
+        case.pending_extension = ""
+        return {}
+
+    return effect
+
+
+def _require_pending(case, kind):
+    if case.pending_request != kind:
+        raise IllegalTransition(_("There is no such request waiting for approval."))
+
+
+def _request_extension(case, actor, params, now):
+    from wangge.workcalendar import calendar as workcal
+
+    if case.pending_request:
+        raise IllegalTransition(_("A request is already waiting for approval."))
+    extension = (params.get("extension") or "").strip()
+    if not extension:
+        raise ValidationError({"extension": _("Say how much more time is needed, e.g. 2d or 4h.")})
+    workcal.parse_limit(extension)  # raises a ValidationError naming the problem
+    case.pending_request = PendingRequest.EXTENSION
+    case.pending_extension = extension
+    return {"extension": extension}
+
+
+def _approve_extension(case, actor, params, now):
+    _require_pending(case, PendingRequest.EXTENSION)
+    extension = case.pending_extension
+    deadlines.extend(case, extension)
+    case.pending_request = PendingRequest.NONE
+    case.pending_extension = ""
+    case.extension_count += 1
+    return {"extension": extension, "due_at": case.due_at.isoformat()}
+
+
+def _photos_of(params, kinds_required: list[str]) -> list:
+    photos = []
+    for kind in (PhotoKind.BEFORE, PhotoKind.AFTER, PhotoKind.DOCUMENT):
+        for upload in params.get(kind, ()) or ():
+            upload, meta = validate_photo(upload, field=kind)
+            photos.append((upload, meta, kind))
+    missing = [k for k in kinds_required if not any(kind == k for *_rest, kind in photos)]
+    if missing:
+        labels = ", ".join(str(PhotoKind(k).label) for k in missing)
+        raise ValidationError({missing[0]: _("Attach the required evidence: %(kinds)s.") % {"kinds": labels}})
+    params["_photos"] = photos
+    return photos
+
+
+def _feedback(case, actor, params, now):
+    _photos_of(params, [k for k in case.category.evidence if k in PhotoKind.values])
+    case.handled_by = actor
+    case.handled_at = now
+    case.pending_request = PendingRequest.NONE
+    return {}
+
+
+def _solve_on_spot(case, actor, params, now):
+    if not case.category.on_spot:
+        raise IllegalTransition(_("This category may not be solved on the spot."))
+    _photos_of(params, [PhotoKind.BEFORE, PhotoKind.AFTER])
+    grid = case.grid or case.region
+    case.level = HandlingLevel.GRID
+    case.handling_region = grid
+    case.handling_path = grid.path
+    case.assigned_user = actor
+    case.handled_by = actor
+    case.accepted_at = case.dispatched_at = case.handled_at = now
+    return {}
+
+
+def _verify(passed: bool):
+    def effect(case, actor, params, now):
+        if case.handled_by_id is not None and actor is not None and case.handled_by_id == actor.pk:
+            raise PermissionDenied(_("Someone other than the person who handled the case must verify it."))
+        if not passed:
+            case.rework_count += 1
+            case.handled_by = None
+        return {}
+
+    return effect
+
+
+def _close(case, actor, params, now):
+    case.closed_at = now
+    return {}
+
+
+def _rate(case, actor, params, now):
+    errors = {}
+    scores = {}
+    for name in ("speed", "result"):
+        try:
+            value = int(params.get(name))
+        except (TypeError, ValueError):
+            value = 0
+        if not 1 <= value <= 5:
+            errors[name] = _("Give a score from 1 to 5.")
+        scores[name] = value
+    comment = (params.get("comment") or "").strip()
+    if len(comment) > 500:
+        errors["comment"] = _("The comment is longer than 500 characters.")
+    if errors:
+        raise ValidationError(errors)
+    case.rating_speed, case.rating_result = scores["speed"], scores["result"]
+    case.rating_comment = comment
+    case.satisfied = scores["result"] >= 3 and scores["speed"] >= 3
+    return {"speed": scores["speed"], "result": scores["result"], "satisfied": case.satisfied, "comment": comment}
+
+
+def _reopen(case, actor, params, now):
+    reporter_only = case.reporter_id == getattr(actor, "pk", None) and Role.DUTY_CHIEF not in case_roles(actor, case)
+    if reporter_only and case.satisfied is not False:
+        raise IllegalTransition(_("Only an unsatisfied rating can reopen the case."))
+    if case.assigned_department_id is None and case.assigned_region_id is None and case.assigned_user_id is None:
+        raise IllegalTransition(_("The case has nobody to hand it back to; escalate it instead."))
+    case.reopen_count += 1
+    case.closed_at = None
+    case.handled_by = None
+    case.satisfied = None
+    case.rating_speed = case.rating_result = None
+    case.rating_comment = ""
+    return {}
+
+
+def _escalate(case, actor, params, now):
+    current = LEVEL_STEPS.index(case.level)
+    if current + 1 >= len(LEVEL_STEPS):
+        raise IllegalTransition(_("The case is already handled at the highest level."))
+    next_level = LEVEL_STEPS[current + 1]
+    target = handling_region_for(case.region, next_level)
+    if target.pk == case.handling_region_id:
+        raise IllegalTransition(_("There is no higher level above this region."))
+    case.level = _level_of(target)
+    case.handling_region = target
+    case.handling_path = target.path
+    case.assigned_department = case.assigned_region = case.assigned_user = None
+    case.pending_request = PendingRequest.NONE
+    return {"level": case.level, "region": target.code, "region_name": target.name}
+
+
+def _supervise(case, actor, params, now):
+    level = params.get("supervision") or Supervision.NORMAL
+    if level not in (Supervision.NORMAL, Supervision.YELLOW, Supervision.RED):
+        raise ValidationError({"supervision": _("Choose normal, yellow or red.")})
+    case.supervision = level
+    return {"supervision": level}
+
+
+def _mark_urgent(case, actor, params, now):
+    if case.is_urgent:
+        raise IllegalTransition(_("The case is already urgent."))
+    case.is_urgent = True
+    return {"restart_clock": bool(case.stage)}
+
+
+def _merge(case, actor, params, now):
+    number = (params.get("duplicate_of") or "").strip()
+    target = Case.objects.filter(number=number).first()
+    if target is None or target.pk == case.pk:
+        raise ValidationError({"duplicate_of": _("Give the number of another case to merge into.")})
+    if target.status == Status.MERGED:
+        raise ValidationError({"duplicate_of": _("That case is itself merged; merge into its original.")})
+    if case_roles(actor, target) == set():
+        raise ValidationError({"duplicate_of": _("Give the number of another case to merge into.")})
+    case.duplicate_of = target
+    return {"duplicate_of": target.number}
+
+
+EFFECTS = {
+    "accept": _accept,
+    "dispatch": _dispatch,
+    "sign": _sign,
+    "return": _return,
+    "approve_return": _approve_return,
+    "deny_return": _deny_request(PendingRequest.RETURN),
+    "request_extension": _request_extension,
+    "approve_extension": _approve_extension,
+    "deny_extension": _deny_request(PendingRequest.EXTENSION),
+    "feedback": _feedback,
+    "solve_on_spot": _solve_on_spot,
+    "verify_pass": _verify(True),
+    "verify_fail": _verify(False),
+    "close": _close,
+    "rate": _rate,
+    "reopen": _reopen,
+    "escalate": _escalate,
+    "supervise": _supervise,
+    "mark_urgent": _mark_urgent,
+    "merge": _merge,
+}

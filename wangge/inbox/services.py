@@ -1,0 +1,40 @@
+from django.db import transaction
+from django.utils import timezone
+
+from wangge.inbox.models import Delivery, Message
+
+
+def notify(*, users, kind: str, title: str, body: str = "", url: str = "") -> list[Message]:
+    """Put a message in each user's inbox; outside channels run after the transaction commits."""
+    recipients = {u.pk: u for u in users if u is not None and u.is_active}
+    messages = Message.objects.bulk_create(
+        [Message(user=u, kind=kind, title=title[:200], body=body, url=url) for u in recipients.values()]
+    )
+    if messages:
+        ids = [m.pk for m in messages if m.pk]
+        transaction.on_commit(lambda: _deliver_later(ids))
+    return messages
+
+
+def _deliver_later(ids):
+    from wangge.inbox.tasks import deliver_messages
+
+    deliver_messages(ids)
+
+
+def deliver(message: Message) -> None:
+    from wangge.inbox.channels import configured_channels
+
+    for channel in configured_channels():
+        try:
+            ok, detail = channel.send(message.user, message)
+        except Exception as exc:  # a channel failing must not lose the record of the attempt
+            ok, detail = False, f"{type(exc).__name__}"
+        Delivery.objects.create(message=message, channel=channel.name, ok=ok, detail=detail[:200])
+
+
+def mark_read(*, user, ids: list[int] | None = None) -> int:
+    messages = Message.objects.filter(user=user, read_at__isnull=True)
+    if ids is not None:
+        messages = messages.filter(pk__in=ids)
+    return messages.update(read_at=timezone.now())
