@@ -1,6 +1,6 @@
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Body, Field, Query, Router, Schema, Status
 
 from wangge.accounts.roles import has_capability
 from wangge.regions import selectors, services
@@ -144,6 +144,18 @@ def locate(request, query: Query[LocateQuery]):
     )
 
 
+# Declared before /{code}: that pattern would take "import" as a code and answer 405 to a POST.
+@router.post("/import", response={200: ImportReportOut, 400: ImportReportOut})
+def import_regions(request, payload: dict = Body(..., description="A GeoJSON FeatureCollection"), dry_run: bool = True):
+    """Import a GeoJSON FeatureCollection: a dry run reports every bad feature; a real run writes all or nothing."""
+    _require(request, "regions.change")
+    try:
+        report = services.import_feature_collection(actor=request.auth, data=payload, dry_run=dry_run)
+    except services.ImportFailed as failed:
+        return Status(400, _report_out(failed.report))
+    return Status(200, _report_out(report))
+
+
 @router.get("/{code}", response=RegionDetailOut)
 def region_detail(request, code: str):
     region = selectors.get_region_for(request.auth, code)
@@ -240,17 +252,6 @@ def update_region(request, code: str, payload: RegionPatch):
         household_count=payload.household_count,
     )
     return region_out(region)
-
-
-@router.post("/import", response={200: ImportReportOut, 400: ImportReportOut})
-def import_regions(request, payload: dict, dry_run: bool = True):
-    """Import a GeoJSON FeatureCollection: a dry run reports every bad feature; a real run writes all or nothing."""
-    _require(request, "regions.change")
-    try:
-        report = services.import_feature_collection(actor=request.auth, data=payload, dry_run=dry_run)
-    except services.ImportFailed as failed:
-        return Status(400, _report_out(failed.report))
-    return Status(200, _report_out(report))
 
 
 def _report_out(report) -> dict:
