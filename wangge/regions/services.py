@@ -388,7 +388,9 @@ def _validate_draft_in_file(draft: RegionDraft, in_file: dict[str, RegionDraft],
         raise ValidationError({"parent_code": _("No region has the code %(code)s.") % {"code": draft.parent_code}})
     check_level(draft.level, parent_level)
     check_code(draft, draft.parent_code, parent_level)
-    if parent is not None and Region.objects.filter(parent=parent, name=draft.name).exists():
+    # A feature with a parent in the database, or none at all (top level), meets stored siblings.
+    with_stored_siblings = parent is not None or not draft.parent_code
+    if with_stored_siblings and Region.objects.filter(parent=parent, name=draft.name).exists():
         raise ValidationError(
             {"name": _("Another region under the same parent is already called %(name)s.") % {"name": draft.name}}
         )
@@ -406,10 +408,11 @@ def _validate_draft_in_file(draft: RegionDraft, in_file: dict[str, RegionDraft],
     )
     if parent_geom is not None:
         geometry.check_inside_parent(draft.geom, parent_geom)
-    if parent is not None:
-        if parent.pk not in sibling_cache:
-            sibling_cache[parent.pk] = _sibling_shapes(parent)
-        geometry.check_no_sibling_overlap(draft.geom, sibling_cache[parent.pk])
+    if with_stored_siblings:
+        key = parent.pk if parent is not None else None
+        if key not in sibling_cache:
+            sibling_cache[key] = _sibling_shapes(parent)
+        geometry.check_no_sibling_overlap(draft.geom, sibling_cache[key])
 
 
 def _check_overlaps_in_file(good, report: ImportReport) -> None:
