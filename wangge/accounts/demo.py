@@ -57,6 +57,29 @@ def create_departments(district: Region) -> list[Department]:
     return departments
 
 
+def _unnamed_staff(regions, named_street, named_community, departments) -> list[tuple]:
+    """Command centres of the other streets, staff of the other communities, one officer per department:
+    real people behind the demo's cases, without passwords (an administrator sets them)."""
+    staff = []
+    for street in sorted((r for r in regions.values() if r.level == Level.STREET), key=lambda r: r.code):
+        if street.pk == named_street.pk:
+            continue
+        for role, title in (
+            (Role.COMMAND_OPERATOR, "指挥中心受理员"),
+            (Role.DISPATCHER, "指挥中心派遣员"),
+            (Role.DUTY_CHIEF, "指挥中心值班长"),
+        ):
+            staff.append((f"{role}{street.code}", role, street, None, title))
+    for community in sorted((r for r in regions.values() if r.level == Level.COMMUNITY), key=lambda r: r.code):
+        if community.pk != named_community.pk:
+            staff.append((f"cs{community.code}", Role.COMMUNITY_STAFF, community, None, "社区工作人员"))
+    district = next(r for r in regions.values() if r.level == Level.DISTRICT)
+    for department in departments:
+        if department.kind != DepartmentKind.CITY_MANAGEMENT:
+            staff.append((f"dept{department.code}", Role.DEPARTMENT_STAFF, district, department, "部门联络员"))
+    return staff
+
+
 @transaction.atomic
 def create_accounts(regions: dict[str, Region], departments: list[Department], seed: int = 2026) -> list[dict]:
     """The named demo accounts (password ``demo-pass-2026``) plus one unnamed grid worker per grid."""
@@ -111,6 +134,9 @@ def create_accounts(regions: dict[str, Region], departments: list[Department], s
     worker_grids.sort(key=lambda r: r.code)
     for grid in worker_grids:
         users.append(_user(f"gw{grid.code}", fake.name(), _mobile(rng), unusable))
+    staff = _unnamed_staff(regions, street, community, departments)
+    for username, *_rest in staff:
+        users.append(_user(username, fake.name(), _mobile(rng), unusable))
     User.objects.bulk_create(users, batch_size=1000)
     by_name = {u.username: u for u in User.objects.filter(username__in=[u.username for u in users])}
 
@@ -121,6 +147,10 @@ def create_accounts(regions: dict[str, Region], departments: list[Department], s
     memberships += [
         Membership(user=by_name[f"gw{grid.code}"], role=Role.GRID_WORKER, region=grid, title="专职网格员")
         for grid in worker_grids
+    ]
+    memberships += [
+        Membership(user=by_name[username], role=role, region=region, department=department, title=title)
+        for username, role, region, department, title in staff
     ]
     Membership.objects.bulk_create(memberships, batch_size=1000)
     return [

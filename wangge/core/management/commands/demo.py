@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from wangge.accounts import demo as accounts_demo
+from wangge.cases.catalogue import CATALOGUE, load_catalogue
 from wangge.regions import demo as regions_demo
 from wangge.regions.models import Level, Region
 
@@ -35,6 +36,8 @@ class Command(BaseCommand):
         district = next(r for r in regions.values() if r.level == Level.DISTRICT)
         departments = accounts_demo.create_departments(district)
         accounts = accounts_demo.create_accounts(regions, departments, seed=seed)
+        if CATALOGUE.exists():
+            load_catalogue()
         counts = {level: sum(1 for r in regions.values() if r.level == level) for level in Level.values}
         self.stdout.write(
             self.style.SUCCESS(
