@@ -96,7 +96,10 @@ def check_no_sibling_overlap(geom, siblings, *, field: str = "boundary") -> None
 
 def to_geojson(geom: BaseGeometry) -> dict:
     rounded = shapely.set_precision(geom, 10**-COORDINATE_DECIMALS)
-    return _as_lists(mapping(rounded))
+    # set_precision may start a ring at another vertex on each pass: normalise so that the stored form
+    # is canonical (an export imported again is stored identically), outer rings counter-clockwise.
+    canonical = shapely.orient_polygons(shapely.normalize(rounded))
+    return _as_lists(mapping(canonical))
 
 
 def _as_lists(value):
