@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from wangge.accounts import demo as accounts_demo
 from wangge.cases.catalogue import CATALOGUE, load_catalogue
+from wangge.cases.demo import create_demo_cases
 from wangge.regions import demo as regions_demo
 from wangge.regions.models import Level, Region
 
@@ -21,8 +22,9 @@ class Command(BaseCommand):
             help="Multiply the number of communities and grids (34 gives about 10,000 grids).",
         )
         parser.add_argument("--if-empty", action="store_true", help="Do nothing when regions already exist.")
+        parser.add_argument("--cases", type=int, default=3000, help="How many demo cases to generate over two years.")
 
-    def handle(self, *args, seed, scale, if_empty, **options):
+    def handle(self, *args, seed, scale, if_empty, cases, **options):
         if scale < 1 or scale > 200:
             raise CommandError(_("--scale must be between 1 and 200."))
         if Region.objects.exists():
@@ -36,8 +38,10 @@ class Command(BaseCommand):
         district = next(r for r in regions.values() if r.level == Level.DISTRICT)
         departments = accounts_demo.create_departments(district)
         accounts = accounts_demo.create_accounts(regions, departments, seed=seed)
+        case_count = 0
         if CATALOGUE.exists():
             load_catalogue()
+            case_count = create_demo_cases(count=cases, seed=seed)
         counts = {level: sum(1 for r in regions.values() if r.level == level) for level in Level.values}
         self.stdout.write(
             self.style.SUCCESS(
@@ -56,6 +60,7 @@ class Command(BaseCommand):
                 }
             )
         )
+        self.stdout.write(_("%(n)d demo cases over the last two years.") % {"n": case_count})
         self.stdout.write(_("Demo accounts (password %(password)s):") % {"password": accounts_demo.DEMO_PASSWORD})
         for account in accounts:
             place = account["department"] or account["region"]
