@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 
 from wangge.cases.models import Case, CaseEvent, Category
@@ -22,8 +23,45 @@ class SubclassInline(admin.TabularInline):
     show_change_link = True
 
 
+class CategoryForm(forms.ModelForm):
+    """Time limits are working-time strings such as 1.5h or 3d; anything else is refused on its field."""
+
+    class Meta:
+        model = Category
+        fields = (
+            "code",
+            "name",
+            "name_en",
+            "parent",
+            "kind",
+            "department_kind",
+            "default_level",
+            "on_spot",
+            "evidence",
+            "limit_accept",
+            "limit_sign",
+            "limit_handle",
+            "limit_verify",
+            "related",
+            "is_active",
+        )
+
+    def clean(self):
+        from wangge.workcalendar.calendar import parse_limit
+
+        cleaned = super().clean()
+        for stage in ("accept", "sign", "handle", "verify"):
+            field = f"limit_{stage}"
+            try:
+                parse_limit(cleaned.get(field) or "")
+            except forms.ValidationError as exc:
+                self.add_error(field, exc.messages)
+        return cleaned
+
+
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
+    form = CategoryForm
     list_display = (
         "code",
         "name",
@@ -42,14 +80,6 @@ class CategoryAdmin(admin.ModelAdmin):
 
     def get_inlines(self, request, obj):
         return self.inlines if obj is not None and obj.parent_id is None else []
-
-    def save_model(self, request, obj, form, change):
-        # Time limits are working-time strings such as 1.5h or 3d: refuse anything else here too.
-        from wangge.workcalendar.calendar import parse_limit
-
-        for stage in ("accept", "sign", "handle", "verify"):
-            parse_limit(getattr(obj, f"limit_{stage}"))
-        super().save_model(request, obj, form, change)
 
 
 class EventInline(admin.TabularInline):
