@@ -267,6 +267,7 @@ def _one_case(index, created, now, category, micro, regions, departments, people
         steps = steps[: rng.randint(0, len(steps))]
     clock = created
     stage_start = created
+    deadlines.start_clock(case, STAGE_OF_STATUS[Status.REPORTED], created)
     for action in steps:
         clock = _advance(clock, category, case.status, rng)
         if clock >= now:
@@ -292,10 +293,12 @@ def _one_case(index, created, now, category, micro, regions, departments, people
         )
         if rule.to != case.status or action in ("dispatch", "dispatch_grid", "escalate"):
             stage_start = clock
+            deadlines.start_clock(case, STAGE_OF_STATUS.get(rule.to, ""), clock)
+        elif action == "approve_extension":
+            deadlines.extend(case, "2d")
         case.status = rule.to
     case.version = len(events) - 1
-    stage = STAGE_OF_STATUS.get(case.status, "")
-    deadlines.start_clock(case, stage, stage_start)
+    case.stage_started_at = stage_start if case.stage else None
     case.warning = deadlines.warning_at(case, now)
     return case, events
 

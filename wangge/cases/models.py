@@ -230,6 +230,11 @@ class CaseEvent(models.Model):
     opinion = models.TextField(_("opinion"), max_length=2000, blank=True)
     data = models.JSONField(default=dict, blank=True)
     at = models.DateTimeField(_("time"), db_index=True)
+    # The stage the case was in when this happened and whether it happened before that stage's
+    # deadline: every on-time indicator can be recomputed from the timeline alone.
+    stage = models.CharField(max_length=16, blank=True)
+    stage_due_at = models.DateTimeField(null=True, blank=True)
+    on_time = models.BooleanField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("case event")

@@ -310,6 +310,7 @@ def transition(
         if rule.needs_opinion and not opinion:
             raise ValidationError({"opinion": _("Give a reason or an opinion for this action.")})
         from_status = locked.status
+        stage_before = (locked.stage, locked.due_at)
         data = EFFECTS.get(action, _no_effect)(locked, actor, params, now) or {}
         locked.status = rule.to
         if rule.to != from_status or action in CLOCK_RESTARTING or data.get("restart_clock"):
@@ -317,15 +318,16 @@ def transition(
         data.pop("restart_clock", None)
         locked.version += 1
         locked.save()
-        event = _event(locked, action, actor, pick_role(roles), from_status, rule.to, opinion, data, now)
+        event = _event(locked, action, actor, pick_role(roles), from_status, rule.to, opinion, data, now, stage_before)
         for upload, meta, kind in params.get("_photos", ()):
             _store_photo(locked, event, upload, meta, kind, actor)
     notifications.case_moved(locked, event)
     return locked
 
 
-def _event(case, action, actor, role, from_status, to_status, opinion, data, now) -> CaseEvent:
+def _event(case, action, actor, role, from_status, to_status, opinion, data, now, stage=("", None)) -> CaseEvent:
     last = case.events.aggregate(m=Max("seq"))["m"] or 0
+    stage_name, stage_due = stage
     authenticated = actor is not None and actor.is_authenticated
     return CaseEvent.objects.create(
         case=case,
@@ -339,6 +341,9 @@ def _event(case, action, actor, role, from_status, to_status, opinion, data, now
         opinion=opinion,
         data=data,
         at=now,
+        stage=stage_name or "",
+        stage_due_at=stage_due,
+        on_time=None if stage_due is None else now <= stage_due,
     )
 
 
