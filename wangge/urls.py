@@ -10,6 +10,8 @@ urlpatterns = [
     path("home/", account_views.home, name="home"),
     path("accounts/", include("wangge.accounts.urls")),
     path("regions/", include("wangge.regions.urls")),
+    path("cases/", include("wangge.cases.urls")),
+    path("inbox/", include("wangge.inbox.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

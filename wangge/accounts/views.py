@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from wangge.accounts import selectors
 from wangge.accounts.forms import LoginForm
 from wangge.accounts.models import Role
+from wangge.cases.views import work_counts
 
 
 def root(request):
@@ -52,4 +53,5 @@ def home(request):
     context = selectors.home_context(request.user)
     context["intro"] = ROLE_INTROS.get(context["role"], _("You have no role yet: ask an administrator."))
     context["nav"] = "home"
+    context["work"] = work_counts(request.user)
     return render(request, "accounts/home.html", context)

@@ -1,0 +1,442 @@
+"""The case pages: worklist, detail with its action forms, intake (staff, residents, anonymous), photos.
+
+Thin views: reads through ``selectors``, writes through ``services``; a service's ValidationError
+goes back next to the field, a conflict (stale form, illegal move) becomes a message.
+"""
+
+import io
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from wangge.accounts.models import Role
+from wangge.cases import deadlines, selectors, services
+from wangge.cases.duplicates import nearby_cases
+from wangge.cases.forms import (
+    FilterForm,
+    IntakeForm,
+    action_form,
+    apply_service_errors,
+    category_label,
+    is_staff_member,
+)
+from wangge.cases.models import CasePhoto, Status, Warning
+from wangge.cases.permissions import allowed_actions
+from wangge.cases.workflow import ACTION_LABELS, ASSIGNEE, REPORTER, RULES
+from wangge.core.errors import Conflict
+from wangge.regions import selectors as region_selectors
+from wangge.regions.models import GRID_LEVELS, Level, Region
+
+PAGE_SIZE = 25
+THUMB_SIZE = 320
+ROLE_LABELS = {ASSIGNEE: gettext_lazy("Assignee"), REPORTER: gettext_lazy("Reporter")}
+KNOWN_ACTIONS = {action for _status, action in RULES}
+# Buttons that change nothing but flags, or that say "no", look quieter than the main move.
+QUIET_ACTIONS = {"mark_urgent", "supervise", "callback", "escalate", "park", "merge", "return", "request_extension"}
+DANGER_ACTIONS = {"reject", "verify_fail", "deny_extension", "deny_return", "reopen"}
+
+
+# --- presentation helpers -------------------------------------------------------------------------------
+
+
+def role_label(role: str) -> str:
+    if role in ROLE_LABELS:
+        return str(ROLE_LABELS[role])
+    return str(Role(role).label) if role in Role.values else role
+
+
+def assignee_label(case) -> str:
+    parts = []
+    if case.assigned_department_id:
+        parts.append(case.assigned_department.name)
+    elif case.assigned_region_id:
+        parts.append(case.assigned_region.name)
+    if case.assigned_user_id:
+        parts.append(case.assigned_user.display_name or case.assigned_user.username)
+    return " · ".join(parts)
+
+
+@dataclass
+class Row:
+    """A case as a worklist row: what the template shows, computed once."""
+
+    case: object
+    warning: str
+    category: str
+    assignee: str
+
+
+def _row(case, now) -> Row:
+    warning = deadlines.warning_at(case, now) if case.is_open else Warning.NONE
+    return Row(case, warning, category_label(case.category), assignee_label(case))
+
+
+def is_resident_only(user) -> bool:
+    return not is_staff_member(user)
+
+
+def work_counts(user, now=None) -> dict[str, int]:
+    """How many cases wait in each worklist box (the home page and the tabs show them)."""
+    now = now or timezone.now()
+    boxes = ("todo", "mine") if is_resident_only(user) else ("todo", "soon", "overdue")
+    return {box: selectors.worklist(user, selectors.CaseFilters(box=box), now=now).count() for box in boxes}
+
+
+def _filter_regions(user) -> list[Region]:
+    """The regions a staff member may filter by: what they see on the map, down to the grids, indented."""
+    levels = (Level.STREET, Level.COMMUNITY, *GRID_LEVELS)
+    regions = list(region_selectors.visible_regions(user).filter(level__in=levels).order_by("path")[:600])
+    top = min((r.depth for r in regions), default=0)
+    for region in regions:
+        region.indent = region.depth - top
+    return regions
+
+
+# --- the worklist --------------------------------------------------------------------------------------
+
+STAFF_TABS = [
+    ("todo", gettext_lazy("To do")),
+    ("soon", gettext_lazy("Due soon")),
+    ("overdue", gettext_lazy("Overdue")),
+    ("done", gettext_lazy("Done by me")),
+    ("all", gettext_lazy("All")),
+]
+RESIDENT_TABS = [("mine", gettext_lazy("My reports")), ("todo", gettext_lazy("To rate"))]
+
+
+@login_required
+def worklist(request):
+    user = request.user
+    resident = is_resident_only(user)
+    tabs = RESIDENT_TABS if resident else STAFF_TABS
+    box = request.GET.get("box") or tabs[0][0]
+    if box not in dict(tabs):
+        box = tabs[0][0]
+    now = timezone.now()
+    form = FilterForm(request.GET or None, regions=[] if resident else _filter_regions(user))
+    filters = form.filters("" if box == "all" else box)
+    cases = selectors.worklist(user, filters, now=now).select_related("assigned_region", "assigned_user")
+    cursor = request.GET.get("cursor") or None
+    try:
+        page, next_cursor = selectors.page_after(cases, cursor, PAGE_SIZE)
+    except ValidationError:
+        messages.error(request, _("The page link is not valid; showing the first page."))
+        cursor = None
+        page, next_cursor = selectors.page_after(cases, None, PAGE_SIZE)
+    query = request.GET.copy()
+    query.pop("cursor", None)
+    query["box"] = box
+    next_query = query.copy()
+    if next_cursor:
+        next_query["cursor"] = next_cursor
+    tab_query = request.GET.copy()
+    tab_query.pop("cursor", None)
+    tab_query.pop("box", None)
+    context = {
+        "nav": "cases",
+        "tabs": tabs,
+        "box": box,
+        "counts": work_counts(user, now),
+        "form": form,
+        "rows": [_row(case, now) for case in page],
+        "cursor": cursor,
+        "next_query": next_query.urlencode() if next_cursor else "",
+        "first_query": query.urlencode(),
+        "tab_query": tab_query.urlencode(),
+        "resident": resident,
+        "page_size": PAGE_SIZE,
+    }
+    return render(request, "cases/worklist.html", context)
+
+
+# --- the case page -------------------------------------------------------------------------------------
+
+
+def _action_buttons(actions: list[str]) -> list[dict]:
+    buttons = []
+    for action in actions:
+        style = "btn-outline-danger" if action in DANGER_ACTIONS else "btn-danger"
+        if action in QUIET_ACTIONS:
+            style = "btn-outline-secondary"
+        buttons.append({"action": action, "label": ACTION_LABELS.get(action, action), "style": style})
+    return buttons
+
+
+def _merge_suggestions(user, case) -> list:
+    others = selectors.visible_cases(user).exclude(pk=case.pk)
+    return nearby_cases(others, lon=case.lon, lat=case.lat, category=case.category, text=case.description, limit=5)
+
+
+def _render_case(request, case, *, bound=None, status=200):
+    user = request.user
+    actions = allowed_actions(user, case)
+    if bound is not None and bound.action not in actions:
+        actions.append(bound.action)
+    forms = {}
+    for action in actions:
+        forms[action] = bound if bound is not None and bound.action == action else action_form(action, case, user)
+    events = selectors.timeline(case)
+    photos = list(case.photos.order_by("pk"))
+    report_photos = [p for p in photos if p.event_id is None]
+    staff = is_staff_member(user)
+    boundary = None
+    if case.region.boundary:
+        boundary = {"type": "Feature", "geometry": case.region.boundary, "properties": {"name": case.region.name}}
+    context = {
+        "nav": "cases",
+        "case": case,
+        "category": category_label(case.category),
+        "category_class": category_label(case.category.parent) if case.category.parent_id else "",
+        "warning": deadlines.warning_at(case, timezone.now()) if case.is_open else Warning.NONE,
+        "assignee": assignee_label(case),
+        "events": [
+            {
+                "event": e,
+                "role": role_label(e.role),
+                "label": ACTION_LABELS.get(e.action, e.action),
+                "to_label": Status(e.to_status).label if e.to_status in Status.values else e.to_status,
+                "photos": report_photos if e.action == "report" else list(e.photos.all()),
+            }
+            for e in events
+        ],
+        "photos": photos,
+        "buttons": _action_buttons(actions),
+        "forms": forms,
+        "open_form": bound.action if bound is not None else request.GET.get("do", ""),
+        "merge_suggestions": _merge_suggestions(user, case) if "merge" in actions else [],
+        "staff": staff,
+        "map": {
+            "lon": case.lon,
+            "lat": case.lat,
+            "boundary": boundary,
+            "tileUrl": _tile_url(),
+            "label": case.address or case.title,
+        },
+    }
+    return render(request, "cases/detail.html", context, status=status)
+
+
+def _tile_url() -> str:
+    from django.conf import settings
+
+    return settings.MAP_TILE_URL
+
+
+@login_required
+def detail(request, number):
+    case = selectors.get_case_for(request.user, number)
+    return _render_case(request, case)
+
+
+@login_required
+@require_POST
+def act(request, number, action):
+    case = selectors.get_case_for(request.user, number)
+    if action not in KNOWN_ACTIONS:
+        raise Http404("action")
+    form = action_form(action, case, request.user, data=request.POST, files=request.FILES)
+    if not form.is_valid():
+        return _render_case(request, case, bound=form, status=400)
+    label = ACTION_LABELS.get(action, action)
+    try:
+        services.transition(
+            case,
+            action,
+            actor=request.user,
+            opinion=form.cleaned_data.get("opinion", ""),
+            expected_version=form.cleaned_data["version"],
+            **form.params(),
+        )
+    except ValidationError as exc:
+        apply_service_errors(form, exc, aliases={"Idempotency-Key": "version"})
+        return _render_case(request, case, bound=form, status=400)
+    except (Conflict, PermissionDenied) as exc:
+        messages.error(request, str(exc) or _("This action is not possible now."))
+        return redirect("cases:detail", number=case.number)
+    messages.success(request, _("Done: %(action)s.") % {"action": label})
+    if not selectors.visible_cases(request.user).filter(pk=case.pk).exists():
+        return redirect("cases:worklist")
+    return redirect("cases:detail", number=case.number)
+
+
+@login_required
+@require_GET
+def photo(request, number, photo_id):
+    """A case photo, only for someone who may see the case (404 otherwise, like an absent one)."""
+    case = selectors.get_case_for(request.user, number)
+    item = get_object_or_404(CasePhoto, pk=photo_id, case=case)
+    if request.GET.get("size") == "thumb":
+        response = HttpResponse(_thumbnail(item), content_type="image/jpeg")
+    else:
+        response = FileResponse(item.file.open("rb"), content_type=item.content_type)
+        response["Content-Disposition"] = "inline"
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
+
+
+def _thumbnail(item: CasePhoto) -> bytes:
+    key = f"wangge:case-thumb:{item.pk}:{item.sha256[:16]}"
+    data = cache.get(key)
+    if data is None:
+        from PIL import Image, ImageOps
+
+        with item.file.open("rb") as handle, Image.open(handle) as image:
+            image.draft("RGB", (THUMB_SIZE * 2, THUMB_SIZE * 2))
+            image = ImageOps.exif_transpose(image).convert("RGB")
+            image.thumbnail((THUMB_SIZE, THUMB_SIZE))
+            out = io.BytesIO()
+            image.save(out, "JPEG", quality=80)
+        data = out.getvalue()
+        cache.set(key, data, 60 * 60 * 24)
+    return data
+
+
+# --- intake --------------------------------------------------------------------------------------------
+
+
+def _map_start(user) -> dict:
+    """Where the intake map opens before the browser's position is known: the user's grid centre."""
+    region = None
+    if user.is_authenticated:
+        membership = (
+            user.memberships.filter(is_active=True, region__is_active=True, region__center_lon__isnull=False)
+            .select_related("region")
+            .order_by("-region__depth")
+            .first()
+        )
+        region = membership.region if membership else None
+    if region is None:
+        region = Region.objects.filter(level=Level.STREET, is_active=True, center_lon__isnull=False).first()
+    outlines = []
+    if region is not None and region.boundary:
+        outlines.append({"type": "Feature", "geometry": region.boundary, "properties": {"name": region.name}})
+    return {
+        "lon": region.center_lon if region else 120.9,
+        "lat": region.center_lat if region else 31.4,
+        "outlines": outlines,
+    }
+
+
+def _submit_report(user, form: IntakeForm):
+    """Create the case; a grid worker's "solved on the spot" closes the loop in the same transaction."""
+    data = form.cleaned_data
+    actor = user if user.is_authenticated else None
+    with transaction.atomic():
+        case, created = services.report_case(actor=actor, report=form.report(), photos=data.get("photos") or [])
+        if created and data.get("solved_on_spot"):
+            case = services.transition(
+                case,
+                "solve_on_spot",
+                actor=user,
+                opinion=data.get("on_spot_note", ""),
+                photo_before=data.get("photo_before") or [],
+                photo_after=data.get("photo_after") or [],
+            )
+    return case, created
+
+
+def _intake(request, *, template: str, anonymous: bool):
+    user = request.user
+    form = IntakeForm(request.POST or None, request.FILES or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case, created = _submit_report(user, form)
+        except ValidationError as exc:
+            apply_service_errors(form, exc, aliases={"lon": "lat", "Idempotency-Key": "idempotency_key"})
+        except PermissionDenied:
+            form.add_error(
+                "solved_on_spot", _("You may solve on the spot only inside your own grid: untick it to report.")
+            )
+        else:
+            if anonymous:
+                request.session["wangge_reported_case"] = case.number
+                return redirect("cases:report_done")
+            if created:
+                messages.success(request, _("Case %(number)s was reported. Thank you.") % {"number": case.number})
+            else:
+                messages.info(request, _("This report was already sent: case %(number)s.") % {"number": case.number})
+            return redirect("cases:detail", number=case.number)
+    context = {
+        "nav": "report",
+        "form": form,
+        "anonymous": anonymous,
+        "map": {
+            **_map_start(user),
+            "tileUrl": _tile_url(),
+            "onSpot": form.on_spot_categories() if "solved_on_spot" in form.fields else [],
+            "labels": {
+                "located": _("Your position"),
+                "pin": _("The problem is here"),
+                "noGps": _("Your position is not available: put the pin on the map yourself."),
+            },
+        },
+    }
+    return render(request, template, context, status=400 if form.is_bound and form.errors else 200)
+
+
+@login_required
+def new(request):
+    return _intake(request, template="cases/new.html", anonymous=False)
+
+
+def report(request):
+    """Anyone, without an account: a mobile number is required so that the centre can call back."""
+    if request.user.is_authenticated:
+        return redirect("cases:new")
+    return _intake(request, template="cases/new.html", anonymous=True)
+
+
+def report_done(request):
+    number = request.session.get("wangge_reported_case")
+    if not number:
+        return redirect("cases:report")
+    return render(request, "cases/report_done.html", {"number": number})
+
+
+@require_GET
+def suggest(request):
+    """Up to three categories that fit the description so far, as chips (suggested, never forced)."""
+    from wangge.cases import classifier
+
+    text = (request.GET.get("description") or "").strip()[:2000]
+    chips = []
+    if len(text) >= 2:
+        ranked = classifier.suggest(text, 3)
+        by_code = {c.code: c for c in selectors.active_categories().filter(code__in=[code for code, _s in ranked])}
+        chips = [{"code": code, "label": category_label(by_code[code])} for code, _score in ranked if code in by_code][
+            :3
+        ]
+    return render(request, "cases/_suggestions.html", {"chips": chips})
+
+
+@login_required
+@require_GET
+def nearby(request):
+    """Open cases nearby of the same (or a related) category that the user can see: maybe the same problem."""
+    try:
+        lon = float(request.GET.get("lon", ""))
+        lat = float(request.GET.get("lat", ""))
+    except ValueError:
+        return render(request, "cases/_nearby.html", {"candidates": []})
+    category = selectors.active_categories().filter(code=request.GET.get("category", "")).first()
+    candidates = []
+    if category is not None:
+        candidates = nearby_cases(
+            selectors.visible_cases(request.user),
+            lon=lon,
+            lat=lat,
+            category=category,
+            text=(request.GET.get("description") or "")[:2000],
+            limit=5,
+        )
+    return render(request, "cases/_nearby.html", {"candidates": candidates})
