@@ -444,7 +444,10 @@ def _request_extension(case, actor, params, now):
     extension = (params.get("extension") or "").strip()
     if not extension:
         raise ValidationError({"extension": _("Say how much more time is needed, e.g. 2d or 4h.")})
-    workcal.parse_limit(extension)  # raises a ValidationError naming the problem
+    try:
+        workcal.parse_limit(extension)
+    except ValidationError as exc:  # parse_limit names no field: the form's field is "extension"
+        raise ValidationError({"extension": exc.messages}) from None
     case.pending_request = PendingRequest.EXTENSION
     case.pending_extension = extension
     return {"extension": extension}
