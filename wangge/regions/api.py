@@ -146,8 +146,9 @@ def locate(request, query: Query[LocateQuery]):
 
 # Declared before /{code}: that pattern would take "import" as a code and answer 405 to a POST.
 @router.post("/import", response={200: ImportReportOut, 400: ImportReportOut})
-def import_regions(request, payload: dict = Body(..., description="A GeoJSON FeatureCollection"), dry_run: bool = True):
-    """Import a GeoJSON FeatureCollection: a dry run reports every bad feature; a real run writes all or nothing."""
+def import_regions(request, payload: Body[dict], dry_run: bool = True):
+    """Import a GeoJSON FeatureCollection (the request body): a dry run reports every bad feature; a real run
+    writes all or nothing."""
     _require(request, "regions.change")
     try:
         report = services.import_feature_collection(actor=request.auth, data=payload, dry_run=dry_run)
