@@ -73,8 +73,26 @@ def caller(user):
 def test_region_endpoints_answer_by_scope(caller, persona, endpoint, code, expected):
     response = caller(persona).get(ENDPOINTS[endpoint].format(code=code))
     assert response.status_code == expected, response.content
-    if expected == 404:
+    if expected == 200:
+        assert ANSWER_ABOUT[endpoint](response.json()) == ANSWER_ABOUT[endpoint](_expected_body(endpoint, code))
+    else:
         assert response.json() == {"detail": "Not found.", "errors": []}
+
+
+# What each endpoint's answer is about: the region itself, or (for the list) its children.
+ANSWER_ABOUT = {
+    "detail": lambda body: body["code"],
+    "children": lambda body: body["parent"]["id"],
+    "export": lambda body: body["features"][0]["id"],
+    "list": lambda body: [r["code"] for r in body],
+}
+
+
+def _expected_body(endpoint: str, code: str):
+    if endpoint == "list":
+        children = Region.objects.filter(parent__code=code, is_active=True).order_by("code")
+        return [{"code": c} for c in children.values_list("code", flat=True)]
+    return {"code": code, "parent": {"id": code}, "features": [{"id": code}]}
 
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS)

@@ -120,7 +120,7 @@ def test_it_rejects_a_lopsided_bow_tie_too():
     }
 
 
-def test_it_rejects_a_polygon_without_area():
+def test_it_rejects_a_flat_polygon_as_invalid():
     flat = {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [2, 0], [0, 0]]]}
     with pytest.raises(ValidationError) as exc_info:
         geometry.parse_boundary(flat)
