@@ -17,3 +17,4 @@ api = NinjaAPI(
 api_errors.install(api)
 api.add_router("/auth", auth_router)
 api.add_router("/regions", regions_router)
+api.add_router("/", "wangge.cases.api.router")
