@@ -29,10 +29,16 @@ def case_roles(user, case) -> set[str]:
     if user.is_superuser:
         roles |= {Role.DUTY_CHIEF, Role.DISPATCHER, Role.COMMAND_OPERATOR}
     for role, path, department_id in _memberships(user):
-        if (
+        if role == Role.GRID_CHIEF:
+            # A grid chief is a centre (accept, dispatch, close…) only for cases handled within their area.
+            # A case that merely happened there but is handled above (a street case, or one escalated
+            # past them) leaves them a grid worker's duties: verify, solve on the spot, blow the whistle.
+            if case.handling_path.startswith(path):
+                roles.add(role)
+            elif case.region_path.startswith(path):
+                roles.add(Role.GRID_WORKER)
+        elif (
             role in CENTRE_SCOPED
-            and case.handling_path.startswith(path)
-            or role == Role.GRID_CHIEF
             and case.handling_path.startswith(path)
             or role in GRID_SCOPED
             and case.region_path.startswith(path)
