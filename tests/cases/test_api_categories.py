@@ -110,3 +110,35 @@ def test_the_openapi_document_describes_the_cases_endpoints(caller):
     intake = paths["/api/v1/cases"]["post"]
     assert {} in intake["security"]  # anonymous allowed
     assert intake["parameters"][0]["name"] == "Idempotency-Key"
+
+
+def test_suggest_ranks_sub_classes_for_a_description(caller):
+    response = caller("resident1").get("/categories/suggest", {"text": "路边堆了一大堆建筑渣土，没人清运", "k": 3})
+    assert response.status_code == 200, response.content
+    ranked = response.json()
+    assert len(ranked) == 3
+    assert ranked[0]["code"] == "0602"
+    assert ranked[0]["name"] == Category.objects.get(code="0602").name
+    scores = [r["score"] for r in ranked]
+    assert scores == sorted(scores, reverse=True)
+    assert all(0 <= s <= 1 for s in scores)
+    assert set(ranked[0]) == {"code", "name", "score"}
+
+
+def test_suggest_leaves_out_inactive_categories(caller):
+    text = {"text": "路边堆了一大堆建筑渣土，没人清运", "k": 3}
+    Category.objects.filter(code="0602").update(is_active=False)
+    ranked = caller("resident1").get("/categories/suggest", text).json()
+    assert "0602" not in [r["code"] for r in ranked]
+    assert len(ranked) == 3
+
+
+def test_suggest_checks_its_parameters(caller):
+    client = caller("resident1")
+    assert client.get("/categories/suggest", {"text": "   "}).json() == []
+    response = client.get("/categories/suggest")
+    assert (response.status_code, [e["field"] for e in response.json()["errors"]]) == (422, ["text"])
+    response = client.get("/categories/suggest", {"text": "渣土", "k": 21})
+    assert (response.status_code, [e["field"] for e in response.json()["errors"]]) == (422, ["k"])
+    assert len(client.get("/categories/suggest", {"text": "渣土"}).json()) == 5
+    assert caller(None).get("/categories/suggest", {"text": "渣土"}).status_code == 401

@@ -496,7 +496,8 @@ def suggest_categories(request, query: Query[SuggestQuery]):
     """Sub-classes that fit a description, best first (``score`` from the classifier)."""
     from wangge.cases import classifier
 
-    ranked = classifier.suggest(query.text, query.k)
+    # A few spare: a code the model knows may have been switched off in the catalogue since.
+    ranked = classifier.suggest(query.text, query.k + 5)
     names = dict(
         Category.objects.filter(
             code__in=[code for code, _score in ranked], is_active=True, parent__isnull=False
@@ -504,4 +505,4 @@ def suggest_categories(request, query: Query[SuggestQuery]):
     )
     return [
         {"code": code, "name": names[code], "score": round(float(score), 4)} for code, score in ranked if code in names
-    ]
+    ][: query.k]
