@@ -1,0 +1,143 @@
+"""The category suggester: held-out accuracy on the shipped descriptions, ranking, odd input and the
+shared model. Pure Python: no database."""
+
+import threading
+import time
+
+import pytest
+
+from wangge.cases import classifier
+
+
+@pytest.fixture(scope="module")
+def model():
+    return classifier.train(classifier.load_shipped_examples("train"))
+
+
+@pytest.fixture
+def fresh_shared_model():
+    classifier.forget_model()
+    yield
+    classifier.forget_model()
+
+
+def test_held_out_accuracy(model, capsys):
+    train = classifier.load_shipped_examples("train")
+    test = classifier.load_shipped_examples("test")
+    assert not {text for text, _ in train} & {text for text, _ in test}, "a test example is also a training example"
+
+    result = classifier.evaluate(model, test)
+
+    with capsys.disabled():
+        print(
+            f"\ncategory classifier held-out accuracy: top-1 = {result['top1'] * 100:.1f}%, "
+            f"top-3 = {result['top3'] * 100:.1f}% (n = {result['n']})"
+        )
+    assert result["n"] == len(test) >= 100
+    assert result["top3"] >= 0.80
+    assert result["top1"] >= 0.60
+
+
+def test_training_on_600_examples_takes_well_under_two_seconds(model):
+    examples = classifier.load_shipped_examples("train")[:600]
+    started = time.perf_counter()
+    classifier.train(examples)
+    assert time.perf_counter() - started < 2.0
+
+
+@pytest.mark.parametrize("k", [1, 3, 5, 10])
+def test_suggest_returns_at_most_k_ranked_codes(model, k):
+    ranked = model.suggest("幸福里小区3栋2单元楼下的污水井盖碎了，晚上差点踩进去", k=k)
+    codes = [code for code, _ in ranked]
+    scores = [score for _, score in ranked]
+    assert len(ranked) == k
+    assert len(set(codes)) == k
+    assert set(codes) <= set(model.categories)
+    assert all(0.0 <= score <= 1.0 for score in scores)
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_scores_over_all_categories_sum_to_one(model):
+    ranked = model.suggest("建设路与人民路交叉口的红绿灯坏了", k=10_000)
+    assert len(ranked) == len(model.categories) >= 151
+    assert sum(score for _, score in ranked) == pytest.approx(1.0)
+    assert ranked[0][0] == "0203"
+
+
+def test_obvious_descriptions_come_first(model):
+    assert model.suggest("小区门口的路灯晚上不亮", k=1)[0][0] == "0108"
+    assert model.suggest("楼下扔了好几袋生活垃圾没人清", k=1)[0][0] == "0601"
+    assert "0904" in [code for code, _ in model.suggest("有辆车停在小区出入口，挡住了路", k=3)]
+
+
+@pytest.mark.parametrize("blank", ["", " ", "   \n\t ", "\u3000"])
+def test_blank_text_gives_no_suggestions(model, blank):
+    assert model.suggest(blank) == []
+    assert classifier.suggest(blank) == []
+
+
+def test_no_suggestions_for_k_below_one(model):
+    assert model.suggest("路灯不亮", k=0) == []
+
+
+def test_markup_is_plain_text(model):
+    text = '<script>alert("x")</script><b onclick="steal()">小区门口的路灯不亮了</b>'
+    ranked = model.suggest(text, k=3)
+    assert "0108" in [code for code, _ in ranked]
+    assert classifier.normalise(text).startswith('<script>alert("x")</script>')
+    only_markup = model.suggest("<script>document.cookie</script>", k=3)
+    assert len(only_markup) == 3 and all(0.0 <= score <= 1.0 for _, score in only_markup)
+
+
+def test_normalise_folds_width_case_digits_and_spaces():
+    assert classifier.normalise("  ３栋Ａ单元\n 12楼  ") == "0栋a单元 0楼"
+
+
+def test_evaluate_counts_top1_and_top3(model):
+    result = classifier.evaluate(model, [("小区门口的路灯晚上不亮", "0108"), ("小区门口的路灯晚上不亮", "1905")])
+    assert result == {"top1": 0.5, "top3": 0.5, "n": 2}
+    assert classifier.evaluate(model, []) == {"top1": 0.0, "top3": 0.0, "n": 0}
+
+
+def test_train_needs_two_categories():
+    with pytest.raises(ValueError):
+        classifier.train([("路灯不亮", "0108"), ("路灯坏了", "0108")], with_catalogue=False)
+
+
+def test_load_shipped_examples_by_split():
+    everything = classifier.load_shipped_examples()
+    train = classifier.load_shipped_examples("train")
+    test = classifier.load_shipped_examples("test")
+    assert len(everything) == len(train) + len(test)
+    assert len(test) / len(everything) == pytest.approx(0.2, abs=0.05)
+    with pytest.raises(ValueError):
+        classifier.load_shipped_examples("validation")
+
+
+def test_the_shared_model_is_trained_once_for_all_threads(fresh_shared_model):
+    seen = []
+    threads = [threading.Thread(target=lambda: seen.append(classifier.get_model())) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(seen) == 4 and all(m is seen[0] for m in seen)
+    assert classifier.get_model() is seen[0]
+    assert classifier.suggest("小区门口的路灯晚上不亮", k=1)[0][0] == "0108"
+
+
+def test_retrain_adds_extra_examples_and_replaces_them_next_time(fresh_shared_model):
+    before = classifier.get_model()
+    extra = [
+        ("智慧灯杆的充电屏幕碎了", "9901"),
+        ("智慧灯杆屏幕不显示", "9901"),
+        ("智慧灯杆上的屏幕黑了", "9901"),
+    ]
+    after = classifier.retrain(extra)
+    assert after is classifier.get_model() and after is not before
+    assert "9901" in after.categories and "9901" not in before.categories
+    assert after.n_examples == before.n_examples + 3
+    assert classifier.suggest("智慧灯杆的屏幕坏了", k=1)[0][0] == "9901"
+
+    again = classifier.retrain([])
+    assert "9901" not in again.categories
