@@ -325,6 +325,42 @@ def transition(
     return locked
 
 
+SYSTEM_ROLE = "system"
+# Flags the platform may raise by itself: they keep the status, so the timeline still replays.
+SYSTEM_FLAGS = frozenset({"supervise", "mark_urgent"})
+
+
+def record_system_flag(case: Case, action: str, *, opinion: str, at: datetime | None = None, **params) -> Case:
+    """Raise a flag as the platform (the overdue policy's supervision): no actor, role ``system``.
+
+    The same table, effects and timeline as ``transition``: the row is a (status, action) pair of the
+    workflow that keeps the status, written in the case's transaction, and the version rises.
+    """
+    if action not in SYSTEM_FLAGS:
+        raise ValueError(f"the system may not {action!r} a case")
+    now = at or timezone.now()
+    with transaction.atomic():
+        locked = (
+            Case.objects.select_for_update().select_related("category", "region", "handling_region").get(pk=case.pk)
+        )
+        rule = rule_for(locked.status, action)
+        if rule is None or rule.to != locked.status:
+            raise IllegalTransition(
+                _("“%(action)s” is not possible while the case is %(status)s.")
+                % {"action": action, "status": locked.get_status_display()}
+            )
+        status = locked.status
+        stage_before = (locked.stage, locked.due_at)
+        data = EFFECTS[action](locked, None, params, now) or {}
+        if data.pop("restart_clock", False):
+            deadlines.start_clock(locked, STAGE_OF_STATUS.get(status, ""), now)
+        locked.version += 1
+        locked.save()
+        event = _event(locked, action, None, SYSTEM_ROLE, status, status, opinion, data, now, stage_before)
+    notifications.case_moved(locked, event)
+    return locked
+
+
 def _event(case, action, actor, role, from_status, to_status, opinion, data, now, stage=("", None)) -> CaseEvent:
     last = case.events.aggregate(m=Max("seq"))["m"] or 0
     stage_name, stage_due = stage
