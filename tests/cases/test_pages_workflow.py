@@ -215,6 +215,42 @@ def test_a_rating_out_of_range_is_shown_next_to_the_field(report, browser):
     assert case.status == "closed"
 
 
+def test_buttons_the_service_would_refuse_now_are_not_offered(report, browser):
+    case = move(report(), ("operator", "accept", {}), ("dispatcher", "dispatch", {}), ("department1", "sign", {}))
+    chief = browser("dutychief")
+    shown = buttons(chief.get(f"/cases/{case.number}/"))
+    assert "approve_extension" not in shown and "deny_extension" not in shown  # nothing asked yet
+    assert "mark_urgent" in shown
+    response = post_action(browser("department1"), case, "request_extension", extension="2d", opinion="需调车")
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert "request_extension" not in buttons(browser("department1").get(f"/cases/{case.number}/"))
+    shown = buttons(chief.get(f"/cases/{case.number}/"))
+    assert "approve_extension" in shown and "deny_extension" in shown
+    html = chief.get(f"/cases/{case.number}/").content.decode()
+    assert "Extension requested" in html and "2d" in html
+    assert post_action(chief, case, "approve_extension").status_code == 302
+    case.refresh_from_db()
+    assert case.extension_count == 1
+    assert post_action(chief, case, "mark_urgent").status_code == 302
+    assert "mark_urgent" not in buttons(chief.get(f"/cases/{case.number}/"))
+
+
+def test_a_satisfied_reporter_is_not_offered_reopen(report, browser):
+    case = move(
+        report(),
+        ("operator", "accept", {}),
+        ("dispatcher", "dispatch", {}),
+        ("department1", "sign", {}),
+        ("department1", "feedback", {"opinion": "已清运", **evidence()}),
+        ("gridworker1", "verify_pass", {}),
+        ("operator", "close", {}),
+        ("resident1", "rate", {"speed": 5, "result": 5}),
+    )
+    assert buttons(browser("resident1").get(f"/cases/{case.number}/")) == []
+    assert "reopen" in buttons(browser("dutychief").get(f"/cases/{case.number}/"))
+
+
 def test_merge_lists_nearby_duplicates_and_merges_into_the_chosen_one(report, browser):
     original = report(description="路边渣土堆积很多")
     duplicate = report(description="路边渣土堆积很多，没人管")

@@ -328,7 +328,8 @@ class DispatchForm(ActionForm):
         departments = Department.objects.filter(is_active=True).order_by("code")
         default = services.default_department(self.case)
         self.fields["department"].choices = [
-            (d.code, f"{d.name} ({_('default')})" if default and d.pk == default.pk else d.name) for d in departments
+            (d.code, _("%(name)s (default for this category)") % {"name": d.name} if d == default else d.name)
+            for d in departments
         ]
         self.fields["department"].initial = default.code if default else None
         grids = Region.objects.filter(

@@ -30,8 +30,8 @@ from wangge.cases.forms import (
     category_label,
     is_staff_member,
 )
-from wangge.cases.models import CasePhoto, Status, Warning
-from wangge.cases.permissions import allowed_actions
+from wangge.cases.models import CasePhoto, PendingRequest, Status, Warning
+from wangge.cases.permissions import allowed_actions, case_roles
 from wangge.cases.workflow import ACTION_LABELS, ASSIGNEE, REPORTER, RULES
 from wangge.core.errors import Conflict
 from wangge.regions import selectors as region_selectors
@@ -172,6 +172,27 @@ def _action_buttons(actions: list[str]) -> list[dict]:
     return buttons
 
 
+def pressable(user, case) -> list[str]:
+    """``allowed_actions`` without the buttons the service would refuse now anyway (nothing to approve,
+    a request already waiting, already urgent, one's own handling to verify, a satisfied reporter)."""
+    pending = case.pending_request
+    reporter_only = case.reporter_id == user.pk and Role.DUTY_CHIEF not in case_roles(user, case)
+    hidden = {
+        "approve_extension": pending != PendingRequest.EXTENSION,
+        "deny_extension": pending != PendingRequest.EXTENSION,
+        "approve_return": pending != PendingRequest.RETURN,
+        "deny_return": pending != PendingRequest.RETURN,
+        "return": bool(pending),
+        "request_extension": bool(pending),
+        "mark_urgent": case.is_urgent,
+        "solve_on_spot": not case.category.on_spot,
+        "verify_pass": case.handled_by_id is not None and case.handled_by_id == user.pk,
+        "verify_fail": case.handled_by_id is not None and case.handled_by_id == user.pk,
+        "reopen": reporter_only and case.satisfied is not False,
+    }
+    return [action for action in allowed_actions(user, case) if not hidden.get(action, False)]
+
+
 def _merge_suggestions(user, case) -> list:
     others = selectors.visible_cases(user).exclude(pk=case.pk)
     return nearby_cases(others, lon=case.lon, lat=case.lat, category=case.category, text=case.description, limit=5)
@@ -179,7 +200,7 @@ def _merge_suggestions(user, case) -> list:
 
 def _render_case(request, case, *, bound=None, status=200):
     user = request.user
-    actions = allowed_actions(user, case)
+    actions = pressable(user, case)
     if bound is not None and bound.action not in actions:
         actions.append(bound.action)
     forms = {}

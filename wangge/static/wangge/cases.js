@@ -84,12 +84,20 @@
 
     // Suggested categories: a tap chooses one; the select stays free.
     const category = document.getElementById("id_category");
-    document.getElementById("wg-suggest").addEventListener("click", (event) => {
+    const suggestBox = document.getElementById("wg-suggest");
+    const markChosen = () => suggestBox.querySelectorAll("[data-category]").forEach((chip) => {
+      const chosen = chip.dataset.category === category.value;
+      chip.classList.toggle("active", chosen);
+      chip.setAttribute("aria-pressed", chosen ? "true" : "false");
+    });
+    suggestBox.addEventListener("click", (event) => {
       const chip = event.target.closest("[data-category]");
       if (!chip) return;
       category.value = chip.dataset.category;
       category.dispatchEvent(new Event("change", { bubbles: true }));
     });
+    category.addEventListener("change", markChosen);
+    suggestBox.addEventListener("htmx:afterSwap", markChosen);
 
     // "Solved on the spot" only for categories that allow it (grid workers).
     const onSpot = document.getElementById("wg-on-spot");
