@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "wangge.regions",
     "wangge.cases",
     "wangge.inbox",
+    "wangge.dashboard",
+    "wangge.assessment",
     "wangge.accounts",
     "wangge.workcalendar",
 ]
@@ -242,3 +244,10 @@ CASE_PHOTO_MAX_BYTES = int(os.environ.get("WANGGE_CASE_PHOTO_MAX_BYTES", str(10 
 CASE_DUPLICATE_RADIUS_M = float(os.environ.get("WANGGE_CASE_DUPLICATE_RADIUS_M", "150"))
 CASE_DUPLICATE_DAYS = int(os.environ.get("WANGGE_CASE_DUPLICATE_DAYS", "7"))
 NOTIFY_CHANNELS = [c for c in os.environ.get("WANGGE_NOTIFY_CHANNELS", "wangge.inbox.channels.LoggingChannel").split(",") if c]
+
+# --- Command centre, statistics and assessment ----------------------------------------------------
+# Score tiers of the assessment ranking (weighted indicator score, 0-100): green from, yellow from.
+ASSESSMENT_GREEN_FROM = float(os.environ.get("WANGGE_ASSESSMENT_GREEN_FROM", "90"))
+ASSESSMENT_YELLOW_FROM = float(os.environ.get("WANGGE_ASSESSMENT_YELLOW_FROM", "80"))
+# How often (seconds) the command-centre feed polls for new cases and alarms.
+DASHBOARD_FEED_SECONDS = int(os.environ.get("WANGGE_DASHBOARD_FEED_SECONDS", "5"))

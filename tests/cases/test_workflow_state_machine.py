@@ -20,6 +20,10 @@ below are checked against the database:
     exactly the approved extension on ``approve_extension``, and ``warn_at`` sits at the warning share;
 (g) the version rises by exactly one per successful action (so it is the number of events minus one);
 (h) the timeline's seq numbers are 1..n.
+
+A step may also run the periodic deadline scan (``tasks.scan``) at the simulated time: the stored colour
+must then match ``deadlines.warning_at``, and an overdue handle stage gets exactly one system yellow
+card, a timeline row that keeps every invariant above.
 """
 
 import io
@@ -37,8 +41,8 @@ from PIL import Image
 
 from tests.common import _english  # noqa: F401
 from wangge.accounts.models import Department, Membership, Role, User
-from wangge.cases import deadlines, services
-from wangge.cases.models import Case, CaseEvent, CasePhoto, Category, Status
+from wangge.cases import deadlines, services, tasks
+from wangge.cases.models import Case, CaseEvent, CasePhoto, Category, Status, Supervision
 from wangge.cases.permissions import case_roles
 from wangge.cases.services import IllegalTransition, Report, StaleCase
 from wangge.cases.workflow import ACTIONS, CLOCK_RESTARTING, REPORTER, RULES, STAGE_OF_STATUS, actions_from
@@ -82,7 +86,8 @@ STARTS = [
 ]
 TICKS = [
     timedelta(minutes=7),
-    timedelta(minutes=50),
+    timedelta(minutes=20),
+    timedelta(minutes=45),
     timedelta(hours=2),
     timedelta(hours=5),
     timedelta(hours=15),  # over a night
@@ -186,10 +191,34 @@ class WorkflowMachine(RuleBasedStateMachine):
         assert case.grid is not None and case.grid.code == w.grid1
         self.case_id = case.pk
         self.failures_in_a_row = 0
+        self.warning = ""  # the colour the deadline scan should have stored by now
 
     @rule(delta=st.sampled_from(TICKS))
     def tick(self, delta):
         self.now += delta
+
+    @rule()
+    def scan(self):
+        """The periodic deadline scan: the stored colour catches up; an overdue handle stage gets a system card."""
+        case = fresh(self.case_id)
+        before = snapshot(self.case_id)
+        tasks.scan(self.now)
+        after = snapshot(self.case_id)
+        colour = deadlines.warning_at(case, self.now) if case.is_open else ""
+        if colour:
+            self.warning = colour
+        assert after["warning"] == self.warning
+        card = (
+            colour == "red"
+            and before["warning"] != "red"
+            and case.stage == "handle"
+            and case.supervision in (Supervision.NONE, Supervision.NORMAL)
+        )
+        assert after["events"] == before["events"] + card and after["version"] == before["version"] + card
+        if card:
+            event = CaseEvent.objects.filter(case_id=self.case_id).order_by("-seq").first()
+            assert (event.action, event.role, event.actor_id) == ("supervise", "system", None)
+            assert after["supervision"] == Supervision.YELLOW
 
     @rule(data=st.data())
     def act(self, data):
@@ -299,6 +328,8 @@ class WorkflowMachine(RuleBasedStateMachine):
         assert event.role in rule_.roles and event.role in roles
         assert event.at == self.now
         self.check_effect(case, before, after, action, actor, params, event)
+        if clock_restarted(event) or action == "approve_extension":
+            self.warning = ""  # a new clock or a new deadline: on time again
 
     def check_refusal(self, case, action, persona, params, error):
         """A permitted, well-formed action may still be refused by its effect: only for these reasons."""
@@ -412,7 +443,7 @@ class WorkflowMachine(RuleBasedStateMachine):
         else:
             assert case.due_at == workcal.deadline(case.stage_started_at, deadlines.stage_limit(case, stage))
         assert case.warn_at == deadlines.warn_time(case.stage_started_at, case.due_at)
-        assert case.warning == ""  # nothing but the periodic scan sets it
+        assert case.warning == self.warning  # only the periodic scan sets it, a new clock clears it
 
 
 STEPS = 40

@@ -35,6 +35,7 @@ from wangge.cases.workflow import CLOCK_RESTARTING, STAGE_OF_STATUS, rule_for
 from wangge.core import pii
 from wangge.core.errors import Conflict
 from wangge.core.validators import validate_lon_lat, validate_mobile
+from wangge.dashboard import rollups
 from wangge.regions.models import GRID_LEVELS, Level, Region
 
 MAX_DESCRIPTION = 2000
@@ -365,7 +366,7 @@ def _event(case, action, actor, role, from_status, to_status, opinion, data, now
     last = case.events.aggregate(m=Max("seq"))["m"] or 0
     stage_name, stage_due = stage
     authenticated = actor is not None and actor.is_authenticated
-    return CaseEvent.objects.create(
+    event = CaseEvent.objects.create(
         case=case,
         seq=last + 1,
         action=action,
@@ -381,6 +382,8 @@ def _event(case, action, actor, role, from_status, to_status, opinion, data, now
         stage_due_at=stage_due,
         on_time=None if stage_due is None else now <= stage_due,
     )
+    rollups.count_event(case, event)  # roll-ups and points, in this transaction
+    return event
 
 
 def _no_effect(case, actor, params, now):
