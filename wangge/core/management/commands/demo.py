@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from wangge.accounts import demo as accounts_demo
 from wangge.cases.catalogue import CATALOGUE, load_catalogue
 from wangge.cases.demo import create_demo_cases
+from wangge.dashboard.rollups import rebuild_rollups
 from wangge.regions import demo as regions_demo
 from wangge.regions.models import Level, Region
 
@@ -42,6 +43,7 @@ class Command(BaseCommand):
         if CATALOGUE.exists():
             load_catalogue()
             case_count = create_demo_cases(count=cases, seed=seed)
+            rebuild_rollups()  # the demo cases are bulk-written, not through the services
         counts = {level: sum(1 for r in regions.values() if r.level == level) for level in Level.values}
         self.stdout.write(
             self.style.SUCCESS(

@@ -1,0 +1,95 @@
+"""Roll-ups: counters kept up to date in the same transaction as each timeline event.
+
+- ``CaseRollup``: the fine table, keyed by (local day, the case's grid path, category, department,
+  source). Statistics with several filters read it.
+- ``RollupCube``: the same counters summed up the region tree, one dimension at a time: for every
+  region node (city … grid) and every department node, a total row and one row per category, source
+  and department. The command-centre screen reads a few dozen rows of it per figure.
+- ``ActorRollup``: per person and day (reports, verifications …) for the grid-worker figures.
+
+Every counter is defined in ``timeline.py``; ``rollups.py`` is the only writer.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from wangge.dashboard.timeline import ACTOR_COUNTERS, COUNTERS
+
+
+class CaseCounters(models.Model):
+    class Meta:
+        abstract = True
+
+
+for _name in COUNTERS:
+    CaseCounters.add_to_class(_name, models.IntegerField(default=0, db_default=0))
+
+
+class CaseRollup(CaseCounters):
+    day = models.DateField()
+    path = models.CharField(max_length=255)
+    category_id = models.IntegerField()
+    department_id = models.IntegerField(default=0)  # 0: no department (a grid, community or centre holds it)
+    source = models.CharField(max_length=16)
+
+    class Meta:
+        verbose_name = _("case roll-up")
+        verbose_name_plural = _("case roll-ups")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "path", "category_id", "department_id", "source"], name="case_rollup_key"
+            )
+        ]
+        indexes = [models.Index(fields=["path", "day"], name="case_rollup_path_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.path} {self.category_id} {self.department_id} {self.source}"
+
+
+class Dim(models.TextChoices):
+    TOTAL = "", _("Total")
+    CATEGORY = "category", _("Category")
+    SOURCE = "source", _("Source")
+    DEPARTMENT = "department", _("Department")
+
+
+class RollupCube(CaseCounters):
+    """``node`` is a region path, or ``D<id>`` for a department; ``parent`` its parent path ('' at the top)."""
+
+    day = models.DateField()
+    node = models.CharField(max_length=255)
+    parent = models.CharField(max_length=255)
+    dim = models.CharField(max_length=16, choices=Dim.choices, blank=True)
+    value = models.CharField(max_length=32, blank=True)
+
+    class Meta:
+        verbose_name = _("roll-up cube row")
+        verbose_name_plural = _("roll-up cube")
+        constraints = [models.UniqueConstraint(fields=["node", "dim", "value", "day"], name="rollup_cube_key")]
+        indexes = [models.Index(fields=["parent", "dim", "day"], name="rollup_cube_children")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.node} {self.dim}={self.value}"
+
+
+class ActorCounters(models.Model):
+    class Meta:
+        abstract = True
+
+
+for _name in ACTOR_COUNTERS:
+    ActorCounters.add_to_class(_name, models.IntegerField(default=0, db_default=0))
+
+
+class ActorRollup(ActorCounters):
+    day = models.DateField()
+    user_id = models.IntegerField()
+
+    class Meta:
+        verbose_name = _("person roll-up")
+        verbose_name_plural = _("person roll-ups")
+        constraints = [models.UniqueConstraint(fields=["user_id", "day"], name="actor_rollup_key")]
+        indexes = [models.Index(fields=["day"], name="actor_rollup_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.user_id}"
