@@ -98,6 +98,14 @@ def test_a_file_that_is_not_an_image_is_refused_next_to_the_photos_field(browser
     assert Case.objects.count() == before
 
 
+def test_at_most_nine_photos_per_report(browser):
+    before = Case.objects.count()
+    response = browser("resident1").post("/cases/new/", {**form_data(), "photos": [png(f"{i}.png") for i in range(10)]})
+    assert response.status_code == 400
+    assert "Attach at most 9 photos." in response.content.decode()
+    assert Case.objects.count() == before
+
+
 def test_missing_fields_are_shown_next_to_them(browser):
     response = browser("resident1").post("/cases/new/", {"idempotency_key": "k"})
     assert response.status_code == 400

@@ -75,11 +75,14 @@ def test_a_photo_streams_to_whoever_may_see_the_case(report, browser, user):
     assert browser("operator").get(f"/cases/{case.number}/photos/{photo.pk + 999}/").status_code == 404
 
 
-def test_the_photo_url_needs_a_login(report, client):
+def test_the_photo_url_needs_a_login_and_a_lost_file_is_404(report, client, browser):
     case = report("resident1")
     photo = CasePhoto.objects.create(case=case, content_type="image/png", size=1, sha256="0" * 64, file="x.png")
     response = client.get(f"/cases/{case.number}/photos/{photo.pk}/")
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    assert browser("resident1").get(f"/cases/{case.number}/photos/{photo.pk}/").status_code == 404
+    thumb = browser("resident1").get(f"/cases/{case.number}/photos/{photo.pk}/?size=thumb")
+    assert thumb.status_code == 404
 
 
 def test_each_row_shows_number_title_category_status_region_due_and_assignee(report, browser):
@@ -160,6 +163,13 @@ def test_keyset_pages_follow_each_other_without_overlap(browser, user, demo_case
     )
     assert numbers + following == list(expected[: len(numbers) + len(following)])
     assert "First page" in second.content.decode()
+
+
+def test_a_filter_that_does_not_parse_is_shown_and_the_others_still_apply(report, browser):
+    case = report(description="独一无二 zxcvb")
+    response = browser("operator").get("/cases/", {"box": "all", "q": "zxcvb", "date_from": "not-a-date"})
+    assert rows(response) == [case.number]
+    assert "Enter a valid date." in response.content.decode()
 
 
 def test_a_broken_cursor_shows_the_first_page_with_a_message(browser, demo_cases):

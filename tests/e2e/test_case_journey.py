@@ -98,6 +98,15 @@ def test_a_report_goes_from_the_resident_through_the_centre_and_back(as_user, se
     shot(resident, "case-journey-2-reported-phone")
     assert all(url.startswith(server) for url in requests), [u for u in requests if not u.startswith(server)]
 
+    # Someone at the centre about to report the same thing is shown the open case nearby.
+    intake = as_user("operator", geolocation={"longitude": center[0], "latitude": center[1]})
+    intake.goto(server + "/cases/new/")
+    intake.locator(f"#wg-intake-map[data-pin='{center[0]:.6f},{center[1]:.6f}']").wait_for(state="attached")
+    intake.fill("#id_description", "路边渣土")
+    intake.select_option("#id_category", CATEGORY)
+    intake.locator(f"[data-testid=nearby-list] a[href='/cases/{number}/']").wait_for()
+    shot(intake, "case-journey-3-operator-intake-nearby")
+
     operator = as_user("operator")
     operator.goto(server + "/cases/")
     operator.locator(f"[data-testid=case-row][data-number='{number}']").wait_for()

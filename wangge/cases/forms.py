@@ -29,6 +29,7 @@ EXTENSIONS = [
     ("5d", _("5 working days")),
 ]
 SCORES = [(str(n), f"{n} ★") for n in range(5, 0, -1)]
+MAX_PHOTOS = 9  # per field, as many as a phone's share sheet usually sends
 PHOTO_ATTRS = {"accept": "image/*", "capture": "environment", "class": "form-control"}
 
 
@@ -87,6 +88,8 @@ class PhotoField(forms.FileField):
         single = super().clean
         files = [single(d, initial) for d in data] if isinstance(data, (list, tuple)) else [single(data, initial)]
         files = [f for f in files if f]
+        if len(files) > MAX_PHOTOS:
+            raise ValidationError(_("Attach at most %(n)d photos.") % {"n": MAX_PHOTOS}, code="max_files")
         if self.required and not files:
             raise ValidationError(self.error_messages["required"], code="required")
         for upload in files:
@@ -255,7 +258,11 @@ class FilterForm(forms.Form):
             )
 
     def filters(self, box: str) -> selectors.CaseFilters:
-        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        # A field that does not parse is shown with its error and ignored; the others still filter.
+        data = {}
+        if self.is_bound:
+            self.is_valid()
+            data = self.cleaned_data
 
         def start_of(day, plus=0):
             if not day:

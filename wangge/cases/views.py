@@ -296,27 +296,36 @@ def photo(request, number, photo_id):
     """A case photo, only for someone who may see the case (404 otherwise, like an absent one)."""
     case = selectors.get_case_for(request.user, number)
     item = get_object_or_404(CasePhoto, pk=photo_id, case=case)
-    if request.GET.get("size") == "thumb":
-        response = HttpResponse(_thumbnail(item), content_type="image/jpeg")
+    thumb = _thumbnail(item) if request.GET.get("size") == "thumb" else None
+    if thumb is not None:
+        response = HttpResponse(thumb, content_type="image/jpeg")
     else:
-        response = FileResponse(item.file.open("rb"), content_type=item.content_type)
+        try:
+            handle = item.file.open("rb")
+        except FileNotFoundError:
+            raise Http404("photo file") from None
+        response = FileResponse(handle, content_type=item.content_type)
         response["Content-Disposition"] = "inline"
     response["Cache-Control"] = "private, max-age=86400"
     return response
 
 
-def _thumbnail(item: CasePhoto) -> bytes:
+def _thumbnail(item: CasePhoto) -> bytes | None:
+    """A small JPEG of the photo (cached); None when it cannot be made, and the original is sent."""
     key = f"wangge:case-thumb:{item.pk}:{item.sha256[:16]}"
     data = cache.get(key)
     if data is None:
         from PIL import Image, ImageOps
 
-        with item.file.open("rb") as handle, Image.open(handle) as image:
-            image.draft("RGB", (THUMB_SIZE * 2, THUMB_SIZE * 2))
-            image = ImageOps.exif_transpose(image).convert("RGB")
-            image.thumbnail((THUMB_SIZE, THUMB_SIZE))
-            out = io.BytesIO()
-            image.save(out, "JPEG", quality=80)
+        try:
+            with item.file.open("rb") as handle, Image.open(handle) as image:
+                image.draft("RGB", (THUMB_SIZE * 2, THUMB_SIZE * 2))
+                image = ImageOps.exif_transpose(image).convert("RGB")
+                image.thumbnail((THUMB_SIZE, THUMB_SIZE))
+                out = io.BytesIO()
+                image.save(out, "JPEG", quality=80)
+        except (OSError, ValueError, Image.DecompressionBombError):
+            return None
         data = out.getvalue()
         cache.set(key, data, 60 * 60 * 24)
     return data

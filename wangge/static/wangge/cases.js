@@ -58,7 +58,7 @@
       lat.value = latlng.lat.toFixed(6);
       lon.value = latlng.lng.toFixed(6);
       coords.textContent = lat.value + ", " + lon.value;
-      if (pan && !map.getBounds().pad(-0.1).contains(latlng)) map.setView(latlng, Math.max(map.getZoom(), 16), { animate: false });
+      if (pan) map.setView(latlng, Math.max(map.getZoom(), 16), { animate: false });
       document.getElementById("wg-intake-map").dataset.pin = lon.value + "," + lat.value;
       document.body.dispatchEvent(new Event("wg-moved"));
     }
