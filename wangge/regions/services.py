@@ -348,7 +348,9 @@ def _order_parents_first(drafts):
     return sorted(drafts, key=lambda item: (LEVEL_ORDER.get(item[1].level, 99), item[1].code))
 
 
-def _validate_collection(drafts, report: ImportReport) -> list[tuple[int, RegionDraft]]:
+def _validate_collection(
+    drafts, report: ImportReport, may_write_under=lambda parent: True
+) -> list[tuple[int, RegionDraft]]:
     """Check every feature against the database and against the other features of the same file."""
     seen_codes: dict[str, int] = {}
     in_file: dict[str, RegionDraft] = {}
@@ -369,7 +371,7 @@ def _validate_collection(drafts, report: ImportReport) -> list[tuple[int, Region
                 raise ValidationError(
                     {"code": _("A region with the code %(code)s already exists.") % {"code": draft.code}}
                 )
-            _validate_draft_in_file(draft, in_file, sibling_cache)
+            _validate_draft_in_file(draft, in_file, sibling_cache, may_write_under)
         except ValidationError as exc:
             report.problems.extend(_problem_from(index, draft.code, exc))
             continue
@@ -379,10 +381,14 @@ def _validate_collection(drafts, report: ImportReport) -> list[tuple[int, Region
     return good
 
 
-def _validate_draft_in_file(draft: RegionDraft, in_file: dict[str, RegionDraft], sibling_cache: dict) -> None:
+def _validate_draft_in_file(
+    draft: RegionDraft, in_file: dict[str, RegionDraft], sibling_cache: dict, may_write_under
+) -> None:
     check_name(draft.name)
     parent_draft = in_file.get(draft.parent_code or "")
     parent = None if parent_draft or not draft.parent_code else _resolve_parent(draft.parent_code)
+    if parent_draft is None and not may_write_under(parent):
+        raise ValidationError({"parent_code": _("You may only add regions inside the area you administer.")})
     parent_level = parent_draft.level if parent_draft else (parent.level if parent else None)
     if draft.parent_code and parent_draft is None and parent is None:
         raise ValidationError({"parent_code": _("No region has the code %(code)s.") % {"code": draft.parent_code}})
@@ -438,11 +444,25 @@ def _check_overlaps_in_file(good, report: ImportReport) -> None:
                 )
 
 
+def _reach_of(actor):
+    """Who may write where: a superuser anywhere; an administrator only under their own regions."""
+    from wangge.accounts.scope import scope_for
+
+    scope = scope_for(actor)
+
+    def may_write_under(parent: Region | None) -> bool:
+        if scope.is_global:
+            return True
+        return parent is not None and scope.map_covers_path(parent.path)
+
+    return may_write_under
+
+
 def import_feature_collection(*, actor, data, dry_run: bool) -> ImportReport:
     """Validate every feature; unless ``dry_run``, write them all or nothing."""
     report = ImportReport(dry_run=dry_run)
     drafts = _drafts_from_collection(data, report)
-    good = _validate_collection(drafts, report)
+    good = _validate_collection(drafts, report, _reach_of(actor))
     if dry_run or report.problems:
         if not dry_run:
             raise ImportFailed(report)
