@@ -160,9 +160,7 @@ def fresh(case_id: int) -> Case:
 
 def clock_restarted(event: CaseEvent) -> bool:
     """Whether this timeline row (re)started the stage clock, by the rule ``transition`` follows."""
-    if event.action == "report" or event.from_status != event.to_status or event.action in CLOCK_RESTARTING:
-        return True
-    return event.action == "mark_urgent" and bool(STAGE_OF_STATUS.get(event.to_status))
+    return event.action == "report" or event.from_status != event.to_status or event.action in CLOCK_RESTARTING
 
 
 class WorkflowMachine(RuleBasedStateMachine):
@@ -397,6 +395,10 @@ class WorkflowMachine(RuleBasedStateMachine):
             assert (now_case.assigned_department_id is None) != (now_case.assigned_region_id is None)
         if clock_restarted(event):
             assert now_case.stage_started_at == self.now
+        elif action == "mark_urgent" and before["due_at"] is not None:
+            # Urgency halves the running stage's limit: the deadline moves earlier, never later.
+            assert now_case.stage_started_at == before["stage_started_at"]
+            assert now_case.due_at <= before["due_at"]
         elif action != "approve_extension":
             assert now_case.due_at == before["due_at"] and now_case.stage_started_at == before["stage_started_at"]
 
@@ -437,9 +439,9 @@ class WorkflowMachine(RuleBasedStateMachine):
         events = list(CaseEvent.objects.filter(case_id=self.case_id).order_by("seq"))
         last_start = max(i for i, e in enumerate(events) if clock_restarted(e))
         assert case.stage_started_at == events[last_start].at
-        extensions = [e for e in events[last_start + 1 :] if e.action == "approve_extension"]
-        if extensions:
-            assert case.due_at == datetime.fromisoformat(extensions[-1].data["due_at"])
+        moves = [e for e in events[last_start + 1 :] if e.action in ("approve_extension", "mark_urgent")]
+        if moves:
+            assert case.due_at == datetime.fromisoformat(moves[-1].data["due_at"])
         else:
             assert case.due_at == workcal.deadline(case.stage_started_at, deadlines.stage_limit(case, stage))
         assert case.warn_at == deadlines.warn_time(case.stage_started_at, case.due_at)
