@@ -271,3 +271,15 @@ def test_the_response_is_the_updated_case_with_the_callers_next_actions(caller, 
     assert body["status"] == "accepted"
     assert body["version"] == 1
     assert "dispatch" in body["allowed_actions"] and "accept" not in body["allowed_actions"]
+
+
+def test_a_plain_form_works_like_json(caller, reported):
+    client = caller("operator")
+    response = client.client.post(
+        f"/api/v1/cases/{reported.number}/actions",
+        "action=reject&opinion=%E9%87%8D%E5%A4%8D&version=0",
+        content_type="application/x-www-form-urlencoded",
+        **client.headers,
+    )
+    assert response.status_code == 200, response.content
+    assert (response.json()["status"], response.json()["version"]) == ("rejected", 1)

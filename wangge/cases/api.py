@@ -111,8 +111,8 @@ def _validated(schema, data: dict):
 
 
 def _action_payload(request) -> tuple[ActionIn, dict]:
-    """(the action, its photo uploads by kind) from a JSON body or a multipart form."""
-    if request.content_type == "multipart/form-data":
+    """(the action, its photo uploads by kind) from a JSON body or a form (multipart for photos)."""
+    if request.content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
         try:
             fields = {k: v for k, v in request.POST.items() if v != ""}
             files = {kind: request.FILES.getlist(kind) for kind in PHOTO_FIELDS if kind in request.FILES}
