@@ -251,3 +251,4 @@ ASSESSMENT_GREEN_FROM = float(os.environ.get("WANGGE_ASSESSMENT_GREEN_FROM", "90
 ASSESSMENT_YELLOW_FROM = float(os.environ.get("WANGGE_ASSESSMENT_YELLOW_FROM", "80"))
 # How often (seconds) the command-centre feed polls for new cases and alarms.
 DASHBOARD_FEED_SECONDS = int(os.environ.get("WANGGE_DASHBOARD_FEED_SECONDS", "5"))
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("wangge.dashboard.context_processors.nav")

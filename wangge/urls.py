@@ -12,6 +12,8 @@ urlpatterns = [
     path("regions/", include("wangge.regions.urls")),
     path("cases/", include("wangge.cases.urls")),
     path("inbox/", include("wangge.inbox.urls")),
+    path("dashboard/", include("wangge.dashboard.urls")),
+    path("assessment/", include("wangge.assessment.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -170,11 +170,11 @@ def _check_everything():
         for category in Category.objects.filter(code__in=["9901", "9902"]):
             by_category = selectors.breakdown(street.path, "category", start, end).get(str(category.pk), Counter())
             assert nonzero(by_category) == nonzero(
-                raw.counters(raw.Slice(street.path, category_id=category.pk), start, end)
+                raw.counters(raw.Slice(street.path, category_ids=(category.pk,)), start, end)
             )
             fine = selectors.fine(node, start, end, category_ids=[category.pk], source="patrol")[""]
             assert nonzero(fine) == nonzero(
-                raw.counters(raw.Slice(street.path, category_id=category.pk, source="patrol"), start, end)
+                raw.counters(raw.Slice(street.path, category_ids=(category.pk,), source="patrol"), start, end)
             )
         for source, counters in selectors.breakdown("0000000001", "source", start, end).items():
             assert nonzero(counters) == nonzero(raw.counters(raw.Slice("0000000001", source=source), start, end))

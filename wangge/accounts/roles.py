@@ -17,6 +17,23 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.ADMIN: frozenset({"regions.view", "regions.change", "accounts.change", "audit.view"}),
 }
 
+# Command centre, statistics and assessment: figures are scoped like cases (see dashboard.selectors).
+# stats.view: the screen, statistics, rankings and bulletins of one's reach; assessment.manage: generate
+# bulletins, publish weekly task lists, enter points by hand.
+STATS_CAPABILITIES: dict[str, frozenset[str]] = {
+    Role.GRID_WORKER: frozenset({"stats.view"}),
+    Role.GRID_CHIEF: frozenset({"stats.view"}),
+    Role.COMMUNITY_STAFF: frozenset({"stats.view", "assessment.manage"}),
+    Role.COMMAND_OPERATOR: frozenset({"stats.view"}),
+    Role.DISPATCHER: frozenset({"stats.view"}),
+    Role.DUTY_CHIEF: frozenset({"stats.view", "assessment.manage"}),
+    Role.DEPARTMENT_STAFF: frozenset({"stats.view"}),
+    Role.STREET_LEADER: frozenset({"stats.view", "assessment.manage"}),
+    Role.ADMIN: frozenset({"stats.view", "assessment.manage"}),
+}
+for _role, _capabilities in STATS_CAPABILITIES.items():
+    ROLE_CAPABILITIES[_role] = ROLE_CAPABILITIES[_role] | _capabilities
+
 # When a user holds several roles, the home page follows the highest of them.
 ROLE_PRECEDENCE = [
     Role.ADMIN,

@@ -25,7 +25,7 @@ class Slice:
     """Which cases and which part of their figures: a region subtree or a department, plus filters."""
 
     node: str  # a region path, or "D<department id>"
-    category_id: int | None = None
+    category_ids: tuple[int, ...] | None = None
     source: str | None = None
     department_id: int | None = None  # only with a region node: figures credited to this department (0: none)
 
@@ -157,8 +157,8 @@ def _cases(slice_: Slice, start, end, counters):
         cases = cases.filter(pk__in=dispatched.values("case_id"))
     else:
         cases = cases.filter(region_path__startswith=slice_.node)
-    if slice_.category_id is not None:
-        cases = cases.filter(category_id=slice_.category_id)
+    if slice_.category_ids is not None:
+        cases = cases.filter(category_id__in=slice_.category_ids)
     if slice_.source is not None:
         cases = cases.filter(source=slice_.source)
     statuses = {c[3:] for c in counters or () if c.startswith("st_")}
@@ -209,3 +209,66 @@ def figures(slice_: Slice, start: date | None, end: date | None, counters=None) 
 def counters(slice_: Slice, start: date | None, end: date | None) -> Counter:
     """counter → total, straight from the timeline."""
     return Counter({name: sum(by_case.values()) for name, by_case in figures(slice_, start, end).items()})
+
+
+# --- a person's figures ------------------------------------------------------------------------------
+
+PERSON_ACTIONS = {
+    "reports": ("report",),
+    "valid_reports": ("report",),
+    "on_spot": ("solve_on_spot",),
+    "handled": ("feedback",),
+    "handled_on_time": ("feedback",),
+    "grid_handled": ("feedback",),
+    "signed": ("sign",),
+    "signed_on_time": ("sign",),
+    "verifications": ("verify_pass", "verify_fail"),
+    "verifications_on_time": ("verify_pass", "verify_fail"),
+}
+
+
+def person_figures(user_id: int, names, start: date | None, end: date | None) -> dict[str, Counter]:
+    """counter → {case id: n} for what one person did (the events they are the actor of)."""
+    from wangge.cases.models import CaseEvent
+    from wangge.dashboard.rollups import department_ids
+
+    actions = {a for name in names for a in PERSON_ACTIONS[name]}
+    low, high = day_bounds(start, end)
+    events = CaseEvent.objects.filter(actor_id=user_id, action__in=actions)
+    if low:
+        events = events.filter(at__gte=low)
+    if high:
+        events = events.filter(at__lt=high)
+    case_ids = set(events.values_list("case_id", flat=True))
+    ids = department_ids(refresh=True)
+    result: dict[str, Counter] = defaultdict(Counter)
+    by_case: dict[int, list[Step]] = defaultdict(list)
+    rows = (
+        CaseEvent.objects.filter(case_id__in=case_ids).order_by("case_id", "seq").values_list("case_id", *STEP_FIELDS)
+    )
+    for case_id, *fields in rows:
+        by_case[case_id].append(Step(*fields))
+    for case_id, steps in by_case.items():
+        holders = _holder_after(steps, ids)
+        filed = any(s.action in ("accept", "solve_on_spot") for s in steps)
+        for index, step in enumerate(steps):
+            day = local_day(step.at)
+            if step.actor_id != user_id or (start and day < start) or (end and day > end):
+                continue
+            held = holders[index] or (holders[index - 1] if index else 0)
+            checks = {
+                "reports": step.action == "report",
+                "valid_reports": step.action == "report" and index == 0 and filed,
+                "on_spot": step.action == "solve_on_spot",
+                "handled": step.action == "feedback",
+                "handled_on_time": step.action == "feedback" and step.on_time is True,
+                "grid_handled": step.action == "feedback" and held == 0,
+                "signed": step.action == "sign",
+                "signed_on_time": step.action == "sign" and step.on_time is True,
+                "verifications": step.action in ("verify_pass", "verify_fail"),
+                "verifications_on_time": step.action in ("verify_pass", "verify_fail") and step.on_time is True,
+            }
+            for name in names:
+                if checks[name]:
+                    result[name][case_id] += 1
+    return result

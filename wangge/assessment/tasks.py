@@ -1,0 +1,11 @@
+"""Scheduled assessment work (huey): last month's bulletins on the 1st at 01:30."""
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
+
+
+@db_periodic_task(crontab(day="1", hour="1", minute="30"))
+def monthly_bulletins() -> int:
+    from wangge.assessment.services import generate_monthly
+
+    return len(generate_monthly())

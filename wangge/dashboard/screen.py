@@ -1,0 +1,251 @@
+"""The figures of the command-centre screen for one node, each from a handful of roll-up rows.
+
+Only "overdue now" and the feed read the cases table: the first through the ``due_at`` index (open
+cases past their deadline — a time-dependent state no event marks), the second the newest few rows.
+"""
+
+from collections import Counter
+from datetime import date, datetime, timedelta
+
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from wangge.assessment import selectors as assessment
+from wangge.cases.models import OPEN_STATUSES, Case, CaseEvent, Category, Source
+from wangge.dashboard import selectors
+from wangge.dashboard.selectors import Node
+from wangge.dashboard.timeline import OPEN_COUNTERS
+
+TREND_NAMES = ("reported", "dispatched", "closed")
+FEED_ACTIONS = ("report", "supervise", "escalate", "mark_urgent", "reopen")
+ALARM_SOURCES = (Source.SENSOR, Source.VIDEO)
+
+
+def _local(now: datetime | None) -> tuple[datetime, date]:
+    now = now or timezone.now()
+    return now, timezone.localtime(now).date()
+
+
+def intake_of(node: Node) -> str:
+    """What a node takes in: reports for a region, dispatches (cases received) for a department."""
+    return "dispatched" if node.is_department else "reported"
+
+
+def overdue_cases(node: Node, now: datetime):
+    cases = Case.objects.filter(due_at__lte=now, status__in=OPEN_STATUSES)
+    if node.department is not None:
+        return cases.filter(assigned_department_id=node.department.pk)
+    return cases.filter(region_path__startswith=node.key)
+
+
+def link(node: Node, figure: str, start: date | None, end: date | None, **extra) -> str:
+    """Where a number leads: the list of the cases behind it."""
+    from urllib.parse import urlencode
+
+    params = {
+        "figure": figure,
+        **({"from": start.isoformat()} if start else {}),
+        **({"to": end.isoformat()} if end else {}),
+    }
+    params.update({k: v for k, v in extra.items() if v not in (None, "")})
+    return f"/dashboard/cases/?{node.query}&{urlencode(params)}"
+
+
+def summary(node: Node, now: datetime | None = None) -> dict:
+    now, today = _local(now)
+    month_start = today.replace(day=1)
+    intake = intake_of(node)
+    day = selectors.totals(node.key, today, today, names=(intake, "closed"))
+    ever = selectors.totals(node.key, None, None, names=OPEN_COUNTERS)
+    month = selectors.totals(node.key, month_start, today)
+    values = {v.indicator.code: v for v in assessment.evaluate(month, assessment.indicators())}
+    rates = []
+    for code in (*assessment.THREE_RATES, assessment.ON_TIME):
+        value = values.get(code)
+        if value is None:
+            continue
+        rates.append(
+            {
+                "code": code,
+                "name": value.indicator.label,
+                "value": value.value,
+                "numerator": value.numerator,
+                "denominator": value.denominator,
+                "weight": float(value.indicator.weight),
+                "link": link(node, value.indicator.numerator, month_start, today),
+            }
+        )
+    three = [values[c] for c in assessment.THREE_RATES if c in values]
+    score = assessment.composite(three)
+    overdue = overdue_cases(node, now).count()
+    return {
+        "today": today.isoformat(),
+        "month_start": month_start.isoformat(),
+        "tiles": [
+            {
+                "code": "reported",
+                "label": str(_("Received today") if node.is_department else _("Reported today")),
+                "value": day[intake],
+                "link": link(node, intake, today, today),
+            },
+            {
+                "code": "closed",
+                "label": str(_("Closed today")),
+                "value": day["closed"],
+                "link": link(node, "closed", today, today),
+            },
+            {
+                "code": "open",
+                "label": str(_("Open now")),
+                "value": sum(ever.values()),
+                "link": link(node, "+".join(OPEN_COUNTERS), None, None),
+            },
+            {
+                "code": "overdue",
+                "label": str(_("Overdue now")),
+                "value": overdue,
+                "link": link(node, "overdue", None, None),
+            },
+        ],
+        "rates": rates,
+        "score": score,
+        "tier": assessment.tier(score),
+    }
+
+
+def trend(node: Node, days: int = 30, now: datetime | None = None) -> dict:
+    _now, today = _local(now)
+    start = today - timedelta(days=days - 1)
+    rows = selectors.by_day(node.key, start, today, names=TREND_NAMES)
+    dates = [start + timedelta(days=i) for i in range(days)]
+    return {
+        "measure": intake_of(node),
+        "days": [d.isoformat() for d in dates],
+        "series": {name: [rows.get(d, Counter())[name] for d in dates] for name in TREND_NAMES},
+        "links": {name: link(node, name, start, today) for name in TREND_NAMES},
+    }
+
+
+def category_label(category: Category) -> str:
+    if (get_language() or "").startswith("en") and category.name_en:
+        return category.name_en
+    return category.name
+
+
+def breakdown(node: Node, dim: str, days: int = 30, top: int = 10, now: datetime | None = None) -> dict:
+    """Intake of the last ``days`` days by category class (大类) or source, largest first."""
+    _now, today = _local(now)
+    start = today - timedelta(days=days - 1)
+    intake = intake_of(node)
+    rows = selectors.breakdown(node.key, dim, start, today, names=(intake, "closed"))
+    if dim == "category":
+        parents = dict(
+            Category.objects.filter(pk__in=[int(v) for v in rows if v.isdigit()]).values_list("pk", "parent_id")
+        )
+        classes: dict[str, Counter] = {}
+        for value, counters in rows.items():
+            parent = parents.get(int(value)) if value.isdigit() else None
+            classes.setdefault(str(parent or value), Counter()).update(counters)
+        rows = classes
+        found = {str(c.pk): c for c in Category.objects.filter(pk__in=[int(v) for v in rows if v.isdigit()])}
+        label = lambda v: category_label(found[v]) if v in found else v  # noqa: E731
+        query = lambda v: {"category": found[v].code} if v in found else {}  # noqa: E731
+    else:
+        label = lambda v: str(Source(v).label) if v in Source.values else v  # noqa: E731
+        query = lambda v: {"source": v}  # noqa: E731
+    items = sorted(((v, c) for v, c in rows.items() if c[intake]), key=lambda item: (-item[1][intake], item[0]))
+    out = [
+        {
+            "value": v,
+            "name": label(v),
+            "reported": c[intake],
+            "closed": c["closed"],
+            "link": link(node, intake, start, today, **query(v)),
+        }
+        for v, c in items[:top]
+    ]
+    return {"from": start.isoformat(), "to": today.isoformat(), "measure": intake, "items": out}
+
+
+def ranking(node: Node, by: str = "children", now: datetime | None = None) -> dict:
+    """This month's units ranked by the on-time closure rate (children regions or departments)."""
+    _now, today = _local(now)
+    start = today.replace(day=1)
+    items = assessment.indicators()
+    rows = (
+        assessment.children_rows(node, start, today, items)
+        if by == "children"
+        else assessment.department_rows(node, start, today, items)
+    )
+    ranked = assessment.rank(rows, by=assessment.ON_TIME)
+    out = []
+    for row in ranked:
+        value = row.value(assessment.ON_TIME)
+        out.append(
+            {
+                "rank": row.rank,
+                "code": row.code,
+                "name": row.name,
+                "query": row.node.query if row.node and row.kind == "region" else "",
+                "on_time": value.value if value else None,
+                "numerator": value.numerator if value else 0,
+                "denominator": value.denominator if value else 0,
+                "score": row.score,
+                "tier": row.tier,
+                "link": link(row.node, value.indicator.numerator, start, today, dept=row.extra.get("dept"))
+                if value and row.node
+                else "",
+            }
+        )
+    return {"from": start.isoformat(), "to": today.isoformat(), "by": by, "items": out}
+
+
+def map_data(node: Node, now: datetime | None = None) -> dict:
+    """Open and overdue cases per child region (a grid or a department: the node itself)."""
+    now, _today = _local(now)
+    if not node.has_children:
+        ever = selectors.totals(node.key, None, None, names=OPEN_COUNTERS)
+        return {"regions": {node.code: {"open": sum(ever.values()), "overdue": overdue_cases(node, now).count()}}}
+    children = selectors.children(node, None, None, names=OPEN_COUNTERS)
+    from wangge.regions.models import Region
+
+    codes = dict(Region.objects.filter(parent=node.region).values_list("path", "code"))
+    width = len(node.key) + 10
+    overdue = Counter(path[:width] for path in overdue_cases(node, now).values_list("region_path", flat=True))
+    return {
+        "regions": {
+            code: {"open": sum(children.get(path, Counter()).values()), "overdue": overdue.get(path, 0)}
+            for path, code in codes.items()
+        }
+    }
+
+
+def feed(node: Node, limit: int = 15) -> list[dict]:
+    """The newest reports and alarms (supervision, escalation, urgency, reopening) in the node."""
+    events = CaseEvent.objects.filter(action__in=FEED_ACTIONS).select_related("case", "case__category")
+    if node.department is not None:
+        events = events.filter(case__assigned_department_id=node.department.pk)
+    else:
+        events = events.filter(case__region_path__startswith=node.key)
+    out = []
+    for event in events.order_by("-at", "-id")[:limit]:
+        case = event.case
+        alarm = event.action != "report" or case.source in ALARM_SOURCES or case.is_urgent
+        out.append(
+            {
+                "id": event.pk,
+                "at": event.at.isoformat(),
+                "time": timezone.localtime(event.at).strftime("%m-%d %H:%M"),
+                "action": event.action,
+                "alarm": alarm,
+                "number": case.number,
+                "title": case.title,
+                "category": category_label(case.category),
+                "source": case.source,
+                "status": case.status,
+                "supervision": (event.data or {}).get("supervision", ""),
+                "url": f"/cases/{case.number}/",
+            }
+        )
+    return out

@@ -1,0 +1,204 @@
+"""The statistics table: any period, any node, filtered by category, source or department, grouped by
+child region, category, source, department, status or day.
+
+With at most one filter the cube answers (a few hundred rows); with more, the fine table does. Every
+cell carries the figure and the slice it was computed for, so it links to the cases behind it.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from urllib.parse import urlencode
+
+from django.db.models import Sum
+from django.utils.translation import gettext_lazy as _
+
+from wangge.accounts.models import Department
+from wangge.assessment import selectors as assessment
+from wangge.cases.models import Category, Source, Status
+from wangge.dashboard import selectors
+from wangge.dashboard.models import RollupCube
+from wangge.dashboard.screen import category_label
+from wangge.dashboard.selectors import Node
+from wangge.dashboard.timeline import COUNTERS, STATUSES
+from wangge.regions.models import Region
+
+GROUPS = {
+    "region": _("Region"),
+    "category": _("Category"),
+    "source": _("Source"),
+    "department": _("Department"),
+    "status": _("Status now"),
+    "day": _("Day"),
+}
+# Counts shown, each a figure the drill-through understands.
+COUNTS = [
+    ("reported", _("Reported"), "reported"),
+    ("filed", _("Filed"), "accepted+on_spot"),
+    ("dispatched", _("Dispatched"), "dispatched"),
+    ("closed", _("Closed"), "closed"),
+    ("due", _("Due (filed)"), "due"),
+    ("finished_on_time", _("Closed on time"), "finished_on_time"),
+    ("rated", _("Rated"), "rated"),
+]
+RATES = [
+    "response_rate",
+    "closure_rate",
+    "on_time_closure_rate",
+    "satisfaction_rate",
+    "rework_rate",
+    "timely_sign_rate",
+]
+
+
+@dataclass
+class Filters:
+    start: date
+    end: date
+    category: Category | None = None  # a class (大类) or a sub-class
+    source: str = ""
+    department: Department | None = None
+    group: str = "category"
+
+    @property
+    def category_ids(self) -> list[int] | None:
+        if self.category is None:
+            return None
+        if self.category.parent_id is None:
+            return list(Category.objects.filter(parent=self.category).values_list("pk", flat=True))
+        return [self.category.pk]
+
+    @property
+    def active(self) -> int:
+        return sum(1 for f in (self.category, self.source, self.department) if f)
+
+    def query(self) -> dict:
+        q = {"from": self.start.isoformat(), "to": self.end.isoformat()}
+        if self.category:
+            q["category"] = self.category.code
+        if self.source:
+            q["source"] = self.source
+        if self.department:
+            q["dept"] = self.department.code
+        return q
+
+
+@dataclass
+class Row:
+    key: str
+    label: str
+    counters: Counter
+    slice: dict = field(default_factory=dict)  # extra query parameters for the drill-through
+    node: Node | None = None
+    values: list = field(default_factory=list)
+
+
+def _cube_filter(node: Node, filters: Filters) -> tuple[str, list[str]]:
+    if filters.category is not None:
+        return "category", [str(i) for i in filters.category_ids]
+    if filters.source:
+        return "source", [filters.source]
+    if filters.department is not None:
+        return "department", [str(filters.department.pk)]
+    return "", [""]
+
+
+def _sums():
+    return {name: Sum(name) for name in COUNTERS}
+
+
+def _counter(row) -> Counter:
+    return Counter({n: row.get(n) or 0 for n in COUNTERS})
+
+
+def _grouped(node: Node, filters: Filters) -> dict[str, Counter]:
+    """group key → counters, from the cube when it can answer, else from the fine table."""
+    group = filters.group
+    dim, values = _cube_filter(node, filters)
+    cube_ok = filters.active <= 1 and not (node.is_department and ("department" in (dim, group) or group == "region"))
+    same_dim = {"category": "category", "source": "source", "department": "department"}.get(group)
+    if cube_ok and (group in ("status", "day", "region") or same_dim == dim or (same_dim and dim == "")):
+        rows = RollupCube.objects.filter(day__gte=filters.start, day__lte=filters.end)
+        rows = rows.filter(parent=node.key) if group == "region" else rows.filter(node=node.key)
+        rows = rows.filter(dim=same_dim) if same_dim and dim == "" else rows.filter(dim=dim, value__in=values)
+        column = {"region": "node", "day": "day", "status": None}.get(group, "value")
+        if column is None:
+            return {"": _counter(rows.aggregate(**_sums()))}
+        grouped = rows.values(column).annotate(**_sums()).order_by(column)
+        return {str(r[column]): _counter(r) for r in grouped}
+    fine_group = None if group == "status" else group
+    return selectors.fine(
+        node,
+        filters.start,
+        filters.end,
+        category_ids=filters.category_ids,
+        source=filters.source or None,
+        department_id=filters.department.pk if filters.department else None,
+        group=fine_group,
+    )
+
+
+def table(node: Node, filters: Filters) -> tuple[list[Row], Row]:
+    grouped = _grouped(node, filters)
+    rows: list[Row] = []
+    total = Counter()
+    for counters in grouped.values():
+        total.update(counters)
+    group = filters.group
+    if group == "status":
+        counters = grouped.get("", Counter())
+        labels = dict(Status.choices)
+        for status in STATUSES:
+            n = counters[f"st_{status}"]
+            if n:
+                rows.append(Row(status, str(labels.get(status, status)), Counter({f"st_{status}": n, "reported": n})))
+    elif group == "region":
+        regions = {r.path: r for r in Region.objects.filter(path__in=list(grouped))}
+        for path, counters in sorted(grouped.items()):
+            region = regions.get(path)
+            if region is None or not any(counters.values()):
+                continue
+            rows.append(Row(path, region.name, counters, node=selectors.region_node(region)))
+    elif group == "category":
+        names = {str(c.pk): c for c in Category.objects.filter(pk__in=[int(k) for k in grouped if k.isdigit()])}
+        for key, counters in sorted(grouped.items(), key=lambda kv: -kv[1]["reported"]):
+            category = names.get(key)
+            if category and any(counters.values()):
+                rows.append(
+                    Row(key, f"{category.code} {category_label(category)}", counters, {"category": category.code})
+                )
+    elif group == "source":
+        labels = dict(Source.choices)
+        for key, counters in sorted(grouped.items(), key=lambda kv: -kv[1]["reported"]):
+            if any(counters.values()):
+                rows.append(Row(key, str(labels.get(key, key)), counters, {"source": key}))
+    elif group == "department":
+        departments = {str(d.pk): d for d in Department.objects.filter(pk__in=[int(k) for k in grouped if k.isdigit()])}
+        for key, counters in sorted(grouped.items(), key=lambda kv: -kv[1]["reported"]):
+            if not any(counters.values()):
+                continue
+            department = departments.get(key)
+            label = department.name if department else str(_("No department (grid, community, centre)"))
+            rows.append(Row(key, label, counters, {"dept": department.code if department else "0"}))
+    elif group == "day":
+        day = filters.start
+        while day <= filters.end:
+            counters = grouped.get(day.isoformat(), Counter())
+            if any(counters.values()):
+                rows.append(
+                    Row(day.isoformat(), day.isoformat(), counters, {"from": day.isoformat(), "to": day.isoformat()})
+                )
+            day += timedelta(days=1)
+    items = [i for i in assessment.indicators() if i.code in RATES]
+    for row in rows:
+        row.values = assessment.evaluate(row.counters, items)
+    total_row = Row("", str(_("Total")), total, values=assessment.evaluate(total, items))
+    return rows, total_row
+
+
+def cell_link(node: Node, filters: Filters, row: Row, figure: str) -> str:
+    target = row.node or node
+    query = {**filters.query(), **row.slice, "figure": figure}
+    if query.get("dept") == "0":
+        query["dept"] = "none"
+    return f"/dashboard/cases/?{target.query}&{urlencode(query)}"

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from wangge.dashboard import views
+
+app_name = "dashboard"
+urlpatterns = [
+    path("", views.screen_page, name="screen"),
+    path("feed/", views.feed, name="feed"),
+    path("stats/", views.statistics_page, name="statistics"),
+    path("cases/", views.cases_behind, name="cases"),
+]

@@ -1,0 +1,246 @@
+"""Pages: the command-centre screen, its live feed, the statistics (with Excel export) and the list of
+the cases behind any number. Thin: figures come from ``screen``, ``statistics`` and ``drill``."""
+
+from datetime import date
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from wangge.accounts.models import Department
+from wangge.cases.models import Category, Source
+from wangge.cases.selectors import visible_cases
+from wangge.dashboard import drill, excel, screen, selectors, statistics
+from wangge.dashboard.timeline import DEFINITIONS
+
+PAGE = 100
+
+
+def _node(request):
+    return selectors.get_node_for(
+        request.user, region=request.GET.get("region") or None, department=request.GET.get("department") or None
+    )
+
+
+def _date(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+@login_required
+@require_GET
+def screen_page(request):
+    node = _node(request)
+    config = {
+        "node": {"code": node.code, "name": node.name, "level": node.level, "query": node.query},
+        "hasChildren": node.has_children,
+        "isDepartment": node.is_department,
+        "api": "/api/v1/dashboard",
+        "regionsApi": "/api/v1/regions",
+        "tileUrl": settings.MAP_TILE_URL,
+        "refreshSeconds": 60,
+        "labels": {
+            "reported": _("Reported cases"),
+            "received": _("Received cases"),
+            "closed": _("Closed cases"),
+            "open": _("Open cases"),
+            "overdue": _("Overdue cases"),
+            "noData": _("No data"),
+            "failed": _("Could not load the figures; retrying."),
+        },
+    }
+    context = {
+        "nav": "screen",
+        "node": node,
+        "chain": selectors.chain(request.user, node),
+        "roots": selectors.root_nodes(request.user),
+        "config": config,
+        "feed_seconds": settings.DASHBOARD_FEED_SECONDS,
+    }
+    return render(request, "dashboard/screen.html", context)
+
+
+@login_required
+@require_GET
+def feed(request):
+    node = _node(request)
+    return render(request, "dashboard/_feed.html", {"items": screen.feed(node), "node": node})
+
+
+# --- statistics -------------------------------------------------------------------------------------
+
+
+def _filters(request, node) -> statistics.Filters:
+    today = timezone.localdate()
+    end = _date(request.GET.get("to")) or today
+    start = _date(request.GET.get("from")) or end.replace(day=1)
+    if start > end:
+        start, end = end, start
+    category = Category.objects.filter(code=request.GET.get("category") or "").first()
+    source = request.GET.get("source") or ""
+    if source not in Source.values:
+        source = ""
+    department = Department.objects.filter(code=request.GET.get("dept") or "").first()
+    group = request.GET.get("group") or ("region" if node.has_children else "category")
+    if group not in statistics.GROUPS or (group == "region" and not node.has_children):
+        group = "category"
+    return statistics.Filters(start, end, category, source, department, group)
+
+
+@login_required
+@require_GET
+def statistics_page(request):
+    node = _node(request)
+    filters = _filters(request, node)
+    rows, total = statistics.table(node, filters)
+    if request.GET.get("format") == "xlsx":
+        content = excel.statistics_workbook(node, filters, rows, total)
+        name = f"statistics-{node.code}-{filters.start:%Y%m%d}-{filters.end:%Y%m%d}.xlsx"
+        response = HttpResponse(content, content_type=excel.XLSX)
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    rate_items = total.values
+    table_rows = [_table_row(node, filters, row) for row in rows]
+    context = {
+        "nav": "stats",
+        "node": node,
+        "chain": selectors.chain(request.user, node),
+        "roots": selectors.root_nodes(request.user),
+        "filters": filters,
+        "groups": statistics.GROUPS,
+        "counts": statistics.COUNTS,
+        "rate_items": [v.indicator for v in rate_items],
+        "rows": table_rows,
+        "total": _total_row(node, filters, rows, total),
+        "group_label": statistics.GROUPS[filters.group],
+        "categories": Category.objects.filter(is_active=True).select_related("parent").order_by("code"),
+        "sources": Source.choices,
+        "departments": Department.objects.filter(is_active=True).order_by("code"),
+        "export_query": request.GET.urlencode(),
+    }
+    return render(request, "dashboard/statistics.html", context)
+
+
+def _table_row(node, filters, row) -> dict:
+    if filters.group == "status" and row.key:
+        status_figure = f"st_{row.key}"
+        cells = [
+            {"value": row.counters[status_figure], "link": statistics.cell_link(node, filters, row, status_figure)}
+        ]
+    else:
+        cells = [
+            {
+                "value": row.counters["accepted"] + row.counters["on_spot"] if key == "filed" else row.counters[key],
+                "link": statistics.cell_link(node, filters, row, figure),
+            }
+            for key, _label, figure in statistics.COUNTS
+        ]
+    drill_query = row.node.query if row.node else ""
+    return {"label": row.label, "cells": cells, "rates": row.values, "drill": drill_query}
+
+
+def _total_row(node, filters, rows, total) -> dict:
+    if filters.group != "status":
+        return _table_row(node, filters, total)
+    figure = "+".join(f"st_{row.key}" for row in rows) or "st_reported"
+    value = sum(row.counters[f"st_{row.key}"] for row in rows)
+    return {
+        "label": total.label,
+        "cells": [{"value": value, "link": statistics.cell_link(node, filters, total, figure)}],
+    }
+
+
+# --- the cases behind a number ---------------------------------------------------------------------
+
+
+def _person_in(node, username: str):
+    """A grid worker serving under the node (404 otherwise: people outside the node are not shown)."""
+    from wangge.assessment.selectors import workers
+
+    for user in workers(node):
+        if user.username == username:
+            return user
+    raise Http404("person")
+
+
+@login_required
+@require_GET
+def cases_behind(request):
+    node = _node(request)
+    figure = (request.GET.get("figure") or "").strip()[:200]
+    start, end = _date(request.GET.get("from")), _date(request.GET.get("to"))
+    category_ids, category = None, None
+    if request.GET.get("category"):
+        category = Category.objects.filter(code=request.GET["category"]).first()
+        if category is not None:
+            subs = list(Category.objects.filter(parent=category).values_list("pk", flat=True))
+            category_ids = tuple(subs) if category.parent_id is None else (category.pk,)
+        else:
+            category_ids = ()
+    source = request.GET.get("source") or None
+    department_id, department = None, None
+    if request.GET.get("dept"):
+        if request.GET["dept"] == "none":
+            department_id = 0
+        else:
+            department = Department.objects.filter(code=request.GET["dept"]).first()
+            department_id = department.pk if department else -1
+    error = ""
+    person = None
+    try:
+        if request.GET.get("person"):
+            person = _person_in(node, request.GET["person"])
+            found = drill.person_cases(person.pk, figure, start, end)
+        else:
+            found = drill.cases_behind(
+                node, figure, start, end, category_ids=category_ids, source=source, department_id=department_id
+            )
+    except ValidationError:
+        found, error = None, _("This figure is not known.")
+    cases, page, pages = [], 1, 1
+    if found is not None:
+        visible = visible_cases(request.user).filter(pk__in=list(found.counts))
+        ordered = visible.select_related("category", "region", "assigned_department").order_by("-created_at", "-id")
+        try:
+            page = max(1, int(request.GET.get("page") or 1))
+        except ValueError:
+            page = 1
+        count = len(found.counts)
+        pages = max(1, (count + PAGE - 1) // PAGE)
+        page = min(page, pages)
+        cases = list(ordered[(page - 1) * PAGE : page * PAGE])
+        for case in cases:
+            case.times = found.counts.get(case.pk, 1)
+    names = [name.strip("+- ") for name in figure.replace("-", "+").split("+") if name.strip()]
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "nav": "stats",
+        "node": node,
+        "figure": figure,
+        "definitions": [(name, DEFINITIONS.get(name, "")) for name in names if name in DEFINITIONS],
+        "overdue": figure == drill.OVERDUE,
+        "found": found,
+        "cases": cases,
+        "error": error,
+        "start": start,
+        "end": end,
+        "category": category,
+        "source": dict(Source.choices).get(source or "", ""),
+        "department": department,
+        "no_department": department_id == 0,
+        "person": person,
+        "page": page,
+        "pages": pages,
+        "query": query.urlencode(),
+    }
+    return render(request, "dashboard/cases.html", context)
