@@ -24,7 +24,7 @@ def pytest_report_header(config):
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        call_command("demo", cases=0, verbosity=0, stdout=io.StringIO())
+        call_command("demo", cases=0, people=2000, verbosity=0, stdout=io.StringIO())
     yield
 
 

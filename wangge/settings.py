@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "wangge.regions",
     "wangge.cases",
     "wangge.inbox",
+    "wangge.people",
     "wangge.dashboard",
     "wangge.assessment",
     "wangge.accounts",

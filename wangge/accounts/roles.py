@@ -2,19 +2,24 @@
 
 from wangge.accounts.models import Role
 
+# Who keeps the ledger of people, houses and organisations (see docs/decisions.md, "Basic data").
+PEOPLE_KEEPER = ("people.view", "people.change", "people.labels", "people.reveal", "people.export")
+
 # Capabilities are coarse verbs; each module checks the one it needs through ``has_capability``.
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.RESIDENT: frozenset(),
-    Role.MICRO_GRID_LIAISON: frozenset({"regions.view"}),
-    Role.GRID_WORKER: frozenset({"regions.view"}),
-    Role.GRID_CHIEF: frozenset({"regions.view"}),
-    Role.COMMUNITY_STAFF: frozenset({"regions.view"}),
+    Role.MICRO_GRID_LIAISON: frozenset({"regions.view", "people.view"}),
+    Role.GRID_WORKER: frozenset({"regions.view", *PEOPLE_KEEPER}),
+    Role.GRID_CHIEF: frozenset({"regions.view", *PEOPLE_KEEPER}),
+    Role.COMMUNITY_STAFF: frozenset({"regions.view", *PEOPLE_KEEPER}),
     Role.COMMAND_OPERATOR: frozenset({"regions.view"}),
     Role.DISPATCHER: frozenset({"regions.view"}),
     Role.DUTY_CHIEF: frozenset({"regions.view"}),
     Role.DEPARTMENT_STAFF: frozenset({"regions.view"}),
-    Role.STREET_LEADER: frozenset({"regions.view", "audit.view"}),
-    Role.ADMIN: frozenset({"regions.view", "regions.change", "accounts.change", "audit.view"}),
+    Role.STREET_LEADER: frozenset({"regions.view", "audit.view", "people.view", "people.labels", "people.export"}),
+    Role.ADMIN: frozenset(
+        {"regions.view", "regions.change", "accounts.change", "audit.view", "people.view", "people.change", "people.labels"}
+    ),
 }
 
 # Command centre, statistics and assessment: figures are scoped like cases (see dashboard.selectors).

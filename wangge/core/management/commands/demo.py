@@ -7,6 +7,7 @@ from wangge.accounts import demo as accounts_demo
 from wangge.cases.catalogue import CATALOGUE, load_catalogue
 from wangge.cases.demo import create_demo_cases
 from wangge.dashboard.rollups import rebuild_rollups
+from wangge.people.demo import create_demo_people
 from wangge.regions import demo as regions_demo
 from wangge.regions.models import Level, Region
 
@@ -24,8 +25,9 @@ class Command(BaseCommand):
         )
         parser.add_argument("--if-empty", action="store_true", help="Do nothing when regions already exist.")
         parser.add_argument("--cases", type=int, default=3000, help="How many demo cases to generate over two years.")
+        parser.add_argument("--people", type=int, default=None, help="Persons in the ledger (default 50,000 × scale).")
 
-    def handle(self, *args, seed, scale, if_empty, cases, **options):
+    def handle(self, *args, seed, scale, if_empty, cases, people=None, **options):
         if scale < 1 or scale > 200:
             raise CommandError(_("--scale must be between 1 and 200."))
         if Region.objects.exists():
@@ -39,6 +41,7 @@ class Command(BaseCommand):
         district = next(r for r in regions.values() if r.level == Level.DISTRICT)
         departments = accounts_demo.create_departments(district)
         accounts = accounts_demo.create_accounts(regions, departments, seed=seed)
+        ledger = create_demo_people(persons=50_000 * scale if people is None else people, seed=seed) if people != 0 else None
         case_count = 0
         if CATALOGUE.exists():
             load_catalogue()
@@ -62,6 +65,8 @@ class Command(BaseCommand):
                 }
             )
         )
+        if ledger is not None:
+            self.stdout.write(str(ledger))
         self.stdout.write(_("%(n)d demo cases over the last two years.") % {"n": case_count})
         self.stdout.write(_("Demo accounts (password %(password)s):") % {"password": accounts_demo.DEMO_PASSWORD})
         for account in accounts:
