@@ -49,7 +49,10 @@ def _department_code(username):
 # persona → (nodes it may see, nodes it may not)
 REACH = {
     "admin": ([f"region={CITY}", f"region={STREET_2}", f"region={GRID_2}"], []),
-    "leader": ([f"region={STREET_1}", f"region={COMMUNITY_1}", f"region={GRID_2}"], [f"region={STREET_2}", f"region={CITY}"]),
+    "leader": (
+        [f"region={STREET_1}", f"region={COMMUNITY_1}", f"region={GRID_2}"],
+        [f"region={STREET_2}", f"region={CITY}"],
+    ),
     "dutychief": ([f"region={STREET_1}"], [f"region={STREET_2}"]),
     "community1": ([f"region={COMMUNITY_1}", f"region={GRID_1}"], [f"region={STREET_1}"]),
     "gridworker1": ([f"region={GRID_1}"], [f"region={GRID_2}", f"region={COMMUNITY_1}"]),

@@ -26,7 +26,8 @@ OVERDUE = "overdue"
 
 def parse(figure: str) -> list[tuple[int, str]]:
     """'due - deferred' → [(1, 'due'), (-1, 'deferred')]; only known counters, + and −."""
-    figure = (figure or "").strip()
+    # A "+" left unencoded in a link arrives as a space: read a space between two names as a plus.
+    figure = re.sub(r"(?<=[a-z_])\s+(?=[a-z_])", "+", (figure or "").strip())
     terms, position = [], 0
     while position < len(figure):
         match = TERM.match(figure, position)
