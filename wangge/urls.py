@@ -12,6 +12,7 @@ urlpatterns = [
     path("regions/", include("wangge.regions.urls")),
     path("cases/", include("wangge.cases.urls")),
     path("inbox/", include("wangge.inbox.urls")),
+    path("people/", include("wangge.people.urls")),
     path("dashboard/", include("wangge.dashboard.urls")),
     path("assessment/", include("wangge.assessment.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -340,6 +340,14 @@ class Person(PiiMixin, Placed):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def age(self) -> int:
+        from django.utils import timezone
+
+        today = timezone.localdate()
+        birth = self.birth_date
+        return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+
 
 class PersonLabel(models.Model):
     """One label of one person with its own fields (see ``labels.SPECS``): sensitive, separately kept."""

@@ -71,6 +71,20 @@ def labels_for(user) -> QuerySet[PersonLabel]:
     return _scoped(PersonLabel.objects.all(), user, permissions.LABELS)
 
 
+def grids_for(user) -> list[Region]:
+    """Grids and micro-grids in the user's data reach (for the pickers of the forms)."""
+    from wangge.accounts.scope import paths_filter
+    from wangge.regions.models import GRID_LEVELS, Level
+
+    scope = scope_for(user)
+    if not permissions.can(user, permissions.VIEW) or scope.is_empty:
+        return []
+    queryset = Region.objects.filter(level__in=(*GRID_LEVELS, Level.MICRO_GRID), is_active=True)
+    if not scope.is_global:
+        queryset = queryset.filter(paths_filter(scope.paths, "path"))
+    return list(queryset.order_by("code")[:2000])
+
+
 def _get(queryset: QuerySet, pk, what: str):
     try:
         obj = queryset.filter(pk=int(pk)).first()
@@ -124,7 +138,7 @@ def region_in_reach(user, code: str) -> Region | None:
     return None
 
 
-def _under_region(queryset: QuerySet, user, code: str) -> QuerySet:
+def under_region(queryset: QuerySet, user, code: str) -> QuerySet:
     if not code:
         return queryset
     region = region_in_reach(user, code)
@@ -189,7 +203,7 @@ def search_persons(user, filters: PersonFilters) -> QuerySet[Person]:
         queryset = queryset.filter(house__building_id=filters.building)
     if filters.household:
         queryset = queryset.filter(household_id=filters.household)
-    queryset = _under_region(queryset, user, filters.region)
+    queryset = under_region(queryset, user, filters.region)
     return queryset.select_related("house__building__compound", "household", "region").order_by("name", "id")
 
 
@@ -200,21 +214,28 @@ def attach_labels(user, persons: list[Person]) -> list[Person]:
         for label in labels_for(user).filter(person__in=persons).order_by("kind"):
             by_person.setdefault(label.person_id, []).append(label)
     for person in persons:
-        person.shown_labels = by_person.get(person.pk, [])
+        person.shown_labels = _marked(by_person.get(person.pk, []))
     return persons
+
+
+def _marked(labels: list[PersonLabel]) -> list[PersonLabel]:
+    """Give each label its short ``mark`` and ``colour`` for badges."""
+    for label in labels:
+        label.mark, label.colour = LABEL_MARKS[label.kind]
+    return labels
 
 
 def label_counts(user, region_code: str = "") -> list[tuple[str, str, int]]:
     """(kind, label, count) for every kind under the region (or the whole reach)."""
     permissions.require(user, permissions.VIEW, permissions.LABELS)
-    queryset = _under_region(labels_for(user), user, region_code)
+    queryset = under_region(labels_for(user), user, region_code)
     counts = dict(queryset.values("kind").annotate(n=Count("id")).values_list("kind", "n"))
     return [(kind.value, str(kind.label), counts.get(kind.value, 0)) for kind in LabelKind]
 
 
 def ledger_counts(user, region_code: str = "") -> dict[str, int]:
     return {
-        name: _under_region(queryset, user, region_code).count()
+        name: under_region(queryset, user, region_code).count()
         for name, queryset in (
             ("persons", persons_for(user)),
             ("households", households_for(user)),
@@ -224,6 +245,28 @@ def ledger_counts(user, region_code: str = "") -> dict[str, int]:
             ("facilities", facilities_for(user)),
         )
     }
+
+
+def organisations_filtered(user, *, region: str = "", kind: str = "", q: str = "") -> QuerySet[Organisation]:
+    queryset = under_region(organisations_for(user), user, region)
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    if q:
+        queryset = queryset.filter(Q(name__icontains=q.strip()) | Q(credit_code=q.strip().upper()))
+    return queryset.select_related("region").order_by("name", "id")
+
+
+def facilities_filtered(
+    user, *, region: str = "", kind: str = "", status: str = "", code: str = ""
+) -> QuerySet[Facility]:
+    queryset = under_region(facilities_for(user), user, region)
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    if status:
+        queryset = queryset.filter(status=status)
+    if code:
+        queryset = queryset.filter(code__icontains=code.strip())
+    return queryset.select_related("region").order_by("code")
 
 
 # --- the building view (作战图) ------------------------------------------------------------------
@@ -249,6 +292,10 @@ class BuildingGrid:
     use_counts: dict[str, int]
     label_counts: dict[str, int]
     residents: int
+
+    @property
+    def per_unit(self) -> int:
+        return len(self.positions)
 
 
 def building_grid(user, building: Building, *, use: str = "", label: str = "") -> BuildingGrid:
@@ -310,7 +357,7 @@ def building_grid(user, building: Building, *, use: str = "", label: str = "") -
 
 def buildings_overview(user, region_code: str = "", compound: int | None = None) -> list[Building]:
     """Buildings with house, occupancy and resident totals (three queries), for the grid at a glance."""
-    queryset = _under_region(buildings_for(user), user, region_code).select_related("compound", "region")
+    queryset = under_region(buildings_for(user), user, region_code).select_related("compound", "region")
     if compound:
         queryset = queryset.filter(compound_id=compound)
     buildings = list(
@@ -355,5 +402,5 @@ def household_portrait(user, household: Household) -> Portrait:
     if household.house_id:
         others = list(households_for(user).filter(house_id=household.house_id).exclude(pk=household.pk))
     for person in members:
-        person.shown_labels = list(person.labels.all()) if permissions.can(user, permissions.LABELS) else []
+        person.shown_labels = _marked(list(person.labels.all())) if permissions.can(user, permissions.LABELS) else []
     return Portrait(household, members, permissions.can(user, permissions.LABELS), others)

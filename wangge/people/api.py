@@ -1,0 +1,752 @@
+"""The ledger over JSON: persons, households, houses, buildings, compounds, organisations, facilities.
+
+Thin: reads go through ``selectors`` (scoped: out of reach is 404; without ``people.view`` 403),
+writes through ``services``. Personal numbers leave masked; ``POST …/reveal`` returns one full
+number for a reason and writes an audit record. Searches that carry names or numbers are POSTed so
+that they never appear in a URL or an access log.
+"""
+
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import File, Form, Query, Router, Status
+from ninja.files import UploadedFile
+
+from wangge.people import excel, exports, permissions, selectors, services
+from wangge.people.importing import DUPLICATE_CHOICES, ImportFailed
+from wangge.people.models import Building, Facility, House, Household, Organisation, Person, PersonLabel
+from wangge.people.schemas import (
+    BuildingCellsOut,
+    BuildingIn,
+    BuildingListQuery,
+    BuildingOut,
+    BuildingPageOut,
+    BuildingPatch,
+    CompoundIn,
+    CompoundOut,
+    CompoundPageOut,
+    CompoundPatch,
+    FacilityIn,
+    FacilityListQuery,
+    FacilityOut,
+    FacilityPageOut,
+    FacilityPatch,
+    HouseholdIn,
+    HouseholdListQuery,
+    HouseholdOut,
+    HouseholdPageOut,
+    HouseholdPatch,
+    HouseIn,
+    HouseListQuery,
+    HouseOut,
+    HousePageOut,
+    HousePatch,
+    ImportReportOut,
+    LabelCountOut,
+    LabelIn,
+    LabelOut,
+    LabelPatch,
+    OrganisationIn,
+    OrganisationListQuery,
+    OrganisationOut,
+    OrganisationPageOut,
+    OrganisationPatch,
+    PageQuery,
+    PersonIn,
+    PersonListQuery,
+    PersonOut,
+    PersonPageOut,
+    PersonPatch,
+    PersonSearchIn,
+    RevealIn,
+    RevealOut,
+)
+
+router = Router(tags=["people"])
+
+
+def _view(request) -> None:
+    permissions.require(request.auth, permissions.VIEW)
+
+
+def _page(queryset, page: int, page_size: int) -> tuple[int, list]:
+    count = queryset.count()
+    start = (page - 1) * page_size
+    return count, list(queryset[start : start + page_size])
+
+
+def _region(obj) -> dict:
+    return {"code": obj.region.code, "name": obj.region.name}
+
+
+def _age(birth) -> int:
+    today = timezone.localdate()
+    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+
+
+def _label_out(label: PersonLabel) -> dict:
+    return {
+        "id": label.pk,
+        "kind": label.kind,
+        "kind_label": str(label.get_kind_display()),
+        "details": label.details,
+        "since": label.since,
+        "note": label.note,
+    }
+
+
+def _person_item(person: Person, labels_visible: bool) -> dict:
+    return {
+        "id": person.pk,
+        "name": person.name,
+        "gender": person.gender,
+        "birth_date": person.birth_date,
+        "age": _age(person.birth_date),
+        "id_type": person.id_type,
+        "id_number_masked": person.id_number_masked,
+        "phone_masked": person.phone_masked,
+        "population_type": person.population_type,
+        "population_type_label": str(person.get_population_type_display()),
+        "relation": person.relation,
+        "household_id": person.household_id,
+        "house_id": person.house_id,
+        "address": person.house.address if person.house_id else "",
+        "status": person.status,
+        "region": _region(person),
+        "labels": [_label_out(label) for label in person.shown_labels] if labels_visible else None,
+    }
+
+
+def _person_out(user, person: Person) -> dict:
+    selectors.attach_labels(user, [person])
+    data = _person_item(person, permissions.can(user, permissions.LABELS))
+    data.update(
+        {
+            name: getattr(person, name)
+            for name in (
+                "ethnicity",
+                "registered_address",
+                "political_status",
+                "marital_status",
+                "education",
+                "employer",
+                "note",
+                "created_at",
+                "updated_at",
+            )
+        }
+    )
+    return data
+
+
+def _persons_page(user, queryset, page: int, page_size: int) -> dict:
+    count, persons = _page(queryset, page, page_size)
+    selectors.attach_labels(user, persons)
+    visible = permissions.can(user, permissions.LABELS)
+    return {"count": count, "page": page, "page_size": page_size, "items": [_person_item(p, visible) for p in persons]}
+
+
+def _person_data(payload: dict) -> dict:
+    data = dict(payload)
+    for key, target in (("household_id", "household"), ("house_id", "house")):
+        if key in data:
+            data[target] = data.pop(key)
+    return data
+
+
+# --- persons ---------------------------------------------------------------------------------------
+
+
+@router.get("/persons", response=PersonPageOut)
+def list_persons(request, query: Query[PersonListQuery]):
+    """Persons in your reach. Names and personal numbers are searched with ``POST /persons/search``."""
+    _view(request)
+    filters = selectors.PersonFilters(
+        region=query.region,
+        building=query.building,
+        household=query.household,
+        population_type=query.population_type,
+        status=query.status,
+        label=query.label,
+    )
+    return _persons_page(request.auth, selectors.search_persons(request.auth, filters), query.page, query.page_size)
+
+
+@router.post("/persons/search", response=PersonPageOut)
+def search_persons(request, payload: PersonSearchIn):
+    """By name (contains), exact ID number or phone (through the keyed hash), address, label, region."""
+    _view(request)
+    data = payload.dict()
+    page, page_size = data.pop("page"), data.pop("page_size")
+    filters = selectors.PersonFilters(**data)
+    return _persons_page(request.auth, selectors.search_persons(request.auth, filters), page, page_size)
+
+
+@router.post("/persons", response={201: PersonOut})
+def create_person(request, payload: PersonIn):
+    person = services.create_person(actor=request.auth, data=_person_data(payload.dict()))
+    return Status(201, _person_out(request.auth, selectors.get_person_for(request.auth, person.pk)))
+
+
+@router.get("/persons/{person_id}", response=PersonOut)
+def person_detail(request, person_id: int):
+    _view(request)
+    return _person_out(request.auth, selectors.get_person_for(request.auth, person_id))
+
+
+@router.patch("/persons/{person_id}", response=PersonOut)
+def update_person(request, person_id: int, payload: PersonPatch):
+    _view(request)
+    person = selectors.get_person_for(request.auth, person_id)
+    services.update_person(actor=request.auth, person=person, data=_person_data(payload.dict(exclude_unset=True)))
+    return _person_out(request.auth, selectors.get_person_for(request.auth, person_id))
+
+
+@router.post("/persons/{person_id}/reveal", response=RevealOut)
+def reveal_person_number(request, person_id: int, payload: RevealIn):
+    """One full number (``id_number`` or ``phone``); needs ``people.reveal`` and a reason; audited."""
+    _view(request)
+    person = selectors.get_person_for(request.auth, person_id)
+    value = services.reveal(actor=request.auth, obj=person, field=payload.field, reason=payload.reason)
+    return {"field": payload.field, "value": value}
+
+
+@router.get("/persons/{person_id}/labels", response=list[LabelOut])
+def person_labels(request, person_id: int):
+    permissions.require(request.auth, permissions.VIEW, permissions.LABELS)
+    person = selectors.get_person_for(request.auth, person_id)
+    return [_label_out(label) for label in selectors.labels_for(request.auth).filter(person=person)]
+
+
+@router.post("/persons/{person_id}/labels", response={201: LabelOut})
+def add_person_label(request, person_id: int, payload: LabelIn):
+    permissions.require(request.auth, permissions.VIEW, permissions.LABELS)
+    person = selectors.get_person_for(request.auth, person_id)
+    label = services.add_label(
+        actor=request.auth,
+        person=person,
+        kind=payload.kind,
+        details=payload.details,
+        since=payload.since,
+        note=payload.note,
+    )
+    return Status(201, _label_out(label))
+
+
+@router.patch("/labels/{label_id}", response=LabelOut)
+def update_label(request, label_id: int, payload: LabelPatch):
+    permissions.require(request.auth, permissions.VIEW, permissions.LABELS)
+    label = selectors.get_label_for(request.auth, label_id)
+    label = services.update_label(actor=request.auth, label=label, **payload.dict(exclude_unset=True))
+    return _label_out(label)
+
+
+@router.delete("/labels/{label_id}", response={204: None})
+def remove_label(request, label_id: int):
+    permissions.require(request.auth, permissions.VIEW, permissions.LABELS)
+    label = selectors.get_label_for(request.auth, label_id)
+    services.remove_label(actor=request.auth, label=label)
+    return Status(204, None)
+
+
+@router.get("/label-counts", response=list[LabelCountOut])
+def label_counts(request, region: str = Query("", max_length=24)):
+    """How many persons carry each label under ``region`` (or your whole reach)."""
+    return [{"kind": k, "label": label, "count": n} for k, label, n in selectors.label_counts(request.auth, region)]
+
+
+# --- households ------------------------------------------------------------------------------------
+
+
+def _household_item(household: Household) -> dict:
+    return {
+        "id": household.pk,
+        "number": household.number,
+        "kind": household.kind,
+        "house_id": household.house_id,
+        "address": household.house.address if household.house_id else "",
+        "head_id": household.head_id,
+        "head_name": household.head.name if household.head_id else "",
+        "region": _region(household),
+    }
+
+
+def _household_out(user, household: Household) -> dict:
+    portrait = selectors.household_portrait(user, household)
+    data = _household_item(household)
+    data["note"] = household.note
+    data["members"] = [
+        {
+            "id": p.pk,
+            "name": p.name,
+            "relation": p.relation,
+            "relation_label": str(p.get_relation_display()),
+            "gender": p.gender,
+            "age": _age(p.birth_date),
+            "id_number_masked": p.id_number_masked,
+            "phone_masked": p.phone_masked,
+            "labels": [_label_out(label) for label in p.shown_labels] if portrait.labels_visible else None,
+        }
+        for p in portrait.members
+    ]
+    return data
+
+
+@router.get("/households", response=HouseholdPageOut)
+def list_households(request, query: Query[HouseholdListQuery]):
+    _view(request)
+    queryset = selectors.under_region(selectors.households_for(request.auth), request.auth, query.region)
+    if query.house:
+        queryset = queryset.filter(house_id=query.house)
+    if query.building:
+        queryset = queryset.filter(house__building_id=query.building)
+    queryset = queryset.select_related("house", "head", "region").order_by("id")
+    count, items = _page(queryset, query.page, query.page_size)
+    return {
+        "count": count,
+        "page": query.page,
+        "page_size": query.page_size,
+        "items": [_household_item(h) for h in items],
+    }
+
+
+@router.post("/households", response={201: HouseholdOut})
+def create_household(request, payload: HouseholdIn):
+    data = payload.dict()
+    data["house"] = data.pop("house_id")
+    household = services.create_household(actor=request.auth, data=data)
+    return Status(201, _household_out(request.auth, selectors.get_household_for(request.auth, household.pk)))
+
+
+@router.get("/households/{household_id}", response=HouseholdOut)
+def household_detail(request, household_id: int):
+    _view(request)
+    return _household_out(request.auth, selectors.get_household_for(request.auth, household_id))
+
+
+@router.patch("/households/{household_id}", response=HouseholdOut)
+def update_household(request, household_id: int, payload: HouseholdPatch):
+    _view(request)
+    household = selectors.get_household_for(request.auth, household_id)
+    data = payload.dict(exclude_unset=True)
+    if "house_id" in data:
+        data["house"] = data.pop("house_id")
+    services.update_household(actor=request.auth, household=household, data=data)
+    return _household_out(request.auth, selectors.get_household_for(request.auth, household_id))
+
+
+# --- houses ------------------------------------------------------------------------------------------
+
+
+def _house_out(house: House) -> dict:
+    return {
+        "id": house.pk,
+        "building_id": house.building_id,
+        "unit": house.unit,
+        "floor": house.floor,
+        "position": house.position,
+        "room": house.room,
+        "address": house.address,
+        "area": float(house.area) if house.area is not None else None,
+        "use": house.use,
+        "use_label": str(house.get_use_display()),
+        "owner_name": house.owner_name,
+        "owner_phone_masked": house.owner_phone_masked,
+        "hazards": house.hazards,
+        "region": _region(house),
+    }
+
+
+@router.get("/houses", response=HousePageOut)
+def list_houses(request, query: Query[HouseListQuery]):
+    _view(request)
+    queryset = selectors.under_region(selectors.houses_for(request.auth), request.auth, query.region)
+    if query.building:
+        queryset = queryset.filter(building_id=query.building)
+    if query.use:
+        queryset = queryset.filter(use=query.use)
+    queryset = queryset.select_related("region").order_by("building_id", "unit", "floor", "position")
+    count, items = _page(queryset, query.page, query.page_size)
+    return {"count": count, "page": query.page, "page_size": query.page_size, "items": [_house_out(h) for h in items]}
+
+
+@router.post("/houses", response={201: HouseOut})
+def create_house(request, payload: HouseIn):
+    data = payload.dict()
+    data["building"] = data.pop("building_id")
+    house = services.create_house(actor=request.auth, data=data)
+    return Status(201, _house_out(selectors.get_house_for(request.auth, house.pk)))
+
+
+@router.get("/houses/{house_id}", response=HouseOut)
+def house_detail(request, house_id: int):
+    _view(request)
+    return _house_out(selectors.get_house_for(request.auth, house_id))
+
+
+@router.patch("/houses/{house_id}", response=HouseOut)
+def update_house(request, house_id: int, payload: HousePatch):
+    _view(request)
+    house = selectors.get_house_for(request.auth, house_id)
+    services.update_house(actor=request.auth, house=house, data=payload.dict(exclude_unset=True))
+    return _house_out(selectors.get_house_for(request.auth, house_id))
+
+
+@router.post("/houses/{house_id}/reveal", response=RevealOut)
+def reveal_house_number(request, house_id: int, payload: RevealIn):
+    _view(request)
+    house = selectors.get_house_for(request.auth, house_id)
+    value = services.reveal(actor=request.auth, obj=house, field=payload.field, reason=payload.reason)
+    return {"field": payload.field, "value": value}
+
+
+# --- buildings and compounds ------------------------------------------------------------------------
+
+
+def _building_out(building: Building) -> dict:
+    return {
+        "id": building.pk,
+        "name": building.name,
+        "full_name": str(building),
+        "compound_id": building.compound_id,
+        "address": building.address,
+        "use": building.use,
+        "floors": building.floors,
+        "units": building.units,
+        "rooms_per_floor": building.rooms_per_floor,
+        "built_year": building.built_year,
+        "lon": building.lon,
+        "lat": building.lat,
+        "region": _region(building),
+    }
+
+
+@router.get("/buildings", response=BuildingPageOut)
+def list_buildings(request, query: Query[BuildingListQuery]):
+    _view(request)
+    queryset = selectors.under_region(selectors.buildings_for(request.auth), request.auth, query.region)
+    if query.compound:
+        queryset = queryset.filter(compound_id=query.compound)
+    queryset = queryset.select_related("compound", "region").order_by("compound__name", "name", "id")
+    count, items = _page(queryset, query.page, query.page_size)
+    return {
+        "count": count,
+        "page": query.page,
+        "page_size": query.page_size,
+        "items": [_building_out(b) for b in items],
+    }
+
+
+@router.post("/buildings", response={201: BuildingOut})
+def create_building(request, payload: BuildingIn):
+    data = payload.dict()
+    with_houses = data.pop("with_houses")
+    data["compound"] = data.pop("compound_id")
+    building = services.create_building(actor=request.auth, data=data, with_houses=with_houses)
+    return Status(201, _building_out(selectors.get_building_for(request.auth, building.pk)))
+
+
+@router.get("/buildings/{building_id}", response=BuildingOut)
+def building_detail(request, building_id: int):
+    _view(request)
+    return _building_out(selectors.get_building_for(request.auth, building_id))
+
+
+@router.patch("/buildings/{building_id}", response=BuildingOut)
+def update_building(request, building_id: int, payload: BuildingPatch):
+    _view(request)
+    building = selectors.get_building_for(request.auth, building_id)
+    services.update_building(actor=request.auth, building=building, data=payload.dict(exclude_unset=True))
+    return _building_out(selectors.get_building_for(request.auth, building_id))
+
+
+@router.get("/buildings/{building_id}/cells", response=BuildingCellsOut)
+def building_cells(request, building_id: int):
+    """The building view (作战图) as data: one cell per unit × floor × position."""
+    _view(request)
+    building = selectors.get_building_for(request.auth, building_id)
+    grid = selectors.building_grid(request.auth, building)
+    labels_visible = permissions.can(request.auth, permissions.LABELS)
+    cells = [
+        {
+            "house_id": cell.house.pk if cell.house else None,
+            "unit": cell.unit,
+            "floor": cell.floor,
+            "position": cell.position,
+            "room": cell.house.room if cell.house else "",
+            "use": cell.house.use if cell.house else "",
+            "residents": cell.residents,
+            "labels": [kind for kind, _mark, _colour in cell.marks],
+        }
+        for _floor, row in grid.rows
+        for cell in row
+    ]
+    return {
+        "building": _building_out(building),
+        "floors": [floor for floor, _row in grid.rows],
+        "units": grid.units,
+        "positions": grid.positions,
+        "cells": cells,
+        "use_counts": grid.use_counts,
+        "label_counts": grid.label_counts if labels_visible else None,
+        "residents": grid.residents,
+    }
+
+
+def _compound_out(compound) -> dict:
+    return {
+        "id": compound.pk,
+        "name": compound.name,
+        "address": compound.address,
+        "property_company_id": compound.property_company_id,
+        "lon": compound.lon,
+        "lat": compound.lat,
+        "region": _region(compound),
+    }
+
+
+@router.get("/compounds", response=CompoundPageOut)
+def list_compounds(request, query: Query[PageQuery], region: str = Query("", max_length=24)):
+    _view(request)
+    queryset = selectors.under_region(selectors.compounds_for(request.auth), request.auth, region)
+    queryset = queryset.select_related("region").order_by("name", "id")
+    count, items = _page(queryset, query.page, query.page_size)
+    return {
+        "count": count,
+        "page": query.page,
+        "page_size": query.page_size,
+        "items": [_compound_out(c) for c in items],
+    }
+
+
+@router.post("/compounds", response={201: CompoundOut})
+def create_compound(request, payload: CompoundIn):
+    data = payload.dict()
+    data["property_company"] = data.pop("property_company_id")
+    compound = services.create_compound(actor=request.auth, data=data)
+    return Status(201, _compound_out(selectors.get_compound_for(request.auth, compound.pk)))
+
+
+@router.get("/compounds/{compound_id}", response=CompoundOut)
+def compound_detail(request, compound_id: int):
+    _view(request)
+    return _compound_out(selectors.get_compound_for(request.auth, compound_id))
+
+
+@router.patch("/compounds/{compound_id}", response=CompoundOut)
+def update_compound(request, compound_id: int, payload: CompoundPatch):
+    _view(request)
+    compound = selectors.get_compound_for(request.auth, compound_id)
+    data = payload.dict(exclude_unset=True)
+    if "property_company_id" in data:
+        data["property_company"] = data.pop("property_company_id")
+    services.update_compound(actor=request.auth, compound=compound, data=data)
+    return _compound_out(selectors.get_compound_for(request.auth, compound_id))
+
+
+# --- organisations ---------------------------------------------------------------------------------
+
+
+def _organisation_out(org: Organisation) -> dict:
+    return {
+        "id": org.pk,
+        "kind": org.kind,
+        "kind_label": str(org.get_kind_display()),
+        "name": org.name,
+        "credit_code": org.credit_code,
+        "legal_person": org.legal_person,
+        "phone_masked": org.phone_masked,
+        "employees": org.employees,
+        "address": org.address,
+        "building_id": org.building_id,
+        "business_scope": org.business_scope,
+        "is_key": org.is_key,
+        "is_active": org.is_active,
+        "lon": org.lon,
+        "lat": org.lat,
+        "region": _region(org),
+    }
+
+
+@router.get("/organisations", response=OrganisationPageOut)
+def list_organisations(request, query: Query[OrganisationListQuery]):
+    _view(request)
+    queryset = selectors.organisations_filtered(request.auth, region=query.region, kind=query.kind, q=query.q)
+    count, items = _page(queryset, query.page, query.page_size)
+    return {
+        "count": count,
+        "page": query.page,
+        "page_size": query.page_size,
+        "items": [_organisation_out(o) for o in items],
+    }
+
+
+@router.post("/organisations", response={201: OrganisationOut})
+def create_organisation(request, payload: OrganisationIn):
+    data = payload.dict()
+    data["building"] = data.pop("building_id")
+    org = services.create_organisation(actor=request.auth, data=data)
+    return Status(201, _organisation_out(selectors.get_organisation_for(request.auth, org.pk)))
+
+
+@router.get("/organisations/{organisation_id}", response=OrganisationOut)
+def organisation_detail(request, organisation_id: int):
+    _view(request)
+    return _organisation_out(selectors.get_organisation_for(request.auth, organisation_id))
+
+
+@router.patch("/organisations/{organisation_id}", response=OrganisationOut)
+def update_organisation(request, organisation_id: int, payload: OrganisationPatch):
+    _view(request)
+    org = selectors.get_organisation_for(request.auth, organisation_id)
+    services.update_organisation(actor=request.auth, organisation=org, data=payload.dict(exclude_unset=True))
+    return _organisation_out(selectors.get_organisation_for(request.auth, organisation_id))
+
+
+@router.post("/organisations/{organisation_id}/reveal", response=RevealOut)
+def reveal_organisation_number(request, organisation_id: int, payload: RevealIn):
+    _view(request)
+    org = selectors.get_organisation_for(request.auth, organisation_id)
+    value = services.reveal(actor=request.auth, obj=org, field=payload.field, reason=payload.reason)
+    return {"field": payload.field, "value": value}
+
+
+# --- facilities ------------------------------------------------------------------------------------
+
+
+def _facility_out(facility: Facility) -> dict:
+    return {
+        "id": facility.pk,
+        "kind": facility.kind,
+        "kind_label": str(facility.get_kind_display()),
+        "code": facility.code,
+        "name": facility.name,
+        "status": facility.status,
+        "status_label": str(facility.get_status_display()),
+        "owner": facility.owner,
+        "address": facility.address,
+        "installed_on": facility.installed_on,
+        "lon": facility.lon,
+        "lat": facility.lat,
+        "region": _region(facility),
+    }
+
+
+@router.get("/facilities", response=FacilityPageOut)
+def list_facilities(request, query: Query[FacilityListQuery]):
+    _view(request)
+    queryset = selectors.facilities_filtered(
+        request.auth, region=query.region, kind=query.kind, status=query.status, code=query.code
+    )
+    count, items = _page(queryset, query.page, query.page_size)
+    return {
+        "count": count,
+        "page": query.page,
+        "page_size": query.page_size,
+        "items": [_facility_out(f) for f in items],
+    }
+
+
+@router.post("/facilities", response={201: FacilityOut})
+def create_facility(request, payload: FacilityIn):
+    facility = services.create_facility(actor=request.auth, data=payload.dict())
+    return Status(201, _facility_out(selectors.get_facility_for(request.auth, facility.pk)))
+
+
+@router.get("/facilities/{facility_id}", response=FacilityOut)
+def facility_detail(request, facility_id: int):
+    _view(request)
+    return _facility_out(selectors.get_facility_for(request.auth, facility_id))
+
+
+@router.patch("/facilities/{facility_id}", response=FacilityOut)
+def update_facility(request, facility_id: int, payload: FacilityPatch):
+    _view(request)
+    facility = selectors.get_facility_for(request.auth, facility_id)
+    services.update_facility(actor=request.auth, facility=facility, data=payload.dict(exclude_unset=True))
+    return _facility_out(selectors.get_facility_for(request.auth, facility_id))
+
+
+# --- Excel ledgers -----------------------------------------------------------------------------------
+
+
+def _kind(kind: str) -> str:
+    if kind not in excel.KINDS:
+        from django.http import Http404
+
+        raise Http404("kind")
+    return kind
+
+
+def _xlsx(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@router.get("/ledgers/{kind}/template")
+def ledger_template(request, kind: str):
+    """An empty ledger to fill in: ``persons``, ``houses``, ``organisations`` or ``facilities``."""
+    permissions.require(request.auth, permissions.CHANGE)
+    return _xlsx(excel.template(_kind(kind)), f"{kind}-template.xlsx")
+
+
+def _report_out(report) -> dict:
+    return {
+        "kind": report.kind,
+        "total": report.total,
+        "dry_run": report.dry_run,
+        "ok": report.ok,
+        "created": report.created,
+        "updated": report.updated,
+        "problems": [
+            {"row": p.row, "column": p.column, "title": p.title, "message": p.message} for p in report.problems
+        ],
+    }
+
+
+@router.post("/ledgers/{kind}/import", response={200: ImportReportOut, 400: ImportReportOut})
+def import_ledger(
+    request,
+    kind: str,
+    file: File[UploadedFile],
+    dry_run: Form[bool] = True,
+    on_duplicate: Form[str] = "update",
+):
+    """Check (``dry_run``, the default) or import an .xlsx ledger: every bad cell is reported by row and
+    column; a real run writes all rows or none (400 with the report)."""
+    permissions.require(request.auth, permissions.CHANGE)
+    kind = _kind(kind)
+    if on_duplicate not in DUPLICATE_CHOICES:
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError({"on_duplicate": _("Choose update or report.")})
+    sheet = excel.read_ledger(kind, file.read())
+    try:
+        report = services.import_ledger(
+            actor=request.auth, kind=kind, sheet=sheet, dry_run=dry_run, on_duplicate=on_duplicate
+        )
+    except ImportFailed as failed:
+        return Status(400, _report_out(failed.report))
+    return Status(200 if report.ok else 400, _report_out(report))
+
+
+@router.post("/ledgers/persons/export")
+def export_persons(request, payload: PersonSearchIn):
+    """The filtered persons as .xlsx, masked and watermarked; audited."""
+    data = payload.dict()
+    data.pop("page"), data.pop("page_size")
+    exported = exports.export_list(request.auth, "persons", selectors.PersonFilters(**data))
+    return _xlsx(exported.content, exported.filename)
+
+
+@router.post("/ledgers/{kind}/export")
+def export_ledger(request, kind: str, payload: dict):
+    """Houses, organisations or facilities as .xlsx; body: ``{"region", "kind"?, "status"?, "use"?, "building"?}``."""
+    kind = _kind(kind)
+    filters = {
+        k: str(v)[:40] for k, v in (payload or {}).items() if k in ("region", "kind", "status", "use", "building")
+    }
+    exported = exports.export_list(request.auth, kind, filters)
+    return _xlsx(exported.content, exported.filename)

@@ -1,0 +1,62 @@
+"""An uploaded ledger kept between its dry run and the import the user confirms.
+
+The file is full of personal data, so it is stored AES-GCM encrypted (the active PII key) under
+``VAR_DIR/imports/`` with a random name; the session holds only that name. It is deleted on import,
+on the next upload and after ``MAX_AGE`` whatever happens.
+"""
+
+import base64
+import secrets
+import time
+from pathlib import Path
+
+from django.conf import settings
+
+from wangge.core import pii
+
+MAX_AGE = 6 * 3600
+SESSION_KEY = "people_import"
+
+
+def _folder() -> Path:
+    folder = Path(settings.VAR_DIR) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _path(token: str) -> Path | None:
+    if not token or not token.isalnum():
+        return None
+    return _folder() / f"{token}.bin"
+
+
+def _sweep() -> None:
+    cutoff = time.time() - MAX_AGE
+    for old in _folder().glob("*.bin"):
+        if old.stat().st_mtime < cutoff:
+            old.unlink(missing_ok=True)
+
+
+def stash(session, data: bytes, meta: dict) -> None:
+    discard(session)
+    _sweep()
+    token = secrets.token_hex(16)
+    path = _path(token)
+    path.write_text(pii.encrypt(base64.b64encode(data).decode()))
+    path.chmod(0o600)
+    session[SESSION_KEY] = {**meta, "token": token}
+
+
+def load(session) -> tuple[bytes, dict] | None:
+    meta = session.get(SESSION_KEY)
+    path = _path(meta.get("token", "")) if meta else None
+    if path is None or not path.exists():
+        return None
+    return base64.b64decode(pii.decrypt(path.read_text())), meta
+
+
+def discard(session) -> None:
+    meta = session.pop(SESSION_KEY, None)
+    path = _path(meta.get("token", "")) if meta else None
+    if path is not None:
+        path.unlink(missing_ok=True)
