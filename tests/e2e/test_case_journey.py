@@ -185,8 +185,8 @@ def test_the_command_centre_worklist_on_a_big_screen_and_in_english(browser, ser
         page.locator("[data-testid=case-table]").wait_for()
         assert page.locator("[data-testid=case-row][data-warning=red]").count() >= 1
         shot(page, "case-worklist-dutychief-overdue-1920")
-        page.select_option("#wg-language", "en")
-        page.wait_for_load_state("load")
+        with page.expect_navigation():  # the select posts its form on change
+            page.select_option("#wg-language", "en")
         assert page.locator("html").get_attribute("lang") == "en"
         assert "Overdue" in page.inner_text("[data-testid=worklist-tabs]")
         page.locator("[data-testid=case-row] a").first.click()
