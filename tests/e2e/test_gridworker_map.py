@@ -45,8 +45,8 @@ def test_map_of_another_grid_is_not_found(page_for, server):
 def test_english_interface_is_selectable(page_for, server):
     page = page_for(locale="zh-CN")
     login(page, server, "leader")
-    page.select_option("#wg-language", "en")
-    page.wait_for_load_state("load")
+    with page.expect_navigation():
+        page.select_option("#wg-language", "en")
     assert page.locator("html").get_attribute("lang") == "en"
     assert "Hello" in page.inner_text("h1")
     shot(page, "leader-home-en")

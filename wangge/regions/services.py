@@ -445,9 +445,12 @@ def _check_overlaps_in_file(good, report: ImportReport) -> None:
 
 
 def _reach_of(actor):
-    """Who may write where: a superuser anywhere; an administrator only under their own regions."""
+    """Who may write where: the command line (no actor) and a superuser anywhere; an administrator only
+    under their own regions."""
     from wangge.accounts.scope import scope_for
 
+    if actor is None:
+        return lambda parent: True
     scope = scope_for(actor)
 
     def may_write_under(parent: Region | None) -> bool:
