@@ -29,7 +29,7 @@ from wangge.accounts.roles import roles_of
 from wangge.cases import deadlines, selectors, services
 from wangge.cases.duplicates import nearby_cases
 from wangge.cases.models import Case, CaseEvent, CasePhoto, Category, CategoryKind, PhotoKind, Source
-from wangge.cases.permissions import allowed_actions, case_roles
+from wangge.cases.permissions import available_actions, case_roles
 from wangge.cases.schemas import (
     ActionIn,
     CaseIn,
@@ -247,7 +247,7 @@ def case_detail(case: Case, user) -> dict:
         "reporter_name": case.reporter_name,
         "contact_phone": case.contact_phone_masked,
         "photos": [_photo_out(case, p) for p in case.photos.order_by("pk")],
-        "allowed_actions": allowed_actions(user, case),
+        "allowed_actions": available_actions(user, case),
         "version": case.version,
         "created_at": case.created_at,
         "accepted_at": case.accepted_at,

@@ -74,3 +74,27 @@ def allowed_actions(user, case) -> list[str]:
 
     roles = case_roles(user, case)
     return [action for (status, action), rule in RULES.items() if status == case.status and roles & rule.roles]
+
+
+def available_actions(user, case) -> list[str]:
+    """``allowed_actions`` without those the service would refuse now anyway: nothing to approve, a
+    request already waiting, already urgent, one's own handling to verify, a satisfied reporter."""
+    from wangge.cases.models import PendingRequest
+
+    pending = case.pending_request
+    own_handling = case.handled_by_id is not None and case.handled_by_id == user.pk
+    reporter_only = case.reporter_id == user.pk and Role.DUTY_CHIEF not in case_roles(user, case)
+    refused = {
+        "approve_extension": pending != PendingRequest.EXTENSION,
+        "deny_extension": pending != PendingRequest.EXTENSION,
+        "approve_return": pending != PendingRequest.RETURN,
+        "deny_return": pending != PendingRequest.RETURN,
+        "return": bool(pending),
+        "request_extension": bool(pending),
+        "mark_urgent": case.is_urgent,
+        "solve_on_spot": not case.category.on_spot,
+        "verify_pass": own_handling,
+        "verify_fail": own_handling,
+        "reopen": reporter_only and case.satisfied is not False,
+    }
+    return [action for action in allowed_actions(user, case) if not refused.get(action, False)]

@@ -136,6 +136,21 @@ def report_case(*, actor, report: Report, photos=(), at: datetime | None = None)
     return case, True
 
 
+def report_solved_on_spot(
+    *, actor, report: Report, photos=(), photo_before=(), photo_after=(), note: str = ""
+) -> tuple[Case, bool]:
+    """A grid worker's quick report of something already fixed (一格解决): created and moved to
+    ``handled`` in one transaction, so a refusal (outside their grid, missing photos) creates nothing.
+    Someone else still verifies it."""
+    with transaction.atomic():
+        case, created = report_case(actor=actor, report=report, photos=photos)
+        if created:
+            case = transition(
+                case, "solve_on_spot", actor=actor, opinion=note, photo_before=photo_before, photo_after=photo_after
+            )
+    return case, created
+
+
 def _create(actor, report: Report, category, lon, lat, phone, key, at) -> Case:
     now = at or timezone.now()
     region, needs_triage = locate_case_point(lon, lat)

@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -30,8 +29,8 @@ from wangge.cases.forms import (
     category_label,
     is_staff_member,
 )
-from wangge.cases.models import CasePhoto, PendingRequest, Status, Warning
-from wangge.cases.permissions import allowed_actions, case_roles
+from wangge.cases.models import CasePhoto, Status, Warning
+from wangge.cases.permissions import available_actions
 from wangge.cases.workflow import ACTION_LABELS, ASSIGNEE, REPORTER, RULES
 from wangge.core.errors import Conflict
 from wangge.regions import selectors as region_selectors
@@ -172,27 +171,6 @@ def _action_buttons(actions: list[str]) -> list[dict]:
     return buttons
 
 
-def pressable(user, case) -> list[str]:
-    """``allowed_actions`` without the buttons the service would refuse now anyway (nothing to approve,
-    a request already waiting, already urgent, one's own handling to verify, a satisfied reporter)."""
-    pending = case.pending_request
-    reporter_only = case.reporter_id == user.pk and Role.DUTY_CHIEF not in case_roles(user, case)
-    hidden = {
-        "approve_extension": pending != PendingRequest.EXTENSION,
-        "deny_extension": pending != PendingRequest.EXTENSION,
-        "approve_return": pending != PendingRequest.RETURN,
-        "deny_return": pending != PendingRequest.RETURN,
-        "return": bool(pending),
-        "request_extension": bool(pending),
-        "mark_urgent": case.is_urgent,
-        "solve_on_spot": not case.category.on_spot,
-        "verify_pass": case.handled_by_id is not None and case.handled_by_id == user.pk,
-        "verify_fail": case.handled_by_id is not None and case.handled_by_id == user.pk,
-        "reopen": reporter_only and case.satisfied is not False,
-    }
-    return [action for action in allowed_actions(user, case) if not hidden.get(action, False)]
-
-
 def _merge_suggestions(user, case) -> list:
     others = selectors.visible_cases(user).exclude(pk=case.pk)
     return nearby_cases(others, lon=case.lon, lat=case.lat, category=case.category, text=case.description, limit=5)
@@ -200,7 +178,7 @@ def _merge_suggestions(user, case) -> list:
 
 def _render_case(request, case, *, bound=None, status=200):
     user = request.user
-    actions = pressable(user, case)
+    actions = available_actions(user, case)
     if bound is not None and bound.action not in actions:
         actions.append(bound.action)
     forms = {}
@@ -361,18 +339,16 @@ def _submit_report(user, form: IntakeForm):
     """Create the case; a grid worker's "solved on the spot" closes the loop in the same transaction."""
     data = form.cleaned_data
     actor = user if user.is_authenticated else None
-    with transaction.atomic():
-        case, created = services.report_case(actor=actor, report=form.report(), photos=data.get("photos") or [])
-        if created and data.get("solved_on_spot"):
-            case = services.transition(
-                case,
-                "solve_on_spot",
-                actor=user,
-                opinion=data.get("on_spot_note", ""),
-                photo_before=data.get("photo_before") or [],
-                photo_after=data.get("photo_after") or [],
-            )
-    return case, created
+    if data.get("solved_on_spot"):
+        return services.report_solved_on_spot(
+            actor=user,
+            report=form.report(),
+            photos=data.get("photos") or [],
+            photo_before=data.get("photo_before") or [],
+            photo_after=data.get("photo_after") or [],
+            note=data.get("on_spot_note", ""),
+        )
+    return services.report_case(actor=actor, report=form.report(), photos=data.get("photos") or [])
 
 
 def _intake(request, *, template: str, anonymous: bool):
