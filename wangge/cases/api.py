@@ -397,7 +397,7 @@ def case_detail_view(request, number: str):
 @router.get("/cases/{number}/timeline", response=list[EventOut])
 def case_timeline(request, number: str):
     case = selectors.get_case_for(request.auth, number)
-    return [_event_out(case, e) for e in selectors.timeline(case)]
+    return [_event_out(case, e) for e in selectors.timeline(case, request.auth)]
 
 
 @router.post("/cases/{number}/actions", response=CaseOut, openapi_extra={"requestBody": ACTION_BODY_DOC})

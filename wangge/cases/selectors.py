@@ -56,8 +56,22 @@ def get_case_for(user, number: str) -> Case:
     return case
 
 
-def timeline(case: Case) -> list[CaseEvent]:
-    return list(case.events.select_related("actor").prefetch_related("photos").order_by("seq"))
+def timeline(case: Case, viewer=None) -> list[CaseEvent]:
+    """The case's events in order. A reporter without a staff role sees who acted by role only: staff
+    names are not shown to the public."""
+    events = list(case.events.select_related("actor").prefetch_related("photos").order_by("seq"))
+    if viewer is not None and _sees_roles_only(viewer, case):
+        for event in events:
+            if event.actor_id != viewer.pk:
+                event.actor_name = ""
+    return events
+
+
+def _sees_roles_only(viewer, case: Case) -> bool:
+    from wangge.cases.permissions import case_roles
+    from wangge.cases.workflow import REPORTER
+
+    return not viewer.is_authenticated or case_roles(viewer, case) <= {REPORTER}
 
 
 @dataclass

@@ -184,7 +184,7 @@ def _render_case(request, case, *, bound=None, status=200):
     forms = {}
     for action in actions:
         forms[action] = bound if bound is not None and bound.action == action else action_form(action, case, user)
-    events = selectors.timeline(case)
+    events = selectors.timeline(case, user)
     photos = list(case.photos.order_by("pk"))
     report_photos = [p for p in photos if p.event_id is None]
     staff = is_staff_member(user)
