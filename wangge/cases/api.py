@@ -18,7 +18,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from ninja import File, Form, Query, Router, Status
+from ninja import File, Form, Query, Router, Schema, Status
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.files import UploadedFile
 from ninja.security import django_auth
@@ -45,6 +45,7 @@ from wangge.cases.schemas import (
     SuggestionOut,
     SuggestQuery,
 )
+from wangge.cases.throttling import anonymous_report_allowed
 from wangge.cases.workflow import ACTION_LABELS, ASSIGNEE, REPORTER
 
 router = Router(tags=["cases"])
@@ -317,6 +318,11 @@ def list_cases(request, query: Query[CaseListQuery]):
     return {"items": [case_item(c, now) for c in rows], "next_cursor": next_cursor}
 
 
+class ThrottledOut(Schema):
+    detail: str
+    errors: list[dict] = []
+
+
 def _is_resident_only(user) -> bool:
     if not user.is_authenticated:
         return True
@@ -326,7 +332,7 @@ def _is_resident_only(user) -> bool:
 @router.post(
     "/cases",
     auth=INTAKE_AUTH,
-    response={200: CaseOut, 201: CaseOut},
+    response={200: CaseOut, 201: CaseOut, 429: ThrottledOut},
     openapi_extra={
         "requestBody": JSON_BODY_DOC,
         "security": [{"SessionAuth": []}, {}],  # appended to the bearer token: both optional
@@ -343,8 +349,11 @@ def _is_resident_only(user) -> bool:
 )
 def report_case(request):
     """Report a case (201). Without a token a contact_phone is required; a retried Idempotency-Key is 200."""
-    payload = _validated(CaseIn, _json_object(request))
     actor = request.auth
+    if not actor.is_authenticated and not anonymous_report_allowed(request):
+        message = _("Too many reports from this address without an account: try again later or log in.")
+        return Status(429, {"detail": message, "errors": [{"field": "", "message": message}]})
+    payload = _validated(CaseIn, _json_object(request))
     if _is_resident_only(actor):
         if payload.source != Source.RESIDENT:
             raise ValidationError({"source": _("Residents report with the source “resident”.")})

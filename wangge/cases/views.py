@@ -31,6 +31,7 @@ from wangge.cases.forms import (
 )
 from wangge.cases.models import CasePhoto, Status, Warning
 from wangge.cases.permissions import available_actions
+from wangge.cases.throttling import anonymous_report_allowed
 from wangge.cases.workflow import ACTION_LABELS, ASSIGNEE, REPORTER, RULES
 from wangge.core.errors import Conflict
 from wangge.regions import selectors as region_selectors
@@ -354,6 +355,10 @@ def _submit_report(user, form: IntakeForm):
 def _intake(request, *, template: str, anonymous: bool):
     user = request.user
     form = IntakeForm(request.POST or None, request.FILES or None, user=user)
+    if anonymous and request.method == "POST" and not anonymous_report_allowed(request):
+        form.is_valid()
+        form.add_error(None, _("Too many reports from this address without an account: try again later or log in."))
+        return render(request, template, _intake_context(form, user, anonymous), status=429)
     if request.method == "POST" and form.is_valid():
         try:
             case, created = _submit_report(user, form)
@@ -372,7 +377,13 @@ def _intake(request, *, template: str, anonymous: bool):
             else:
                 messages.info(request, _("This report was already sent: case %(number)s.") % {"number": case.number})
             return redirect("cases:detail", number=case.number)
-    context = {
+    return render(
+        request, template, _intake_context(form, user, anonymous), status=400 if form.is_bound and form.errors else 200
+    )
+
+
+def _intake_context(form, user, anonymous: bool) -> dict:
+    return {
         "nav": "report",
         "form": form,
         "anonymous": anonymous,
@@ -387,7 +398,6 @@ def _intake(request, *, template: str, anonymous: bool):
             },
         },
     }
-    return render(request, template, context, status=400 if form.is_bound and form.errors else 200)
 
 
 @login_required
