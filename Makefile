@@ -75,8 +75,9 @@ format: setup-dev
 e2e: setup-dev
 	$(VENV)/bin/pytest -q tests/e2e
 
+## bench: the benchmarks (python -m bench; e.g. BENCH_ARGS="--cases 5000000 --scale 10"), table in bench/results/latest.md
 bench: setup-dev
-	@if [ -d bench ]; then $(PY) -m bench; else echo "No benchmarks yet."; fi
+	@$(PY) -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules var/static

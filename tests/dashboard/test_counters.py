@@ -39,7 +39,8 @@ def test_city_management_is_credited_with_what_it_held(built, flow):
     node = department_node(flow.department.pk)
     assert nonzero(selectors.totals(node, MON, THU)) == timelines.EXPECTED_CITY_MANAGEMENT
     assert nonzero(raw.counters(raw.Slice(node), MON, THU)) == timelines.EXPECTED_CITY_MANAGEMENT
-    by_department = selectors.breakdown(street_path(), "department", MON, THU)
+    street = selectors.region_node(Region.objects.get(path=street_path()))
+    by_department = selectors.breakdown(street, "department", MON, THU)
     assert nonzero(by_department[str(flow.department.pk)]) == timelines.EXPECTED_CITY_MANAGEMENT
 
 

@@ -168,7 +168,10 @@ def _check_everything():
         for child, counters in selectors.children(node, start, end).items():
             assert nonzero(counters) == nonzero(raw.counters(raw.Slice(child), start, end)), child
         for category in Category.objects.filter(code__in=["9901", "9902"]):
-            by_category = selectors.breakdown(street.path, "category", start, end).get(str(category.pk), Counter())
+            by_class = selectors.breakdown(node, "class", start, end).get(str(category.parent_id), Counter())
+            siblings = tuple(Category.objects.filter(parent_id=category.parent_id).values_list("pk", flat=True))
+            assert nonzero(by_class) == nonzero(raw.counters(raw.Slice(street.path, category_ids=siblings), start, end))
+            by_category = selectors.fine(node, start, end, category_ids=[category.pk])[""]
             assert nonzero(by_category) == nonzero(
                 raw.counters(raw.Slice(street.path, category_ids=(category.pk,)), start, end)
             )
@@ -176,11 +179,15 @@ def _check_everything():
             assert nonzero(fine) == nonzero(
                 raw.counters(raw.Slice(street.path, category_ids=(category.pk,), source="patrol"), start, end)
             )
-        for source, counters in selectors.breakdown("0000000001", "source", start, end).items():
+        city = selectors.region_node(Region.objects.get(path="0000000001"))
+        for source, counters in selectors.breakdown(city, "source", start, end).items():
             assert nonzero(counters) == nonzero(raw.counters(raw.Slice("0000000001", source=source), start, end))
-        for value, counters in selectors.breakdown("0000000001", "department", start, end).items():
+        for value, counters in selectors.breakdown(city, "department", start, end).items():
             reference = raw.counters(raw.Slice("0000000001", department_id=int(value)), start, end)
             assert nonzero(counters) == nonzero(reference), value
+        grid = selectors.region_node(Region.objects.get(code=GRID_1))
+        for source, counters in selectors.breakdown(grid, "source", start, end).items():
+            assert nonzero(counters) == nonzero(raw.counters(raw.Slice(grid.key, source=source), start, end))
     _check_people()
 
 

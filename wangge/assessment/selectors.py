@@ -155,7 +155,7 @@ def department_rows(node: Node, start: date | None, end: date | None, items=None
     items = items if items is not None else indicators()
     if node.is_department:
         return [node_row(node, start, end, items)]
-    counters = figures.breakdown(node.key, "department", start, end)
+    counters = figures.breakdown(node, "department", start, end)
     ids = [int(v) for v in counters if v != "0"]
     rows = []
     for department in Department.objects.filter(pk__in=ids).order_by("code"):

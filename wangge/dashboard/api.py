@@ -141,7 +141,7 @@ class StatisticsQuery(NodeQuery):
     category: str | None = Field(None, max_length=8, description="A class or sub-class code")
     source: str | None = Field(None, max_length=16)
     dept: str | None = Field(None, max_length=32, description="Figures credited to this department")
-    group: Literal["region", "category", "source", "department", "status", "day"] = "category"
+    group: Literal["region", "class", "category", "source", "department", "status", "day"] = "category"
 
 
 def parse_filters(request, query) -> tuple[Node, statistics.Filters]:

@@ -31,6 +31,7 @@ class CaseRollup(CaseCounters):
     category_id = models.IntegerField()
     department_id = models.IntegerField(default=0)  # 0: no department (a grid, community or centre holds it)
     source = models.CharField(max_length=16)
+    in_grid = models.BooleanField(default=True, db_default=True)  # the path is a grid's (not part of the key)
 
     class Meta:
         verbose_name = _("case roll-up")
@@ -48,7 +49,7 @@ class CaseRollup(CaseCounters):
 
 class Dim(models.TextChoices):
     TOTAL = "", _("Total")
-    CATEGORY = "category", _("Category")
+    CLASS = "class", _("Category class")
     SOURCE = "source", _("Source")
     DEPARTMENT = "department", _("Department")
 

@@ -28,10 +28,30 @@ from wangge.regions.models import PATH_STEP
 FINE_KEY = ("day", "path", "category_id", "department_id", "source")
 CUBE_KEY = ("node", "dim", "value", "day")
 ACTOR_KEY = ("user_id", "day")
-REGION_DIMS = ("", "category", "source", "department")
-DEPARTMENT_DIMS = ("", "category", "source")
+# The cube's dimensions: category classes (大类), sources, departments. A grid node has only its total
+# rows: its breakdowns come from the fine table (one exact path), which keeps the cube small.
+REGION_DIMS = ("", "class", "source", "department")
+DEPARTMENT_DIMS = ("", "class", "source")
 
 _department_ids: dict[str, int] = {}
+_class_ids: dict[int, int] = {}
+
+
+def class_ids(refresh: bool = False) -> dict[int, int]:
+    """Category id → its class id (a class maps to itself)."""
+    global _class_ids
+    if refresh or not _class_ids:
+        from wangge.cases.models import Category
+
+        _class_ids = {pk: parent or pk for pk, parent in Category.objects.values_list("pk", "parent_id")}
+    return _class_ids
+
+
+def class_of(category_id: int) -> int:
+    ids = class_ids()
+    if category_id not in ids:
+        ids = class_ids(refresh=True)
+    return ids.get(category_id, category_id)
 
 
 def department_ids(refresh: bool = False) -> dict[str, int]:
@@ -75,7 +95,8 @@ def count_event(case, event) -> None:
     counts_after, people_after = contributions(steps, ids)
     counts_before, people_before = contributions(steps[:-1], ids)
     path = rollup_path(case.region_path, case.region_id, case.grid_id, PATH_STEP)
-    apply_case_delta(path, case.category_id, case.source, difference(counts_after, counts_before))
+    delta = difference(counts_after, counts_before)
+    apply_case_delta(path, case.category_id, case.source, delta, in_grid=case.grid_id is not None)
     apply_actor_delta(difference(people_after, people_before))
 
     from wangge.assessment import points
@@ -83,24 +104,33 @@ def count_event(case, event) -> None:
     points.credit_event(case, event, steps)
 
 
-def apply_case_delta(path: str, category_id: int, source: str, delta: dict) -> None:
+def apply_case_delta(path: str, category_id: int, source: str, delta: dict, *, in_grid: bool) -> None:
     if not delta:
         return
     fine: dict[tuple, Counter] = defaultdict(Counter)
     for (day, department, name), n in delta.items():
         fine[(day, path, category_id, department, source)][name] += n
-    upsert(CaseRollup, FINE_KEY, fine)
-    upsert(RollupCube, CUBE_KEY, cube_rows(fine))
+    upsert(CaseRollup, FINE_KEY, fine, extra={"in_grid": lambda key: in_grid})
+    upsert(RollupCube, CUBE_KEY, cube_rows(fine, lambda p: in_grid), extra={"parent": _parent})
 
 
-def cube_rows(fine: dict[tuple, Counter]) -> dict[tuple, Counter]:
-    """Spread fine rows over every region above the path and over the department, one dimension at a time."""
+def _parent(key) -> str:
+    node = key[0]
+    return "" if node.startswith("D") else node[:-PATH_STEP]
+
+
+def cube_rows(fine: dict[tuple, Counter], in_grid) -> dict[tuple, Counter]:
+    """Spread fine rows over every region above the path and over the department, one dimension at a time.
+
+    ``in_grid(path)`` tells whether a fine row's path is a grid's (its node then gets total rows only).
+    """
     cube: dict[tuple, Counter] = defaultdict(Counter)
     for (day, path, category_id, department, source), counters in fine.items():
-        values = {"": "", "category": str(category_id), "source": source, "department": str(department)}
+        values = {"": "", "class": str(class_of(category_id)), "source": source, "department": str(department)}
+        grid = in_grid(path)
         for end in range(PATH_STEP, len(path) + 1, PATH_STEP):
             node = path[:end]
-            for dim in REGION_DIMS:
+            for dim in REGION_DIMS if (end < len(path) or not grid) else ("",):
                 cube[(node, dim, values[dim], day)].update(counters)
         if department:
             node = department_node(department)
@@ -123,13 +153,16 @@ def apply_actor_delta(delta: dict) -> None:
 BATCH_PARAMS = 30000
 
 
-def upsert(model, key: tuple[str, ...], rows: dict[tuple, Counter]) -> None:
-    """Add each row's counters to the stored row with the same key, creating it when absent."""
+def upsert(model, key: tuple[str, ...], rows: dict[tuple, Counter], extra: dict | None = None) -> None:
+    """Add each row's counters to the stored row with the same key, creating it when absent.
+
+    ``extra`` gives columns that are not counters, computed from a row's key (written on insert only).
+    """
     rows = {k: c for k, c in rows.items() if any(c.values())}
     if not rows:
         return
+    extra = extra or {}
     names = sorted({name for counters in rows.values() for name, n in counters.items() if n})
-    extra = _extra_columns(model, rows)
     columns = [*key, *extra, *names]
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
@@ -147,24 +180,17 @@ def upsert(model, key: tuple[str, ...], rows: dict[tuple, Counter]) -> None:
             params: list = []
             for row_key, counters in chunk:
                 params.extend(row_key)
-                params.extend(extra[k](row_key) for k in extra)
+                params.extend(make(row_key) for make in extra.values())
                 params.extend(counters.get(n, 0) for n in names)
             cursor.execute(head + ", ".join([placeholder] * len(chunk)) + tail, params)
-
-
-def _extra_columns(model, rows) -> dict:
-    """Columns derived from the key (the cube's parent path)."""
-    if model is RollupCube:
-        return {"parent": lambda k: k[0][:-PATH_STEP] if not k[0].startswith("D") else ""}
-    return {}
 
 
 # --- rebuilding from the timeline ------------------------------------------------------------------
 
 
 @transaction.atomic
-def rebuild_rollups(*, chunk: int = 5000) -> dict[str, int]:
-    """Recompute every roll-up (and the rule-made points) from the cases' timelines."""
+def rebuild_rollups(*, chunk: int = 5000, points: bool = True) -> dict[str, int]:
+    """Recompute every roll-up (and, unless told not to, the rule-made points) from the cases' timelines."""
     from wangge.cases.models import Case
 
     CaseRollup.objects.all().delete()
@@ -183,13 +209,15 @@ def rebuild_rollups(*, chunk: int = 5000) -> dict[str, int]:
             break
         last_pk = batch[-1][0]
         cases += len(batch)
-        fine, people = _contributions_of(batch, ids)
-        upsert(CaseRollup, FINE_KEY, fine)
+        fine, people, grid_paths = _contributions_of(batch, ids)
+        upsert(CaseRollup, FINE_KEY, fine, extra={"in_grid": lambda key, grids=grid_paths: key[1] in grids})
         upsert(ActorRollup, ACTOR_KEY, people)
     build_cube()
-    from wangge.assessment import points
+    entries = 0
+    if points:
+        from wangge.assessment import points as ledger
 
-    entries = points.rebuild_ledger()
+        entries = ledger.rebuild_ledger()
     return {
         "cases": cases,
         "rows": CaseRollup.objects.count(),
@@ -212,52 +240,78 @@ def _contributions_of(batch, ids) -> tuple[dict, dict]:
         by_case[case_id].append(Step(*fields))
     fine: dict[tuple, Counter] = defaultdict(Counter)
     people: dict[tuple, Counter] = defaultdict(Counter)
+    grid_paths: set[str] = set()
     for pk, region_path, region_id, grid_id, category_id, source in batch:
         counts, persons = contributions(by_case.get(pk, []), ids)
         path = rollup_path(region_path, region_id, grid_id, PATH_STEP)
+        if grid_id is not None:
+            grid_paths.add(path)
         for (day, department, name), n in counts.items():
             fine[(day, path, category_id, department, source)][name] += n
         for (day, user_id, name), n in persons.items():
             people[(user_id, day)][name] += n
-    return fine, people
+    return fine, people, grid_paths
 
 
 def build_cube() -> None:
-    """Fill the cube from the fine table with one INSERT … SELECT … GROUP BY per level and dimension.
+    """Fill the cube from the fine table.
 
-    The SQL is assembled from the models' table names and the code's counter names only (no input).
+    Per dimension, the fine rows are first summed into a temporary table keyed (day, path, value) —
+    one scan of the fine table — and every level of the tree is then one GROUP BY over that smaller
+    table. Department nodes are summed from the fine table directly. The SQL is assembled from the
+    models' table names and the code's counter names only (no input).
     """
+    from wangge.cases.models import Category
+
     quote = connection.ops.quote_name
     fine = quote(CaseRollup._meta.db_table)
+    category = quote(Category._meta.db_table)
     cube = quote(RollupCube._meta.db_table)
+    counters = ", ".join(quote(n) for n in COUNTERS)
     sums = ", ".join(f"SUM({quote(n)})" for n in COUNTERS)
+    fine_sums = ", ".join(f"SUM(f.{quote(n)}) AS {quote(n)}" for n in COUNTERS)
     columns = ", ".join(quote(c) for c in ("day", "node", "parent", "dim", "value", *COUNTERS))
     longest = CaseRollup.objects.order_by().values_list("path", flat=True)
     depth = max((len(p) for p in longest.distinct()), default=0) // PATH_STEP
+    source = f"{fine} f JOIN {category} c ON c.id = f.category_id"
     dims = {
         "": "''",
-        "category": "CAST(category_id AS TEXT)",
-        "source": "source",
-        "department": "CAST(department_id AS TEXT)",
+        "class": "CAST(COALESCE(c.parent_id, c.id) AS TEXT)",
+        "source": "f.source",
+        "department": "CAST(f.department_id AS TEXT)",
     }
     statements = []
-    for level in range(1, depth + 1):
-        node = f"substr(path, 1, {level * PATH_STEP})"
-        parent = f"substr(path, 1, {(level - 1) * PATH_STEP})"
-        for dim in REGION_DIMS:
-            value = dims[dim]
-            group = f"day, {node}" + (f", {value}" if dim else "")  # PostgreSQL refuses a constant in GROUP BY
-            statements.append(
-                f"INSERT INTO {cube} ({columns}) SELECT day, {node}, {parent}, '{dim}', {value}, {sums} "  # noqa: S608
-                f"FROM {fine} WHERE length(path) >= {level * PATH_STEP} GROUP BY {group}"
+    for dim in REGION_DIMS:
+        value = dims[dim]
+        group = "f.day, f.path, f.in_grid" + (f", {value}" if dim else "")  # PostgreSQL refuses a constant in GROUP BY
+        statements.append("DROP TABLE IF EXISTS rollup_stage")
+        statements.append(
+            f"CREATE TEMPORARY TABLE rollup_stage AS SELECT f.day AS day, f.path AS path, f.in_grid AS in_grid, "  # noqa: S608
+            f"{value} AS value, {fine_sums} FROM {source} GROUP BY {group}"
+        )
+        for level in range(1, depth + 1):
+            width = level * PATH_STEP
+            node = f"substr(path, 1, {width})"
+            parent = f"MIN(substr(path, 1, {width - PATH_STEP}))"  # one value per node; PostgreSQL wants an aggregate
+            # A grid's own node has totals only; its ancestors and the nodes of cases outside grids have all.
+            where = (
+                f"length(path) >= {width}"
+                if not dim
+                else f"(length(path) > {width} OR (length(path) = {width} AND NOT in_grid))"
             )
+            statements.append(
+                f"INSERT INTO {cube} ({columns}) SELECT day, {node}, {parent}, '{dim}', value, {sums} "  # noqa: S608
+                f"FROM rollup_stage WHERE {where} GROUP BY day, {node}, value"
+            )
+    statements.append("DROP TABLE IF EXISTS rollup_stage")
     for dim in DEPARTMENT_DIMS:
         value = dims[dim]
-        group = "day, department_id" + (f", {value}" if dim else "")
+        group = "f.day, f.department_id" + (f", {value}" if dim else "")
         statements.append(
-            f"INSERT INTO {cube} ({columns}) SELECT day, 'D' || CAST(department_id AS TEXT), '', '{dim}', {value}, "  # noqa: S608
-            f"{sums} FROM {fine} WHERE department_id <> 0 GROUP BY {group}"
+            f"INSERT INTO {cube} ({columns}) SELECT f.day, 'D' || CAST(f.department_id AS TEXT), '', '{dim}', {value}, "  # noqa: S608
+            f"{sums.replace('SUM(', 'SUM(f.')} FROM {source} WHERE f.department_id <> 0 GROUP BY {group}"
         )
     with connection.cursor() as cursor:
         for sql in statements:
             cursor.execute(sql)
+    del counters

@@ -18,7 +18,8 @@ from wangge.dashboard.selectors import Node
 from wangge.dashboard.timeline import OPEN_COUNTERS
 
 TREND_NAMES = ("reported", "dispatched", "closed")
-FEED_ACTIONS = ("report", "supervise", "escalate", "mark_urgent", "reopen")
+ALARM_ACTIONS = ("supervise", "escalate", "mark_urgent", "reopen")
+FEED_DAYS = 7
 ALARM_SOURCES = (Source.SENSOR, Source.VIDEO)
 
 
@@ -138,16 +139,8 @@ def breakdown(node: Node, dim: str, days: int = 30, top: int = 10, now: datetime
     _now, today = _local(now)
     start = today - timedelta(days=days - 1)
     intake = intake_of(node)
-    rows = selectors.breakdown(node.key, dim, start, today, names=(intake, "closed"))
+    rows = selectors.breakdown(node, "class" if dim == "category" else dim, start, today, names=(intake, "closed"))
     if dim == "category":
-        parents = dict(
-            Category.objects.filter(pk__in=[int(v) for v in rows if v.isdigit()]).values_list("pk", "parent_id")
-        )
-        classes: dict[str, Counter] = {}
-        for value, counters in rows.items():
-            parent = parents.get(int(value)) if value.isdigit() else None
-            classes.setdefault(str(parent or value), Counter()).update(counters)
-        rows = classes
         found = {str(c.pk): c for c in Category.objects.filter(pk__in=[int(v) for v in rows if v.isdigit()])}
         label = lambda v: category_label(found[v]) if v in found else v  # noqa: E731
         query = lambda v: {"category": found[v].code} if v in found else {}  # noqa: E731
@@ -221,30 +214,47 @@ def map_data(node: Node, now: datetime | None = None) -> dict:
     }
 
 
-def feed(node: Node, limit: int = 15) -> list[dict]:
-    """The newest reports and alarms (supervision, escalation, urgency, reopening) in the node."""
-    events = CaseEvent.objects.filter(action__in=FEED_ACTIONS).select_related("case", "case__category")
+def _scoped(queryset, node: Node, prefix: str = ""):
     if node.department is not None:
-        events = events.filter(case__assigned_department_id=node.department.pk)
-    else:
-        events = events.filter(case__region_path__startswith=node.key)
+        return queryset.filter(**{f"{prefix}assigned_department_id": node.department.pk})
+    return queryset.filter(**{f"{prefix}region_path__startswith": node.key})
+
+
+def feed(node: Node, limit: int = 15, now: datetime | None = None) -> list[dict]:
+    """The newest reports and alarms (supervision, escalation, urgency, reopening) of the last week.
+
+    One query for the newest cases and one per alarm action, each walking an index from the newest
+    row and stopping after ``limit`` matches (bounded by the week), then merged by time.
+    """
+    now = now or timezone.now()
+    since = now - timedelta(days=FEED_DAYS)
+    found: list[tuple] = []
+    cases = _scoped(Case.objects.select_related("category"), node).filter(created_at__gte=since)
+    for case in cases.order_by("-created_at", "-id")[:limit]:
+        found.append((case.created_at, f"c{case.pk}", "report", case, {}))
+    for action in ALARM_ACTIONS:
+        events = _scoped(CaseEvent.objects.filter(action=action, at__gte=since), node, "case__").select_related(
+            "case", "case__category"
+        )
+        for event in events.order_by("-at", "-id")[:limit]:
+            found.append((event.at, f"e{event.pk}", action, event.case, event.data or {}))
+    found.sort(key=lambda item: (item[0], item[1]), reverse=True)
     out = []
-    for event in events.order_by("-at", "-id")[:limit]:
-        case = event.case
-        alarm = event.action != "report" or case.source in ALARM_SOURCES or case.is_urgent
+    for at, key, action, case, data in found[:limit]:
+        alarm = action != "report" or case.source in ALARM_SOURCES or case.is_urgent
         out.append(
             {
-                "id": event.pk,
-                "at": event.at.isoformat(),
-                "time": timezone.localtime(event.at).strftime("%m-%d %H:%M"),
-                "action": event.action,
+                "id": key,
+                "at": at.isoformat(),
+                "time": timezone.localtime(at).strftime("%m-%d %H:%M"),
+                "action": action,
                 "alarm": alarm,
                 "number": case.number,
                 "title": case.title,
                 "category": category_label(case.category),
                 "source": case.source,
                 "status": case.status,
-                "supervision": (event.data or {}).get("supervision", ""),
+                "supervision": data.get("supervision", ""),
                 "url": f"/cases/{case.number}/",
             }
         )

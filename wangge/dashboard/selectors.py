@@ -129,11 +129,26 @@ def totals(node: str, start: date | None, end: date | None, names=COUNTERS) -> C
     return _counter(rows.aggregate(**_sums(names)), names)
 
 
-def breakdown(node: str, dim: str, start: date | None, end: date | None, names=COUNTERS) -> dict[str, Counter]:
-    """value → counters, for one dimension of the node (category id, source, department id)."""
-    rows = _period(RollupCube.objects.filter(node=node, dim=dim), start, end)
+def breakdown(node: Node, dim: str, start: date | None, end: date | None, names=COUNTERS) -> dict[str, Counter]:
+    """value → counters for one dimension of the node: ``class`` (category class id), ``source`` or
+    ``department`` (department id, "0" for none). A grid's breakdowns come from the fine table."""
+    if node.level in GRID_LEVELS:
+        return _fine_breakdown(node.key, dim, start, end, names)
+    rows = _period(RollupCube.objects.filter(node=node.key, dim=dim), start, end)
     grouped = rows.values("value").annotate(**_sums(names)).order_by("value")
     return {row["value"]: _counter(row, names) for row in grouped}
+
+
+def _fine_breakdown(path: str, dim: str, start, end, names) -> dict[str, Counter]:
+    from wangge.dashboard.rollups import class_of
+
+    column = {"class": "category_id", "source": "source", "department": "department_id"}[dim]
+    rows = _period(CaseRollup.objects.filter(path=path), start, end)
+    out: dict[str, Counter] = {}
+    for row in rows.values(column).annotate(**_sums(names)):
+        value = str(class_of(row[column])) if dim == "class" else str(row[column])
+        out.setdefault(value, Counter()).update(_counter(row, names))
+    return dict(sorted(out.items()))
 
 
 def by_day(node: str, start: date, end: date, names=COUNTERS) -> dict[date, Counter]:
@@ -200,6 +215,13 @@ def fine(
         for row in grouped:
             out.setdefault(row["path"][:width], Counter()).update(_counter(row, names))
         return out
+    if group == "class":
+        from wangge.dashboard.rollups import class_of
+
+        classes: dict[str, Counter] = {}
+        for row in rows.values("category_id").annotate(**_sums(names)):
+            classes.setdefault(str(class_of(row["category_id"])), Counter()).update(_counter(row, names))
+        return dict(sorted(classes.items()))
     column = FINE_GROUPS[group]
     grouped = rows.values(column).annotate(**_sums(names)).order_by(column)
     return {str(row[column]): _counter(row, names) for row in grouped}

@@ -21,10 +21,11 @@ from wangge.dashboard.models import RollupCube
 from wangge.dashboard.screen import category_label
 from wangge.dashboard.selectors import Node
 from wangge.dashboard.timeline import COUNTERS, STATUSES
-from wangge.regions.models import Region
+from wangge.regions.models import GRID_LEVELS, Region
 
 GROUPS = {
     "region": _("Region"),
+    "class": _("Category class"),
     "category": _("Category"),
     "source": _("Source"),
     "department": _("Department"),
@@ -95,9 +96,12 @@ class Row:
     values: list = field(default_factory=list)
 
 
-def _cube_filter(node: Node, filters: Filters) -> tuple[str, list[str]]:
+def _cube_filter(filters: Filters) -> tuple[str, list[str]] | None:
+    """The cube dimension and values a single filter maps to (None: the cube cannot filter so)."""
     if filters.category is not None:
-        return "category", [str(i) for i in filters.category_ids]
+        if filters.category.parent_id is not None:
+            return None  # sub-classes live in the fine table only
+        return "class", [str(filters.category.pk)]
     if filters.source:
         return "source", [filters.source]
     if filters.department is not None:
@@ -113,26 +117,40 @@ def _counter(row) -> Counter:
     return Counter({n: row.get(n) or 0 for n in COUNTERS})
 
 
+def _from_cube(node: Node, filters: Filters) -> dict[str, Counter] | None:
+    group = filters.group
+    if not USE_CUBE or node.level in GRID_LEVELS or filters.active > 1:
+        return None
+    found = _cube_filter(filters)
+    if found is None:
+        return None
+    dim, values = found
+    if node.is_department and ("department" in (dim, group) or group == "region"):
+        return None
+    rows = RollupCube.objects.filter(day__gte=filters.start, day__lte=filters.end)
+    rows = rows.filter(parent=node.key) if group == "region" else rows.filter(node=node.key)
+    if group in ("class", "source", "department"):
+        if dim not in ("", group):
+            return None
+        rows = rows.filter(dim=group) if dim == "" else rows.filter(dim=dim, value__in=values)
+        column = "value"
+    elif group in ("status", "day", "region"):
+        rows = rows.filter(dim=dim, value__in=values)
+        column = {"region": "node", "day": "day", "status": None}[group]
+    else:
+        return None
+    if column is None:
+        return {"": _counter(rows.aggregate(**_sums()))}
+    grouped = rows.values(column).annotate(**_sums()).order_by(column)
+    return {str(r[column]): _counter(r) for r in grouped}
+
+
 def _grouped(node: Node, filters: Filters) -> dict[str, Counter]:
     """group key → counters, from the cube when it can answer, else from the fine table."""
+    from_cube = _from_cube(node, filters)
+    if from_cube is not None:
+        return from_cube
     group = filters.group
-    dim, values = _cube_filter(node, filters)
-    cube_ok = (
-        USE_CUBE
-        and filters.active <= 1
-        and not (node.is_department and ("department" in (dim, group) or group == "region"))
-    )
-    same_dim = {"category": "category", "source": "source", "department": "department"}.get(group)
-    if cube_ok and (group in ("status", "day", "region") or same_dim == dim or (same_dim and dim == "")):
-        rows = RollupCube.objects.filter(day__gte=filters.start, day__lte=filters.end)
-        rows = rows.filter(parent=node.key) if group == "region" else rows.filter(node=node.key)
-        rows = rows.filter(dim=same_dim) if same_dim and dim == "" else rows.filter(dim=dim, value__in=values)
-        column = {"region": "node", "day": "day", "status": None}.get(group, "value")
-        if column is None:
-            return {"": _counter(rows.aggregate(**_sums()))}
-        grouped = rows.values(column).annotate(**_sums()).order_by(column)
-        return {str(r[column]): _counter(r) for r in grouped}
-    fine_group = None if group == "status" else group
     return selectors.fine(
         node,
         filters.start,
@@ -140,7 +158,7 @@ def _grouped(node: Node, filters: Filters) -> dict[str, Counter]:
         category_ids=filters.category_ids,
         source=filters.source or None,
         department_id=filters.department.pk if filters.department else None,
-        group=fine_group,
+        group=None if group == "status" else group,
     )
 
 
@@ -165,7 +183,7 @@ def table(node: Node, filters: Filters) -> tuple[list[Row], Row]:
             if region is None or not any(counters.values()):
                 continue
             rows.append(Row(path, region.name, counters, node=selectors.region_node(region)))
-    elif group == "category":
+    elif group in ("category", "class"):
         names = {str(c.pk): c for c in Category.objects.filter(pk__in=[int(k) for k in grouped if k.isdigit()])}
         for key, counters in sorted(grouped.items(), key=lambda kv: (-kv[1]["reported"], kv[0])):
             category = names.get(key)
