@@ -9,7 +9,18 @@ def test_the_bench_runs_end_to_end_on_a_tiny_data_set(db, tmp_path):
     output = tmp_path / "latest.md"
     lines = []
     rows = run.main(
-        ["--cases", "300", "--repeat", "2", "--use-existing-town", "--no-migrate", "--output", str(output)],
+        [
+            "--cases",
+            "300",
+            "--repeat",
+            "2",
+            "--use-existing-town",
+            "--no-migrate",
+            "--only",
+            "screen",
+            "--output",
+            str(output),
+        ],
         configure=False,
         log=lines.append,
     )
@@ -26,5 +37,6 @@ def test_the_bench_runs_end_to_end_on_a_tiny_data_set(db, tmp_path):
 
 def test_figures_are_discovered_one_module_each():
     modules = list(run.figure_modules([]))
-    assert [m.NAME for m in modules] == ["screen"]
-    assert all(callable(m.run) for m in modules)
+    assert "screen" in [m.NAME for m in modules]
+    assert all(isinstance(m.NAME, str) and callable(m.run) for m in modules)
+    assert [m.NAME for m in run.figure_modules(["screen"])] == ["screen"]
