@@ -26,6 +26,7 @@ from wangge.people.schemas import (
     CompoundOut,
     CompoundPageOut,
     CompoundPatch,
+    ExportFiltersIn,
     FacilityIn,
     FacilityListQuery,
     FacilityOut,
@@ -742,11 +743,9 @@ def export_persons(request, payload: PersonSearchIn):
 
 
 @router.post("/ledgers/{kind}/export")
-def export_ledger(request, kind: str, payload: dict):
-    """Houses, organisations or facilities as .xlsx; body: ``{"region", "kind"?, "status"?, "use"?, "building"?}``."""
+def export_ledger(request, kind: str, payload: ExportFiltersIn):
+    """Houses, organisations or facilities as .xlsx, masked and watermarked; audited."""
     kind = _kind(kind)
-    filters = {
-        k: str(v)[:40] for k, v in (payload or {}).items() if k in ("region", "kind", "status", "use", "building")
-    }
+    filters = {k: v for k, v in payload.dict().items() if v not in ("", None)}
     exported = exports.export_list(request.auth, kind, filters)
     return _xlsx(exported.content, exported.filename)

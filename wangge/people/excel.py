@@ -16,7 +16,7 @@ from datetime import date, datetime
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter, range_boundaries
@@ -81,6 +81,49 @@ ALIASES: dict[type, dict[str, str]] = {
     FacilityStatus: {"完好": "normal", "正常": "normal", "破损": "damaged", "损坏": "damaged", "丢失": "missing", "缺失": "missing", "拆除": "removed", "已拆除": "removed"},
 }  # fmt: skip
 
+# Titles community ledgers use for the columns, beside the template's titles in either language.
+HEADER_ALIASES: dict[str, tuple[str, ...]] = {
+    "name": ("姓名", "名称", "单位名称", "组织名称"),
+    "id_type": ("证件类型",),
+    "id_number": ("证件号码", "身份证号", "身份证号码", "公民身份号码", "身份证"),
+    "gender": ("性别",),
+    "birth_date": ("出生日期", "出生年月"),
+    "ethnicity": ("民族",),
+    "phone": ("联系电话", "电话", "手机", "手机号", "手机号码", "联系方式"),
+    "population_type": ("人口类型", "人员类型"),
+    "registered_address": ("户籍地址", "户籍地", "户籍所在地"),
+    "compound": ("小区", "小区名称"),
+    "building": ("楼栋", "楼号", "幢号", "楼幢"),
+    "unit": ("单元",),
+    "room": ("房号", "室号", "门牌号", "房间号"),
+    "household_number": ("户号",),
+    "relation": ("与户主关系", "关系"),
+    "political_status": ("政治面貌",),
+    "marital_status": ("婚姻状况",),
+    "education": ("文化程度", "学历"),
+    "employer": ("工作单位", "工作单位或学校", "服务处所"),
+    "note": ("备注",),
+    "floor": ("楼层", "所在层"),
+    "area": ("面积", "建筑面积"),
+    "use": ("用途", "房屋用途", "使用情况"),
+    "owner_name": ("房主", "产权人", "房主姓名"),
+    "owner_phone": ("房主电话", "产权人电话"),
+    "hazards": ("隐患", "安全隐患"),
+    "lon": ("经度",),
+    "lat": ("纬度",),
+    "kind": ("类型", "类别", "组织类型", "部件类型"),
+    "credit_code": ("统一社会信用代码", "信用代码"),
+    "legal_person": ("法定代表人", "法人", "负责人"),
+    "employees": ("从业人数", "员工人数"),
+    "address": ("地址", "经营地址", "详细地址"),
+    "business_scope": ("经营范围", "主营业务"),
+    "is_key": ("重点单位", "是否重点单位"),
+    "code": ("部件编码", "编码", "部件编号"),
+    "status": ("状态", "部件状态"),
+    "owner": ("权属单位", "养护单位", "管理单位"),
+    "installed_on": ("安装日期", "设置日期"),
+}
+
 PLACE_COLUMNS = (
     Column("compound", gettext_lazy("Compound"), width=16),
     Column("building", gettext_lazy("Building"), width=10),
@@ -89,7 +132,7 @@ PLACE_COLUMNS = (
 
 LEDGERS: dict[str, tuple[Column, ...]] = {
     "persons": (
-        Column("name", gettext_lazy("Name"), required=True, width=10),
+        Column("name", pgettext_lazy("person", "Name"), required=True, width=10),
         Column(
             "id_type",
             gettext_lazy("Document type"),
@@ -129,7 +172,7 @@ LEDGERS: dict[str, tuple[Column, ...]] = {
         Column("floor", gettext_lazy("Floor"), required=True, width=6),
         Column("room", gettext_lazy("Room"), required=True, text=True, width=8, hint=gettext_lazy("e.g. 501")),
         Column("area", gettext_lazy("Area (m²)"), width=8),
-        Column("use", gettext_lazy("Use"), required=True, choices=HouseUse, width=10),
+        Column("use", pgettext_lazy("house", "Use"), required=True, choices=HouseUse, width=10),
         Column("owner_name", gettext_lazy("Owner"), width=10),
         Column("owner_phone", gettext_lazy("Owner's phone"), text=True, width=14),
         Column("hazards", gettext_lazy("Hazards"), width=20),
@@ -377,6 +420,8 @@ def _header_lookup(kind: str) -> dict[str, str]:
     lookup: dict[str, str] = {}
     for column in LEDGERS[kind]:
         lookup[_squash(column.key)] = column.key
+        for alias in HEADER_ALIASES.get(column.key, ()):
+            lookup[_squash(alias)] = column.key
         for language in ("zh-hans", "en"):
             with translation.override(language):
                 lookup[_squash(str(column.title))] = column.key

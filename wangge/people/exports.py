@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from wangge.people import conf, excel, permissions, selectors, services
 from wangge.people.labels import LabelKind
@@ -30,7 +31,7 @@ def _persons(user, filters: selectors.PersonFilters):
     queryset = selectors.search_persons(user, filters)
     with_labels = permissions.can(user, permissions.LABELS)
     headers = [
-        _("Name"), _("Gender"), _("Age"), _("ID number"), _("Phone"), _("Population type"), _("Address"),
+        pgettext("person", "Name"), _("Gender"), _("Age"), _("ID number"), _("Phone"), _("Population type"), _("Address"),
         _("Household number"), _("Relation to the head"), _("Political status"), _("Grid"),
     ]  # fmt: skip
     if with_labels:
@@ -73,7 +74,7 @@ def _houses(user, filters: dict):
         _("Floor"),
         _("Room"),
         _("Area (m²)"),
-        _("Use"),
+        pgettext("house", "Use"),
         _("Owner"),
         _("Owner's phone"),
         _("Hazards"),

@@ -6,6 +6,7 @@ shows the masked number as a hint, and a form sent back with errors does not ech
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from wangge.people import excel
 from wangge.people.labels import SPECS, LabelKind
@@ -57,7 +58,7 @@ class BootstrapMixin:
 class PersonSearchForm(BootstrapMixin, forms.Form):
     """Sent by POST: names and numbers stay out of URLs and access logs."""
 
-    name = forms.CharField(label=_("Name"), max_length=60, required=False)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=60, required=False)
     number = forms.CharField(label=_("ID number or phone (exact)"), max_length=40, required=False, widget=NumberInput())
     address = forms.CharField(label=_("Address"), max_length=100, required=False)
     label = forms.ChoiceField(label=_("Label"), choices=_blank(LabelKind), required=False)
@@ -72,7 +73,7 @@ class PersonSearchForm(BootstrapMixin, forms.Form):
 
 
 class PersonForm(BootstrapMixin, forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=60)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=60)
     id_type = forms.ChoiceField(label=_("Document type"), choices=IdType.choices, initial=IdType.RESIDENT_ID)
     id_number = forms.CharField(label=_("ID number"), max_length=40, required=False, widget=NumberInput())
     gender = forms.ChoiceField(
@@ -140,7 +141,7 @@ class BuildingForm(BootstrapMixin, forms.Form):
     compound = forms.ChoiceField(label=_("Compound"), required=False)
     name = forms.CharField(label=_("Name"), max_length=60, help_text=_("e.g. 3幢 or 5组12号"))
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
-    use = forms.ChoiceField(label=_("Use"), choices=BuildingUse.choices)
+    use = forms.ChoiceField(label=pgettext_lazy("house", "Use"), choices=BuildingUse.choices)
     floors = forms.IntegerField(label=_("Floors"), min_value=1, max_value=120, initial=6)
     units = forms.IntegerField(label=_("Units"), min_value=1, max_value=30, initial=2)
     rooms_per_floor = forms.IntegerField(label=_("Rooms per floor per unit"), min_value=1, max_value=40, initial=2)
@@ -157,7 +158,7 @@ class BuildingForm(BootstrapMixin, forms.Form):
 
 class HouseForm(BootstrapMixin, forms.Form):
     area = forms.DecimalField(label=_("Area (m²)"), max_digits=8, decimal_places=2, min_value=0, required=False)
-    use = forms.ChoiceField(label=_("Use"), choices=HouseUse.choices)
+    use = forms.ChoiceField(label=pgettext_lazy("house", "Use"), choices=HouseUse.choices)
     owner_name = forms.CharField(label=_("Owner"), max_length=60, required=False)
     owner_phone = forms.CharField(label=_("Owner's phone"), max_length=40, required=False, widget=NumberInput())
     hazards = forms.CharField(label=_("Hazards"), max_length=200, required=False)

@@ -14,6 +14,7 @@ exact look-up) and ``<name>_masked`` (what every page shows).
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from wangge.core import pii
 from wangge.people.labels import LabelKind
@@ -247,7 +248,7 @@ class Relation(models.TextChoices):
     SPOUSE = "spouse", _("Spouse")
     SON = "son", _("Son")
     DAUGHTER = "daughter", _("Daughter")
-    PARENT = "parent", _("Parent")
+    PARENT = "parent", pgettext_lazy("relation", "Parent")
     PARENT_IN_LAW = "parent_in_law", _("Parent-in-law")
     GRANDPARENT = "grandparent", _("Grandparent")
     GRANDCHILD = "grandchild", _("Grandchild")
@@ -293,7 +294,7 @@ class Person(PiiMixin, Placed):
 
     PII_FIELDS = {"id_number": "id_number", "phone": "phone"}
 
-    name = models.CharField(_("name"), max_length=60)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=60)
     id_type = models.CharField(_("document type"), max_length=20, choices=IdType.choices, default=IdType.RESIDENT_ID)
     id_number_encrypted = models.CharField(max_length=200, blank=True, editable=False)
     id_number_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)

@@ -506,3 +506,11 @@ class ImportReportOut(Schema):
     created: int
     updated: int
     problems: list[ProblemOut]
+
+
+class ExportFiltersIn(Schema):
+    region: str = Field("", max_length=24)
+    kind: str = Field("", max_length=16)
+    status: str = Field("", max_length=12)
+    use: str = Field("", max_length=16)
+    building: int | None = None

@@ -387,7 +387,7 @@ def create_person(*, actor, data: dict) -> Person:
 @transaction.atomic
 def update_person(*, actor, person: Person, data: dict) -> Person:
     permissions.require(actor, permissions.CHANGE)
-    person = Person.objects.select_for_update().select_related("household", "house").get(pk=person.pk)
+    person = Person.objects.select_for_update(of=("self",)).select_related("household", "house").get(pk=person.pk)
     _check_reach(actor, person)
     before = _snapshot(person, PERSON_FIELDS)
     previous_household = person.household_id
@@ -753,7 +753,7 @@ def create_house(*, actor, data: dict) -> House:
 @transaction.atomic
 def update_house(*, actor, house: House, data: dict) -> House:
     permissions.require(actor, permissions.CHANGE)
-    house = House.objects.select_for_update().select_related("building").get(pk=house.pk)
+    house = House.objects.select_for_update(of=("self",)).select_related("building").get(pk=house.pk)
     _check_reach(actor, house)
     before = _snapshot(house, HOUSE_FIELDS)
     _apply_house(actor, house, data, creating=False)
