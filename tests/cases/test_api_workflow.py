@@ -108,7 +108,10 @@ def test_a_report_travels_the_whole_workflow_through_the_api(caller, settings, t
         "rate",
     ]
     assert [e["seq"] for e in events] == list(range(1, 19))
-    assert events[1]["actor_name"] and events[1]["role"] == "command_operator"
+    # The resident follows the case by role: staff names are shown to staff only.
+    assert events[1]["actor_name"] == "" and events[1]["role"] == "command_operator"
+    staff_view = operator.get(f"/cases/{number}/timeline").json()
+    assert staff_view[1]["actor_name"] != ""
     assert events[1]["role_label"] == "Command-centre operator"
     assert events[1]["action_label"] == "Accept"
     assert (events[1]["from_status"], events[1]["to_status"]) == ("reported", "accepted")
