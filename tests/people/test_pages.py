@@ -178,3 +178,16 @@ def test_the_person_search_posts_and_pages(ledger, browser):
     assert "Page 2 of" in second
     by_label = client.post("/people/persons/", {"label": "disability", "page": 1}).content.decode()
     assert "王建国" in by_label
+
+
+def test_a_person_without_a_house_is_placed_in_a_chosen_grid(ledger, browser):
+    response = browser("gridworker1").post(
+        "/people/persons/new/",
+        {
+            "name": "人户分离者", "id_type": "resident_id", "id_number": id_number(seq=72), "population_type": "separated",
+            "political_status": "masses", "status": "living_here", "region": "329901001001001",
+        },
+    )  # fmt: skip
+    assert response.status_code == 302
+    person = Person.objects.get(name="人户分离者")
+    assert (person.house_id, person.region.code, person.population_type) == (None, "329901001001001", "separated")

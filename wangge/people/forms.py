@@ -92,6 +92,9 @@ class PersonForm(BootstrapMixin, forms.Form):
     household = forms.IntegerField(widget=forms.HiddenInput, required=False)
     house = forms.IntegerField(widget=forms.HiddenInput, required=False)
     relation = forms.ChoiceField(label=_("Relation to the head"), choices=_blank(Relation), required=False)
+    region = forms.ChoiceField(
+        label=_("Grid"), required=False, help_text=_("Only for a person who lives in no house of the ledger")
+    )
     political_status = forms.ChoiceField(label=_("Political status"), choices=PoliticalStatus.choices)
     marital_status = forms.ChoiceField(label=_("Marital status"), choices=_blank(MaritalStatus), required=False)
     education = forms.ChoiceField(label=_("Education"), choices=_blank(Education), required=False)
@@ -99,8 +102,11 @@ class PersonForm(BootstrapMixin, forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=PersonStatus.choices, initial=PersonStatus.LIVING_HERE)
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
-    def __init__(self, *args, person=None, **kwargs):
+    def __init__(self, *args, person=None, grids=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["region"].choices = [("", "—"), *[(g.code, g.name) for g in grids]]
+        if self.initial.get("household") or self.initial.get("house"):
+            del self.fields["region"]
         if person is not None:
             keep = _("unchanged when left empty")
             self.fields["id_number"].widget.attrs["placeholder"] = f"{person.id_number_masked} ({keep})"
@@ -116,6 +122,8 @@ class PersonForm(BootstrapMixin, forms.Form):
             data.pop("house", None)
         if not data.get("birth_date"):
             data.pop("birth_date")
+        if not data.get("region"):
+            data.pop("region", None)
         return data
 
 

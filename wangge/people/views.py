@@ -170,7 +170,7 @@ def person_new(request):
     elif request.GET.get("house"):
         house = selectors.get_house_for(request.user, request.GET["house"])
         initial["house"] = house.pk
-    form = PersonForm(request.POST or None, initial=initial)
+    form = PersonForm(request.POST or None, initial=initial, grids=selectors.grids_for(request.user))
     if request.method == "POST" and form.is_valid():
         try:
             person = services.create_person(actor=request.user, data=form.data_for_service(editing=False))
@@ -196,7 +196,7 @@ def person_edit(request, pk):
         )
     }  # fmt: skip
     initial.update(household=person.household_id, house=person.house_id)
-    form = PersonForm(request.POST or None, initial=initial, person=person)
+    form = PersonForm(request.POST or None, initial=initial, person=person, grids=selectors.grids_for(request.user))
     if request.method == "POST" and form.is_valid():
         try:
             services.update_person(actor=request.user, person=person, data=form.data_for_service(editing=True))
