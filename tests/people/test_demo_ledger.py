@@ -11,8 +11,8 @@ from wangge.people.validators import validate_resident_id
 from wangge.regions.models import GRID_LEVELS, Region
 
 
-def test_the_session_ledger_has_about_the_persons_asked_for(db):
-    assert 1_800 <= Person.objects.count() <= 2_000
+def test_the_session_ledger_has_the_persons_asked_for(db):
+    assert Person.objects.count() == 2_000
     assert Household.objects.count() >= 600
     assert House.objects.count() > Household.objects.count()
     assert Building.objects.count() >= 300

@@ -254,29 +254,35 @@ class _Town:
 
     # -- places ---------------------------------------------------------------------------------
 
-    def grid(self, grid: Region, micros: list[Region], persons: int, community: Region) -> None:
+    def grid(self, grid: Region, micros: list[Region], persons: int, community: Region) -> int:
+        """Houses, households and ``persons`` people in one grid; returns how many were housed."""
         rng = self.rng
         village = community.name.endswith("村")
         households_needed = max(1, round(persons / 2.6))
         shapes = [(m, _inner(m)) for m in (micros or [grid]) if m.boundary]
         if not shapes:
-            return
+            return 0
         if village:
             houses = self._village_houses(grid, shapes, households_needed)
         else:
             houses = self._compound_houses(shapes, households_needed, community)
         occupied = [h for h in houses if h["use"] in (HouseUse.SELF_OCCUPIED, HouseUse.RENTED)]
         rng.shuffle(occupied)
+        # Vacant houses come last: they take the people the lived-in ones could not.
+        occupied += [h for h in houses if h["use"] == HouseUse.VACANT]
         left = persons
         for house in occupied:
             if left <= 0:
                 house["use"] = HouseUse.VACANT
                 continue
+            if house["use"] == HouseUse.VACANT:
+                house["use"] = HouseUse.SELF_OCCUPIED
             size = min(left, rng.choices(self.size_values, cum_weights=self.size_weights)[0])
             self._household(house, size, rented=house["use"] == HouseUse.RENTED, village=village)
             left -= size
         self._organisations(grid, shapes, village)
         self._facilities(grid, shapes)
+        return persons - max(left, 0)
 
     def _compound_houses(self, shapes, households_needed: int, community: Region) -> list[dict]:
         rng = self.rng
@@ -641,8 +647,8 @@ def _adapter(field):
 
 def insert_rows(model, rows: list[dict], batch: int = 5000) -> None:
     """Insert rows (dicts keyed by attribute name; missing ones take the field's default) with
-    ``executemany``: the ORM's ``bulk_create`` spends most of its time preparing each value and
-    building model instances, ten times what the database needs for 50,000 rows."""
+    ``executemany`` (SQLite) or ``COPY`` (PostgreSQL): the ORM's ``bulk_create`` spends most of its
+    time preparing each value and building model instances, ten times what the database needs."""
     if not rows:
         return
     now = timezone.now()
@@ -655,8 +661,8 @@ def insert_rows(model, rows: list[dict], batch: int = 5000) -> None:
             default = adapt(default)
         columns.append((field.attname, connection.ops.quote_name(field.column), default, adapt))
     table = connection.ops.quote_name(model._meta.db_table)
-    placeholders = ", ".join(["%s"] * len(columns))
-    sql = f"INSERT INTO {table} ({', '.join(c[1] for c in columns)}) VALUES ({placeholders})"  # noqa: S608 (names from the model)
+    names = ", ".join(c[1] for c in columns)
+    one_row = f"({', '.join(['%s'] * len(columns))})"
     values = []
     for row in rows:
         record = []
@@ -668,8 +674,15 @@ def insert_rows(model, rows: list[dict], batch: int = 5000) -> None:
                 record.append(default)
         values.append(tuple(record))
     with connection.cursor() as cursor:
-        for start in range(0, len(values), batch):
-            cursor.executemany(sql, values[start : start + batch])
+        if connection.vendor != "postgresql":  # SQLite: one prepared statement run per row is fastest
+            sql = f"INSERT INTO {table} ({names}) VALUES {one_row}"  # noqa: S608 (names from the model)
+            for start in range(0, len(values), batch):
+                cursor.executemany(sql, values[start : start + batch])
+            return
+        # PostgreSQL: COPY, an order of magnitude faster than INSERT for this many rows.
+        with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for record in values:
+                copy.write_row(record)
 
 
 @transaction.atomic
@@ -684,12 +697,13 @@ def create_demo_people(*, persons: int = DEFAULT_PERSONS, seed: int = 2026) -> D
     weights = [max(1, g.household_count) for g in grids]
     total_weight = sum(weights)
     town = _Town(seed)
-    allotted = 0
-    for index, (grid, weight) in enumerate(zip(grids, weights, strict=True)):
-        share = persons - allotted if index == len(grids) - 1 else round(persons * weight / total_weight)
-        allotted += share
+    placed = 0
+    cumulative = 0
+    for grid, weight in zip(grids, weights, strict=True):
+        cumulative += weight
+        share = round(persons * cumulative / total_weight) - placed  # what earlier grids could not house moves on
         if share > 0:
-            town.grid(grid, micros.get(grid.pk, []), share, communities[grid.parent_id])
+            placed += town.grid(grid, micros.get(grid.pk, []), share, communities[grid.parent_id])
     town.write()
     rows = town.rows
     return DemoSummary(
