@@ -171,6 +171,20 @@ def _age_days(rng: random.Random) -> float:
     return 730 * (1 - rng.random() ** 0.8)
 
 
+class _Clock:
+    """Report times drawn up front and handed out oldest first: rows arrive roughly in the order a real
+    system writes them, so the time-ordered indexes grow at their end."""
+
+    def __init__(self, count: int, rng: random.Random):
+        self.ages = sorted((_age_days(rng) for _ in range(count)), reverse=True)
+        self.position = 0
+
+    def next_age(self) -> float:
+        age = self.ages[self.position]
+        self.position += 1
+        return age
+
+
 def _gap(stage: str, rng: random.Random) -> tuple[timedelta, bool]:
     """How long a step takes and whether it beat its stage deadline."""
     limit = LIMIT.get(stage, 450)
@@ -180,14 +194,14 @@ def _gap(stage: str, rng: random.Random) -> tuple[timedelta, bool]:
     return timedelta(minutes=limit * share * 2.5), on_time
 
 
-def _one(index, now, world, rng, department_ids):
+def _one(index, now, world, rng, clock):
     micro = rng.choice(world.micro)
     grid = world.regions[micro["parent_id"]]
     community = world.regions[grid["parent_id"]]
     street = world.regions[community["parent_id"]]
     category = rng.choice(world.categories)
     source = rng.choices(list(SOURCES), weights=list(SOURCES.values()))[0]
-    created = now - timedelta(days=_age_days(rng), minutes=rng.randint(0, 600))
+    created = now - timedelta(days=clock.next_age(), minutes=rng.randint(0, 60))
     path_name = rng.choices(list(WEIGHTS), weights=list(WEIGHTS.values()))[0]
     steps = PATHS[path_name]
     if (now - created).days < 10:  # recent cases stop part-way: the open backlog of a busy command centre
@@ -381,13 +395,50 @@ def _write(table: str, columns: list[str], rows: list[tuple]) -> None:
             cursor.executemany(f"INSERT INTO {quote(table)} ({names}) VALUES ({placeholders})", prepared)  # noqa: S608
 
 
+LOADED_TABLES = ("cases_case", "cases_caseevent", "cases_case_involved_departments")
+
+
+def _drop_indexes() -> list[str]:
+    """On SQLite, drop the secondary indexes of the loaded tables (recreated by ``_restore_indexes``)."""
+    if connection.vendor != "sqlite":
+        return []
+    with connection.cursor() as cursor:
+        marks = ", ".join(["%s"] * len(LOADED_TABLES))
+        cursor.execute(
+            f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ({marks})",  # noqa: S608
+            list(LOADED_TABLES),
+        )
+        found = cursor.fetchall()
+        for name, _sql in found:
+            cursor.execute(f'DROP INDEX "{name}"')
+    return [sql for _name, sql in found]
+
+
+def _restore_indexes(statements: list[str]) -> None:
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)
+
+
+def bulk_load_settings() -> None:
+    """On SQLite, a large page cache for this connection: index pages of millions of rows stay in memory."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size = -4000000")  # 4 GB
+            cursor.execute("PRAGMA temp_store = MEMORY")
+
+
 def generate_cases(count: int, *, seed: int = 2026, now: datetime | None = None, batch: int = 20000, log=print) -> int:
     """Write ``count`` cases with their timelines; returns the number of events written."""
     from wangge.cases.models import Case, CaseEvent
     from wangge.dashboard.rollups import department_ids
 
+    bulk_load_settings()
+
     now = now or timezone.now()
     rng = random.Random(seed)
+    clock = _Clock(count, rng)
+    dropped = _drop_indexes() if count >= 100_000 else []
     world = _World()
     department_ids(refresh=True)
     fields = _case_columns()
@@ -401,7 +452,7 @@ def generate_cases(count: int, *, seed: int = 2026, now: datetime | None = None,
     for offset in range(0, count, batch):
         case_rows, event_rows, involved = [], [], []
         for i in range(offset, min(count, offset + batch)):
-            case, events, department = _one(first_index + i, now, world, rng, None)
+            case, events, department = _one(first_index + i, now, world, rng, clock)
             case_id = next_id + i
             values = {**defaults, **case}
             case_rows.append(
@@ -421,6 +472,9 @@ def generate_cases(count: int, *, seed: int = 2026, now: datetime | None = None,
         done = min(count, offset + batch)
         if done == count or done % (batch * 10) == 0:
             log(f"  {done:,} cases, {events_written:,} events written ({time.monotonic() - started:.0f} s)")
+    if dropped:
+        log(f"  recreating {len(dropped)} indexes")
+        _restore_indexes(dropped)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             for model in (Case, CaseEvent):

@@ -80,6 +80,7 @@ def ensure_data(args, log=print) -> list[Row]:
         datagen.generate_cases(args.cases - have, seed=args.seed + have, log=log)
         timings["cases_s"] = round(timings.get("cases_s", 0) + time.monotonic() - started, 1)
         log("  rebuilding the roll-ups from the timelines")
+        datagen.bulk_load_settings()
         started = time.monotonic()
         rebuild_rollups(points=False)
         timings["rollups_s"] = round(time.monotonic() - started, 1)

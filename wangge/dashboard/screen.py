@@ -194,22 +194,36 @@ def ranking(node: Node, by: str = "children", now: datetime | None = None) -> di
     return {"from": start.isoformat(), "to": today.isoformat(), "by": by, "items": out}
 
 
+def map_region(node: Node):
+    """The region whose children the map draws: the node itself, or a department's seat (its district)."""
+    return node.department.region if node.department is not None else node.region
+
+
 def map_data(node: Node, now: datetime | None = None) -> dict:
-    """Open and overdue cases per child region (a grid or a department: the node itself)."""
-    now, _today = _local(now)
-    if not node.has_children:
-        ever = selectors.totals(node.key, None, None, names=OPEN_COUNTERS)
-        return {"regions": {node.code: {"open": sum(ever.values()), "overdue": overdue_cases(node, now).count()}}}
-    children = selectors.children(node, None, None, names=OPEN_COUNTERS)
+    """Open and overdue cases per child region of the map's region (a grid: the node itself).
+
+    A department's open cases are few: they are counted from the cases table by street through the
+    (assigned_department, status) index; a region's open cases come from the cube.
+    """
     from wangge.regions.models import Region
 
-    codes = dict(Region.objects.filter(parent=node.region).values_list("path", "code"))
-    width = len(node.key) + 10
+    now, _today = _local(now)
+    base = map_region(node)
+    if node.department is None and not node.has_children:
+        ever = selectors.totals(node.key, None, None, names=OPEN_COUNTERS)
+        return {"regions": {node.code: {"open": sum(ever.values()), "overdue": overdue_cases(node, now).count()}}}
+    codes = dict(Region.objects.filter(parent=base, is_active=True).values_list("path", "code"))
+    width = len(base.path) + 10
     overdue = Counter(path[:width] for path in overdue_cases(node, now).values_list("region_path", flat=True))
+    if node.department is not None:
+        open_cases = Case.objects.filter(assigned_department_id=node.department.pk, status__in=OPEN_STATUSES)
+        opened = Counter(path[:width] for path in open_cases.values_list("region_path", flat=True))
+    else:
+        children = selectors.children(node, None, None, names=OPEN_COUNTERS)
+        opened = Counter({path: sum(c.values()) for path, c in children.items()})
     return {
         "regions": {
-            code: {"open": sum(children.get(path, Counter()).values()), "overdue": overdue.get(path, 0)}
-            for path, code in codes.items()
+            code: {"open": opened.get(path, 0), "overdue": overdue.get(path, 0)} for path, code in codes.items()
         }
     }
 

@@ -34,13 +34,13 @@ GROUPS = {
 }
 # Counts shown, each a figure the drill-through understands.
 COUNTS = [
-    ("reported", _("Reported"), "reported"),
-    ("filed", _("Filed"), "accepted+on_spot"),
-    ("dispatched", _("Dispatched"), "dispatched"),
-    ("closed", _("Closed"), "closed"),
+    ("reported", _("Reported cases"), "reported"),
+    ("filed", _("Filed cases"), "accepted+on_spot"),
+    ("dispatched", _("Dispatches"), "dispatched"),
+    ("closed", _("Closed cases"), "closed"),
     ("due", _("Due (filed)"), "due"),
     ("finished_on_time", _("Closed on time"), "finished_on_time"),
-    ("rated", _("Rated"), "rated"),
+    ("rated", _("Ratings"), "rated"),
 ]
 # The cube answers when it can; switched off only by the tests that compare it with the fine table.
 USE_CUBE = True

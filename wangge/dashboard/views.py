@@ -40,9 +40,12 @@ def _date(value: str | None) -> date | None:
 @require_GET
 def screen_page(request):
     node = _node(request)
+    base = screen.map_region(node)
     config = {
         "node": {"code": node.code, "name": node.name, "level": node.level, "query": node.query},
-        "hasChildren": node.has_children,
+        "mapRegion": base.code if base else "",
+        "hasChildren": node.has_children or node.is_department,
+        "drillable": node.has_children,
         "isDepartment": node.is_department,
         "api": "/api/v1/dashboard",
         "regionsApi": "/api/v1/regions",

@@ -93,9 +93,12 @@
     }, true);
   }
 
+  const EMPTY = () => ({ title: { text: labels.noData, left: "center", top: "middle", textStyle: { color: "#7f9cc0", fontSize: 14, fontWeight: "normal" } } });
+
   function renderCategories(data) {
     const c = chart("chart-categories");
     if (!c) return;
+    if (!data.items.length) { c.setOption(EMPTY(), true); return; }
     const items = data.items.slice().reverse();
     c.setOption({
       grid: { left: 8, right: 34, top: 6, bottom: 6, containLabel: true },
@@ -110,6 +113,7 @@
   function renderSources(data) {
     const c = chart("chart-sources");
     if (!c) return;
+    if (!data.items.length) { c.setOption(EMPTY(), true); return; }
     c.setOption({
       tooltip: { trigger: "item", formatter: "{b}: {c} ({d}%)" },
       legend: { orient: "vertical", right: 0, top: "middle", textStyle: { color: "#dce6f2" } },
@@ -183,16 +187,17 @@
       if (cfg.tileUrl) L.tileLayer(cfg.tileUrl, { maxZoom: 19 }).addTo(map);
       map.setView([31.4, 120.9], 11);
     }
-    const collection = await getJSON(`${cfg.regionsApi}/${encodeURIComponent(cfg.node.code)}/children.geojson`);
+    const collection = await getJSON(`${cfg.regionsApi}/${encodeURIComponent(cfg.mapRegion)}/children.geojson`);
     const features = cfg.hasChildren ? collection.features : [collection.parent].filter((f) => f && f.geometry);
     if (layer) layer.remove();
     layer = L.geoJSON({ type: "FeatureCollection", features }, {
       onEachFeature: (feature, l) => {
         const permanent = features.length <= 30 && mapBox.clientWidth >= 700;
         l.bindTooltip(feature.properties.name, { permanent, direction: "center", className: "wg-screen-label" });
-        if (cfg.hasChildren) l.on("click", () => { location.search = "?region=" + encodeURIComponent(feature.id); });
+        if (cfg.drillable) l.on("click", () => { location.search = "?region=" + encodeURIComponent(feature.id); });
       },
     }).addTo(map);
+    map.invalidateSize();
     const bounds = layer.getBounds();
     if (bounds.isValid()) map.fitBounds(bounds, { padding: [10, 10], animate: false });
     styleAll();
@@ -218,10 +223,19 @@
     ];
     const results = await Promise.allSettled(jobs);
     results.filter((r) => r.status === "rejected").forEach((r) => console.warn(r.reason));
+    if (first && map && layer) {
+      // The tiles and charts above have their final size only now: fit the map again.
+      map.invalidateSize();
+      const bounds = layer.getBounds();
+      if (bounds.isValid()) map.fitBounds(bounds, { padding: [10, 10], animate: false });
+    }
     document.querySelector("[data-testid=screen]").dataset.loaded = "1";
   }
 
-  window.addEventListener("resize", () => Object.values(charts).forEach((c) => c.resize()));
+  window.addEventListener("resize", () => {
+    Object.values(charts).forEach((c) => c.resize());
+    if (map) map.invalidateSize();
+  });
   refresh(true);
   setInterval(() => refresh(false), cfg.refreshSeconds * 1000);
 })();
