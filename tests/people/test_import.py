@@ -421,3 +421,25 @@ def test_the_import_api_reports_and_imports(ledger, caller):
         "/api/v1/ledgers/persons/import", {"file": SimpleUploadedFile("f.xlsx", family())}, **leader.headers
     )
     assert refused.status_code == 403
+
+
+def test_problems_are_translated_for_the_reader(ledger, browser, caller):
+    content = xlsx(
+        [HEAD, ["", A[:17] + ("0" if A[17] != "0" else "1"), "", "户籍", "测试花园", "1幢", 2, "301", "F1", "户主"]]
+    )
+    page = browser("gridworker1", language="zh-hans").post(
+        "/people/import/", {"kind": "persons", "on_duplicate": "update", "file": SimpleUploadedFile("f.xlsx", content)}
+    )
+    html = page.content.decode()
+    assert "<td>2</td><td>姓名 (A)</td><td>此单元格必须填写。</td>" in html
+    assert f"身份证号码校验码（最后一位）错误：应为 {A[17]}。" in html
+    from tests.conftest import ApiClient
+
+    zh = ApiClient(caller("gridworker1").headers["HTTP_AUTHORIZATION"].split()[1], language="zh-hans")
+    response = zh.client.post(
+        "/api/v1/ledgers/persons/import", {"file": SimpleUploadedFile("f.xlsx", b"csv,not,excel")}, **zh.headers
+    )
+    assert (
+        response.json()["problems"][0]["message"]
+        == "该文件不是 Excel 工作簿（.xlsx）：请在 Excel 中另存为“Excel 工作簿”后重新上传。"
+    )
