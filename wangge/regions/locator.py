@@ -9,6 +9,7 @@ import json
 import threading
 import time
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import shapely
@@ -51,18 +52,30 @@ class RegionLocator:
             return int(self.region_ids[hits[0]])
         return int(self.region_ids[hits[np.argmin(self.ranks[hits])]])
 
+    @cached_property
+    def _ids_by_rank(self) -> np.ndarray:
+        """Region id for each rank (ranks are a permutation of the tree indexes)."""
+        by_rank = np.empty(len(self.ranks), dtype=np.int64)
+        by_rank[self.ranks] = self.region_ids
+        return by_rank
+
     def locate_many(self, lons, lats) -> np.ndarray:
-        """Region ids for many points at once (-1 where no region contains the point)."""
+        """Region ids for many points at once (-1 where no region contains the point).
+
+        The best (lowest) rank per point in one linear pass over the hits, grouped by point: no sort
+        of all hits, so a batch costs little more than Shapely's own query (bench figure ``locate``).
+        """
         points = shapely.points(np.asarray(lons, dtype=float), np.asarray(lats, dtype=float))
         result = np.full(len(points), -1, dtype=np.int64)
         point_idx, tree_idx = self.tree.query(points, predicate="intersects")
         if len(point_idx) == 0:
             return result
         ranks = self.ranks[tree_idx]
-        order = np.lexsort((ranks, point_idx))
-        first = np.unique(point_idx[order], return_index=True)[1]
-        chosen = order[first]
-        result[point_idx[chosen]] = self.region_ids[tree_idx[chosen]]
+        if (np.diff(point_idx) < 0).any():  # Shapely returns hits grouped by point; do not rely on it
+            order = np.argsort(point_idx, kind="stable")
+            point_idx, ranks = point_idx[order], ranks[order]
+        starts = np.flatnonzero(np.r_[True, point_idx[1:] != point_idx[:-1]])
+        result[point_idx[starts]] = self._ids_by_rank[np.minimum.reduceat(ranks, starts)]
         return result
 
 
