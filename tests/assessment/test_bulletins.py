@@ -128,3 +128,25 @@ def test_the_bulletin_pages_answer_404_outside_the_reach(bulletin, browser_clien
         "/assessment/bulletins/generate/", {"region": "329901002000", "month": "2026-11"}
     )
     assert response.status_code == 404
+
+
+def test_the_periodic_task_is_scheduled_for_the_first_of_the_month(db):
+    from datetime import datetime
+
+    from wangge.assessment.tasks import monthly_bulletins
+
+    runs_at = monthly_bulletins.task_class().validate_datetime
+    assert runs_at(datetime(2026, 12, 1, 1, 30))
+    assert not runs_at(datetime(2026, 12, 2, 1, 30))
+    assert monthly_bulletins.call_local() == Bulletin.objects.count() > 0
+
+
+def test_the_rebuild_command_reports_what_it_wrote(flow):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    timelines.build(flow)
+    out = StringIO()
+    call_command("rebuild_rollups", stdout=out)
+    assert "8 cases" in out.getvalue() or "8 个案件" in out.getvalue()

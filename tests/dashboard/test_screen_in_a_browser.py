@@ -1,0 +1,73 @@
+"""The command screen in headless Chromium against the real server with the demo town: it loads on a
+1920×1080 wall display, a map click drills down, a tile leads to exactly its cases, the live feed is
+filled by HTMX; on a phone it is one column without sideways scrolling. Screenshots in test-results/."""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conftest import CHROMIUM, browser, login, server, shot  # noqa: F401 (fixtures)
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is not installed"),
+    pytest.mark.skipif(
+        os.environ.get("DATABASE_URL", "").startswith("postgres"), reason="browser journeys run once, in the SQLite run"
+    ),
+]
+
+
+def _page(browser, width, height):  # noqa: F811
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(20000)
+    return context, page
+
+
+def test_a_street_leader_runs_the_meeting_from_the_wall_screen(browser, server):  # noqa: F811
+    context, page = _page(browser, 1920, 1080)
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    login(page, server, "leader")
+    page.goto(server + "/dashboard/")
+    page.wait_for_selector("[data-testid=screen][data-loaded='1']")
+    page.wait_for_selector("#screen-map[data-ready='1']")
+    page.wait_for_selector("[data-testid=feed-item]")
+    for tile in ("reported", "closed", "open", "overdue"):
+        assert re.fullmatch(r"[\d,]+", page.inner_text(f"[data-testid=tile-{tile}] .wg-tile-value"))
+    assert page.locator("[data-testid=rate-response_rate]").count() == 1
+    assert page.locator("[data-testid=ranking-children] [data-testid=rank-row]").count() > 3
+    assert page.locator("#chart-trend canvas").count() == 1
+    shot(page, "dashboard-screen-1920")
+
+    # The "open now" tile opens exactly its cases.
+    open_now = int(page.inner_text("[data-testid=tile-open] .wg-tile-value").replace(",", ""))
+    page.click("[data-testid=tile-open]")
+    page.wait_for_selector("[data-testid=drill-total]")
+    assert int(page.inner_text("[data-testid=drill-total]")) == open_now
+    shot(page, "dashboard-drill")
+
+    # Clicking a community on the map drills the whole screen down to it.
+    page.goto(server + "/dashboard/")
+    page.wait_for_selector("#screen-map[data-ready='1']")
+    page.locator("#screen-map path.leaflet-interactive").first.click(force=True)
+    page.wait_for_url(re.compile(r"/dashboard/\?region=\d+"))
+    page.wait_for_selector("[data-testid=screen][data-loaded='1']")
+    assert "社区" in page.inner_text("[data-testid=screen-node]")
+    assert not errors, errors
+    context.close()
+
+
+def test_the_screen_fits_a_phone(browser, server):  # noqa: F811
+    context, page = _page(browser, 390, 844)
+    login(page, server, "community1")
+    page.goto(server + "/dashboard/")
+    page.wait_for_selector("[data-testid=screen][data-loaded='1']")
+    assert page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth + 1")
+    shot(page, "dashboard-screen-phone")
+    page.goto(server + "/dashboard/stats/")
+    page.wait_for_selector("[data-testid=stats-table]")
+    shot(page, "dashboard-stats-phone")
+    context.close()
