@@ -173,3 +173,13 @@ def test_indicators_from_roll_ups_equal_those_from_the_raw_timeline(db, seed):
             for row in selectors.children_rows(node, start, end, items):
                 reference = selectors.evaluate(raw.counters(raw.Slice(row.key), start, end), items)
                 assert [v.value for v in row.values] == [v.value for v in reference], row.name
+
+
+def test_the_assessment_page_takes_any_period(built, browser_client):
+    client = browser_client("leader", language="en")
+    page = client.get("/assessment/?region=329901001000&from=2026-11-26&to=2026-11-23&unit=children")
+    assert page.status_code == 200
+    assert (page.context["start"], page.context["end"]) == (MON, THU)
+    total = {c["v"].indicator.code: c["v"] for c in page.context["total"]["values"]}
+    assert total["response_rate"].value == pytest.approx(7 / 8)
+    assert [r["row"].code for r in page.context["rows"]][0] == "329901001001"

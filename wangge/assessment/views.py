@@ -40,6 +40,15 @@ def _month(value: str | None) -> tuple[date, date]:
         return services.month_bounds(today.year, today.month)
 
 
+def _period(low: str | None, high: str | None) -> tuple[date, date] | None:
+    """Any period given as two dates (overrides the month)."""
+    try:
+        start, end = date.fromisoformat(low or ""), date.fromisoformat(high or "")
+    except ValueError:
+        return None
+    return (start, end) if start <= end else (end, start)
+
+
 def _can_manage(user) -> bool:
     return has_capability(user, services.MANAGE)
 
@@ -49,6 +58,9 @@ def _can_manage(user) -> bool:
 def index(request):
     node = _node(request)
     start, end = _month(request.GET.get("month"))
+    custom = _period(request.GET.get("from"), request.GET.get("to"))
+    if custom:
+        start, end = custom
     unit = request.GET.get("unit") or ("children" if node.has_children else "departments")
     if unit not in UNITS:
         unit = "children"
@@ -72,6 +84,7 @@ def index(request):
         "month": f"{start:%Y-%m}",
         "start": start,
         "end": end,
+        "custom": bool(custom),
         "unit": unit,
         "items": items,
         "rows": [_display(row, start, end) for row in rows],
