@@ -425,7 +425,8 @@ def bulk_load_settings() -> None:
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA cache_size = -4000000")  # 4 GB
-            cursor.execute("PRAGMA temp_store = MEMORY")
+            if not connection.in_atomic_block:  # SQLite refuses it inside a transaction (e.g. in tests)
+                cursor.execute("PRAGMA temp_store = MEMORY")
 
 
 def generate_cases(count: int, *, seed: int = 2026, now: datetime | None = None, batch: int = 20000, log=print) -> int:
