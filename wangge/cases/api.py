@@ -367,9 +367,11 @@ def report_case(request):
         key = hashlib.sha256(f"{payload.contact_phone.strip()}\n{key}".encode()).hexdigest()
     report = services.Report(**payload.dict(), idempotency_key=key)
     case, created = services.report_case(actor=actor if actor.is_authenticated else None, report=report)
-    case = Case.objects.select_related(
-        "category__parent", "region", "handling_region", "assigned_department", "assigned_region", "assigned_user"
-    ).get(pk=case.pk)
+    if not created:  # a retried key: the first case, as it is now
+        case = Case.objects.select_related(
+            "category__parent", "region", "handling_region", "assigned_department", "assigned_region", "assigned_user"
+        ).get(pk=case.pk)
+    # A new case already holds its category (with its class), region and handling region; nobody is assigned yet.
     return Status(201 if created else 200, case_detail(case, actor))
 
 

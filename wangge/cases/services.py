@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -71,7 +71,9 @@ class Report:
 
 def _clean_report(report: Report) -> tuple[Category, float, float]:
     errors: dict[str, str] = {}
-    category = Category.objects.filter(code=str(report.category).strip(), is_active=True).first()
+    category = (
+        Category.objects.select_related("parent").filter(code=str(report.category).strip(), is_active=True).first()
+    )
     if category is None or category.parent_id is None:
         errors["category"] = _("Unknown category %(code)s: choose a sub-class from the catalogue.") % {
             "code": report.category
@@ -122,9 +124,12 @@ def report_case(*, actor, report: Report, photos=(), at: datetime | None = None)
             raise ValidationError({"contact_phone": _("Leave a mobile number so that we can call you back.")})
         phone = validate_mobile(report.contact_phone, field="contact_phone")
     cleaned_photos = [validate_photo(p, field="photos") for p in photos]
+    # Reads before the write transaction: on SQLite it holds the only write lock, on PostgreSQL the
+    # day's case-number row and the roll-up rows, so every report waits for the one before to commit.
+    place = _place(lon, lat, category)
     try:
         with transaction.atomic():
-            case = _create(actor if authenticated else None, report, category, lon, lat, phone, key, at)
+            case = _create(actor if authenticated else None, report, category, lon, lat, phone, key, at, place)
             for upload, meta in cleaned_photos:
                 _store_photo(case, None, upload, meta, PhotoKind.REPORT, actor if authenticated else None)
     except IntegrityError:
@@ -151,11 +156,23 @@ def report_solved_on_spot(
     return case, created
 
 
-def _create(actor, report: Report, category, lon, lat, phone, key, at) -> Case:
-    now = at or timezone.now()
+@dataclass
+class _Place:
+    region: Region
+    needs_triage: bool
+    handling: Region
+    grid: Region | None
+
+
+def _place(lon: float, lat: float, category: Category) -> _Place:
+    """Where a report belongs: the region at the point, the region that handles the category there, the grid."""
     region, needs_triage = locate_case_point(lon, lat)
-    level = category.default_level
-    handling = handling_region_for(region, level)
+    return _Place(region, needs_triage, handling_region_for(region, category.default_level), _grid_of(region))
+
+
+def _create(actor, report: Report, category, lon, lat, phone, key, at, place: _Place) -> Case:
+    now = at or timezone.now()
+    region, needs_triage, handling = place.region, place.needs_triage, place.handling
     description = report.description.strip()
     case = Case(
         number=next_number(region.district_code or "000000", now),
@@ -168,7 +185,7 @@ def _create(actor, report: Report, category, lon, lat, phone, key, at) -> Case:
         address=(report.address or "").strip(),
         region=region,
         region_path=region.path,
-        grid=_grid_of(region),
+        grid=place.grid,
         district_code=region.district_code,
         needs_triage=needs_triage,
         level=_level_of(handling),
@@ -186,7 +203,7 @@ def _create(actor, report: Report, category, lon, lat, phone, key, at) -> Case:
     )
     deadlines.start_clock(case, STAGE_OF_STATUS[Status.REPORTED], now)
     case.save()
-    _event(case, "report", actor, _reporter_role(actor, report.source), "", Status.REPORTED, "", {}, now)
+    _event(case, "report", actor, _reporter_role(actor, report.source), "", Status.REPORTED, "", {}, now, seq=1)
     return case
 
 
@@ -224,15 +241,28 @@ def _reporter_role(actor, source: str) -> str:
 def next_number(district_code: str, now: datetime) -> str:
     """District code + local date + a sequence that restarts every day: 329901-20261122-0007."""
     day = timezone.localtime(now).date()
-    updated = CaseSequence.objects.filter(district_code=district_code, day=day).update(last=F("last") + 1)
-    if not updated:
+    last = _bump_sequence(district_code, day)
+    if last is None:
         try:
             with transaction.atomic():
                 CaseSequence.objects.create(district_code=district_code, day=day, last=1)
+            last = 1
         except IntegrityError:
-            CaseSequence.objects.filter(district_code=district_code, day=day).update(last=F("last") + 1)
-    last = CaseSequence.objects.get(district_code=district_code, day=day).last
+            last = _bump_sequence(district_code, day)
     return f"{district_code}-{day:%Y%m%d}-{last:04d}"
+
+
+def _bump_sequence(district_code: str, day) -> int | None:
+    """The day's next number in one statement (UPDATE … RETURNING: the row stays locked to the commit
+    either way, so one round trip less inside every report's transaction); None when there is no row yet."""
+    table = connection.ops.quote_name(CaseSequence._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'UPDATE {table} SET "last" = "last" + 1 WHERE "district_code" = %s AND "day" = %s RETURNING "last"',  # noqa: S608
+            [district_code, connection.ops.adapt_datefield_value(day)],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 # --- photos -----------------------------------------------------------------------------------------
@@ -377,8 +407,11 @@ def record_system_flag(case: Case, action: str, *, opinion: str, at: datetime | 
     return locked
 
 
-def _event(case, action, actor, role, from_status, to_status, opinion, data, now, stage=("", None)) -> CaseEvent:
-    last = case.events.aggregate(m=Max("seq"))["m"] or 0
+def _event(
+    case, action, actor, role, from_status, to_status, opinion, data, now, stage=("", None), seq=None
+) -> CaseEvent:
+    """Append an event (``seq``: known for a new case's first event, else the next after the last)."""
+    last = seq - 1 if seq else case.events.aggregate(m=Max("seq"))["m"] or 0
     stage_name, stage_due = stage
     authenticated = actor is not None and actor.is_authenticated
     event = CaseEvent.objects.create(
