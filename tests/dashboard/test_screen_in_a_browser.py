@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import CHROMIUM, browser, login, server, shot  # noqa: F401 (fixtures)
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, login, server, shot  # noqa: F401 (the server fixture)
 
 pytestmark = [
     pytest.mark.e2e,
@@ -19,15 +19,26 @@ pytestmark = [
 ]
 
 
-def _page(browser, width, height):  # noqa: F811
+@pytest.fixture(scope="module")
+def chromium():
+    """A browser for this module only: closed before tests/e2e starts its own (one Playwright at a time)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+def _page(browser, width, height):
     context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
     page = context.new_page()
     page.set_default_timeout(20000)
     return context, page
 
 
-def test_a_street_leader_runs_the_meeting_from_the_wall_screen(browser, server):  # noqa: F811
-    context, page = _page(browser, 1920, 1080)
+def test_a_street_leader_runs_the_meeting_from_the_wall_screen(chromium, server):  # noqa: F811
+    context, page = _page(chromium, 1920, 1080)
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     login(page, server, "leader")
@@ -60,8 +71,8 @@ def test_a_street_leader_runs_the_meeting_from_the_wall_screen(browser, server):
     context.close()
 
 
-def test_the_screen_fits_a_phone(browser, server):  # noqa: F811
-    context, page = _page(browser, 390, 844)
+def test_the_screen_fits_a_phone(chromium, server):  # noqa: F811
+    context, page = _page(chromium, 390, 844)
     login(page, server, "community1")
     page.goto(server + "/dashboard/")
     page.wait_for_selector("[data-testid=screen][data-loaded='1']")
