@@ -166,17 +166,20 @@ class _World:
                 self.department_staff.setdefault(m["department_id"], m["user_id"])
 
 
-def _age_days(rng: random.Random) -> float:
-    """Spread over two years, a little denser lately (cases grow as the platform is adopted)."""
-    return 730 * (1 - rng.random() ** 0.8)
+SPAN_DAYS = 730
+
+
+def _age_days(rng: random.Random, days: int = SPAN_DAYS) -> float:
+    """Spread over ``days`` (two years), a little denser lately (cases grow as the platform is adopted)."""
+    return days * (1 - rng.random() ** 0.8)
 
 
 class _Clock:
     """Report times drawn up front and handed out oldest first: rows arrive roughly in the order a real
     system writes them, so the time-ordered indexes grow at their end."""
 
-    def __init__(self, count: int, rng: random.Random):
-        self.ages = sorted((_age_days(rng) for _ in range(count)), reverse=True)
+    def __init__(self, count: int, rng: random.Random, days: int = SPAN_DAYS):
+        self.ages = sorted((_age_days(rng, days) for _ in range(count)), reverse=True)
         self.position = 0
 
     def next_age(self) -> float:
@@ -429,7 +432,9 @@ def bulk_load_settings() -> None:
                 cursor.execute("PRAGMA temp_store = MEMORY")
 
 
-def generate_cases(count: int, *, seed: int = 2026, now: datetime | None = None, batch: int = 20000, log=print) -> int:
+def generate_cases(
+    count: int, *, seed: int = 2026, now: datetime | None = None, batch: int = 20000, log=print, days: int = SPAN_DAYS
+) -> int:
     """Write ``count`` cases with their timelines; returns the number of events written."""
     from wangge.cases.models import Case, CaseEvent
     from wangge.dashboard.rollups import department_ids
@@ -438,7 +443,7 @@ def generate_cases(count: int, *, seed: int = 2026, now: datetime | None = None,
 
     now = now or timezone.now()
     rng = random.Random(seed)
-    clock = _Clock(count, rng)
+    clock = _Clock(count, rng, days)
     dropped = _drop_indexes() if count >= 100_000 else []
     world = _World()
     department_ids(refresh=True)
