@@ -1,5 +1,8 @@
+import sys
 import time
+from contextlib import contextmanager
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
@@ -11,6 +14,29 @@ from wangge.people.demo import create_demo_people
 from wangge.regions import demo as regions_demo
 from wangge.regions.models import Level, Region
 
+# `--scale city`: about 10,000 grids, 1 million persons and 5 million cases over three years, all bulk-written.
+CITY_SCALE = 34
+CITY_PEOPLE = 1_000_000
+CITY_CASES = 5_000_000
+CITY_DAYS = 3 * 365
+
+
+def scale_arg(value: str):
+    return "city" if value == "city" else int(value)
+
+
+def bulk_cases(count: int, *, seed: int, days: int) -> int:
+    """Cases with realistic timelines through the bench's bulk writer (COPY on PostgreSQL, executemany
+    on SQLite), which ships with the source tree, not with the package."""
+    if str(settings.BASE_DIR) not in sys.path:
+        sys.path.insert(0, str(settings.BASE_DIR))
+    try:
+        from bench import datagen
+    except ImportError:
+        raise CommandError("--scale city writes cases with bench/datagen.py: run it from a source checkout.") from None
+    datagen.generate_cases(count, seed=seed, days=days, log=lambda *a: None)
+    return count
+
 
 class Command(BaseCommand):
     help = "Load the fictional demo town (regions, grids, departments, demo accounts) into an empty database."
@@ -19,15 +45,33 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2026, help="Same seed, same town.")
         parser.add_argument(
             "--scale",
-            type=int,
+            type=scale_arg,
             default=1,
-            help="Multiply the number of communities and grids (34 gives about 10,000 grids).",
+            help="Multiply the number of communities and grids (34 gives about 10,000 grids); `city` is scale 34 "
+            "with 1,000,000 persons and 5,000,000 cases over three years, bulk-written.",
         )
         parser.add_argument("--if-empty", action="store_true", help="Do nothing when regions already exist.")
-        parser.add_argument("--cases", type=int, default=3000, help="How many demo cases to generate over two years.")
+        parser.add_argument(
+            "--cases", type=int, default=None, help="How many demo cases to generate over two years (default 3000)."
+        )
         parser.add_argument("--people", type=int, default=None, help="Persons in the ledger (default 50,000 × scale).")
 
-    def handle(self, *args, seed, scale, if_empty, cases, people=None, **options):
+    def handle(self, *args, seed, scale, if_empty, cases=None, people=None, **options):
+        city = scale == "city"
+        if city:
+            scale = CITY_SCALE
+            people = CITY_PEOPLE if people is None else people
+            cases = CITY_CASES if cases is None else cases
+        elif cases is None:
+            cases = 3000
+        phases: dict[str, float] = {}
+
+        @contextmanager
+        def phase(name: str):
+            began = time.monotonic()
+            yield
+            phases[name] = time.monotonic() - began
+
         if scale < 1 or scale > 200:
             raise CommandError(_("--scale must be between 1 and 200."))
         if Region.objects.exists():
@@ -36,17 +80,26 @@ class Command(BaseCommand):
                 return
             raise CommandError(_("The database already holds regions. Use an empty database for the demo."))
         started = time.monotonic()
-        tree = regions_demo.build_tree(seed=seed, scale=scale)
-        regions = regions_demo.write_tree(tree, rng_seed=seed)
-        district = next(r for r in regions.values() if r.level == Level.DISTRICT)
-        departments = accounts_demo.create_departments(district)
-        accounts = accounts_demo.create_accounts(regions, departments, seed=seed)
-        ledger = create_demo_people(persons=50_000 * scale if people is None else people, seed=seed) if people != 0 else None
+        with phase("regions"):
+            tree = regions_demo.build_tree(seed=seed, scale=scale)
+            regions = regions_demo.write_tree(tree, rng_seed=seed)
+        with phase("accounts"):
+            district = next(r for r in regions.values() if r.level == Level.DISTRICT)
+            departments = accounts_demo.create_departments(district)
+            accounts = accounts_demo.create_accounts(regions, departments, seed=seed)
+        with phase("people"):
+            persons = 50_000 * scale if people is None else people
+            ledger = create_demo_people(persons=persons, seed=seed) if people != 0 else None
         case_count = 0
         if CATALOGUE.exists():
             load_catalogue()
-            case_count = create_demo_cases(count=cases, seed=seed)
-            rebuild_rollups()  # the demo cases are bulk-written, not through the services
+            with phase("cases"):
+                if city:
+                    case_count = bulk_cases(cases, seed=seed, days=CITY_DAYS)
+                else:
+                    case_count = create_demo_cases(count=cases, seed=seed)
+            with phase("rollups"):
+                rebuild_rollups()  # the demo cases are bulk-written, not through the services
         counts = {level: sum(1 for r in regions.values() if r.level == level) for level in Level.values}
         self.stdout.write(
             self.style.SUCCESS(
@@ -67,7 +120,12 @@ class Command(BaseCommand):
         )
         if ledger is not None:
             self.stdout.write(str(ledger))
-        self.stdout.write(_("%(n)d demo cases over the last two years.") % {"n": case_count})
+        if city:
+            self.stdout.write(f"{case_count:,} cases over the last {CITY_DAYS} days (city).")
+            for name, seconds in phases.items():
+                self.stdout.write(f"  phase {name}: {seconds:.1f} s")
+        else:
+            self.stdout.write(_("%(n)d demo cases over the last two years.") % {"n": case_count})
         self.stdout.write(_("Demo accounts (password %(password)s):") % {"password": accounts_demo.DEMO_PASSWORD})
         for account in accounts:
             place = account["department"] or account["region"]
