@@ -33,6 +33,12 @@ def parse(argv=None) -> argparse.Namespace:
     parser.add_argument("--regenerate", action="store_true", help="drop the bench data and generate it again")
     parser.add_argument("--seconds", type=float, default=8.0, help="length of each HTTP load (default 8)")
     parser.add_argument("--connections", type=int, default=8, help="client connections of each HTTP load (default 8)")
+    parser.add_argument(
+        "--city-fraction",
+        type=float,
+        default=0.01,
+        help="share of the city's persons and cases the city figure generates",
+    )
     parser.add_argument("--output", default=str(RESULTS / "latest.md"), help="where to write the Markdown table")
     # For the smoke test inside the test database: keep its town, do not migrate.
     parser.add_argument("--use-existing-town", action="store_true", help=argparse.SUPPRESS)

@@ -52,8 +52,9 @@ def _gunicorn(port: int, workers: int, threads: int) -> list[str] | None:
     ]
 
 
-def shapes(backend: str) -> list[tuple[str, object]]:
-    """(label, port → argv or None) to compare; the first is what ``wangge serve`` runs today."""
+def shapes(backend: str, full: bool = True) -> list[tuple[str, object]]:
+    """(label, port → argv or None) to compare; the first is what ``wangge serve`` runs today. Without
+    ``full`` (the default run) only granian WSGI shapes; ``--only server`` adds ASGI and gunicorn."""
     serve = lambda w, t: lambda port: serving.serve_command(port, workers=w, threads=t, tasks=False)  # noqa: E731
     if backend == "sqlite":
         out = [
@@ -68,20 +69,22 @@ def shapes(backend: str) -> list[tuple[str, object]]:
             ("granian WSGI 2×2", serve(2, 2)),
             ("granian WSGI 4×2", serve(4, 2)),
         ]
+    if not full:
+        return out
     out.append(("granian ASGI 2 workers", lambda port: _granian("asgi", port, 2, 1)))
     out.append(("gunicorn gthread 2×2", lambda port: _gunicorn(port, 2, 2)))
     out.append(("gunicorn sync ×4", lambda port: _gunicorn(port, 4, 1)))
     return out
 
 
-def measure(backend: intakedb.Backend, *, seconds: float, connections: int, log=print) -> list[Row]:
+def measure(backend: intakedb.Backend, *, seconds: float, connections: int, full: bool = True, log=print) -> list[Row]:
     prepared = intakedb.fresh_copy(backend, log=log)
     real, _baseline = intakedb.intake_requests(prepared.meta)
     headers = {"Authorization": f"Bearer {prepared.meta['token']}"}
     ping = [{"method": "GET", "path": "/bench/ping"}]
     lists = [{"method": "GET", "path": "/api/v1/cases?size=20", "headers": headers}]
     results = []
-    for label, command_for in shapes(backend.name):
+    for label, command_for in shapes(backend.name, full):
         port = serving.free_port()
         command = command_for(port)
         if command is None:
@@ -132,11 +135,12 @@ def measure(backend: intakedb.Backend, *, seconds: float, connections: int, log=
 
 def run(ctx) -> list[Row]:
     seconds, connections = settings(ctx)
-    seconds = min(seconds, 6.0)
+    full = NAME in (getattr(ctx.get("args"), "only", None) or [])
+    seconds = min(seconds, 6.0 if full else 4.0)
     rows = []
     for backend, skip in intakedb.backends():
         if skip:
             rows.append(Row(f"server comparison · {backend.label}", f"skipped: {skip}"))
             continue
-        rows += measure(backend, seconds=seconds, connections=connections)
+        rows += measure(backend, seconds=seconds, connections=connections, full=full)
     return rows

@@ -60,7 +60,7 @@ def test_a_fresh_copy_starts_from_the_template_every_time(tiny_intake):
 
 def test_the_server_comparison_runs_each_shape(tiny_intake, monkeypatch):
     shapes = server.shapes("sqlite")
-    monkeypatch.setattr(server, "shapes", lambda backend: [shapes[0], shapes[-2]])  # serve default, gunicorn
+    monkeypatch.setattr(server, "shapes", lambda backend, full: [shapes[0], shapes[-2]])  # serve default, gunicorn
     rows = server.measure(tiny_intake, seconds=0.6, connections=2, log=lambda *a: None)
     assert rows[0].figure == "server comparison · SQLite: fastest on the real endpoints"
     assert rows[1].figure.startswith("  server · SQLite · granian WSGI 2×2 (serve default)")
