@@ -24,13 +24,17 @@ test: setup-dev
 		$(MAKE) --no-print-directory test-postgres; \
 	else echo "PostgreSQL does not answer at $(PG_URL): the PostgreSQL run was skipped."; fi
 
+# The browser journeys run in their own process: Playwright's sync API refuses a process where another
+# test left an asyncio loop behind. They start their own server on SQLite, so they run once.
 test-sqlite:
 	@echo "== Test suite on SQLite =="
-	@$(VENV)/bin/pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+	@$(VENV)/bin/pytest -q -p no:cacheprovider --ignore=tests/e2e $(PYTEST_ARGS)
+	@echo "== Browser journeys (headless Chromium) =="
+	@$(VENV)/bin/pytest -q -p no:cacheprovider tests/e2e
 
 test-postgres:
 	@echo "== Test suite on PostgreSQL ($(PG_URL)) =="
-	@DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+	@DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -q -p no:cacheprovider --ignore=tests/e2e $(PYTEST_ARGS)
 
 # --- set-up: each step reruns only when its inputs changed ------------------------------------------
 setup: $(VENV)/.base-installed node_modules/.installed wangge/locale/zh_Hans/LC_MESSAGES/django.mo
