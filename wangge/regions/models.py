@@ -94,9 +94,11 @@ class Region(models.Model):
         return [int(self.path[i : i + step]) for i in range(0, len(self.path), step)][:-1]
 
     def ancestors(self):
-        """Ancestors from the root down, one query."""
+        """Ancestors from the root down, one query; their boundaries are not loaded (a city's or a
+        district's polygon is the largest row there is, and chains only need names, codes and levels;
+        reading ``boundary`` on one still works, with a query of its own)."""
         ids = self.ancestor_ids()
-        by_id = Region.objects.in_bulk(ids)
+        by_id = Region.objects.defer("boundary").in_bulk(ids)
         return [by_id[i] for i in ids if i in by_id]
 
 
