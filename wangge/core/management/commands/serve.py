@@ -52,7 +52,7 @@ def tasks_run_in_process() -> bool:
 
 class Command(BaseCommand):
     help = (
-        "Serve Wangge with granian over WSGI (measured 3-7x faster than ASGI for Django here), with the huey "
+        "Serve Wangge with granian over WSGI (measured 4-6x faster than ASGI for Django here), with the huey "
         "consumer for background tasks beside it unless --no-tasks."
     )
 
@@ -60,9 +60,10 @@ class Command(BaseCommand):
         parser.add_argument("--host", default=os.environ.get("WANGGE_HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("WANGGE_PORT", "8000")))
         parser.add_argument("--workers", type=int, default=int(os.environ.get("WANGGE_WORKERS", "2")))
-        # Few threads per worker: many threads writing one SQLite file push p99 latency past a second.
-        default_threads = "2" if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3") else "8"
-        parser.add_argument("--threads", type=int, default=int(os.environ.get("WANGGE_THREADS", default_threads)))
+        # 8 threads per worker on SQLite and PostgreSQL alike: measured (bench figure `server`, docs/decisions.md)
+        # 1.3-2.5x the requests of 2 threads on the case list and intake. On SQLite a saturated intake's p99 is
+        # longer with 8 (every writer queues on one lock): a write-heavy site may prefer WANGGE_THREADS=2.
+        parser.add_argument("--threads", type=int, default=int(os.environ.get("WANGGE_THREADS", "8")))
         parser.add_argument(
             "--no-tasks",
             action="store_true",
