@@ -58,9 +58,9 @@ def shapes(backend: str, full: bool = True) -> list[tuple[str, object]]:
     serve = lambda w, t: lambda port: serving.serve_command(port, workers=w, threads=t, tasks=False)  # noqa: E731
     if backend == "sqlite":
         out = [
-            ("granian WSGI 2×2 (serve default)", serve(2, 2)),
+            ("granian WSGI 2×8 (serve default)", serve(2, 8)),
+            ("granian WSGI 2×2", serve(2, 2)),
             ("granian WSGI 2×1", serve(2, 1)),
-            ("granian WSGI 2×8", serve(2, 8)),
             ("granian WSGI 4×1", serve(4, 1)),
         ]
     else:

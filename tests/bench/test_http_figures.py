@@ -63,7 +63,7 @@ def test_the_server_comparison_runs_each_shape(tiny_intake, monkeypatch):
     monkeypatch.setattr(server, "shapes", lambda backend, full: [shapes[0], shapes[-2]])  # serve default, gunicorn
     rows = server.measure(tiny_intake, seconds=0.6, connections=2, log=lambda *a: None)
     assert rows[0].figure == "server comparison · SQLite: fastest on the real endpoints"
-    assert rows[1].figure.startswith("  server · SQLite · granian WSGI 2×2 (serve default)")
+    assert rows[1].figure.startswith("  server · SQLite · granian WSGI 2×8 (serve default)")
     assert "ping" in rows[1].value and "intake" in rows[1].value
 
 
