@@ -13,6 +13,7 @@ from wangge.assessment.excel import bulletin_view
 from wangge.assessment.models import Bulletin
 from wangge.regions.models import Region
 
+MARCH = (date(2026, 3, 1), date(2026, 3, 31))
 NOVEMBER = (date(2026, 11, 1), date(2026, 11, 30))
 
 
@@ -20,13 +21,13 @@ NOVEMBER = (date(2026, 11, 1), date(2026, 11, 30))
 def bulletin(flow, user):
     timelines.build(flow)
     street = Region.objects.get(code="329901001000")
-    return services.generate_bulletin(actor=user("leader"), region=street, start=NOVEMBER[0], end=NOVEMBER[1])
+    return services.generate_bulletin(actor=user("leader"), region=street, start=MARCH[0], end=MARCH[1])
 
 
 def test_the_bulletin_freezes_the_rankings(bulletin):
     data = bulletin.data
-    assert bulletin.title == "湖滨街道 assessment bulletin, 2026-11"
-    assert data["period"] == {"start": "2026-11-01", "end": "2026-11-30"}
+    assert bulletin.title == "湖滨街道 assessment bulletin, 2026-03"
+    assert data["period"] == {"start": "2026-03-01", "end": "2026-03-31"}
     assert data["total"]["values"]["response_rate"]["numerator"] == 7
     assert data["total"]["values"]["response_rate"]["denominator"] == 8
     assert data["total"]["score"] == pytest.approx(78.75)
@@ -47,7 +48,7 @@ def test_the_excel_holds_the_numbers_of_the_page(bulletin, browser_client):
     html = page.content.decode()
     download = client.get(f"/assessment/bulletins/{bulletin.pk}/xlsx/")
     assert download.status_code == 200
-    assert download["Content-Disposition"] == 'attachment; filename="bulletin-329901001000-202611.xlsx"'
+    assert download["Content-Disposition"] == 'attachment; filename="bulletin-329901001000-202603.xlsx"'
     book = load_workbook(BytesIO(download.content))
 
     ranking = [[c.value for c in row] for row in book["Ranking"].iter_rows(min_row=4)]

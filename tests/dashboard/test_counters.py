@@ -13,7 +13,7 @@ from wangge.dashboard.rollups import department_node, rebuild_rollups
 from wangge.dashboard.timeline import ACTOR_COUNTERS, COUNTERS
 from wangge.regions.models import Region
 
-MON, THU = date(2026, 11, 23), date(2026, 11, 26)
+MON, THU = date(2026, 3, 2), date(2026, 3, 5)
 
 
 def nonzero(counter) -> dict:

@@ -1,7 +1,8 @@
 """Eight hand-built timelines through the real services, with every counter they must produce.
 
 The test category's limits are accept 2h, sign 2h, handle 1 working day, verify 1 working day
-(working hours 8:30–12:00 and 13:30–17:30). Monday 2026-11-23 to Thursday 2026-11-26 are working days.
+(working hours 8:30–12:00 and 13:30–17:30). Monday 2026-03-02 to Thursday 2026-03-05 are working days
+(a past week: cases other tests create at the real time do not fall into it).
 
 A  on time all the way through a department, rated satisfied.
 B  signed late (Thursday), extension approved, reworked once, closed; never rated.
@@ -15,11 +16,11 @@ H  reported by a grid worker on patrol and solved on the spot, verified by the g
 
 from tests.dashboard.helpers import GRID_1, sh
 
-MON, TUE, WED, THU = 23, 24, 25, 26
+MON, TUE, WED, THU = 2, 3, 4, 5
 
 
 def d(day, hour, minute=0):
-    return sh(2026, 11, day, hour, minute)
+    return sh(2026, 3, day, hour, minute)
 
 
 def build(flow) -> dict:
