@@ -223,6 +223,7 @@
     ];
     const results = await Promise.allSettled(jobs);
     results.filter((r) => r.status === "rejected").forEach((r) => console.warn(r.reason));
+    Object.values(charts).forEach((c) => c.resize());
     if (first && map && layer) {
       // The tiles and charts above have their final size only now: fit the map again.
       map.invalidateSize();
