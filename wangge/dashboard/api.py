@@ -4,7 +4,7 @@ Every route names its node with ``region=<code>`` or ``department=<code>`` (defa
 the caller's reach) and answers 404 for a node outside the caller's reach, like an absent one.
 """
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Literal
 
 from django.core.exceptions import ValidationError
@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from wangge.cases.models import Case, Category
+from wangge.cases.models import Category
 from wangge.cases.selectors import visible_cases
 from wangge.dashboard import drill, screen, selectors, statistics
 from wangge.dashboard.selectors import Node
@@ -257,11 +257,3 @@ def parse_filters_for_drill(request, query) -> tuple[Node, dict]:
         "source": query.source or None,
         "department_id": department_id,
     }
-
-
-def recent(days: int) -> tuple[date, date]:
-    today = timezone.localdate()
-    return today - timedelta(days=days - 1), today
-
-
-__all__ = ["router", "Case"]

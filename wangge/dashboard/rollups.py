@@ -316,7 +316,6 @@ def build_cube() -> None:
     fine = quote(CaseRollup._meta.db_table)
     category = quote(Category._meta.db_table)
     cube = quote(RollupCube._meta.db_table)
-    counters = ", ".join(quote(n) for n in COUNTERS)
     sums = ", ".join(f"SUM({quote(n)})" for n in COUNTERS)
     fine_sums = ", ".join(f"SUM(f.{quote(n)}) AS {quote(n)}" for n in COUNTERS)
     columns = ", ".join(quote(c) for c in ("day", "node", "parent", "dim", "value", *COUNTERS))
@@ -363,4 +362,3 @@ def build_cube() -> None:
     with connection.cursor() as cursor:
         for sql in statements:
             cursor.execute(sql)
-    del counters
