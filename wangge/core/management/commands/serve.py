@@ -52,7 +52,7 @@ def tasks_run_in_process() -> bool:
 
 class Command(BaseCommand):
     help = (
-        "Serve Wangge with granian over WSGI (measured 4-6x faster than ASGI for Django here), with the huey "
+        "Serve Wangge with granian over WSGI (measured 3-7x faster than ASGI for Django here), with the huey "
         "consumer for background tasks beside it unless --no-tasks."
     )
 
@@ -60,9 +60,9 @@ class Command(BaseCommand):
         parser.add_argument("--host", default=os.environ.get("WANGGE_HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("WANGGE_PORT", "8000")))
         parser.add_argument("--workers", type=int, default=int(os.environ.get("WANGGE_WORKERS", "2")))
-        # 8 threads per worker on SQLite and PostgreSQL alike: measured (bench figure `server`, docs/decisions.md)
-        # 1.3-2.5x the requests of 2 threads on the case list and intake. On SQLite a saturated intake's p99 is
-        # longer with 8 (every writer queues on one lock): a write-heavy site may prefer WANGGE_THREADS=2.
+        # 8 threads per worker on SQLite and PostgreSQL alike, as measured (bench figure `server`, docs/decisions.md):
+        # on SQLite 1.1-4.6x the case-list and intake requests of 2 threads, on PostgreSQL the same. A saturated
+        # SQLite intake's p99 is longer with 8 (every writer queues on one lock): WANGGE_THREADS=2 for write-heavy sites.
         parser.add_argument("--threads", type=int, default=int(os.environ.get("WANGGE_THREADS", "8")))
         parser.add_argument(
             "--no-tasks",
