@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, login, server, shot  # noqa: F401 (the server fixture)
+from tests.e2e.conftest import CHROMIUM, login, shot
 
 pytestmark = [
     pytest.mark.e2e,
@@ -19,15 +19,10 @@ pytestmark = [
 ]
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    """A browser for this module only: closed before tests/e2e starts its own (one Playwright at a time)."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
+@pytest.fixture
+def chromium(browser):
+    """The e2e session's browser: one Playwright per process."""
+    return browser
 
 
 def _page(browser, width, height):
