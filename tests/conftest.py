@@ -77,9 +77,7 @@ def api(db):
     def make(username: str | None = None, language: str = "en") -> ApiClient:
         if username is None:
             return ApiClient(language=language)
-        response = ApiClient(language=language).post(
-            "/auth/token", {"username": username, "password": DEMO_PASSWORD}
-        )
+        response = ApiClient(language=language).post("/auth/token", {"username": username, "password": DEMO_PASSWORD})
         assert response.status_code == 200, response.content
         return ApiClient(response.json()["token"], language=language)
 

@@ -246,7 +246,9 @@ ANONYMOUS_REPORTS_PER_HOUR = int(os.environ.get("WANGGE_ANONYMOUS_REPORTS_PER_HO
 CASE_PHOTO_MAX_BYTES = int(os.environ.get("WANGGE_CASE_PHOTO_MAX_BYTES", str(10 * 1024 * 1024)))
 CASE_DUPLICATE_RADIUS_M = float(os.environ.get("WANGGE_CASE_DUPLICATE_RADIUS_M", "150"))
 CASE_DUPLICATE_DAYS = int(os.environ.get("WANGGE_CASE_DUPLICATE_DAYS", "7"))
-NOTIFY_CHANNELS = [c for c in os.environ.get("WANGGE_NOTIFY_CHANNELS", "wangge.inbox.channels.LoggingChannel").split(",") if c]
+NOTIFY_CHANNELS = [
+    c for c in os.environ.get("WANGGE_NOTIFY_CHANNELS", "wangge.inbox.channels.LoggingChannel").split(",") if c
+]
 
 # --- Command centre, statistics and assessment ----------------------------------------------------
 # Score tiers of the assessment ranking (weighted indicator score, 0-100): green from, yellow from.

@@ -18,7 +18,15 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.DEPARTMENT_STAFF: frozenset({"regions.view"}),
     Role.STREET_LEADER: frozenset({"regions.view", "audit.view", "people.view", "people.labels", "people.export"}),
     Role.ADMIN: frozenset(
-        {"regions.view", "regions.change", "accounts.change", "audit.view", "people.view", "people.change", "people.labels"}
+        {
+            "regions.view",
+            "regions.change",
+            "accounts.change",
+            "audit.view",
+            "people.view",
+            "people.change",
+            "people.labels",
+        }
     ),
 }
 
