@@ -530,31 +530,39 @@ def _lon_lat(data: dict) -> tuple[float | None, float | None]:
     return validate_lon_lat(data.get("lon"), data.get("lat"))
 
 
+def _save_new(actor, obj, apply, data: dict, fields, *, exclude=()):
+    """The shape every plain create shares: fill in, check, save, audit with a snapshot."""
+    permissions.require(actor, permissions.CHANGE)
+    apply(actor, obj, data, creating=True)
+    obj.full_clean(exclude=list(exclude))
+    obj.save()
+    audit.record(actor=actor, action=f"people.{obj._meta.model_name}.create", obj=obj, changes=_snapshot(obj, fields))
+    return obj
+
+
+def _save_changes(actor, locked, apply, data: dict, fields, *, exclude=()) -> dict:
+    """The shape every plain update shares, on a row already locked: the changes, saved and audited."""
+    _check_reach(actor, locked)
+    before = _snapshot(locked, fields)
+    apply(actor, locked, data, creating=False)
+    locked.full_clean(exclude=list(exclude))
+    changes = _diff(locked, before, fields)
+    if changes:
+        locked.save()
+        audit.record(actor=actor, action=f"people.{locked._meta.model_name}.update", obj=locked, changes=changes)
+    return changes
+
+
 @transaction.atomic
 def create_compound(*, actor, data: dict) -> Compound:
-    permissions.require(actor, permissions.CHANGE)
-    compound = Compound()
-    _apply_compound(actor, compound, data, creating=True)
-    compound.full_clean()
-    compound.save()
-    audit.record(
-        actor=actor, action="people.compound.create", obj=compound, changes=_snapshot(compound, COMPOUND_FIELDS)
-    )
-    return compound
+    return _save_new(actor, Compound(), _apply_compound, data, COMPOUND_FIELDS)
 
 
 @transaction.atomic
 def update_compound(*, actor, compound: Compound, data: dict) -> Compound:
     permissions.require(actor, permissions.CHANGE)
     compound = Compound.objects.select_for_update().get(pk=compound.pk)
-    _check_reach(actor, compound)
-    before = _snapshot(compound, COMPOUND_FIELDS)
-    _apply_compound(actor, compound, data, creating=False)
-    compound.full_clean()
-    changes = _diff(compound, before, COMPOUND_FIELDS)
-    if changes:
-        compound.save()
-        audit.record(actor=actor, action="people.compound.update", obj=compound, changes=changes)
+    _save_changes(actor, compound, _apply_compound, data, COMPOUND_FIELDS)
     return compound
 
 
@@ -740,13 +748,7 @@ def _apply_house(actor, house: House, data: dict, *, creating: bool) -> None:
 @sensitive_variables("data")
 @transaction.atomic
 def create_house(*, actor, data: dict) -> House:
-    permissions.require(actor, permissions.CHANGE)
-    house = House()
-    _apply_house(actor, house, data, creating=True)
-    house.full_clean(exclude=["owner_phone_index"])
-    house.save()
-    audit.record(actor=actor, action="people.house.create", obj=house, changes=_snapshot(house, HOUSE_FIELDS))
-    return house
+    return _save_new(actor, House(), _apply_house, data, HOUSE_FIELDS, exclude=["owner_phone_index"])
 
 
 @sensitive_variables("data")
@@ -754,15 +756,8 @@ def create_house(*, actor, data: dict) -> House:
 def update_house(*, actor, house: House, data: dict) -> House:
     permissions.require(actor, permissions.CHANGE)
     house = House.objects.select_for_update(of=("self",)).select_related("building").get(pk=house.pk)
-    _check_reach(actor, house)
-    before = _snapshot(house, HOUSE_FIELDS)
-    _apply_house(actor, house, data, creating=False)
-    house.full_clean(exclude=["owner_phone_index"])
-    changes = _diff(house, before, HOUSE_FIELDS)
-    if changes:
-        house.save()
+    if _save_changes(actor, house, _apply_house, data, HOUSE_FIELDS, exclude=["owner_phone_index"]):
         Household.objects.filter(house=house).update(updated_at=house.updated_at)
-        audit.record(actor=actor, action="people.house.update", obj=house, changes=changes)
     return house
 
 
@@ -904,13 +899,7 @@ def _apply_organisation(actor, org: Organisation, data: dict, *, creating: bool)
 @sensitive_variables("data")
 @transaction.atomic
 def create_organisation(*, actor, data: dict) -> Organisation:
-    permissions.require(actor, permissions.CHANGE)
-    org = Organisation()
-    _apply_organisation(actor, org, data, creating=True)
-    org.full_clean(exclude=["phone_index"])
-    org.save()
-    audit.record(actor=actor, action="people.organisation.create", obj=org, changes=_snapshot(org, ORGANISATION_FIELDS))
-    return org
+    return _save_new(actor, Organisation(), _apply_organisation, data, ORGANISATION_FIELDS, exclude=["phone_index"])
 
 
 @sensitive_variables("data")
@@ -918,14 +907,7 @@ def create_organisation(*, actor, data: dict) -> Organisation:
 def update_organisation(*, actor, organisation: Organisation, data: dict) -> Organisation:
     permissions.require(actor, permissions.CHANGE)
     org = Organisation.objects.select_for_update().get(pk=organisation.pk)
-    _check_reach(actor, org)
-    before = _snapshot(org, ORGANISATION_FIELDS)
-    _apply_organisation(actor, org, data, creating=False)
-    org.full_clean(exclude=["phone_index"])
-    changes = _diff(org, before, ORGANISATION_FIELDS)
-    if changes:
-        org.save()
-        audit.record(actor=actor, action="people.organisation.update", obj=org, changes=changes)
+    _save_changes(actor, org, _apply_organisation, data, ORGANISATION_FIELDS, exclude=["phone_index"])
     return org
 
 
@@ -959,29 +941,14 @@ def _apply_facility(actor, facility: Facility, data: dict, *, creating: bool) ->
 
 @transaction.atomic
 def create_facility(*, actor, data: dict) -> Facility:
-    permissions.require(actor, permissions.CHANGE)
-    facility = Facility()
-    _apply_facility(actor, facility, data, creating=True)
-    facility.full_clean()
-    facility.save()
-    audit.record(
-        actor=actor, action="people.facility.create", obj=facility, changes=_snapshot(facility, FACILITY_FIELDS)
-    )
-    return facility
+    return _save_new(actor, Facility(), _apply_facility, data, FACILITY_FIELDS)
 
 
 @transaction.atomic
 def update_facility(*, actor, facility: Facility, data: dict) -> Facility:
     permissions.require(actor, permissions.CHANGE)
     facility = Facility.objects.select_for_update().get(pk=facility.pk)
-    _check_reach(actor, facility)
-    before = _snapshot(facility, FACILITY_FIELDS)
-    _apply_facility(actor, facility, data, creating=False)
-    facility.full_clean()
-    changes = _diff(facility, before, FACILITY_FIELDS)
-    if changes:
-        facility.save()
-        audit.record(actor=actor, action="people.facility.update", obj=facility, changes=changes)
+    _save_changes(actor, facility, _apply_facility, data, FACILITY_FIELDS)
     return facility
 
 
