@@ -17,6 +17,9 @@ from datetime import datetime, timedelta
 from django.db import connection, transaction
 from django.utils import timezone
 
+from wangge.cases.demo import PATH_WEIGHTS as DEMO_WEIGHTS
+from wangge.cases.demo import PATHS as DEMO_PATHS
+
 OPEN = ("reported", "accepted", "dispatched", "in_progress", "handled", "verified")
 STAGE_OF = {
     "reported": "accept",
@@ -28,64 +31,9 @@ STAGE_OF = {
 }
 # Minutes of working time allowed per stage (roughly the catalogue's defaults).
 LIMIT = {"accept": 120, "dispatch": 120, "sign": 240, "handle": 3 * 450, "verify": 450, "close": 450}
-# (action, status after); "dispatch_grid" is a dispatch to the grid.
-PATHS = {
-    "department": ["accept", "dispatch", "sign", "feedback", "verify_pass", "close", "rate"],
-    "grid": ["accept", "dispatch_grid", "sign", "feedback", "verify_pass", "close", "rate"],
-    "on_spot": ["solve_on_spot", "verify_pass", "close", "rate"],
-    "rework": ["accept", "dispatch", "sign", "feedback", "verify_fail", "feedback", "verify_pass", "close", "rate"],
-    "extension": [
-        "accept",
-        "dispatch",
-        "sign",
-        "request_extension",
-        "approve_extension",
-        "feedback",
-        "verify_pass",
-        "close",
-    ],
-    "returned": [
-        "accept",
-        "dispatch",
-        "return",
-        "approve_return",
-        "dispatch",
-        "sign",
-        "feedback",
-        "verify_pass",
-        "close",
-    ],
-    "reopened": [
-        "accept",
-        "dispatch",
-        "sign",
-        "feedback",
-        "verify_pass",
-        "close",
-        "rate_bad",
-        "reopen",
-        "sign",
-        "feedback",
-        "verify_pass",
-        "close",
-        "rate",
-    ],
-    "rejected": ["reject"],
-    "merged": ["merge"],
-    "parked": ["accept", "park"],
-}
-WEIGHTS = {
-    "department": 40,
-    "grid": 18,
-    "on_spot": 12,
-    "rework": 6,
-    "extension": 5,
-    "returned": 3,
-    "reopened": 3,
-    "rejected": 5,
-    "merged": 3,
-    "parked": 2,
-}
+# The demo's paths and weights, without escalation (the bench town has one handling level per case).
+PATHS = {name: steps for name, steps in DEMO_PATHS.items() if name != "escalated"}
+WEIGHTS = {name: weight for name, weight in DEMO_WEIGHTS.items() if name in PATHS}
 NEXT = {
     "accept": "accepted",
     "dispatch": "dispatched",
