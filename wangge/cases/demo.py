@@ -26,6 +26,7 @@ from wangge.cases.models import (
     Source,
     Status,
 )
+from wangge.cases.services import level_of
 from wangge.cases.workflow import RULES, STAGE_OF_STATUS
 from wangge.core import pii
 from wangge.regions.models import Level, Region
@@ -232,7 +233,7 @@ def _one_case(index, created, now, category, micro, regions, departments, people
         region_path=micro.path,
         grid=grid,
         district_code=micro.district_code,
-        level=_level(handling),
+        level=level_of(handling),
         handling_region=handling,
         handling_path=handling.path,
         status=Status.REPORTED,
@@ -305,15 +306,6 @@ def _one_case(index, created, now, category, micro, regions, departments, people
 
 def _rule_action(action: str) -> str:
     return {"dispatch_grid": "dispatch", "rate_bad": "rate"}.get(action, action)
-
-
-def _level(region: Region) -> str:
-    return {
-        Level.GRID: HandlingLevel.GRID,
-        Level.SPECIAL_GRID: HandlingLevel.GRID,
-        Level.COMMUNITY: HandlingLevel.COMMUNITY,
-        Level.STREET: HandlingLevel.STREET,
-    }.get(region.level, HandlingLevel.DISTRICT)
 
 
 def _advance(clock, category, status, rng):

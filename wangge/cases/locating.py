@@ -48,10 +48,6 @@ def handling_region_for(region: Region, level: str) -> Region:
     for candidate in reversed(chain):
         if candidate.level in wanted:
             return candidate
-    # Asked for a level below the region (a street-level triage case asked for a grid): the region itself.
-    order = [Level.DISTRICT, Level.STREET, Level.COMMUNITY]
-    for level_name in order[::-1]:
-        for candidate in reversed(chain):
-            if candidate.level == level_name:
-                return candidate
+    # Asked for a level below the region (a street's triage case whose category wants a grid): the
+    # region itself handles it.
     return region

@@ -188,7 +188,7 @@ def _create(actor, report: Report, category, lon, lat, phone, key, at, place: _P
         grid=place.grid,
         district_code=region.district_code,
         needs_triage=needs_triage,
-        level=_level_of(handling),
+        level=level_of(handling),
         handling_region=handling,
         handling_path=handling.path,
         status=Status.REPORTED,
@@ -220,7 +220,8 @@ def _grid_of(region: Region) -> Region | None:
     return None
 
 
-def _level_of(region: Region) -> str:
+def level_of(region: Region) -> str:
+    """The handling level a region stands for (a micro-grid is handled in its grid)."""
     return {
         Level.GRID: HandlingLevel.GRID,
         Level.SPECIAL_GRID: HandlingLevel.GRID,
@@ -359,9 +360,8 @@ def transition(
         stage_before = (locked.stage, locked.due_at)
         data = EFFECTS.get(action, _no_effect)(locked, actor, params, now) or {}
         locked.status = rule.to
-        if rule.to != from_status or action in CLOCK_RESTARTING or data.get("restart_clock"):
+        if rule.to != from_status or action in CLOCK_RESTARTING:
             deadlines.start_clock(locked, STAGE_OF_STATUS.get(rule.to, ""), now)
-        data.pop("restart_clock", None)
         locked.version += 1
         locked.save()
         event = _event(locked, action, actor, pick_role(roles), from_status, rule.to, opinion, data, now, stage_before)
@@ -398,8 +398,6 @@ def record_system_flag(case: Case, action: str, *, opinion: str, at: datetime | 
         status = locked.status
         stage_before = (locked.stage, locked.due_at)
         data = EFFECTS[action](locked, None, params, now) or {}
-        if data.pop("restart_clock", False):
-            deadlines.start_clock(locked, STAGE_OF_STATUS.get(status, ""), now)
         locked.version += 1
         locked.save()
         event = _event(locked, action, None, SYSTEM_ROLE, status, status, opinion, data, now, stage_before)
@@ -648,7 +646,7 @@ def _escalate(case, actor, params, now):
     target = handling_region_for(case.region, next_level)
     if target.pk == case.handling_region_id:
         raise IllegalTransition(_("There is no higher level above this region."))
-    case.level = _level_of(target)
+    case.level = level_of(target)
     case.handling_region = target
     case.handling_path = target.path
     case.assigned_department = case.assigned_region = case.assigned_user = None
