@@ -9,7 +9,6 @@ from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -364,7 +363,19 @@ def transition(
             deadlines.start_clock(locked, STAGE_OF_STATUS.get(rule.to, ""), now)
         locked.version += 1
         locked.save()
-        event = _event(locked, action, actor, pick_role(roles), from_status, rule.to, opinion, data, now, stage_before)
+        event = _event(
+            locked,
+            action,
+            actor,
+            pick_role(roles),
+            from_status,
+            rule.to,
+            opinion,
+            data,
+            now,
+            stage_before,
+            seq=locked.version + 1,
+        )
         for upload, meta, kind in params.get("_photos", ()):
             _store_photo(locked, event, upload, meta, kind, actor)
     notifications.case_moved(locked, event)
@@ -400,21 +411,23 @@ def record_system_flag(case: Case, action: str, *, opinion: str, at: datetime | 
         data = EFFECTS[action](locked, None, params, now) or {}
         locked.version += 1
         locked.save()
-        event = _event(locked, action, None, SYSTEM_ROLE, status, status, opinion, data, now, stage_before)
+        event = _event(
+            locked, action, None, SYSTEM_ROLE, status, status, opinion, data, now, stage_before, seq=locked.version + 1
+        )
     notifications.case_moved(locked, event)
     return locked
 
 
 def _event(
-    case, action, actor, role, from_status, to_status, opinion, data, now, stage=("", None), seq=None
+    case, action, actor, role, from_status, to_status, opinion, data, now, stage=("", None), *, seq: int
 ) -> CaseEvent:
-    """Append an event (``seq``: known for a new case's first event, else the next after the last)."""
-    last = seq - 1 if seq else case.events.aggregate(m=Max("seq"))["m"] or 0
+    """Append an event. Its ``seq`` is the case's version plus one: the report is event 1 and every
+    transition raises the version by one, on the row locked for it (no MAX(seq) query)."""
     stage_name, stage_due = stage
     authenticated = actor is not None and actor.is_authenticated
     event = CaseEvent.objects.create(
         case=case,
-        seq=last + 1,
+        seq=seq,
         action=action,
         actor=actor if authenticated else None,
         actor_name=(actor.display_name or actor.username) if authenticated else "",
