@@ -12,13 +12,14 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Sum
+from django.db.models import Q, Sum
 
 from wangge.accounts.models import Department, Membership, Role, User
 from wangge.assessment import formulas
 from wangge.assessment.models import Indicator, PointEntry, Subject
 from wangge.dashboard import selectors as figures
 from wangge.dashboard.models import ActorRollup
+from wangge.dashboard.rollups import summed
 from wangge.dashboard.selectors import Node, region_node
 from wangge.dashboard.timeline import ACTOR_COUNTERS, OPEN_COUNTERS
 from wangge.regions.models import Region
@@ -199,15 +200,12 @@ def person_rows(node: Node, start: date | None, end: date | None, items=None) ->
     items = items if items is not None else indicators(Subject.PERSON)
     people = workers(node)
     ids = [u.pk for u in people]
-    rows = ActorRollup.objects.filter(user_id__in=ids)
+    where = Q(user_id__in=ids)
     if start:
-        rows = rows.filter(day__gte=start)
+        where &= Q(day__gte=start)
     if end:
-        rows = rows.filter(day__lte=end)
-    sums = {
-        r["user_id"]: Counter({n: r[n] or 0 for n in ACTOR_COUNTERS})
-        for r in rows.values("user_id").annotate(**{n: Sum(n) for n in ACTOR_COUNTERS})
-    }
+        where &= Q(day__lte=end)
+    sums = {key[0]: counters for key, counters in summed(ActorRollup, where, ("user_id",), ACTOR_COUNTERS).items()}
     points = points_of(ids, start, end)
     out = []
     for user in people:

@@ -7,6 +7,12 @@
   and department. The command-centre screen reads a few dozen rows of it per figure.
 - ``ActorRollup``: per person and day (reports, verifications …) for the grid-worker figures.
 
+Each has a *delta* table beside it (``CaseRollupDelta``, ``RollupCubeDelta``, ``ActorRollupDelta``):
+the same columns without the unique key. An event's transaction appends its differences there with
+plain INSERTs (no row that every report updates); ``rollups.fold`` moves them into the keyed tables
+every second or so, and readers add what is not folded yet (``rollups.summed``), so every figure is
+exact at all times.
+
 Every counter is defined in ``timeline.py``; ``rollups.py`` is the only writer.
 """
 
@@ -73,6 +79,41 @@ class RollupCube(CaseCounters):
         return f"{self.day} {self.node} {self.dim}={self.value}"
 
 
+class CaseRollupDelta(CaseCounters):
+    """Not yet folded into ``CaseRollup``: the same key, one row per event and key (no unique constraint)."""
+
+    day = models.DateField()
+    path = models.CharField(max_length=255)
+    category_id = models.IntegerField()
+    department_id = models.IntegerField(default=0)
+    source = models.CharField(max_length=16)
+    in_grid = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name = _("case roll-up delta")
+        verbose_name_plural = _("case roll-up deltas")
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.path} {self.category_id} {self.department_id} {self.source} (delta)"
+
+
+class RollupCubeDelta(CaseCounters):
+    """Not yet folded into ``RollupCube``."""
+
+    day = models.DateField()
+    node = models.CharField(max_length=255)
+    parent = models.CharField(max_length=255)
+    dim = models.CharField(max_length=16, blank=True)
+    value = models.CharField(max_length=32, blank=True)
+
+    class Meta:
+        verbose_name = _("roll-up cube delta")
+        verbose_name_plural = _("roll-up cube deltas")
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.node} {self.dim}={self.value} (delta)"
+
+
 class ActorCounters(models.Model):
     class Meta:
         abstract = True
@@ -94,3 +135,17 @@ class ActorRollup(ActorCounters):
 
     def __str__(self) -> str:
         return f"{self.day} {self.user_id}"
+
+
+class ActorRollupDelta(ActorCounters):
+    """Not yet folded into ``ActorRollup``."""
+
+    day = models.DateField()
+    user_id = models.IntegerField()
+
+    class Meta:
+        verbose_name = _("person roll-up delta")
+        verbose_name_plural = _("person roll-up deltas")
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.user_id} (delta)"

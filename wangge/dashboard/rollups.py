@@ -1,21 +1,43 @@
 """The only writer of the roll-up tables.
 
 ``count_event(case, event)`` runs at the end of ``cases.services._event``, in the transaction that
-writes the event: it replays the case's timeline with and without the new event and adds the
-difference to the roll-ups with ``INSERT … ON CONFLICT DO UPDATE SET n = n + excluded.n`` (the same
-SQL on SQLite and PostgreSQL). Rows are written in key order, so two transactions never wait on
-each other in opposite orders.
+writes the event: it replays the case's timeline with and without the new event and *appends* the
+difference to the delta tables (``CaseRollupDelta``, ``RollupCubeDelta``, ``ActorRollupDelta``) with
+plain multi-row INSERTs. No row is shared between two reports, so reports no longer queue on the
+city's, district's and street's cube rows for the day.
 
-``rebuild_rollups()`` recomputes everything from the timeline: after the bulk demo (which writes cases
-without the services) and from ``manage.py rebuild_rollups``.
+``fold()`` moves the deltas into the keyed tables: it deletes a batch of delta rows with ``DELETE …
+RETURNING`` and adds their sums with ``INSERT … ON CONFLICT DO UPDATE SET n = n + excluded.n`` (the
+same SQL on SQLite and PostgreSQL), both in one transaction, so a delta row is folded exactly once even
+when two consumers fold at the same time (on PostgreSQL the second also skips at once on an advisory
+lock). The huey task ``dashboard.tasks.fold_rollups`` runs it about every second while events arrive
+(queued after commit, at most once a second per process) and every minute regardless.
+
+Readers never see a figure that is off by the unfolded part: ``summed()`` reads a keyed table and its
+delta table in one statement (``UNION ALL``), so the sum is taken from one snapshot, before or after
+any fold, and equals the timeline at every moment.
+
+``rebuild_rollups()`` recomputes everything from the timeline (and empties the delta tables): after the
+bulk demo (which writes cases without the services) and from ``manage.py rebuild_rollups``.
 """
 
+import time
 from collections import Counter, defaultdict
+from datetime import date
 
 from django.db import connection, transaction
+from django.db.models import Q, Sum, Value
 
-from wangge.dashboard.models import ActorRollup, CaseRollup, RollupCube
+from wangge.dashboard.models import (
+    ActorRollup,
+    ActorRollupDelta,
+    CaseRollup,
+    CaseRollupDelta,
+    RollupCube,
+    RollupCubeDelta,
+)
 from wangge.dashboard.timeline import (
+    ACTOR_COUNTERS,
     COUNTERS,
     STEP_FIELDS,
     Step,
@@ -87,8 +109,9 @@ def department_node(department_id: int) -> str:
 
 
 def count_event(case, event) -> None:
-    """Add what ``event`` changes to the roll-ups (and the points ledger), in the caller's transaction."""
-    steps = steps_of(case.pk)
+    """Append what ``event`` changes to the roll-up deltas (and write its points), in the caller's transaction."""
+    # A report's timeline is the event alone: no need to read it back.
+    steps = [Step(*(getattr(event, name) for name in STEP_FIELDS))] if event.seq == 1 else steps_of(case.pk)
     if not steps or steps[-1].seq != event.seq:
         raise RuntimeError(f"case {case.pk}: event {event.seq} is not the last of its timeline")
     ids = _ids_for(steps)
@@ -102,6 +125,7 @@ def count_event(case, event) -> None:
     from wangge.assessment import points
 
     points.credit_event(case, event, steps)
+    fold_soon()
 
 
 def apply_case_delta(path: str, category_id: int, source: str, delta: dict, *, in_grid: bool) -> None:
@@ -110,8 +134,8 @@ def apply_case_delta(path: str, category_id: int, source: str, delta: dict, *, i
     fine: dict[tuple, Counter] = defaultdict(Counter)
     for (day, department, name), n in delta.items():
         fine[(day, path, category_id, department, source)][name] += n
-    upsert(CaseRollup, FINE_KEY, fine, extra={"in_grid": lambda key: in_grid})
-    upsert(RollupCube, CUBE_KEY, cube_rows(fine, lambda p: in_grid), extra={"parent": _parent})
+    upsert(CaseRollupDelta, FINE_KEY, fine, extra={"in_grid": lambda key: in_grid}, append=True)
+    upsert(RollupCubeDelta, CUBE_KEY, cube_rows(fine, lambda p: in_grid), extra={"parent": _parent}, append=True)
 
 
 def _parent(key) -> str:
@@ -145,7 +169,7 @@ def apply_actor_delta(delta: dict) -> None:
     rows: dict[tuple, Counter] = defaultdict(Counter)
     for (day, user_id, name), n in delta.items():
         rows[(user_id, day)][name] += n
-    upsert(ActorRollup, ACTOR_KEY, rows)
+    upsert(ActorRollupDelta, ACTOR_KEY, rows, append=True)
 
 
 # --- SQL --------------------------------------------------------------------------------------------
@@ -153,10 +177,13 @@ def apply_actor_delta(delta: dict) -> None:
 BATCH_PARAMS = 30000
 
 
-def upsert(model, key: tuple[str, ...], rows: dict[tuple, Counter], extra: dict | None = None) -> None:
+def upsert(
+    model, key: tuple[str, ...], rows: dict[tuple, Counter], extra: dict | None = None, *, append: bool = False
+) -> None:
     """Add each row's counters to the stored row with the same key, creating it when absent.
 
     ``extra`` gives columns that are not counters, computed from a row's key (written on insert only).
+    ``append``: plain INSERTs (a delta table has no key to meet).
     """
     rows = {k: c for k, c in rows.items() if any(c.values())}
     if not rows:
@@ -173,7 +200,7 @@ def upsert(model, key: tuple[str, ...], rows: dict[tuple, Counter], extra: dict 
     updates = ", ".join(f"{quote(n)} = {table}.{quote(n)} + excluded.{quote(n)}" for n in names)
     # Identifiers come from the model and the code's counter names; every value is a parameter.
     head = f"INSERT INTO {table} ({', '.join(quote(c) for c in columns)}) VALUES "  # noqa: S608
-    tail = f" ON CONFLICT ({', '.join(quote(c) for c in key)}) DO UPDATE SET {updates}"
+    tail = "" if append else f" ON CONFLICT ({', '.join(quote(c) for c in key)}) DO UPDATE SET {updates}"
     with connection.cursor() as cursor:
         for start in range(0, len(ordered), batch):
             chunk = ordered[start : start + batch]
@@ -185,6 +212,131 @@ def upsert(model, key: tuple[str, ...], rows: dict[tuple, Counter], extra: dict 
             cursor.execute(head + ", ".join([placeholder] * len(chunk)) + tail, params)
 
 
+# --- folding the deltas into the keyed tables ---------------------------------------------------------
+
+DELTA_OF = {CaseRollup: CaseRollupDelta, RollupCube: RollupCubeDelta, ActorRollup: ActorRollupDelta}
+# (delta table, keyed table, key, columns written on insert only, counters)
+FOLDS = (
+    (CaseRollupDelta, CaseRollup, FINE_KEY, ("in_grid",), COUNTERS),
+    (RollupCubeDelta, RollupCube, CUBE_KEY, ("parent",), COUNTERS),
+    (ActorRollupDelta, ActorRollup, ACTOR_KEY, (), ACTOR_COUNTERS),
+)
+FOLD_BATCH = 5000  # delta rows per table and transaction
+FOLD_LOCK = 0x57_47_52_4F  # PostgreSQL advisory lock key: one folder at a time ("WGRO")
+FOLD_INTERVAL = 1.0  # seconds: at most one fold queued per process in this time
+_next_fold = 0.0
+
+
+def fold(batch: int = FOLD_BATCH) -> int:
+    """Move up to ``batch`` delta rows per table into the keyed tables, in one transaction; returns the
+    number of delta rows folded. Safe to run in several processes at once: a row is claimed by deleting
+    it (``DELETE … RETURNING``), so it is added by the one transaction that deleted it."""
+    return _fold(batch)[0]
+
+
+def fold_all(batch: int = FOLD_BATCH, rounds: int = 20) -> int:
+    """Fold until the delta tables are empty (at most ``rounds`` transactions, so that one run stays short)."""
+    total = 0
+    for _ in range(rounds):
+        folded, more = _fold(batch)
+        total += folded
+        if not more:
+            break
+    return total
+
+
+def _fold(batch: int) -> tuple[int, bool]:
+    """(delta rows folded, whether a table had more than ``batch``)."""
+    folded, more = 0, False
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [FOLD_LOCK])
+                if not cursor.fetchone()[0]:
+                    return 0, False  # another fold is running; what it leaves is taken by the next one
+        for delta, target, key, extra, names in FOLDS:
+            sums: dict[tuple, Counter] = defaultdict(Counter)
+            written: dict[tuple, tuple] = {}
+            rows = _claim(delta, (*key, *extra, *names), batch)
+            more = more or len(rows) >= batch
+            for row in rows:
+                row_key = _normal(key, row[: len(key)])
+                written[row_key] = row[len(key) : len(key) + len(extra)]
+                counters = sums[row_key]
+                for name, n in zip(names, row[len(key) + len(extra) :], strict=True):
+                    if n:
+                        counters[name] += n
+            folded += len(rows)
+            getters = {column: (lambda k, i=i, written=written: written[k][i]) for i, column in enumerate(extra)}
+            upsert(target, key, sums, extra=getters)
+    return folded, more
+
+
+def _claim(delta, columns: tuple[str, ...], batch: int) -> list[tuple]:
+    quote = connection.ops.quote_name
+    table = quote(delta._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {table} WHERE id IN (SELECT id FROM {table} ORDER BY id LIMIT %s) "  # noqa: S608
+            f"RETURNING {', '.join(quote(c) for c in columns)}",
+            [batch],
+        )
+        return cursor.fetchall()
+
+
+def _normal(key: tuple[str, ...], values) -> tuple:
+    """A key as the writers build it (SQLite hands dates back as text)."""
+    return tuple(
+        date.fromisoformat(v) if name == "day" and isinstance(v, str) else v
+        for name, v in zip(key, values, strict=True)
+    )
+
+
+def fold_soon() -> None:
+    """After the current transaction commits, queue a fold, unless this process queued one in the last second."""
+    global _next_fold
+    now = time.monotonic()
+    if now < _next_fold:
+        return
+    _next_fold = now + FOLD_INTERVAL
+
+    def queue():
+        from wangge.dashboard.tasks import fold_rollups
+
+        fold_rollups()
+
+    transaction.on_commit(queue)
+
+
+def pending() -> int:
+    """Delta rows not folded yet."""
+    return sum(model.objects.count() for model in DELTA_OF.values())
+
+
+# --- reading ------------------------------------------------------------------------------------------
+
+
+def summed(model, where: Q, group: tuple[str, ...] = (), names=COUNTERS) -> dict[tuple, Counter]:
+    """group values → summed counters of ``model``'s rows matching ``where``, *plus its unfolded deltas*.
+
+    One statement (``… GROUP BY … UNION ALL … GROUP BY …``), hence one snapshot: a fold that commits
+    meanwhile is seen entirely or not at all, never counted twice or missed. Without ``group`` the one
+    key is ``()``.
+    """
+    sums = {name: Sum(name) for name in names}
+    parts = []
+    for table in (model, DELTA_OF[model]):
+        rows = table.objects.filter(where).order_by()
+        rows = rows.values(*group) if group else rows.annotate(all_rows=Value(1)).values("all_rows")
+        parts.append(rows.annotate(**sums))
+    out: dict[tuple, Counter] = {}
+    for row in parts[0].union(parts[1], all=True):
+        counters = out.setdefault(tuple(row[g] for g in group), Counter())
+        for name in names:
+            counters[name] += row[name] or 0
+    return out
+
+
 # --- rebuilding from the timeline ------------------------------------------------------------------
 
 
@@ -193,9 +345,8 @@ def rebuild_rollups(*, chunk: int = 5000, points: bool = True) -> dict[str, int]
     """Recompute every roll-up (and, unless told not to, the rule-made points) from the cases' timelines."""
     from wangge.cases.models import Case
 
-    CaseRollup.objects.all().delete()
-    RollupCube.objects.all().delete()
-    ActorRollup.objects.all().delete()
+    for model in (CaseRollup, RollupCube, ActorRollup, *DELTA_OF.values()):
+        model.objects.all().delete()
     ids = department_ids(refresh=True)
     cases = 0
     last_pk = 0

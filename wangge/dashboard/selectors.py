@@ -10,14 +10,14 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Q, Sum
+from django.db.models import Q
 from django.http import Http404
 
 from wangge.accounts.models import Department
 from wangge.accounts.roles import has_capability
 from wangge.accounts.scope import scope_for
 from wangge.dashboard.models import CaseRollup, RollupCube
-from wangge.dashboard.rollups import department_node
+from wangge.dashboard.rollups import department_node, summed
 from wangge.dashboard.timeline import COUNTERS, OPEN_COUNTERS
 from wangge.regions.models import GRID_LEVELS, PATH_STEP, Level, Region
 
@@ -106,27 +106,31 @@ def chain(user, node: Node) -> list[Node]:
 
 
 # --- reading the cube ---------------------------------------------------------------------------------
+# Every read goes through ``rollups.summed``: the keyed table plus its deltas not folded yet, in one statement.
 
 
-def _sums(names) -> dict:
-    return {name: Sum(name) for name in names}
-
-
-def _period(rows, start: date | None, end: date | None):
+def _days(start: date | None, end: date | None) -> Q:
+    where = Q()
     if start:
-        rows = rows.filter(day__gte=start)
+        where &= Q(day__gte=start)
     if end:
-        rows = rows.filter(day__lte=end)
-    return rows
+        where &= Q(day__lte=end)
+    return where
 
 
-def _counter(row: dict, names) -> Counter:
-    return Counter({name: row.get(name) or 0 for name in names})
+def _one(found: dict[tuple, Counter], names) -> Counter:
+    counters = Counter(dict.fromkeys(names, 0))
+    counters.update(found.get((), Counter()))
+    return counters
+
+
+def _by(found: dict[tuple, Counter], names, label=str) -> dict:
+    """{label(group value): counters}, sorted by the group value (every counter present)."""
+    return {label(key[0]): _one({(): found[key]}, names) for key in sorted(found)}
 
 
 def totals(node: str, start: date | None, end: date | None, names=COUNTERS) -> Counter:
-    rows = _period(RollupCube.objects.filter(node=node, dim="", value=""), start, end)
-    return _counter(rows.aggregate(**_sums(names)), names)
+    return _one(summed(RollupCube, Q(node=node, dim="", value="") & _days(start, end), (), names), names)
 
 
 def breakdown(node: Node, dim: str, start: date | None, end: date | None, names=COUNTERS) -> dict[str, Counter]:
@@ -134,36 +138,31 @@ def breakdown(node: Node, dim: str, start: date | None, end: date | None, names=
     ``department`` (department id, "0" for none). A grid's breakdowns come from the fine table."""
     if node.level in GRID_LEVELS:
         return _fine_breakdown(node.key, dim, start, end, names)
-    rows = _period(RollupCube.objects.filter(node=node.key, dim=dim), start, end)
-    grouped = rows.values("value").annotate(**_sums(names)).order_by("value")
-    return {row["value"]: _counter(row, names) for row in grouped}
+    found = summed(RollupCube, Q(node=node.key, dim=dim) & _days(start, end), ("value",), names)
+    return _by(found, names)
 
 
 def _fine_breakdown(path: str, dim: str, start, end, names) -> dict[str, Counter]:
     from wangge.dashboard.rollups import class_of
 
     column = {"class": "category_id", "source": "source", "department": "department_id"}[dim]
-    rows = _period(CaseRollup.objects.filter(path=path), start, end)
     out: dict[str, Counter] = {}
-    for row in rows.values(column).annotate(**_sums(names)):
-        value = str(class_of(row[column])) if dim == "class" else str(row[column])
-        out.setdefault(value, Counter()).update(_counter(row, names))
+    for (value,), counters in summed(CaseRollup, Q(path=path) & _days(start, end), (column,), names).items():
+        value = str(class_of(value)) if dim == "class" else str(value)
+        out.setdefault(value, Counter(dict.fromkeys(names, 0))).update(counters)
     return dict(sorted(out.items()))
 
 
 def by_day(node: str, start: date, end: date, names=COUNTERS) -> dict[date, Counter]:
-    rows = _period(RollupCube.objects.filter(node=node, dim="", value=""), start, end)
-    grouped = rows.values("day").annotate(**_sums(names)).order_by("day")
-    return {row["day"]: _counter(row, names) for row in grouped}
+    found = summed(RollupCube, Q(node=node, dim="", value="") & _days(start, end), ("day",), names)
+    return _by(found, names, label=lambda day: day)
 
 
 def children(node: Node, start: date | None, end: date | None, names=COUNTERS) -> dict[str, Counter]:
     """child region path → counters (a region node's children; nothing for a department)."""
     if node.region is None:
         return {}
-    rows = _period(RollupCube.objects.filter(parent=node.key, dim=""), start, end)
-    grouped = rows.values("node").annotate(**_sums(names)).order_by("node")
-    return {row["node"]: _counter(row, names) for row in grouped}
+    return _by(summed(RollupCube, Q(parent=node.key, dim="") & _days(start, end), ("node",), names), names)
 
 
 def open_now(counters: Counter) -> int:
@@ -192,36 +191,29 @@ def fine(
     names=COUNTERS,
 ) -> dict:
     """Counters from the fine table; grouped by a column, or by child region ("region"), or not at all."""
-    rows = CaseRollup.objects.all()
-    if node.department is not None:
-        rows = rows.filter(department_id=node.department.pk)
-    else:
-        rows = rows.filter(path__startswith=node.key)
-    rows = _period(rows, start, end)
+    where = Q(department_id=node.department.pk) if node.department is not None else Q(path__startswith=node.key)
+    where &= _days(start, end)
     if category_ids is not None:
-        rows = rows.filter(category_id__in=category_ids)
+        where &= Q(category_id__in=category_ids)
     if source:
-        rows = rows.filter(source=source)
+        where &= Q(source=source)
     if department_id is not None:
-        rows = rows.filter(department_id=department_id)
+        where &= Q(department_id=department_id)
     if group is None:
-        return {"": _counter(rows.aggregate(**_sums(names)), names)}
+        return {"": _one(summed(CaseRollup, where, (), names), names)}
     if group == "region":
         if node.region is None:
             return {}
         width = len(node.key) + PATH_STEP
         out: dict[str, Counter] = {}
-        grouped = rows.filter(~Q(path=node.key)).values("path").annotate(**_sums(names))
-        for row in grouped:
-            out.setdefault(row["path"][:width], Counter()).update(_counter(row, names))
+        for (path,), counters in summed(CaseRollup, where & ~Q(path=node.key), ("path",), names).items():
+            out.setdefault(path[:width], Counter(dict.fromkeys(names, 0))).update(counters)
         return out
     if group == "class":
         from wangge.dashboard.rollups import class_of
 
         classes: dict[str, Counter] = {}
-        for row in rows.values("category_id").annotate(**_sums(names)):
-            classes.setdefault(str(class_of(row["category_id"])), Counter()).update(_counter(row, names))
+        for (category_id,), counters in summed(CaseRollup, where, ("category_id",), names).items():
+            classes.setdefault(str(class_of(category_id)), Counter(dict.fromkeys(names, 0))).update(counters)
         return dict(sorted(classes.items()))
-    column = FINE_GROUPS[group]
-    grouped = rows.values(column).annotate(**_sums(names)).order_by(column)
-    return {str(row[column]): _counter(row, names) for row in grouped}
+    return _by(summed(CaseRollup, where, (FINE_GROUPS[group],), names), names)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from urllib.parse import urlencode
 
-from django.db.models import Sum
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from wangge.accounts.models import Department
@@ -18,6 +18,7 @@ from wangge.assessment import selectors as assessment
 from wangge.cases.models import Category, Source, Status
 from wangge.dashboard import selectors
 from wangge.dashboard.models import RollupCube
+from wangge.dashboard.rollups import summed
 from wangge.dashboard.screen import category_label
 from wangge.dashboard.selectors import Node
 from wangge.dashboard.timeline import COUNTERS, STATUSES
@@ -109,12 +110,10 @@ def _cube_filter(filters: Filters) -> tuple[str, list[str]] | None:
     return "", [""]
 
 
-def _sums():
-    return {name: Sum(name) for name in COUNTERS}
-
-
-def _counter(row) -> Counter:
-    return Counter({n: row.get(n) or 0 for n in COUNTERS})
+def _counter(found: dict, key=()) -> Counter:
+    counters = Counter(dict.fromkeys(COUNTERS, 0))
+    counters.update(found.get(key, Counter()))
+    return counters
 
 
 def _from_cube(node: Node, filters: Filters) -> dict[str, Counter] | None:
@@ -127,22 +126,22 @@ def _from_cube(node: Node, filters: Filters) -> dict[str, Counter] | None:
     dim, values = found
     if node.is_department and ("department" in (dim, group) or group == "region"):
         return None
-    rows = RollupCube.objects.filter(day__gte=filters.start, day__lte=filters.end)
-    rows = rows.filter(parent=node.key) if group == "region" else rows.filter(node=node.key)
+    where = Q(day__gte=filters.start, day__lte=filters.end)
+    where &= Q(parent=node.key) if group == "region" else Q(node=node.key)
     if group in ("class", "source", "department"):
         if dim not in ("", group):
             return None
-        rows = rows.filter(dim=group) if dim == "" else rows.filter(dim=dim, value__in=values)
+        where &= Q(dim=group) if dim == "" else Q(dim=dim, value__in=values)
         column = "value"
     elif group in ("status", "day", "region"):
-        rows = rows.filter(dim=dim, value__in=values)
+        where &= Q(dim=dim, value__in=values)
         column = {"region": "node", "day": "day", "status": None}[group]
     else:
         return None
     if column is None:
-        return {"": _counter(rows.aggregate(**_sums()))}
-    grouped = rows.values(column).annotate(**_sums()).order_by(column)
-    return {str(r[column]): _counter(r) for r in grouped}
+        return {"": _counter(summed(RollupCube, where))}
+    grouped = summed(RollupCube, where, (column,))
+    return {str(key[0]): _counter(grouped, key) for key in sorted(grouped)}
 
 
 def _grouped(node: Node, filters: Filters) -> dict[str, Counter]:
