@@ -9,7 +9,10 @@ from datetime import datetime, time, timedelta
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import flatatt
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -56,7 +59,8 @@ def category_label(category) -> str:
 def grouped_categories() -> list[tuple[str, str, list[tuple[str, str]]]]:
     """[(class code, class label, [(sub-class code, label), …]), …] in catalogue order."""
     classes: dict[int, tuple] = {}
-    for category in selectors.active_categories():
+    names = ("code", "name", "name_en", "parent")  # only what a label needs, not the time limits and lists
+    for category in selectors.active_categories().only(*names, *(f"parent__{name}" for name in names)):
         if category.parent_id is None:
             classes.setdefault(category.pk, (category, []))
         else:
@@ -225,16 +229,43 @@ class IntakeForm(forms.Form):
 # --- the worklist filters ------------------------------------------------------------------------------
 
 
+class QuickSelect(forms.Select):
+    """A ``<select>`` written out in Python rather than through one widget template per option: the
+    worklist's region filter has up to 600 options and the category filter some 150, and drawing them
+    through the templates cost more than the rest of the page together. Same markup as ``Select``."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        final = {"name": name, **self.build_attrs(self.attrs, attrs)}
+        chosen = set(self.format_value(value))
+        parts = [f"<select{flatatt(final)}>"]
+        for key, label in self.choices:
+            if isinstance(label, (list, tuple)):
+                parts.append(f'<optgroup label="{escape(key)}">')
+                parts.extend(self._option(sub_key, sub_label, chosen) for sub_key, sub_label in label)
+                parts.append("</optgroup>")
+            else:
+                parts.append(self._option(key, label, chosen))
+        parts.append("</select>")
+        return mark_safe("".join(parts))  # noqa: S308 - every value and label is escaped
+
+    @staticmethod
+    def _option(key, label, chosen: set[str]) -> str:
+        key = "" if key is None else str(key)
+        selected = " selected" if key in chosen else ""
+        return f'<option value="{escape(key)}"{selected}>{escape(label)}</option>'
+
+
 class FilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    status = forms.ChoiceField(label=_("Status"), required=False)
-    category = forms.ChoiceField(label=_("Category"), required=False)
-    source = forms.ChoiceField(label=_("Source"), required=False)
-    region = forms.ChoiceField(label=_("Region"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False, widget=QuickSelect)
+    category = forms.ChoiceField(label=_("Category"), required=False, widget=QuickSelect)
+    source = forms.ChoiceField(label=_("Source"), required=False, widget=QuickSelect)
+    region = forms.ChoiceField(label=_("Region"), required=False, widget=QuickSelect)
     warning = forms.ChoiceField(
         label=_("Warning"),
         required=False,
         choices=[("", _("Any")), ("yellow", _("Due soon")), ("red", _("Overdue"))],
+        widget=QuickSelect,
     )
     date_from = forms.DateField(
         label=_("Reported from"), required=False, widget=forms.DateInput(attrs={"type": "date"})

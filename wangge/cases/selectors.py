@@ -87,6 +87,14 @@ class CaseFilters:
     box: str = ""  # todo | done | soon | overdue | mine (reports)
 
 
+# Every case waiting for someone is open, or closed and waiting for its reporter's rating. Saying so
+# up front lets the database start from the status index (about 1 % of the cases) instead of reading
+# every case in the user's reach.
+TODO_STATUSES = (*OPEN_STATUSES, Status.CLOSED)
+# An extension or return request waits only while the case is with its assignee.
+REQUEST_STATUSES = (Status.DISPATCHED, Status.IN_PROGRESS)
+
+
 def todo_filter(user) -> Q:
     """Cases waiting for this user to act, derived from roles (the worklist's 待办)."""
     scope = scope_for(user)
@@ -107,7 +115,11 @@ def todo_filter(user) -> Q:
             status__in=(Status.REPORTED, Status.ACCEPTED, Status.VERIFIED)
         )
     if chief_paths:
-        q |= paths_filter(chief_paths, "handling_path") & ~Q(pending_request=PendingRequest.NONE)
+        q |= (
+            paths_filter(chief_paths, "handling_path")
+            & Q(status__in=REQUEST_STATUSES)
+            & ~Q(pending_request=PendingRequest.NONE)
+        )
     if scope.department_ids:
         q |= Q(assigned_department_id__in=scope.department_ids, status__in=(Status.DISPATCHED, Status.IN_PROGRESS))
     if grid_paths:
@@ -115,7 +127,7 @@ def todo_filter(user) -> Q:
         q |= paths_filter(grid_paths, "region_path") & Q(status=Status.HANDLED) & ~Q(handled_by=user)
     q |= Q(assigned_user=user, status__in=(Status.DISPATCHED, Status.IN_PROGRESS))
     q |= Q(reporter=user, status=Status.CLOSED)
-    return q
+    return Q(status__in=TODO_STATUSES) & q
 
 
 def worklist(user, filters: CaseFilters, *, now: datetime | None = None) -> QuerySet[Case]:

@@ -13,6 +13,8 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -29,7 +31,7 @@ from wangge.cases.forms import (
     category_label,
     is_staff_member,
 )
-from wangge.cases.models import CasePhoto, Status, Warning
+from wangge.cases.models import CasePhoto, Status, Supervision, Warning
 from wangge.cases.permissions import available_actions
 from wangge.cases.throttling import anonymous_report_allowed
 from wangge.cases.workflow import ACTION_LABELS, ASSIGNEE, REPORTER, RULES
@@ -38,6 +40,7 @@ from wangge.regions import selectors as region_selectors
 from wangge.regions.models import GRID_LEVELS, Level, Region
 
 PAGE_SIZE = 25
+COUNT_CAP = 100  # a worklist box counts its cases up to here and shows "99+" beyond
 THUMB_SIZE = 320
 ROLE_LABELS = {ASSIGNEE: gettext_lazy("Assignee"), REPORTER: gettext_lazy("Reporter")}
 KNOWN_ACTIONS = {action for _status, action in RULES}
@@ -68,17 +71,63 @@ def assignee_label(case) -> str:
 
 @dataclass
 class Row:
-    """A case as a worklist row: what the template shows, computed once."""
+    """A case as a worklist row: what the template shows, worked out once in Python (the row template
+    only prints these; per-row lookups, displays, filters and includes were most of the page's time)."""
 
     case: object
-    warning: str
+    number: str
+    url: str
+    title: str
     category: str
+    status: str
+    status_label: str
+    region: str
+    warning: str
+    warning_badge: str  # the _warning.html badge, or ""
+    due: str  # "Y-m-d H:i" local time, "" unless the case is open and has a deadline
+    due_short: str  # "m-d H:i"
     assignee: str
+    created: str
+    is_urgent: bool
+    supervision: str
+    supervision_label: str
 
 
-def _row(case, now) -> Row:
-    warning = deadlines.warning_at(case, now) if case.is_open else Warning.NONE
-    return Row(case, warning, category_label(case.category), assignee_label(case))
+class RowMaker:
+    """Turns cases into rows; labels and badges are looked up once per page, not once per row."""
+
+    def __init__(self, now):
+        self.now = now
+        self.status_labels = {value: str(label) for value, label in Status.choices}
+        self.supervision_labels = {value: str(label) for value, label in Supervision.choices}
+        self.badges = {
+            warning: render_to_string("cases/_warning.html", {"warning": warning})
+            for warning in (Warning.YELLOW, Warning.RED)
+        }
+
+    def __call__(self, case) -> Row:
+        is_open = case.is_open
+        warning = deadlines.warning_at(case, self.now) if is_open else Warning.NONE
+        due = timezone.localtime(case.due_at) if case.due_at and is_open else None
+        return Row(
+            case=case,
+            number=case.number,
+            url=reverse("cases:detail", args=[case.number]),
+            title=case.title,
+            category=category_label(case.category),
+            status=case.status,
+            status_label=self.status_labels.get(case.status, case.status),
+            region=case.region.name,
+            warning=warning,
+            warning_badge=self.badges.get(warning, ""),
+            due=due.strftime("%Y-%m-%d %H:%M") if due else "",
+            due_short=due.strftime("%m-%d %H:%M") if due else "",
+            assignee=assignee_label(case),
+            created=timezone.localtime(case.created_at).strftime("%Y-%m-%d %H:%M"),
+            is_urgent=case.is_urgent,
+            supervision=case.supervision,
+            supervision_label=self.supervision_labels.get(case.supervision, ""),
+        )
 
 
 def is_resident_only(user) -> bool:
@@ -86,16 +135,30 @@ def is_resident_only(user) -> bool:
 
 
 def work_counts(user, now=None) -> dict[str, int]:
-    """How many cases wait in each worklist box (the home page and the tabs show them)."""
+    """How many cases wait in each worklist box (the home page and the tabs show them), counted up to
+    ``COUNT_CAP``: a box holding more shows "99+" (``count_label``), and its count stops reading there."""
     now = now or timezone.now()
     boxes = ("todo", "mine") if is_resident_only(user) else ("todo", "soon", "overdue")
-    return {box: selectors.worklist(user, selectors.CaseFilters(box=box), now=now).count() for box in boxes}
+    return {
+        box: selectors.worklist(user, selectors.CaseFilters(box=box), now=now).order_by()[:COUNT_CAP].count()
+        for box in boxes
+    }
+
+
+def count_label(count: int) -> str:
+    """A box's count as shown: the number, or "99+" from ``COUNT_CAP`` on."""
+    return f"{COUNT_CAP - 1}+" if count >= COUNT_CAP else str(count)
 
 
 def _filter_regions(user) -> list[Region]:
     """The regions a staff member may filter by: what they see on the map, down to the grids, indented."""
     levels = (Level.STREET, Level.COMMUNITY, *GRID_LEVELS)
-    regions = list(region_selectors.visible_regions(user).filter(level__in=levels).order_by("path")[:600])
+    regions = list(
+        region_selectors.visible_regions(user)
+        .filter(level__in=levels)
+        .only("code", "name", "depth")  # not the boundaries: hundreds of polygons to decode for a name
+        .order_by("path")[:600]
+    )
     top = min((r.depth for r in regions), default=0)
     for region in regions:
         region.indent = region.depth - top
@@ -142,13 +205,17 @@ def worklist(request):
     tab_query = request.GET.copy()
     tab_query.pop("cursor", None)
     tab_query.pop("box", None)
+    counts = work_counts(user, now)
+    make_row = RowMaker(now)
     context = {
         "nav": "cases",
-        "tabs": tabs,
+        "tabs": [
+            (key, label, counts.get(key), count_label(counts[key]) if key in counts else "") for key, label in tabs
+        ],
         "box": box,
-        "counts": work_counts(user, now),
+        "counts": counts,
         "form": form,
-        "rows": [_row(case, now) for case in page],
+        "rows": [make_row(case) for case in page],
         "cursor": cursor,
         "next_query": next_query.urlencode() if next_cursor else "",
         "first_query": query.urlencode(),

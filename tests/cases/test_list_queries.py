@@ -1,0 +1,111 @@
+"""What keeps the worklist page fast as cases accumulate: boxes counted up to a cap ("99+"), the to-do
+boxes read from the status index, and the filter's options written out without a template per option."""
+
+import re
+
+import pytest
+from django import forms
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from wangge.cases import selectors, views
+from wangge.cases.forms import FilterForm, QuickSelect
+from wangge.cases.models import Case
+
+sqlite_only = pytest.mark.skipif(connection.vendor != "sqlite", reason="reads SQLite's query plans")
+
+
+@pytest.fixture
+def demo_cases(db):
+    from wangge.cases.demo import create_demo_cases
+
+    assert create_demo_cases(count=300, seed=5) == 300
+
+
+def plan(queryset) -> str:
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        return "\n".join(row[-1] for row in cursor.fetchall())
+
+
+def test_a_count_is_shown_up_to_99_then_99_plus():
+    assert views.count_label(0) == "0"
+    assert views.count_label(99) == "99"
+    assert views.count_label(views.COUNT_CAP) == "99+"
+
+
+def test_a_box_stops_counting_at_the_cap_and_the_tab_says_so(browser, user, report, monkeypatch):
+    for _ in range(4):
+        report()
+    operator = user("operator")
+    assert selectors.worklist(operator, selectors.CaseFilters(box="todo")).count() == 4
+    monkeypatch.setattr(views, "COUNT_CAP", 3)
+    with CaptureQueriesContext(connection) as queries:
+        counts = views.work_counts(operator)
+    assert counts["todo"] == 3
+    todo_count = next(q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"] and "cases_case" in q["sql"])
+    assert "LIMIT 3" in todo_count
+    html = browser("operator").get("/cases/").content.decode()
+    assert re.search(r'data-testid="count-todo">2\+<', html)
+    home = browser("operator").get("/home/").content.decode()
+    assert re.search(r'data-testid="work-todo">[^<]*<span[^>]*>2\+<', home)
+
+
+def test_a_box_under_the_cap_shows_its_exact_count(browser, user, report, demo_cases):
+    for _ in range(3):
+        report()
+    now = timezone.now()
+    for persona in ("operator", "admin"):
+        counts = views.work_counts(user(persona), now)
+        for box in ("todo", "soon", "overdue"):
+            exact = selectors.worklist(user(persona), selectors.CaseFilters(box=box), now=now).count()
+            assert counts[box] == min(exact, views.COUNT_CAP), (persona, box)
+        assert counts["todo"] >= 3
+    html = browser("operator").get("/cases/").content.decode()
+    shown = re.search(r'data-testid="count-todo">(\d+)<', html)
+    assert shown and int(shown.group(1)) == views.work_counts(user("operator"))["todo"]
+
+
+def test_the_to_do_box_holds_only_open_cases_and_closed_ones_to_rate(user, demo_cases):
+    for persona in ("operator", "dispatcher", "dutychief", "gridworker1", "department1", "admin"):
+        statuses = set(
+            selectors.worklist(user(persona), selectors.CaseFilters(box="todo")).values_list("status", flat=True)
+        )
+        assert statuses <= set(selectors.TODO_STATUSES), persona
+
+
+def test_a_pending_request_waits_only_while_the_case_is_with_its_assignee(demo_cases):
+    # todo_filter relies on it: a chief's box looks for requests on dispatched and in-progress cases.
+    assert not Case.objects.exclude(pending_request="").exclude(status__in=selectors.REQUEST_STATUSES).exists()
+
+
+@sqlite_only
+@pytest.mark.parametrize("persona", ["admin", "dispatcher", "operator"])
+def test_the_box_counts_start_from_the_status_index_not_every_case(persona, user):
+    for box in ("todo", "soon", "overdue"):
+        cases = selectors.worklist(user(persona), selectors.CaseFilters(box=box)).order_by()
+        found = plan(cases[: views.COUNT_CAP])
+        assert "SCAN cases_case\n" not in found + "\n", (box, found)
+
+
+def test_the_quick_select_writes_what_django_s_select_writes():
+    def normal(html: str) -> str:
+        html = re.sub(r">\s+<", "><", html.strip())
+        opening, rest = html.split(">", 1)
+        return " ".join(sorted(opening.split())) + ">" + rest
+
+    choices = [("", "Any"), ("a", "A & <b>"), ("Group", [("g1", "One"), ("g2", 'Two "quoted"')])]
+    for value in ("", "a", "g2", None):
+        quick = QuickSelect(attrs={"class": "form-select"}, choices=choices).render("f", value, {"id": "id_f"})
+        plain = forms.Select(attrs={"class": "form-select"}, choices=choices).render("f", value, {"id": "id_f"})
+        assert normal(quick) == normal(plain), value
+
+
+def test_the_filter_form_marks_the_chosen_options(user):
+    form = FilterForm({"status": "closed", "warning": "red"}, regions=views._filter_regions(user("dispatcher")))
+    html = str(form["status"]) + str(form["warning"]) + str(form["region"])
+    assert '<option value="closed" selected>' in html
+    assert '<option value="red" selected>' in html
+    assert html.count(" selected") == 3  # and the region's "any"
