@@ -1,5 +1,6 @@
-"""What keeps the worklist page fast as cases accumulate: boxes counted up to a cap ("99+"), the to-do
-boxes read from the status index, and the filter's options written out without a template per option."""
+"""What keeps the case lists fast as cases accumulate: worklist boxes counted up to a cap ("99+"), the
+to-do boxes read from the status index, the status and sub-class filters walked newest first through
+their own indexes, and the filter's options written out without a template per option."""
 
 import re
 
@@ -11,7 +12,7 @@ from django.utils import timezone
 
 from wangge.cases import selectors, views
 from wangge.cases.forms import FilterForm, QuickSelect
-from wangge.cases.models import Case
+from wangge.cases.models import Case, Status
 
 sqlite_only = pytest.mark.skipif(connection.vendor != "sqlite", reason="reads SQLite's query plans")
 
@@ -88,6 +89,32 @@ def test_the_box_counts_start_from_the_status_index_not_every_case(persona, user
         cases = selectors.worklist(user(persona), selectors.CaseFilters(box=box)).order_by()
         found = plan(cases[: views.COUNT_CAP])
         assert "SCAN cases_case\n" not in found + "\n", (box, found)
+
+
+@sqlite_only
+def test_one_status_is_walked_newest_first_through_its_index(user):
+    cases = selectors.worklist(user("dispatcher"), selectors.CaseFilters(status=Status.CLOSED, source="hotline"))
+    found = plan(cases[:21])
+    assert "case_status_keyset" in found and "TEMP B-TREE" not in found, found
+
+
+@sqlite_only
+def test_one_sub_class_is_walked_newest_first_through_its_index(user):
+    cases = selectors.worklist(user("dispatcher"), selectors.CaseFilters(category="0602"))
+    found = plan(cases[:21])
+    assert "case_category_keyset" in found and "TEMP B-TREE" not in found, found
+
+
+def test_a_class_still_lists_every_sub_class(user, demo_cases):
+    admin = user("admin")
+    listed = selectors.worklist(admin, selectors.CaseFilters(category="06"))
+    expected = Case.objects.filter(category__parent__code="06")
+    assert set(listed.values_list("pk", flat=True)) == set(expected.values_list("pk", flat=True))
+    assert expected.exists()
+    one = selectors.worklist(admin, selectors.CaseFilters(category="0602"))
+    assert set(one.values_list("pk", flat=True)) == set(
+        Case.objects.filter(category__code="0602").values_list("pk", flat=True)
+    )
 
 
 def test_the_quick_select_writes_what_django_s_select_writes():

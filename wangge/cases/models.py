@@ -201,9 +201,12 @@ class Case(models.Model):
             models.Index(fields=["status", "region_path"]),
             models.Index(fields=["handling_path", "status"]),
             models.Index(fields=["assigned_department", "status"]),
-            models.Index(fields=["category", "created_at"]),
             models.Index(fields=["reporter", "created_at"]),
             models.Index(fields=["-created_at", "-id"], name="case_keyset"),
+            # The newest page of one status or one category is an ordered walk of these, not a sort of
+            # every closed case (or every case of the category) in reach.
+            models.Index(fields=["status", "-created_at", "-id"], name="case_status_keyset"),
+            models.Index(fields=["category", "-created_at", "-id"], name="case_category_keyset"),
         ]
 
     def __str__(self) -> str:
