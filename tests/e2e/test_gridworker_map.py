@@ -50,3 +50,31 @@ def test_english_interface_is_selectable(page_for, server):
     assert page.locator("html").get_attribute("lang") == "en"
     assert "Hello" in page.inner_text("h1")
     shot(page, "leader-home-en")
+
+
+def test_a_region_name_with_markup_is_shown_as_text_on_the_maps(page_for, server):
+    """Region names are typed by people: a label must never run what they contain."""
+    page = page_for()
+    token = page.request.post(
+        server + "/api/v1/auth/token", data={"username": "admin", "password": "demo-pass-2026"}
+    ).json()["token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    community = GRID_CODE[:-3]
+    original = page.request.get(f"{server}/api/v1/regions/{GRID_CODE}", headers=headers).json()["name"]
+    hostile = f'<img src=x onerror="window.__owned=1">{original}'
+    assert page.request.patch(f"{server}/api/v1/regions/{GRID_CODE}", headers=headers, data={"name": hostile}).ok
+    try:
+        login(page, server, "admin")
+        page.goto(f"{server}/regions/map/?code={community}")
+        page.locator(f"#map[data-ready='{community}']").wait_for()
+        assert hostile in page.inner_text(".leaflet-tooltip-pane")
+        page.goto(f"{server}/dashboard/?region={community}")
+        page.locator("#screen-map[data-ready='1']").wait_for()
+        seen = ""
+        for path in page.locator("#screen-map path.leaflet-interactive").all():
+            path.hover(force=True)  # on a narrow map the labels show on hover
+            seen += page.inner_text("#screen-map .leaflet-tooltip-pane")
+        assert hostile in seen
+        assert page.evaluate("window.__owned") is None
+    finally:
+        page.request.patch(f"{server}/api/v1/regions/{GRID_CODE}", headers=headers, data={"name": original})

@@ -91,7 +91,9 @@
     L.geoJSON({ type: "FeatureCollection", features }, {
       style: childStyle,
       onEachFeature: (feature, featureLayer) => {
-        featureLayer.bindTooltip(feature.properties.name, { permanent, direction: "center", className: "wg-label" });
+        const label = document.createElement("span");
+        label.textContent = feature.properties.name; // a string would be read as HTML
+        featureLayer.bindTooltip(label, { permanent, direction: "center", className: "wg-label" });
         featureLayer.on("click", () => select(feature, featureLayer));
         featureLayer.on("dblclick", () => { if (feature.properties.child_count) show(feature.id); });
       },

@@ -166,7 +166,12 @@
     layer.eachLayer((l) => {
       const counts = mapCounts[l.feature.id] || { open: 0, overdue: 0 };
       l.setStyle({ color: "#8fd3ff", weight: 1, fillColor: shade(counts[colourBy], max), fillOpacity: 0.85 });
-      l.setTooltipContent(`${l.feature.properties.name}<br>${labels.open} ${counts.open} · ${labels.overdue} ${counts.overdue}`);
+      // Permanent labels stay short (name and the coloured figure) so that neighbours do not overlap;
+      // hover labels carry both figures.
+      const label = el("span", {}, l.feature.properties.name);
+      if (l.getTooltip().options.permanent) label.append(" ", el("b", {}, String(counts[colourBy])));
+      else label.append(el("br"), `${labels.open} ${counts.open} · ${labels.overdue} ${counts.overdue}`);
+      l.setTooltipContent(label);
     });
     const legend = document.getElementById("wg-legend");
     if (legend) {
@@ -183,7 +188,7 @@
   async function drawMap() {
     if (!mapBox || !window.L) return;
     if (!map) {
-      map = L.map(mapBox, { attributionControl: false, zoomSnap: 0.25, doubleClickZoom: false });
+      map = L.map(mapBox, { attributionControl: false, zoomSnap: 0.1, doubleClickZoom: false });
       if (cfg.tileUrl) L.tileLayer(cfg.tileUrl, { maxZoom: 19 }).addTo(map);
       map.setView([31.4, 120.9], 11);
     }
@@ -193,7 +198,7 @@
     layer = L.geoJSON({ type: "FeatureCollection", features }, {
       onEachFeature: (feature, l) => {
         const permanent = features.length <= 30 && mapBox.clientWidth >= 700;
-        l.bindTooltip(feature.properties.name, { permanent, direction: "center", className: "wg-screen-label" });
+        l.bindTooltip(el("span", {}, feature.properties.name), { permanent, direction: "center", className: "wg-screen-label" });
         if (cfg.drillable) l.on("click", () => { location.search = "?region=" + encodeURIComponent(feature.id); });
       },
     }).addTo(map);
