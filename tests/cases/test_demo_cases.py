@@ -5,19 +5,23 @@ from collections import Counter
 import pytest
 
 from wangge.cases.demo import create_demo_cases
-from wangge.cases.models import Case, Status
+from wangge.cases.models import Case, CaseSequence, Status
 from wangge.cases.workflow import RULES
 
 
-@pytest.fixture
-def demo_cases(db):
-    before = Case.objects.count()
-    created = create_demo_cases(count=600, seed=7)
-    assert created == 600
-    return Case.objects.exclude(pk__in=[]).order_by("pk")[before:]
+@pytest.fixture(scope="module")
+def demo_cases(django_db_setup, django_db_blocker):
+    """The demo's own size (open cases are the last days' few), built once for the module."""
+    with django_db_blocker.unblock():
+        before = set(Case.objects.values_list("pk", flat=True))
+        sequences = set(CaseSequence.objects.values_list("pk", flat=True))
+        assert create_demo_cases(count=3000, seed=7) == 3000
+        yield
+        Case.objects.exclude(pk__in=before).delete()
+        CaseSequence.objects.exclude(pk__in=sequences).delete()
 
 
-def test_every_demo_timeline_replays_to_its_status(demo_cases):
+def test_every_demo_timeline_replays_to_its_status(demo_cases, db):
     for case in Case.objects.prefetch_related("events"):
         events = list(case.events.all())
         assert [e.seq for e in events] == list(range(1, len(events) + 1))
@@ -28,22 +32,33 @@ def test_every_demo_timeline_replays_to_its_status(demo_cases):
             assert RULES[(event.from_status, event.action)].to == event.to_status
 
 
-def test_demo_cases_cover_every_status_and_stay_in_the_district(demo_cases):
+def test_demo_cases_cover_every_status_and_stay_in_the_district(demo_cases, db):
     statuses = Counter(Case.objects.values_list("status", flat=True))
     assert {Status.RATED, Status.REJECTED, Status.REPORTED, Status.DISPATCHED, Status.IN_PROGRESS} <= set(statuses)
     assert not Case.objects.exclude(district_code="329901").exists()
     assert Case.objects.filter(number__regex=r"^329901-\d{8}-\d{4}$").count() == Case.objects.count()
 
 
-def test_open_demo_cases_have_deadlines_and_finished_ones_none(demo_cases):
+def test_open_demo_cases_have_deadlines_and_finished_ones_none(demo_cases, db):
     assert not Case.objects.filter(status__in=[Status.REPORTED, Status.IN_PROGRESS], due_at__isnull=True).exists()
     assert not Case.objects.filter(status=Status.RATED, due_at__isnull=False).exists()
 
 
-def test_the_same_seed_gives_the_same_cases(db):
-    create_demo_cases(count=50, seed=11)
-    first = list(Case.objects.order_by("number").values_list("number", "category__code", "status"))
-    Case.objects.all().delete()
-    create_demo_cases(count=50, seed=11)
-    second = list(Case.objects.order_by("number").values_list("number", "category__code", "status"))
-    assert first == second
+def test_demo_steps_are_judged_against_their_stage_deadline_like_real_ones(demo_cases, db):
+    from wangge.cases.models import CaseEvent
+
+    judged = CaseEvent.objects.filter(stage_due_at__isnull=False)
+    assert judged.count() > CaseEvent.objects.count() // 2
+    for event in judged:
+        assert event.stage and event.on_time == (event.at <= event.stage_due_at)
+    # The first response (accept, reject, …) is judged against the accept deadline: the response rate is real.
+    responses = CaseEvent.objects.filter(from_status=Status.REPORTED).exclude(to_status=Status.REPORTED)
+    assert responses.filter(on_time=True).count() > responses.count() // 2
+
+
+def test_most_open_demo_cases_are_within_their_deadline(demo_cases, db):
+    from wangge.cases.models import Warning
+
+    open_cases = Case.objects.filter(due_at__isnull=False)
+    assert open_cases.count() > 20
+    assert open_cases.filter(warning=Warning.RED).count() < open_cases.count() * 0.3

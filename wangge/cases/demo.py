@@ -174,15 +174,21 @@ def create_demo_cases(*, count: int = 3000, seed: int = 2026, now: datetime | No
     sequences: dict[tuple[str, object], int] = defaultdict(int)
     cases, events = [], []
     for index in range(count):
-        # More recent cases than old ones, and a tenth from the last three weeks so that every open status shows.
-        age_days = rng.uniform(0, 20) if rng.random() < 0.1 else rng.triangular(0, 730, 0)
+        # More recent cases than old ones, and some more in the last weeks (fading with age, no step in the
+        # trend) so that every open status shows.
+        age_days = rng.expovariate(1 / 10) % 30 if rng.random() < 0.07 else rng.triangular(0, 730, 0)
         created = now - timedelta(days=age_days, minutes=rng.randint(0, 600))
         created = workcal.add_working_time(created, hours=0) if rng.random() < 0.8 else created
         if created > now:
             created = now - timedelta(minutes=rng.randint(5, 600))
+        waiting = rng.random() < 0.006  # reported in the last hours, still waiting for the centre
+        if waiting:
+            created = now - timedelta(minutes=rng.uniform(5, 100))
         category = rng.choice(subclasses)
         micro = rng.choice(micro_grids)
-        case, case_events = _one_case(index, created, now, category, micro, regions, departments, people, texts, rng)
+        case, case_events = _one_case(
+            index, created, now, category, micro, regions, departments, people, texts, rng, waiting=waiting
+        )
         day = timezone.localtime(created).date()
         sequences[(case.district_code, day)] += 1
         case.number = f"{case.district_code}-{day:%Y%m%d}-{sequences[(case.district_code, day)]:04d}"
@@ -207,7 +213,7 @@ def create_demo_cases(*, count: int = 3000, seed: int = 2026, now: datetime | No
     return len(cases)
 
 
-def _one_case(index, created, now, category, micro, regions, departments, people, texts, rng):
+def _one_case(index, created, now, category, micro, regions, departments, people, texts, rng, *, waiting=False):
     grid = regions[micro.parent_id]
     community = regions[grid.parent_id]
     street = regions[community.parent_id]
@@ -263,9 +269,10 @@ def _one_case(index, created, now, category, micro, regions, departments, people
     if path_name == "grid" or (path_name == "department" and category.default_level == HandlingLevel.GRID):
         path_name = "grid"
     steps = PATHS[path_name]
-    age_days = (now - created).total_seconds() / 86400
-    if age_days < 20:  # recent cases stop part-way: every open status appears
-        steps = steps[: rng.randint(0, len(steps))]
+    # A case stops where now falls in its timeline: recent cases are open at every status, and an open
+    # case is overdue only when its current step is one of the slow ones.
+    if waiting:
+        steps = steps[: rng.randint(0, 2)]
     clock = created
     stage_start = created
     deadlines.start_clock(case, STAGE_OF_STATUS[Status.REPORTED], created)
@@ -274,10 +281,12 @@ def _one_case(index, created, now, category, micro, regions, departments, people
         if clock >= now:
             break
         done = _apply(case, action, clock, grid, street, departments, people, rng)
-        if done is None:
-            break
+        if done is None:  # e.g. no level left to escalate to: the case goes on without that step
+            continue
         actor, role, data, opinion = done
         rule = RULES[(events[-1].to_status, _rule_action(action))]
+        # Like services._event: the step ends the current stage, judged against that stage's deadline.
+        stage_due = case.due_at if case.stage else None
         events.append(
             CaseEvent(
                 seq=len(events) + 1,
@@ -290,6 +299,9 @@ def _one_case(index, created, now, category, micro, regions, departments, people
                 opinion=opinion,
                 data=data,
                 at=clock,
+                stage=case.stage or "",
+                stage_due_at=stage_due,
+                on_time=None if stage_due is None else clock <= stage_due,
             )
         )
         if rule.to != case.status or action in ("dispatch", "dispatch_grid", "escalate"):
