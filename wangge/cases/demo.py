@@ -335,7 +335,7 @@ def _advance(clock, category, status, rng):
     )
     hours, days = workcal.parse_limit(limit)
     budget = hours + days * 7.5
-    share = rng.choice([0.1, 0.2, 0.3, 0.5, 0.7, 0.9, 1.3])
+    share = 1.3 if rng.random() < 0.03 else rng.choice([0.1, 0.2, 0.3, 0.5, 0.7, 0.9])  # a few steps are late
     return workcal.add_working_time(clock, hours=max(budget * share, 0.05))
 
 
