@@ -34,6 +34,7 @@ from wangge.cases.workflow import CLOCK_RESTARTING, STAGE_OF_STATUS, rule_for
 from wangge.core import pii
 from wangge.core.errors import Conflict
 from wangge.core.validators import validate_lon_lat, validate_mobile
+from wangge.core.writelock import serialized_writes
 from wangge.dashboard import rollups
 from wangge.regions.models import GRID_LEVELS, Level, Region
 
@@ -123,12 +124,18 @@ def report_case(*, actor, report: Report, photos=(), at: datetime | None = None)
             raise ValidationError({"contact_phone": _("Leave a mobile number so that we can call you back.")})
         phone = validate_mobile(report.contact_phone, field="contact_phone")
     cleaned_photos = [validate_photo(p, field="photos") for p in photos]
-    # Reads before the write transaction: on SQLite it holds the only write lock, on PostgreSQL the
-    # day's case-number row and the roll-up rows, so every report waits for the one before to commit.
+    # Reads before the write transaction: on SQLite it holds the only write lock, so every report waits for
+    # the one before to commit (in the order they queue on ``serialized_writes``).
     place = _place(lon, lat, category)
+    now = at or timezone.now()
+    number = None
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        # The number in its own statement (autocommit): the day's counter row is locked for that statement
+        # only, not for the whole report. A report that fails later leaves a gap in the day's numbers.
+        number = next_number(place.region.district_code or "000000", now)
     try:
-        with transaction.atomic():
-            case = _create(actor if authenticated else None, report, category, lon, lat, phone, key, at, place)
+        with serialized_writes(), transaction.atomic():
+            case = _create(actor if authenticated else None, report, category, lon, lat, phone, key, now, place, number)
             for upload, meta in cleaned_photos:
                 _store_photo(case, None, upload, meta, PhotoKind.REPORT, actor if authenticated else None)
     except IntegrityError:
@@ -146,7 +153,7 @@ def report_solved_on_spot(
     """A grid worker's quick report of something already fixed (一格解决): created and moved to
     ``handled`` in one transaction, so a refusal (outside their grid, missing photos) creates nothing.
     Someone else still verifies it."""
-    with transaction.atomic():
+    with serialized_writes(), transaction.atomic():
         case, created = report_case(actor=actor, report=report, photos=photos)
         if created:
             case = transition(
@@ -169,12 +176,11 @@ def _place(lon: float, lat: float, category: Category) -> _Place:
     return _Place(region, needs_triage, handling_region_for(region, category.default_level), _grid_of(region))
 
 
-def _create(actor, report: Report, category, lon, lat, phone, key, at, place: _Place) -> Case:
-    now = at or timezone.now()
+def _create(actor, report: Report, category, lon, lat, phone, key, now, place: _Place, number=None) -> Case:
     region, needs_triage, handling = place.region, place.needs_triage, place.handling
     description = report.description.strip()
     case = Case(
-        number=next_number(region.district_code or "000000", now),
+        number=number or next_number(region.district_code or "000000", now),
         source=report.source,
         category=category,
         title=(report.title or "").strip() or _title_from(description, category),
@@ -338,7 +344,7 @@ def transition(
     opinion = (opinion or "").strip()
     if len(opinion) > MAX_OPINION:
         raise ValidationError({"opinion": _("The opinion is longer than %(n)d characters.") % {"n": MAX_OPINION}})
-    with transaction.atomic():
+    with serialized_writes(), transaction.atomic():
         locked = (
             Case.objects.select_for_update().select_related("category", "region", "handling_region").get(pk=case.pk)
         )
@@ -396,7 +402,7 @@ def record_system_flag(case: Case, action: str, *, opinion: str, at: datetime | 
     if action not in SYSTEM_FLAGS:
         raise ValueError(f"the system may not {action!r} a case")
     now = at or timezone.now()
-    with transaction.atomic():
+    with serialized_writes(), transaction.atomic():
         locked = (
             Case.objects.select_for_update().select_related("category", "region", "handling_region").get(pk=case.pk)
         )

@@ -28,6 +28,7 @@ from datetime import date
 from django.db import connection, transaction
 from django.db.models import Q, Sum, Value
 
+from wangge.core.writelock import serialized_writes
 from wangge.dashboard.models import (
     ActorRollup,
     ActorRollupDelta,
@@ -248,7 +249,7 @@ def fold_all(batch: int = FOLD_BATCH, rounds: int = 20) -> int:
 def _fold(batch: int) -> tuple[int, bool]:
     """(delta rows folded, whether a table had more than ``batch``)."""
     folded, more = 0, False
-    with transaction.atomic():
+    with serialized_writes(), transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [FOLD_LOCK])
