@@ -62,6 +62,16 @@ def test_a_street_leader_runs_the_meeting_from_the_wall_screen(chromium, server)
     page.wait_for_url(re.compile(r"/dashboard/\?region=\d+"))
     page.wait_for_selector("[data-testid=screen][data-loaded='1']")
     assert "社区" in page.inner_text("[data-testid=screen-node]")
+
+    # Last month's bulletin is there (the demo makes it as the schedule would), with its Excel.
+    page.goto(server + "/assessment/bulletins/")
+    page.locator("[data-testid=bulletin-item]", has_text="湖滨街道").first.click()
+    page.wait_for_selector("[data-testid=bulletin-ranking] tbody tr")
+    assert "考核通报" in page.inner_text("[data-testid=bulletin-title]")
+    with page.expect_download() as download:
+        page.click("[data-testid=bulletin-xlsx]")
+    assert download.value.suggested_filename.endswith(".xlsx")
+    shot(page, "assessment-bulletin")
     assert not errors, errors
     context.close()
 

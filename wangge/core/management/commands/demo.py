@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from wangge.accounts import demo as accounts_demo
+from wangge.assessment.services import generate_monthly
 from wangge.cases.catalogue import CATALOGUE, load_catalogue
 from wangge.cases.demo import create_demo_cases
 from wangge.dashboard.rollups import rebuild_rollups
@@ -100,6 +101,9 @@ class Command(BaseCommand):
                     case_count = create_demo_cases(count=cases, seed=seed)
             with phase("rollups"):
                 rebuild_rollups()  # the demo cases are bulk-written, not through the services
+            if case_count and not city:
+                with phase("bulletins"):
+                    generate_monthly()  # last month's, as the schedule would have made them on the 1st
         counts = {level: sum(1 for r in regions.values() if r.level == level) for level in Level.values}
         self.stdout.write(
             self.style.SUCCESS(
