@@ -6,6 +6,9 @@ number for a reason and writes an audit record. Searches that carry names or num
 that they never appear in a URL or an access log.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -147,12 +150,85 @@ def _persons_page(user, queryset, page: int, page_size: int) -> dict:
     return {"count": count, "page": page, "page_size": page_size, "items": [_person_item(p, visible) for p in persons]}
 
 
-def _person_data(payload: dict) -> dict:
-    data = dict(payload)
-    for key, target in (("household_id", "household"), ("house_id", "house")):
+def _page_out(queryset, query, item) -> dict:
+    """One page of a list route: ``item`` turns each row into its list entry."""
+    count, rows = _page(queryset, query.page, query.page_size)
+    return {"count": count, "page": query.page, "page_size": query.page_size, "items": [item(row) for row in rows]}
+
+
+def _under_region(request, rows_for, region: str):
+    return selectors.under_region(rows_for(request.auth), request.auth, region)
+
+
+def _to_fields(data: dict, id_fields: dict) -> dict:
+    """Payloads name foreign keys ``<name>_id``; the services take them by the field's name."""
+    data = dict(data)
+    for key, name in id_fields.items():
         if key in data:
-            data[target] = data.pop(key)
+            data[name] = data.pop(key)
     return data
+
+
+def _ignoring_user(render):
+    """For records whose detail looks the same to everyone who may see them."""
+    return lambda _user, obj: render(obj)
+
+
+@dataclass(frozen=True)
+class _Ledger:
+    """What the shared create, detail, update and reveal routes need to know of one model."""
+
+    get_for: Callable  # selectors.get_<model>_for(user, pk): out of reach is 404
+    render: Callable  # (user, obj) -> the detail
+    create: Callable  # services.create_<model>(actor=, data=)
+    update: Callable  # services.update_<model>(actor=, <update_arg>=, data=)
+    update_arg: str
+    id_fields: dict = field(default_factory=dict)
+
+
+def _fresh_detail(request, ledger: _Ledger, pk: int) -> dict:
+    # Read again through the selector so the answer is what the caller may see after the write.
+    return ledger.render(request.auth, ledger.get_for(request.auth, pk))
+
+
+def _created(request, ledger: _Ledger, obj) -> Status:
+    return Status(201, _fresh_detail(request, ledger, obj.pk))
+
+
+# Creates check no ``people.view`` here: the service refuses without ``people.change`` first.
+def _create(request, ledger: _Ledger, payload) -> Status:
+    obj = ledger.create(actor=request.auth, data=_to_fields(payload.dict(), ledger.id_fields))
+    return _created(request, ledger, obj)
+
+
+def _detail(request, ledger: _Ledger, pk: int) -> dict:
+    _view(request)
+    return _fresh_detail(request, ledger, pk)
+
+
+def _update(request, ledger: _Ledger, pk: int, payload) -> dict:
+    _view(request)
+    obj = ledger.get_for(request.auth, pk)
+    data = _to_fields(payload.dict(exclude_unset=True), ledger.id_fields)
+    ledger.update(actor=request.auth, **{ledger.update_arg: obj}, data=data)
+    return _fresh_detail(request, ledger, pk)
+
+
+def _reveal(request, ledger: _Ledger, pk: int, payload) -> dict:
+    _view(request)
+    obj = ledger.get_for(request.auth, pk)
+    value = services.reveal(actor=request.auth, obj=obj, field=payload.field, reason=payload.reason)
+    return {"field": payload.field, "value": value}
+
+
+PERSONS = _Ledger(
+    get_for=selectors.get_person_for,
+    render=_person_out,
+    create=services.create_person,
+    update=services.update_person,
+    update_arg="person",
+    id_fields={"household_id": "household", "house_id": "house"},
+)
 
 
 # --- persons ---------------------------------------------------------------------------------------
@@ -185,31 +261,23 @@ def search_persons(request, payload: PersonSearchIn):
 
 @router.post("/persons", response={201: PersonOut})
 def create_person(request, payload: PersonIn):
-    person = services.create_person(actor=request.auth, data=_person_data(payload.dict()))
-    return Status(201, _person_out(request.auth, selectors.get_person_for(request.auth, person.pk)))
+    return _create(request, PERSONS, payload)
 
 
 @router.get("/persons/{person_id}", response=PersonOut)
 def person_detail(request, person_id: int):
-    _view(request)
-    return _person_out(request.auth, selectors.get_person_for(request.auth, person_id))
+    return _detail(request, PERSONS, person_id)
 
 
 @router.patch("/persons/{person_id}", response=PersonOut)
 def update_person(request, person_id: int, payload: PersonPatch):
-    _view(request)
-    person = selectors.get_person_for(request.auth, person_id)
-    services.update_person(actor=request.auth, person=person, data=_person_data(payload.dict(exclude_unset=True)))
-    return _person_out(request.auth, selectors.get_person_for(request.auth, person_id))
+    return _update(request, PERSONS, person_id, payload)
 
 
 @router.post("/persons/{person_id}/reveal", response=RevealOut)
 def reveal_person_number(request, person_id: int, payload: RevealIn):
     """One full number (``id_number`` or ``phone``); needs ``people.reveal`` and a reason; audited."""
-    _view(request)
-    person = selectors.get_person_for(request.auth, person_id)
-    value = services.reveal(actor=request.auth, obj=person, field=payload.field, reason=payload.reason)
-    return {"field": payload.field, "value": value}
+    return _reveal(request, PERSONS, person_id, payload)
 
 
 @router.get("/persons/{person_id}/labels", response=list[LabelOut])
@@ -293,47 +361,41 @@ def _household_out(user, household: Household) -> dict:
     return data
 
 
+HOUSEHOLDS = _Ledger(
+    get_for=selectors.get_household_for,
+    render=_household_out,
+    create=services.create_household,
+    update=services.update_household,
+    update_arg="household",
+    id_fields={"house_id": "house"},
+)
+
+
 @router.get("/households", response=HouseholdPageOut)
 def list_households(request, query: Query[HouseholdListQuery]):
     _view(request)
-    queryset = selectors.under_region(selectors.households_for(request.auth), request.auth, query.region)
+    queryset = _under_region(request, selectors.households_for, query.region)
     if query.house:
         queryset = queryset.filter(house_id=query.house)
     if query.building:
         queryset = queryset.filter(house__building_id=query.building)
     queryset = queryset.select_related("house", "head", "region").order_by("id")
-    count, items = _page(queryset, query.page, query.page_size)
-    return {
-        "count": count,
-        "page": query.page,
-        "page_size": query.page_size,
-        "items": [_household_item(h) for h in items],
-    }
+    return _page_out(queryset, query, _household_item)
 
 
 @router.post("/households", response={201: HouseholdOut})
 def create_household(request, payload: HouseholdIn):
-    data = payload.dict()
-    data["house"] = data.pop("house_id")
-    household = services.create_household(actor=request.auth, data=data)
-    return Status(201, _household_out(request.auth, selectors.get_household_for(request.auth, household.pk)))
+    return _create(request, HOUSEHOLDS, payload)
 
 
 @router.get("/households/{household_id}", response=HouseholdOut)
 def household_detail(request, household_id: int):
-    _view(request)
-    return _household_out(request.auth, selectors.get_household_for(request.auth, household_id))
+    return _detail(request, HOUSEHOLDS, household_id)
 
 
 @router.patch("/households/{household_id}", response=HouseholdOut)
 def update_household(request, household_id: int, payload: HouseholdPatch):
-    _view(request)
-    household = selectors.get_household_for(request.auth, household_id)
-    data = payload.dict(exclude_unset=True)
-    if "house_id" in data:
-        data["house"] = data.pop("house_id")
-    services.update_household(actor=request.auth, household=household, data=data)
-    return _household_out(request.auth, selectors.get_household_for(request.auth, household_id))
+    return _update(request, HOUSEHOLDS, household_id, payload)
 
 
 # --- houses ------------------------------------------------------------------------------------------
@@ -358,47 +420,46 @@ def _house_out(house: House) -> dict:
     }
 
 
+HOUSES = _Ledger(
+    get_for=selectors.get_house_for,
+    render=_ignoring_user(_house_out),
+    create=services.create_house,
+    update=services.update_house,
+    update_arg="house",
+    id_fields={"building_id": "building"},
+)
+
+
 @router.get("/houses", response=HousePageOut)
 def list_houses(request, query: Query[HouseListQuery]):
     _view(request)
-    queryset = selectors.under_region(selectors.houses_for(request.auth), request.auth, query.region)
+    queryset = _under_region(request, selectors.houses_for, query.region)
     if query.building:
         queryset = queryset.filter(building_id=query.building)
     if query.use:
         queryset = queryset.filter(use=query.use)
     queryset = queryset.select_related("region").order_by("building_id", "unit", "floor", "position")
-    count, items = _page(queryset, query.page, query.page_size)
-    return {"count": count, "page": query.page, "page_size": query.page_size, "items": [_house_out(h) for h in items]}
+    return _page_out(queryset, query, _house_out)
 
 
 @router.post("/houses", response={201: HouseOut})
 def create_house(request, payload: HouseIn):
-    data = payload.dict()
-    data["building"] = data.pop("building_id")
-    house = services.create_house(actor=request.auth, data=data)
-    return Status(201, _house_out(selectors.get_house_for(request.auth, house.pk)))
+    return _create(request, HOUSES, payload)
 
 
 @router.get("/houses/{house_id}", response=HouseOut)
 def house_detail(request, house_id: int):
-    _view(request)
-    return _house_out(selectors.get_house_for(request.auth, house_id))
+    return _detail(request, HOUSES, house_id)
 
 
 @router.patch("/houses/{house_id}", response=HouseOut)
 def update_house(request, house_id: int, payload: HousePatch):
-    _view(request)
-    house = selectors.get_house_for(request.auth, house_id)
-    services.update_house(actor=request.auth, house=house, data=payload.dict(exclude_unset=True))
-    return _house_out(selectors.get_house_for(request.auth, house_id))
+    return _update(request, HOUSES, house_id, payload)
 
 
 @router.post("/houses/{house_id}/reveal", response=RevealOut)
 def reveal_house_number(request, house_id: int, payload: RevealIn):
-    _view(request)
-    house = selectors.get_house_for(request.auth, house_id)
-    value = services.reveal(actor=request.auth, obj=house, field=payload.field, reason=payload.reason)
-    return {"field": payload.field, "value": value}
+    return _reveal(request, HOUSES, house_id, payload)
 
 
 # --- buildings and compounds ------------------------------------------------------------------------
@@ -422,43 +483,42 @@ def _building_out(building: Building) -> dict:
     }
 
 
+BUILDINGS = _Ledger(
+    get_for=selectors.get_building_for,
+    render=_ignoring_user(_building_out),
+    create=services.create_building,
+    update=services.update_building,
+    update_arg="building",
+    id_fields={"compound_id": "compound"},
+)
+
+
 @router.get("/buildings", response=BuildingPageOut)
 def list_buildings(request, query: Query[BuildingListQuery]):
     _view(request)
-    queryset = selectors.under_region(selectors.buildings_for(request.auth), request.auth, query.region)
+    queryset = _under_region(request, selectors.buildings_for, query.region)
     if query.compound:
         queryset = queryset.filter(compound_id=query.compound)
     queryset = queryset.select_related("compound", "region").order_by("compound__name", "name", "id")
-    count, items = _page(queryset, query.page, query.page_size)
-    return {
-        "count": count,
-        "page": query.page,
-        "page_size": query.page_size,
-        "items": [_building_out(b) for b in items],
-    }
+    return _page_out(queryset, query, _building_out)
 
 
 @router.post("/buildings", response={201: BuildingOut})
 def create_building(request, payload: BuildingIn):
-    data = payload.dict()
+    data = _to_fields(payload.dict(), BUILDINGS.id_fields)
     with_houses = data.pop("with_houses")
-    data["compound"] = data.pop("compound_id")
     building = services.create_building(actor=request.auth, data=data, with_houses=with_houses)
-    return Status(201, _building_out(selectors.get_building_for(request.auth, building.pk)))
+    return _created(request, BUILDINGS, building)
 
 
 @router.get("/buildings/{building_id}", response=BuildingOut)
 def building_detail(request, building_id: int):
-    _view(request)
-    return _building_out(selectors.get_building_for(request.auth, building_id))
+    return _detail(request, BUILDINGS, building_id)
 
 
 @router.patch("/buildings/{building_id}", response=BuildingOut)
 def update_building(request, building_id: int, payload: BuildingPatch):
-    _view(request)
-    building = selectors.get_building_for(request.auth, building_id)
-    services.update_building(actor=request.auth, building=building, data=payload.dict(exclude_unset=True))
-    return _building_out(selectors.get_building_for(request.auth, building_id))
+    return _update(request, BUILDINGS, building_id, payload)
 
 
 @router.get("/buildings/{building_id}/cells", response=BuildingCellsOut)
@@ -506,43 +566,37 @@ def _compound_out(compound) -> dict:
     }
 
 
+COMPOUNDS = _Ledger(
+    get_for=selectors.get_compound_for,
+    render=_ignoring_user(_compound_out),
+    create=services.create_compound,
+    update=services.update_compound,
+    update_arg="compound",
+    id_fields={"property_company_id": "property_company"},
+)
+
+
 @router.get("/compounds", response=CompoundPageOut)
 def list_compounds(request, query: Query[PageQuery], region: str = Query("", max_length=24)):
     _view(request)
-    queryset = selectors.under_region(selectors.compounds_for(request.auth), request.auth, region)
+    queryset = _under_region(request, selectors.compounds_for, region)
     queryset = queryset.select_related("region").order_by("name", "id")
-    count, items = _page(queryset, query.page, query.page_size)
-    return {
-        "count": count,
-        "page": query.page,
-        "page_size": query.page_size,
-        "items": [_compound_out(c) for c in items],
-    }
+    return _page_out(queryset, query, _compound_out)
 
 
 @router.post("/compounds", response={201: CompoundOut})
 def create_compound(request, payload: CompoundIn):
-    data = payload.dict()
-    data["property_company"] = data.pop("property_company_id")
-    compound = services.create_compound(actor=request.auth, data=data)
-    return Status(201, _compound_out(selectors.get_compound_for(request.auth, compound.pk)))
+    return _create(request, COMPOUNDS, payload)
 
 
 @router.get("/compounds/{compound_id}", response=CompoundOut)
 def compound_detail(request, compound_id: int):
-    _view(request)
-    return _compound_out(selectors.get_compound_for(request.auth, compound_id))
+    return _detail(request, COMPOUNDS, compound_id)
 
 
 @router.patch("/compounds/{compound_id}", response=CompoundOut)
 def update_compound(request, compound_id: int, payload: CompoundPatch):
-    _view(request)
-    compound = selectors.get_compound_for(request.auth, compound_id)
-    data = payload.dict(exclude_unset=True)
-    if "property_company_id" in data:
-        data["property_company"] = data.pop("property_company_id")
-    services.update_compound(actor=request.auth, compound=compound, data=data)
-    return _compound_out(selectors.get_compound_for(request.auth, compound_id))
+    return _update(request, COMPOUNDS, compound_id, payload)
 
 
 # --- organisations ---------------------------------------------------------------------------------
@@ -569,47 +623,41 @@ def _organisation_out(org: Organisation) -> dict:
     }
 
 
+ORGANISATIONS = _Ledger(
+    get_for=selectors.get_organisation_for,
+    render=_ignoring_user(_organisation_out),
+    create=services.create_organisation,
+    update=services.update_organisation,
+    update_arg="organisation",
+    id_fields={"building_id": "building"},
+)
+
+
 @router.get("/organisations", response=OrganisationPageOut)
 def list_organisations(request, query: Query[OrganisationListQuery]):
     _view(request)
     queryset = selectors.organisations_filtered(request.auth, region=query.region, kind=query.kind, q=query.q)
-    count, items = _page(queryset, query.page, query.page_size)
-    return {
-        "count": count,
-        "page": query.page,
-        "page_size": query.page_size,
-        "items": [_organisation_out(o) for o in items],
-    }
+    return _page_out(queryset, query, _organisation_out)
 
 
 @router.post("/organisations", response={201: OrganisationOut})
 def create_organisation(request, payload: OrganisationIn):
-    data = payload.dict()
-    data["building"] = data.pop("building_id")
-    org = services.create_organisation(actor=request.auth, data=data)
-    return Status(201, _organisation_out(selectors.get_organisation_for(request.auth, org.pk)))
+    return _create(request, ORGANISATIONS, payload)
 
 
 @router.get("/organisations/{organisation_id}", response=OrganisationOut)
 def organisation_detail(request, organisation_id: int):
-    _view(request)
-    return _organisation_out(selectors.get_organisation_for(request.auth, organisation_id))
+    return _detail(request, ORGANISATIONS, organisation_id)
 
 
 @router.patch("/organisations/{organisation_id}", response=OrganisationOut)
 def update_organisation(request, organisation_id: int, payload: OrganisationPatch):
-    _view(request)
-    org = selectors.get_organisation_for(request.auth, organisation_id)
-    services.update_organisation(actor=request.auth, organisation=org, data=payload.dict(exclude_unset=True))
-    return _organisation_out(selectors.get_organisation_for(request.auth, organisation_id))
+    return _update(request, ORGANISATIONS, organisation_id, payload)
 
 
 @router.post("/organisations/{organisation_id}/reveal", response=RevealOut)
 def reveal_organisation_number(request, organisation_id: int, payload: RevealIn):
-    _view(request)
-    org = selectors.get_organisation_for(request.auth, organisation_id)
-    value = services.reveal(actor=request.auth, obj=org, field=payload.field, reason=payload.reason)
-    return {"field": payload.field, "value": value}
+    return _reveal(request, ORGANISATIONS, organisation_id, payload)
 
 
 # --- facilities ------------------------------------------------------------------------------------
@@ -633,39 +681,37 @@ def _facility_out(facility: Facility) -> dict:
     }
 
 
+FACILITIES = _Ledger(
+    get_for=selectors.get_facility_for,
+    render=_ignoring_user(_facility_out),
+    create=services.create_facility,
+    update=services.update_facility,
+    update_arg="facility",
+)
+
+
 @router.get("/facilities", response=FacilityPageOut)
 def list_facilities(request, query: Query[FacilityListQuery]):
     _view(request)
     queryset = selectors.facilities_filtered(
         request.auth, region=query.region, kind=query.kind, status=query.status, code=query.code
     )
-    count, items = _page(queryset, query.page, query.page_size)
-    return {
-        "count": count,
-        "page": query.page,
-        "page_size": query.page_size,
-        "items": [_facility_out(f) for f in items],
-    }
+    return _page_out(queryset, query, _facility_out)
 
 
 @router.post("/facilities", response={201: FacilityOut})
 def create_facility(request, payload: FacilityIn):
-    facility = services.create_facility(actor=request.auth, data=payload.dict())
-    return Status(201, _facility_out(selectors.get_facility_for(request.auth, facility.pk)))
+    return _create(request, FACILITIES, payload)
 
 
 @router.get("/facilities/{facility_id}", response=FacilityOut)
 def facility_detail(request, facility_id: int):
-    _view(request)
-    return _facility_out(selectors.get_facility_for(request.auth, facility_id))
+    return _detail(request, FACILITIES, facility_id)
 
 
 @router.patch("/facilities/{facility_id}", response=FacilityOut)
 def update_facility(request, facility_id: int, payload: FacilityPatch):
-    _view(request)
-    facility = selectors.get_facility_for(request.auth, facility_id)
-    services.update_facility(actor=request.auth, facility=facility, data=payload.dict(exclude_unset=True))
-    return _facility_out(selectors.get_facility_for(request.auth, facility_id))
+    return _update(request, FACILITIES, facility_id, payload)
 
 
 # --- Excel ledgers -----------------------------------------------------------------------------------
