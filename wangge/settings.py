@@ -227,7 +227,7 @@ HUEY = (
     {"huey_class": "huey.RedisHuey", "name": "wangge", "url": REDIS_URL, "immediate": False}
     if REDIS_URL
     else {
-        "huey_class": "huey.SqliteHuey",
+        "huey_class": "wangge.core.huey_storage.SqliteHuey",  # synchronous=NORMAL: no fsync per queued task
         "name": "wangge",
         "filename": str(VAR_DIR / "huey.sqlite3"),
         "immediate": os.environ.get("WANGGE_TASKS_IMMEDIATE", "0") == "1",

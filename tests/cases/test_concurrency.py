@@ -74,7 +74,7 @@ def race(work, *arguments):
 @pytest.fixture
 def committed(monkeypatch):
     """A list of case ids to delete afterwards; case numbering is restored as it was."""
-    monkeypatch.setattr(services.notifications, "case_reported", lambda case: None)
+    monkeypatch.setattr(services.notifications, "case_reported", lambda case, recipients=None: None)
     monkeypatch.setattr(services.notifications, "case_moved", lambda case, event: None)
     before = in_thread(lambda: {(s.district_code, s.day): s.last for s in CaseSequence.objects.all()})
     created: list[int] = []

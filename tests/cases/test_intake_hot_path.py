@@ -43,3 +43,36 @@ def test_a_retried_key_still_answers_with_the_case_as_it_is_now(caller, payload)
     again = worker.post("/cases", payload, HTTP_IDEMPOTENCY_KEY="hot-2")
     assert (first.status_code, again.status_code) == (201, 200)
     assert again.json() == worker.get(f"/cases/{first.json()['number']}").json()
+
+
+def test_the_centre_hears_of_a_report_in_the_reports_own_transaction(report):
+    """The inbox rows are written with the case (no after-commit write): here no commit ever happens."""
+    from wangge.cases.notifications import centre_users_at
+    from wangge.inbox.models import Kind, Message
+
+    case = report()
+    expected = {u.pk for u in centre_users_at(case.handling_region)}
+    assert expected, "the demo centre has staff"
+    told = set(Message.objects.filter(kind=Kind.ASSIGNED, url=f"/cases/{case.number}/").values_list("user", flat=True))
+    assert told == expected
+
+
+def test_the_region_chain_is_read_once_per_report(caller, payload):
+    worker = caller("gridworker1")
+    worker.post("/cases", payload, HTTP_IDEMPOTENCY_KEY="hot-3")  # builds this process's point-lookup tree
+    with CaptureQueriesContext(connection) as captured:
+        response = worker.post("/cases", payload, HTTP_IDEMPOTENCY_KEY="hot-3b")
+    assert response.status_code == 201, response.content
+    regions = [q["sql"] for q in captured.captured_queries if 'FROM "regions_region"' in q["sql"]]
+    assert len(regions) == 2, regions  # the region at the point, then its ancestors (handling, grid, answer)
+    assert response.json()["region_chain"][-1]["code"] == response.json()["region"]["code"]
+
+
+def test_a_retried_key_reads_the_case_only_when_there_is_one(caller, payload):
+    worker = caller("gridworker1")
+    with CaptureQueriesContext(connection) as captured:
+        worker.post("/cases", payload, HTTP_IDEMPOTENCY_KEY="hot-4")
+    lookup = [
+        q["sql"] for q in captured.captured_queries if q["sql"].startswith("SELECT") and "idempotency_key" in q["sql"]
+    ]
+    assert lookup and all(q.split(" FROM ")[0] == 'SELECT "cases_case"."id" AS "pk"' for q in lookup), lookup

@@ -35,7 +35,7 @@ def nonzero(counter) -> dict:
 
 
 def test_two_folds_at_once_count_each_delta_once(monkeypatch):
-    monkeypatch.setattr(services.notifications, "case_reported", lambda case: None)
+    monkeypatch.setattr(services.notifications, "case_reported", lambda case, recipients=None: None)
     monkeypatch.setattr(rollups, "fold_soon", lambda: None)  # the threads fold by hand
 
     def report_some():

@@ -212,7 +212,7 @@ def case_detail(case: Case, user) -> dict:
         "lat": case.lat,
         "address": case.address,
         "region": _region_ref(case.region),
-        "region_chain": [_region_ref(r) for r in [*case.region.ancestors(), case.region]],
+        "region_chain": [_region_ref(r) for r in [*case.region.chain(), case.region]],
         "level": case.level,
         "level_label": str(case.get_level_display()),
         "handling_region": _region_ref(case.handling_region),

@@ -44,7 +44,7 @@ def _nearest_street(lon: float, lat: float, inside: Region | None) -> Region:
 def handling_region_for(region: Region, level: str) -> Region:
     """The ancestor (or self) of ``region`` at the handling level; the nearest existing one above it."""
     wanted = LEVEL_OF_HANDLING.get(level, (Level.STREET,))
-    chain = [*region.ancestors(), region]
+    chain = [*region.chain(), region]
     for candidate in reversed(chain):
         if candidate.level in wanted:
             return candidate

@@ -1,4 +1,10 @@
-"""Who hears about a case move: the new assignee, the handling centre, the reporter. After commit."""
+"""Who hears about a case move: the new assignee, the handling centre, the reporter.
+
+Moves write their inbox rows after commit. A new report writes them in its own transaction, to
+recipients read before it (``centre_users_at(handling region)``): one write transaction per report
+instead of two, and the message cannot be lost between the two commits. Outside channels always run
+after commit (``inbox.services.notify``).
+"""
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -11,9 +17,17 @@ def _url(case) -> str:
     return f"/cases/{case.number}/"
 
 
-def _centre_users(case, roles=(Role.DISPATCHER, Role.DUTY_CHIEF, Role.COMMAND_OPERATOR, Role.COMMUNITY_STAFF)):
-    memberships = Membership.objects.filter(role__in=roles, is_active=True, region=case.handling_region)
+CENTRE_ROLES = (Role.DISPATCHER, Role.DUTY_CHIEF, Role.COMMAND_OPERATOR, Role.COMMUNITY_STAFF)
+
+
+def centre_users_at(region, roles=CENTRE_ROLES) -> list[User]:
+    """The active staff of the centre that handles cases in ``region``."""
+    memberships = Membership.objects.filter(role__in=roles, is_active=True, region=region)
     return list(User.objects.filter(pk__in=memberships.values("user_id"), is_active=True))
+
+
+def _centre_users(case, roles=CENTRE_ROLES):
+    return centre_users_at(case.handling_region, roles)
 
 
 def _assignees(case):
@@ -36,13 +50,16 @@ def _send(users, kind, title, case):
     transaction.on_commit(lambda: notify(users=users, kind=kind, title=title, url=_url(case)))
 
 
-def case_reported(case) -> None:
-    _send(
-        _centre_users(case),
-        Kind.ASSIGNED,
-        _("New case %(number)s: %(title)s") % {"number": case.number, "title": case.title},
-        case,
-    )
+def case_reported(case, recipients: list | None = None) -> None:
+    """The handling centre hears of a new case. With ``recipients`` (read before the report's transaction,
+    see ``centre_users_at``) the inbox rows are written now, in the caller's transaction; else after commit."""
+    title = _("New case %(number)s: %(title)s") % {"number": case.number, "title": case.title}
+    if recipients is None:
+        _send(_centre_users(case), Kind.ASSIGNED, title, case)
+        return
+    from wangge.inbox.services import notify
+
+    notify(users=recipients, kind=Kind.ASSIGNED, title=title, url=_url(case))
 
 
 def case_moved(case, event) -> None:

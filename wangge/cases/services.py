@@ -113,9 +113,10 @@ def report_case(*, actor, report: Report, photos=(), at: datetime | None = None)
     """Create a case (status ``reported``). Returns (case, created); a retried key returns the first case."""
     key = _idempotency_key(actor, report.idempotency_key)
     if key:
-        existing = Case.objects.filter(idempotency_key=key).first()
-        if existing is not None:
-            return existing, False
+        # The id alone (a fresh key is the usual case): building and reading every column of a case costs more.
+        existing_pk = Case.objects.filter(idempotency_key=key).values_list("pk", flat=True).first()
+        if existing_pk is not None:
+            return Case.objects.get(pk=existing_pk), False
     category, lon, lat = _clean_report(report)
     authenticated = actor is not None and actor.is_authenticated
     phone = ""
@@ -133,17 +134,18 @@ def report_case(*, actor, report: Report, photos=(), at: datetime | None = None)
         # The number in its own statement (autocommit): the day's counter row is locked for that statement
         # only, not for the whole report. A report that fails later leaves a gap in the day's numbers.
         number = next_number(place.region.district_code or "000000", now)
+    recipients = notifications.centre_users_at(place.handling)
     try:
         with serialized_writes(), transaction.atomic():
             case = _create(actor if authenticated else None, report, category, lon, lat, phone, key, now, place, number)
             for upload, meta in cleaned_photos:
                 _store_photo(case, None, upload, meta, PhotoKind.REPORT, actor if authenticated else None)
+            notifications.case_reported(case, recipients)  # inbox rows in this transaction
     except IntegrityError:
         # The same key raced in from a retry: the first request won, answer with its case.
         if key and (existing := Case.objects.filter(idempotency_key=key).first()):
             return existing, False
         raise
-    notifications.case_reported(case)
     return case, True
 
 
@@ -171,7 +173,9 @@ class _Place:
 
 
 def _place(lon: float, lat: float, category: Category) -> _Place:
-    """Where a report belongs: the region at the point, the region that handles the category there, the grid."""
+    """Where a report belongs: the region at the point, the region that handles the category there, the grid.
+
+    The region's chain of ancestors is read once (``Region.chain``) and serves all three, and the answer."""
     region, needs_triage = locate_case_point(lon, lat)
     return _Place(region, needs_triage, handling_region_for(region, category.default_level), _grid_of(region))
 
@@ -221,7 +225,8 @@ def _grid_of(region: Region) -> Region | None:
     if region.level in GRID_LEVELS:
         return region
     if region.level == Level.MICRO_GRID:
-        return region.parent
+        chain = region.chain()
+        return chain[-1] if chain and chain[-1].pk == region.parent_id else region.parent
     return None
 
 

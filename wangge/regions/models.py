@@ -101,6 +101,14 @@ class Region(models.Model):
         by_id = Region.objects.defer("boundary").in_bulk(ids)
         return [by_id[i] for i in ids if i in by_id]
 
+    def chain(self):
+        """``ancestors()``, read once per instance: for the several uses within one request (a report's
+        handling region, grid and answer). Fresh instances read it again."""
+        cached = self.__dict__.get("_chain")
+        if cached is None:
+            cached = self.__dict__["_chain"] = self.ancestors()
+        return cached
+
 
 class BoundaryVersion(models.Model):
     """A single row whose counter rises whenever any boundary changes.
