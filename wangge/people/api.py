@@ -4,10 +4,16 @@ Thin: reads go through ``selectors`` (scoped: out of reach is 404; without ``peo
 writes through ``services``. Personal numbers leave masked; ``POST …/reveal`` returns one full
 number for a reason and writes an audit record. Searches that carry names or numbers are POSTed so
 that they never appear in a URL or an access log.
+
+Each model's plain create, detail and update routes are registered by ``_add_ledger_routes`` from its
+``_Ledger``, under the names a hand-written view would carry (``create_house``, ``house_detail``,
+``update_house``): those names are the OpenAPI operation ids. Routes with more to them are written out.
 """
 
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.http import HttpResponse
 from django.utils import timezone
@@ -176,59 +182,85 @@ def _ignoring_user(render):
 
 @dataclass(frozen=True)
 class _Ledger:
-    """What the shared create, detail, update and reveal routes need to know of one model."""
+    """One ledger model as its create, detail, update and reveal routes see it."""
 
-    get_for: Callable  # selectors.get_<model>_for(user, pk): out of reach is 404
+    noun: str  # names the routes (create_<noun>, <noun>_detail, update_<noun>) and the id in their paths
+    path: str
+    out: type  # the detail's schema
+    get_for: Callable  # selectors.get_<noun>_for(user, pk): out of reach is 404
     render: Callable  # (user, obj) -> the detail
-    create: Callable  # services.create_<model>(actor=, data=)
-    update: Callable  # services.update_<model>(actor=, <update_arg>=, data=)
-    update_arg: str
+    update: Callable  # services.update_<noun>(actor=, <noun>=, data=)
+    patch: type
+    create: Callable | None = None  # services.create_<noun>(actor=, data=); None where the route is written out
+    create_in: type | None = None
     id_fields: dict = field(default_factory=dict)
 
 
-def _fresh_detail(request, ledger: _Ledger, pk: int) -> dict:
+def _fresh_detail(ledger: _Ledger, request, pk: int) -> dict:
     # Read again through the selector so the answer is what the caller may see after the write.
     return ledger.render(request.auth, ledger.get_for(request.auth, pk))
 
 
-def _created(request, ledger: _Ledger, obj) -> Status:
-    return Status(201, _fresh_detail(request, ledger, obj.pk))
+def _created(ledger: _Ledger, request, obj) -> Status:
+    return Status(201, _fresh_detail(ledger, request, obj.pk))
 
 
 # Creates check no ``people.view`` here: the service refuses without ``people.change`` first.
-def _create(request, ledger: _Ledger, payload) -> Status:
+def _create(ledger: _Ledger, request, payload) -> Status:
     obj = ledger.create(actor=request.auth, data=_to_fields(payload.dict(), ledger.id_fields))
-    return _created(request, ledger, obj)
+    return _created(ledger, request, obj)
 
 
-def _detail(request, ledger: _Ledger, pk: int) -> dict:
+def _detail(ledger: _Ledger, request, pk: int) -> dict:
     _view(request)
-    return _fresh_detail(request, ledger, pk)
+    return _fresh_detail(ledger, request, pk)
 
 
-def _update(request, ledger: _Ledger, pk: int, payload) -> dict:
+def _update(ledger: _Ledger, request, pk: int, payload) -> dict:
     _view(request)
     obj = ledger.get_for(request.auth, pk)
     data = _to_fields(payload.dict(exclude_unset=True), ledger.id_fields)
-    ledger.update(actor=request.auth, **{ledger.update_arg: obj}, data=data)
-    return _fresh_detail(request, ledger, pk)
+    ledger.update(actor=request.auth, **{ledger.noun: obj}, data=data)
+    return _fresh_detail(ledger, request, pk)
 
 
-def _reveal(request, ledger: _Ledger, pk: int, payload) -> dict:
+def _reveal(ledger: _Ledger, request, pk: int, payload) -> dict:
     _view(request)
     obj = ledger.get_for(request.auth, pk)
     value = services.reveal(actor=request.auth, obj=obj, field=payload.field, reason=payload.reason)
     return {"field": payload.field, "value": value}
 
 
-PERSONS = _Ledger(
-    get_for=selectors.get_person_for,
-    render=_person_out,
-    create=services.create_person,
-    update=services.update_person,
-    update_arg="person",
-    id_fields={"household_id": "household", "house_id": "house"},
-)
+def _param(name: str, annotation) -> inspect.Parameter:
+    return inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=annotation)
+
+
+def _add_route(method: str, path: str, response, name: str, params: list[inspect.Parameter], handle) -> None:
+    """Register ``handle(request, *params)`` as a view called ``name`` with those typed parameters.
+
+    Ninja reads a view's name (operation id, summary, URL name) and signature (validation, schema),
+    so the route is the one a hand-written ``def <name>(request, <params>)`` would make.
+    """
+
+    def view(request, **values):
+        return handle(request, *(values[param.name] for param in params))
+
+    view.__name__ = view.__qualname__ = name
+    view.__signature__ = inspect.Signature([_param("request", inspect.Parameter.empty), *params])
+    router.api_operation([method], path, response=response)(view)
+
+
+def _add_ledger_routes(ledger: _Ledger) -> None:
+    """``POST <path>`` (unless ``create`` is None), ``GET`` and ``PATCH <path>/{<noun>_id}``."""
+    noun, pk = ledger.noun, _param(f"{ledger.noun}_id", int)
+    one = f"{ledger.path}/{{{pk.name}}}"
+    if ledger.create is not None:
+        created = {201: ledger.out}
+        create_params = [_param("payload", ledger.create_in)]
+        _add_route("POST", ledger.path, created, f"create_{noun}", create_params, partial(_create, ledger))
+    _add_route("GET", one, ledger.out, f"{noun}_detail", [pk], partial(_detail, ledger))
+    patch_params = [pk, _param("payload", ledger.patch)]
+    _add_route("PATCH", one, ledger.out, f"update_{noun}", patch_params, partial(_update, ledger))
 
 
 # --- persons ---------------------------------------------------------------------------------------
@@ -259,25 +291,25 @@ def search_persons(request, payload: PersonSearchIn):
     return _persons_page(request.auth, selectors.search_persons(request.auth, filters), page, page_size)
 
 
-@router.post("/persons", response={201: PersonOut})
-def create_person(request, payload: PersonIn):
-    return _create(request, PERSONS, payload)
-
-
-@router.get("/persons/{person_id}", response=PersonOut)
-def person_detail(request, person_id: int):
-    return _detail(request, PERSONS, person_id)
-
-
-@router.patch("/persons/{person_id}", response=PersonOut)
-def update_person(request, person_id: int, payload: PersonPatch):
-    return _update(request, PERSONS, person_id, payload)
+PERSONS = _Ledger(
+    noun="person",
+    path="/persons",
+    out=PersonOut,
+    get_for=selectors.get_person_for,
+    render=_person_out,
+    update=services.update_person,
+    patch=PersonPatch,
+    create=services.create_person,
+    create_in=PersonIn,
+    id_fields={"household_id": "household", "house_id": "house"},
+)
+_add_ledger_routes(PERSONS)
 
 
 @router.post("/persons/{person_id}/reveal", response=RevealOut)
 def reveal_person_number(request, person_id: int, payload: RevealIn):
     """One full number (``id_number`` or ``phone``); needs ``people.reveal`` and a reason; audited."""
-    return _reveal(request, PERSONS, person_id, payload)
+    return _reveal(PERSONS, request, person_id, payload)
 
 
 @router.get("/persons/{person_id}/labels", response=list[LabelOut])
@@ -361,16 +393,6 @@ def _household_out(user, household: Household) -> dict:
     return data
 
 
-HOUSEHOLDS = _Ledger(
-    get_for=selectors.get_household_for,
-    render=_household_out,
-    create=services.create_household,
-    update=services.update_household,
-    update_arg="household",
-    id_fields={"house_id": "house"},
-)
-
-
 @router.get("/households", response=HouseholdPageOut)
 def list_households(request, query: Query[HouseholdListQuery]):
     _view(request)
@@ -383,19 +405,19 @@ def list_households(request, query: Query[HouseholdListQuery]):
     return _page_out(queryset, query, _household_item)
 
 
-@router.post("/households", response={201: HouseholdOut})
-def create_household(request, payload: HouseholdIn):
-    return _create(request, HOUSEHOLDS, payload)
-
-
-@router.get("/households/{household_id}", response=HouseholdOut)
-def household_detail(request, household_id: int):
-    return _detail(request, HOUSEHOLDS, household_id)
-
-
-@router.patch("/households/{household_id}", response=HouseholdOut)
-def update_household(request, household_id: int, payload: HouseholdPatch):
-    return _update(request, HOUSEHOLDS, household_id, payload)
+HOUSEHOLDS = _Ledger(
+    noun="household",
+    path="/households",
+    out=HouseholdOut,
+    get_for=selectors.get_household_for,
+    render=_household_out,
+    update=services.update_household,
+    patch=HouseholdPatch,
+    create=services.create_household,
+    create_in=HouseholdIn,
+    id_fields={"house_id": "house"},
+)
+_add_ledger_routes(HOUSEHOLDS)
 
 
 # --- houses ------------------------------------------------------------------------------------------
@@ -420,16 +442,6 @@ def _house_out(house: House) -> dict:
     }
 
 
-HOUSES = _Ledger(
-    get_for=selectors.get_house_for,
-    render=_ignoring_user(_house_out),
-    create=services.create_house,
-    update=services.update_house,
-    update_arg="house",
-    id_fields={"building_id": "building"},
-)
-
-
 @router.get("/houses", response=HousePageOut)
 def list_houses(request, query: Query[HouseListQuery]):
     _view(request)
@@ -442,24 +454,24 @@ def list_houses(request, query: Query[HouseListQuery]):
     return _page_out(queryset, query, _house_out)
 
 
-@router.post("/houses", response={201: HouseOut})
-def create_house(request, payload: HouseIn):
-    return _create(request, HOUSES, payload)
-
-
-@router.get("/houses/{house_id}", response=HouseOut)
-def house_detail(request, house_id: int):
-    return _detail(request, HOUSES, house_id)
-
-
-@router.patch("/houses/{house_id}", response=HouseOut)
-def update_house(request, house_id: int, payload: HousePatch):
-    return _update(request, HOUSES, house_id, payload)
+HOUSES = _Ledger(
+    noun="house",
+    path="/houses",
+    out=HouseOut,
+    get_for=selectors.get_house_for,
+    render=_ignoring_user(_house_out),
+    update=services.update_house,
+    patch=HousePatch,
+    create=services.create_house,
+    create_in=HouseIn,
+    id_fields={"building_id": "building"},
+)
+_add_ledger_routes(HOUSES)
 
 
 @router.post("/houses/{house_id}/reveal", response=RevealOut)
 def reveal_house_number(request, house_id: int, payload: RevealIn):
-    return _reveal(request, HOUSES, house_id, payload)
+    return _reveal(HOUSES, request, house_id, payload)
 
 
 # --- buildings and compounds ------------------------------------------------------------------------
@@ -483,16 +495,6 @@ def _building_out(building: Building) -> dict:
     }
 
 
-BUILDINGS = _Ledger(
-    get_for=selectors.get_building_for,
-    render=_ignoring_user(_building_out),
-    create=services.create_building,
-    update=services.update_building,
-    update_arg="building",
-    id_fields={"compound_id": "compound"},
-)
-
-
 @router.get("/buildings", response=BuildingPageOut)
 def list_buildings(request, query: Query[BuildingListQuery]):
     _view(request)
@@ -508,17 +510,20 @@ def create_building(request, payload: BuildingIn):
     data = _to_fields(payload.dict(), BUILDINGS.id_fields)
     with_houses = data.pop("with_houses")
     building = services.create_building(actor=request.auth, data=data, with_houses=with_houses)
-    return _created(request, BUILDINGS, building)
+    return _created(BUILDINGS, request, building)
 
 
-@router.get("/buildings/{building_id}", response=BuildingOut)
-def building_detail(request, building_id: int):
-    return _detail(request, BUILDINGS, building_id)
-
-
-@router.patch("/buildings/{building_id}", response=BuildingOut)
-def update_building(request, building_id: int, payload: BuildingPatch):
-    return _update(request, BUILDINGS, building_id, payload)
+BUILDINGS = _Ledger(
+    noun="building",
+    path="/buildings",
+    out=BuildingOut,
+    get_for=selectors.get_building_for,
+    render=_ignoring_user(_building_out),
+    update=services.update_building,
+    patch=BuildingPatch,
+    id_fields={"compound_id": "compound"},
+)
+_add_ledger_routes(BUILDINGS)
 
 
 @router.get("/buildings/{building_id}/cells", response=BuildingCellsOut)
@@ -566,16 +571,6 @@ def _compound_out(compound) -> dict:
     }
 
 
-COMPOUNDS = _Ledger(
-    get_for=selectors.get_compound_for,
-    render=_ignoring_user(_compound_out),
-    create=services.create_compound,
-    update=services.update_compound,
-    update_arg="compound",
-    id_fields={"property_company_id": "property_company"},
-)
-
-
 @router.get("/compounds", response=CompoundPageOut)
 def list_compounds(request, query: Query[PageQuery], region: str = Query("", max_length=24)):
     _view(request)
@@ -584,19 +579,19 @@ def list_compounds(request, query: Query[PageQuery], region: str = Query("", max
     return _page_out(queryset, query, _compound_out)
 
 
-@router.post("/compounds", response={201: CompoundOut})
-def create_compound(request, payload: CompoundIn):
-    return _create(request, COMPOUNDS, payload)
-
-
-@router.get("/compounds/{compound_id}", response=CompoundOut)
-def compound_detail(request, compound_id: int):
-    return _detail(request, COMPOUNDS, compound_id)
-
-
-@router.patch("/compounds/{compound_id}", response=CompoundOut)
-def update_compound(request, compound_id: int, payload: CompoundPatch):
-    return _update(request, COMPOUNDS, compound_id, payload)
+COMPOUNDS = _Ledger(
+    noun="compound",
+    path="/compounds",
+    out=CompoundOut,
+    get_for=selectors.get_compound_for,
+    render=_ignoring_user(_compound_out),
+    update=services.update_compound,
+    patch=CompoundPatch,
+    create=services.create_compound,
+    create_in=CompoundIn,
+    id_fields={"property_company_id": "property_company"},
+)
+_add_ledger_routes(COMPOUNDS)
 
 
 # --- organisations ---------------------------------------------------------------------------------
@@ -623,16 +618,6 @@ def _organisation_out(org: Organisation) -> dict:
     }
 
 
-ORGANISATIONS = _Ledger(
-    get_for=selectors.get_organisation_for,
-    render=_ignoring_user(_organisation_out),
-    create=services.create_organisation,
-    update=services.update_organisation,
-    update_arg="organisation",
-    id_fields={"building_id": "building"},
-)
-
-
 @router.get("/organisations", response=OrganisationPageOut)
 def list_organisations(request, query: Query[OrganisationListQuery]):
     _view(request)
@@ -640,24 +625,24 @@ def list_organisations(request, query: Query[OrganisationListQuery]):
     return _page_out(queryset, query, _organisation_out)
 
 
-@router.post("/organisations", response={201: OrganisationOut})
-def create_organisation(request, payload: OrganisationIn):
-    return _create(request, ORGANISATIONS, payload)
-
-
-@router.get("/organisations/{organisation_id}", response=OrganisationOut)
-def organisation_detail(request, organisation_id: int):
-    return _detail(request, ORGANISATIONS, organisation_id)
-
-
-@router.patch("/organisations/{organisation_id}", response=OrganisationOut)
-def update_organisation(request, organisation_id: int, payload: OrganisationPatch):
-    return _update(request, ORGANISATIONS, organisation_id, payload)
+ORGANISATIONS = _Ledger(
+    noun="organisation",
+    path="/organisations",
+    out=OrganisationOut,
+    get_for=selectors.get_organisation_for,
+    render=_ignoring_user(_organisation_out),
+    update=services.update_organisation,
+    patch=OrganisationPatch,
+    create=services.create_organisation,
+    create_in=OrganisationIn,
+    id_fields={"building_id": "building"},
+)
+_add_ledger_routes(ORGANISATIONS)
 
 
 @router.post("/organisations/{organisation_id}/reveal", response=RevealOut)
 def reveal_organisation_number(request, organisation_id: int, payload: RevealIn):
-    return _reveal(request, ORGANISATIONS, organisation_id, payload)
+    return _reveal(ORGANISATIONS, request, organisation_id, payload)
 
 
 # --- facilities ------------------------------------------------------------------------------------
@@ -681,15 +666,6 @@ def _facility_out(facility: Facility) -> dict:
     }
 
 
-FACILITIES = _Ledger(
-    get_for=selectors.get_facility_for,
-    render=_ignoring_user(_facility_out),
-    create=services.create_facility,
-    update=services.update_facility,
-    update_arg="facility",
-)
-
-
 @router.get("/facilities", response=FacilityPageOut)
 def list_facilities(request, query: Query[FacilityListQuery]):
     _view(request)
@@ -699,19 +675,18 @@ def list_facilities(request, query: Query[FacilityListQuery]):
     return _page_out(queryset, query, _facility_out)
 
 
-@router.post("/facilities", response={201: FacilityOut})
-def create_facility(request, payload: FacilityIn):
-    return _create(request, FACILITIES, payload)
-
-
-@router.get("/facilities/{facility_id}", response=FacilityOut)
-def facility_detail(request, facility_id: int):
-    return _detail(request, FACILITIES, facility_id)
-
-
-@router.patch("/facilities/{facility_id}", response=FacilityOut)
-def update_facility(request, facility_id: int, payload: FacilityPatch):
-    return _update(request, FACILITIES, facility_id, payload)
+FACILITIES = _Ledger(
+    noun="facility",
+    path="/facilities",
+    out=FacilityOut,
+    get_for=selectors.get_facility_for,
+    render=_ignoring_user(_facility_out),
+    update=services.update_facility,
+    patch=FacilityPatch,
+    create=services.create_facility,
+    create_in=FacilityIn,
+)
+_add_ledger_routes(FACILITIES)
 
 
 # --- Excel ledgers -----------------------------------------------------------------------------------
