@@ -199,6 +199,9 @@ def _snapshot(obj, names) -> dict:
 
 # --- persons ---------------------------------------------------------------------------------------
 
+# Filled in on save from the encrypted numbers, so ``full_clean`` leaves them out.
+PERSON_INDEXES = ("id_number_index", "phone_index")
+
 PERSON_FIELDS = (
     "name",
     "id_type",
@@ -373,14 +376,15 @@ def _sync_label_paths(person: Person) -> None:
 @sensitive_variables("data")
 @transaction.atomic
 def create_person(*, actor, data: dict) -> Person:
-    permissions.require(actor, permissions.CHANGE)
-    person = Person()
-    _apply_person_fields(actor, person, data, creating=True)
-    person.full_clean(exclude=["id_number_index", "phone_index"])
-    person.save()
-    _sync_head(actor, person, None)
-    audit.record(actor=actor, action="people.person.create", obj=person, changes=_snapshot(person, PERSON_FIELDS))
-    return person
+    return _save_new(
+        actor,
+        Person(),
+        _apply_person_fields,
+        data,
+        PERSON_FIELDS,
+        exclude=PERSON_INDEXES,
+        after_save=lambda person: _sync_head(actor, person, None),
+    )
 
 
 @sensitive_variables("data")
@@ -388,18 +392,15 @@ def create_person(*, actor, data: dict) -> Person:
 def update_person(*, actor, person: Person, data: dict) -> Person:
     permissions.require(actor, permissions.CHANGE)
     person = Person.objects.select_for_update(of=("self",)).select_related("household", "house").get(pk=person.pk)
-    _check_reach(actor, person)
-    before = _snapshot(person, PERSON_FIELDS)
     previous_household = person.household_id
-    _apply_person_fields(actor, person, data, creating=False)
-    person.full_clean(exclude=["id_number_index", "phone_index"])
-    changes = _diff(person, before, PERSON_FIELDS)
-    if not changes:
-        return person
-    person.save()
-    _sync_head(actor, person, previous_household)
-    _sync_label_paths(person)
-    audit.record(actor=actor, action="people.person.update", obj=person, changes=changes)
+
+    def follow_household(person: Person, _changes: dict) -> None:
+        _sync_head(actor, person, previous_household)
+        _sync_label_paths(person)
+
+    _save_changes(
+        actor, person, _apply_person_fields, data, PERSON_FIELDS, exclude=PERSON_INDEXES, after_save=follow_household
+    )
     return person
 
 
@@ -459,41 +460,34 @@ def _apply_household(actor, household: Household, data: dict, *, creating: bool)
 
 @transaction.atomic
 def create_household(*, actor, data: dict) -> Household:
-    permissions.require(actor, permissions.CHANGE)
-    household = Household()
-    _apply_household(actor, household, data, creating=True)
-    household.full_clean()
-    household.save()
+    return _save_new(actor, Household(), _apply_household, data, HOUSEHOLD_FIELDS, after_save=_occupy_house)
+
+
+def _occupy_house(household: Household) -> None:
+    """A vacant house that gains a household is lived in by its owners until told otherwise."""
     if household.house.use == HouseUse.VACANT:
         household.house.use = HouseUse.SELF_OCCUPIED
         household.house.save(update_fields=["use", "updated_at"])
-    audit.record(
-        actor=actor, action="people.household.create", obj=household, changes=_snapshot(household, HOUSEHOLD_FIELDS)
-    )
-    return household
 
 
 @transaction.atomic
 def update_household(*, actor, household: Household, data: dict) -> Household:
     permissions.require(actor, permissions.CHANGE)
     household = Household.objects.select_for_update().get(pk=household.pk)
-    _check_reach(actor, household)
-    before = _snapshot(household, HOUSEHOLD_FIELDS)
-    _apply_household(actor, household, data, creating=False)
-    household.full_clean()
-    changes = _diff(household, before, HOUSEHOLD_FIELDS)
-    if not changes:
-        return household
-    household.save()
-    if "house" in changes:
-        members = list(Person.objects.filter(household=household))
-        for member in members:
-            member.house = household.house
-            member.place_in(household.region)
-        Person.objects.bulk_update(members, ["house", "region", "region_path"])
-        PersonLabel.objects.filter(person__household=household).update(region_path=household.region_path)
-    audit.record(actor=actor, action="people.household.update", obj=household, changes=changes)
+    _save_changes(actor, household, _apply_household, data, HOUSEHOLD_FIELDS, after_save=_move_members)
     return household
+
+
+def _move_members(household: Household, changes: dict) -> None:
+    """Members (and their labels) follow their household to its new house."""
+    if "house" not in changes:
+        return
+    members = list(Person.objects.filter(household=household))
+    for member in members:
+        member.house = household.house
+        member.place_in(household.region)
+    Person.objects.bulk_update(members, ["house", "region", "region_path"])
+    PersonLabel.objects.filter(person__household=household).update(region_path=household.region_path)
 
 
 # --- compounds, buildings, houses ----------------------------------------------------------------
@@ -530,18 +524,27 @@ def _lon_lat(data: dict) -> tuple[float | None, float | None]:
     return validate_lon_lat(data.get("lon"), data.get("lat"))
 
 
-def _save_new(actor, obj, apply, data: dict, fields, *, exclude=()):
-    """The shape every plain create shares: fill in, check, save, audit with a snapshot."""
+def _save_new(actor, obj, apply, data: dict, fields, *, exclude=(), after_save=None):
+    """The shape every create shares: fill in, check, save, audit with a snapshot.
+
+    ``after_save(obj)`` does what the model needs besides; what it returns joins the audit record.
+    """
     permissions.require(actor, permissions.CHANGE)
     apply(actor, obj, data, creating=True)
     obj.full_clean(exclude=list(exclude))
     obj.save()
-    audit.record(actor=actor, action=f"people.{obj._meta.model_name}.create", obj=obj, changes=_snapshot(obj, fields))
+    extra = (after_save(obj) if after_save else None) or {}
+    changes = {**_snapshot(obj, fields), **extra}
+    audit.record(actor=actor, action=f"people.{obj._meta.model_name}.create", obj=obj, changes=changes)
     return obj
 
 
-def _save_changes(actor, locked, apply, data: dict, fields, *, exclude=()) -> dict:
-    """The shape every plain update shares, on a row already locked: the changes, saved and audited."""
+def _save_changes(actor, locked, apply, data: dict, fields, *, exclude=(), after_save=None) -> dict:
+    """The shape every update shares, on a row already locked: the changes, saved and audited.
+
+    ``after_save(obj, changes)`` runs only when something changed; what it returns joins the audit
+    record. It may still refuse with a ValidationError: the caller's atomic block undoes the save.
+    """
     _check_reach(actor, locked)
     before = _snapshot(locked, fields)
     apply(actor, locked, data, creating=False)
@@ -549,7 +552,9 @@ def _save_changes(actor, locked, apply, data: dict, fields, *, exclude=()) -> di
     changes = _diff(locked, before, fields)
     if changes:
         locked.save()
-        audit.record(actor=actor, action=f"people.{locked._meta.model_name}.update", obj=locked, changes=changes)
+        extra = (after_save(locked, changes) if after_save else None) or {}
+        action = f"people.{locked._meta.model_name}.update"
+        audit.record(actor=actor, action=action, obj=locked, changes={**changes, **extra})
     return changes
 
 
@@ -650,15 +655,11 @@ def _fill_houses(building: Building) -> int:
 @transaction.atomic
 def create_building(*, actor, data: dict, with_houses: bool = True) -> Building:
     """A building, and (by default) a vacant house in every cell of floors × units × rooms."""
-    permissions.require(actor, permissions.CHANGE)
-    building = Building()
-    _apply_building(actor, building, data, creating=True)
-    building.full_clean()
-    building.save()
-    created = _fill_houses(building) if with_houses else 0
-    changes = {**_snapshot(building, BUILDING_FIELDS), "houses_created": created}
-    audit.record(actor=actor, action="people.building.create", obj=building, changes=changes)
-    return building
+
+    def houses_created(building: Building) -> dict:
+        return {"houses_created": _fill_houses(building) if with_houses else 0}
+
+    return _save_new(actor, Building(), _apply_building, data, BUILDING_FIELDS, after_save=houses_created)
 
 
 @transaction.atomic
@@ -666,13 +667,12 @@ def update_building(*, actor, building: Building, data: dict) -> Building:
     """Edit a building. Growing adds vacant houses; shrinking removes empty ones and refuses lived-in ones."""
     permissions.require(actor, permissions.CHANGE)
     building = Building.objects.select_for_update().get(pk=building.pk)
-    _check_reach(actor, building)
-    before = _snapshot(building, BUILDING_FIELDS)
-    _apply_building(actor, building, data, creating=False)
-    building.full_clean()
-    changes = _diff(building, before, BUILDING_FIELDS)
-    if not changes:
-        return building
+    _save_changes(actor, building, _apply_building, data, BUILDING_FIELDS, after_save=_refit_houses)
+    return building
+
+
+def _refit_houses(building: Building, changes: dict) -> dict:
+    """Houses follow the building's new size, region and name; lived-in houses outside it refuse the change."""
     outside = House.objects.filter(building=building).filter(
         Q(unit__gt=building.units) | Q(floor__gt=building.floors) | Q(position__gt=building.rooms_per_floor)
     )
@@ -680,17 +680,10 @@ def update_building(*, actor, building: Building, data: dict) -> Building:
         raise ValidationError({"floors": _("Households live in houses outside the new size: move them first.")})
     removed = outside.count()
     outside.delete()
-    building.save()
     added = _fill_houses(building)
     if "region" in changes or "name" in changes or "units" in changes:
         _move_contents(building)
-    audit.record(
-        actor=actor,
-        action="people.building.update",
-        obj=building,
-        changes={**changes, "houses_added": added, "houses_removed": removed},
-    )
-    return building
+    return {"houses_added": added, "houses_removed": removed}
 
 
 def _move_contents(building: Building) -> None:
@@ -764,6 +757,17 @@ def update_house(*, actor, house: House, data: dict) -> House:
 # --- labels ----------------------------------------------------------------------------------------
 
 
+def _audit_label(actor, verb: str, label: PersonLabel) -> None:
+    """One audit record per label change: which person, which label."""
+    audit.record(
+        actor=actor,
+        action=f"people.label.{verb}",
+        obj=label,
+        summary=f"{label.person_id}:{label.kind}",
+        changes={"person": label.person_id, "kind": label.kind},
+    )
+
+
 @transaction.atomic
 def add_label(
     *, actor, person: Person, kind: str, details: dict | None = None, since=None, note: str = ""
@@ -784,13 +788,7 @@ def add_label(
     )
     label.full_clean()
     label.save()
-    audit.record(
-        actor=actor,
-        action="people.label.add",
-        obj=label,
-        summary=f"{person.pk}:{kind}",
-        changes={"person": person.pk, "kind": kind},
-    )
+    _audit_label(actor, "add", label)
     return label
 
 
@@ -800,8 +798,7 @@ def update_label(
 ) -> PersonLabel:
     permissions.require(actor, permissions.CHANGE, permissions.LABELS)
     label = PersonLabel.objects.select_for_update().get(pk=label.pk)
-    if not scope_for(actor).covers_path(label.region_path):
-        raise PermissionDenied(_("This record lies outside the grids you serve."))
+    _check_reach(actor, label)
     if details is not None:
         label.details = label_specs.clean_details(label.kind, details)
     if since is not None:
@@ -810,28 +807,15 @@ def update_label(
         label.note = note.strip()
     label.full_clean()
     label.save()
-    audit.record(
-        actor=actor,
-        action="people.label.update",
-        obj=label,
-        summary=f"{label.person_id}:{label.kind}",
-        changes={"person": label.person_id, "kind": label.kind},
-    )
+    _audit_label(actor, "update", label)
     return label
 
 
 @transaction.atomic
 def remove_label(*, actor, label: PersonLabel) -> None:
     permissions.require(actor, permissions.CHANGE, permissions.LABELS)
-    if not scope_for(actor).covers_path(label.region_path):
-        raise PermissionDenied(_("This record lies outside the grids you serve."))
-    audit.record(
-        actor=actor,
-        action="people.label.remove",
-        obj=label,
-        summary=f"{label.person_id}:{label.kind}",
-        changes={"person": label.person_id, "kind": label.kind},
-    )
+    _check_reach(actor, label)
+    _audit_label(actor, "remove", label)
     label.delete()
 
 
