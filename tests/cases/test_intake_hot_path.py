@@ -76,3 +76,12 @@ def test_a_retried_key_reads_the_case_only_when_there_is_one(caller, payload):
         q["sql"] for q in captured.captured_queries if q["sql"].startswith("SELECT") and "idempotency_key" in q["sql"]
     ]
     assert lookup and all(q.split(" FROM ")[0] == 'SELECT "cases_case"."id" AS "pk"' for q in lookup), lookup
+
+
+def test_a_new_report_is_answered_without_looking_for_photos(caller, payload):
+    worker = caller("gridworker1")
+    with CaptureQueriesContext(connection) as captured:
+        response = worker.post("/cases", payload, HTTP_IDEMPOTENCY_KEY="hot-5")
+    assert response.status_code == 201, response.content
+    assert response.json()["photos"] == []
+    assert not [q for q in captured.captured_queries if 'FROM "cases_casephoto"' in q["sql"]]

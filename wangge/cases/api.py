@@ -191,7 +191,8 @@ def case_item(case: Case, now: datetime) -> dict:
     }
 
 
-def case_detail(case: Case, user) -> dict:
+def case_detail(case: Case, user, photos: list | None = None) -> dict:
+    """The case as the API shows it; ``photos`` when the caller knows them already (a new report: none)."""
     category = case.category
     rated = case.rating_speed is not None or case.rating_result is not None
     return {
@@ -247,7 +248,7 @@ def case_detail(case: Case, user) -> dict:
         else None,
         "reporter_name": case.reporter_name,
         "contact_phone": case.contact_phone_masked,
-        "photos": [_photo_out(case, p) for p in case.photos.order_by("pk")],
+        "photos": [_photo_out(case, p) for p in (case.photos.order_by("pk") if photos is None else photos)],
         "allowed_actions": available_actions(user, case),
         "version": case.version,
         "created_at": case.created_at,
@@ -371,8 +372,9 @@ def report_case(request):
         case = Case.objects.select_related(
             "category__parent", "region", "handling_region", "assigned_department", "assigned_region", "assigned_user"
         ).get(pk=case.pk)
-    # A new case already holds its category (with its class), region and handling region; nobody is assigned yet.
-    return Status(201 if created else 200, case_detail(case, actor))
+    # A new case already holds its category (with its class), region and handling region; nobody is assigned
+    # yet, and a JSON report carries no photo.
+    return Status(201 if created else 200, case_detail(case, actor, photos=[] if created else None))
 
 
 # Declared before /cases/{number}: that pattern would take "nearby" as a number.
