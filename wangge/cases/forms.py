@@ -8,6 +8,7 @@ import uuid
 from datetime import datetime, time, timedelta
 
 from django import forms
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
 from django.utils import timezone
@@ -229,6 +230,20 @@ class IntakeForm(forms.Form):
 # --- the worklist filters ------------------------------------------------------------------------------
 
 
+def filter_categories() -> list:
+    """The category filter's options, grouped by class, in the current language; kept a minute (the
+    catalogue changes rarely, and a page should not read and label 150 categories each time)."""
+    key = f"wangge:filter-categories:{get_language()}"
+    choices = cache.get(key)
+    if choices is None:
+        choices = [
+            (label, [(code, str(_("All of %(name)s") % {"name": label})), *subs])
+            for code, label, subs in grouped_categories()
+        ]
+        cache.set(key, choices, 60)
+    return choices
+
+
 class QuickSelect(forms.Select):
     """A ``<select>`` written out in Python rather than through one widget template per option: the
     worklist's region filter has up to 600 options and the category filter some 150, and drawing them
@@ -272,16 +287,13 @@ class FilterForm(forms.Form):
     )
     date_to = forms.DateField(label=_("Reported until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
-    def __init__(self, *args, regions=(), **kwargs):
+    def __init__(self, *args, regions=(), **kwargs):  # regions: [(code, indented name), …]
         super().__init__(*args, **kwargs)
         any_ = [("", _("Any"))]
         self.fields["status"].choices = any_ + list(Status.choices)
-        self.fields["category"].choices = any_ + [
-            (label, [(code, _("All of %(name)s") % {"name": label}), *subs])
-            for code, label, subs in grouped_categories()
-        ]
+        self.fields["category"].choices = any_ + filter_categories()
         self.fields["source"].choices = any_ + list(Source.choices)
-        self.fields["region"].choices = any_ + [(r.code, "\u2003" * max(r.indent, 0) + r.name) for r in regions]
+        self.fields["region"].choices = any_ + list(regions)
         for field in self.fields.values():
             css = "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
             field.widget.attrs.setdefault(

@@ -4,6 +4,7 @@ Thin views: reads through ``selectors``, writes through ``services``; a service'
 goes back next to the field, a conflict (stale form, illegal move) becomes a message.
 """
 
+import hashlib
 import io
 from dataclasses import dataclass
 
@@ -21,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from wangge.accounts.models import Role
+from wangge.accounts.scope import scope_for
 from wangge.cases import deadlines, selectors, services
 from wangge.cases.duplicates import nearby_cases
 from wangge.cases.forms import (
@@ -139,10 +141,13 @@ def work_counts(user, now=None) -> dict[str, int]:
     ``COUNT_CAP``: a box holding more shows "99+" (``count_label``), and its count stops reading there."""
     now = now or timezone.now()
     boxes = ("todo", "mine") if is_resident_only(user) else ("todo", "soon", "overdue")
-    return {
-        box: selectors.worklist(user, selectors.CaseFilters(box=box), now=now).order_by()[:COUNT_CAP].count()
-        for box in boxes
-    }
+    counts = {}
+    for box in boxes:
+        cases = selectors.worklist(user, selectors.CaseFilters(box=box), now=now).order_by()
+        if box == "todo":  # the same cases, found through the status index (due soon and overdue: due_at's)
+            cases = cases.filter(status__in=selectors.TODO_STATUSES)
+        counts[box] = cases[:COUNT_CAP].count()
+    return counts
 
 
 def count_label(count: int) -> str:
@@ -150,19 +155,28 @@ def count_label(count: int) -> str:
     return f"{COUNT_CAP - 1}+" if count >= COUNT_CAP else str(count)
 
 
-def _filter_regions(user) -> list[Region]:
-    """The regions a staff member may filter by: what they see on the map, down to the grids, indented."""
-    levels = (Level.STREET, Level.COMMUNITY, *GRID_LEVELS)
-    regions = list(
-        region_selectors.visible_regions(user)
-        .filter(level__in=levels)
-        .only("code", "name", "depth")  # not the boundaries: hundreds of polygons to decode for a name
-        .order_by("path")[:600]
-    )
-    top = min((r.depth for r in regions), default=0)
-    for region in regions:
-        region.indent = region.depth - top
-    return regions
+FILTER_OPTIONS_SECONDS = 60  # a renamed or new region reaches the filter's list within a minute
+
+
+def _filter_regions(user) -> list[tuple[str, str]]:
+    """The regions a staff member may filter by, as (code, indented name): what they see on the map,
+    down to the grids. The same for everyone with the same map reach, so kept a minute per reach."""
+    scope = scope_for(user)
+    reach = "*" if scope.is_global else "|".join(scope.map_paths)
+    key = f"wangge:filter-regions:{hashlib.sha256(reach.encode()).hexdigest()[:32]}"
+    choices = cache.get(key)
+    if choices is None:
+        levels = (Level.STREET, Level.COMMUNITY, *GRID_LEVELS)
+        regions = list(
+            region_selectors.visible_regions(user)
+            .filter(level__in=levels)
+            .order_by("path")
+            .values_list("code", "name", "depth")[:600]  # not the boundaries: hundreds of polygons
+        )
+        top = min((depth for _code, _name, depth in regions), default=0)
+        choices = [(code, "\u2003" * max(depth - top, 0) + name) for code, name, depth in regions]
+        cache.set(key, choices, FILTER_OPTIONS_SECONDS)
+    return choices
 
 
 # --- the worklist --------------------------------------------------------------------------------------
