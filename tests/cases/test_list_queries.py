@@ -163,3 +163,17 @@ def test_the_filter_options_are_read_once_per_reach_and_language(browser):
     assert option_reads() == 0
     assert '<option value="329901001001001">' in client.get("/cases/").content.decode()
     cache.clear()
+
+
+@sqlite_only
+def test_a_department_s_newest_cases_are_walked_through_its_index(db):
+    from datetime import timedelta
+
+    from wangge.accounts.models import Department
+    from wangge.dashboard.screen import _scoped
+    from wangge.dashboard.selectors import dept_node
+
+    node = dept_node(Department.objects.order_by("pk").first())
+    week = _scoped(Case.objects.all(), node).filter(created_at__gte=timezone.now() - timedelta(days=7))
+    found = plan(week.order_by("-created_at", "-id")[:15])
+    assert "case_department_keyset" in found and "TEMP B-TREE" not in found, found

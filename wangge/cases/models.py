@@ -145,8 +145,8 @@ class Case(models.Model):
     handling_region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
     handling_path = models.CharField(max_length=255, db_index=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.REPORTED)
-    assigned_department = models.ForeignKey(
-        "accounts.Department", null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+    assigned_department = models.ForeignKey(  # indexed by the two composite indexes it leads
+        "accounts.Department", null=True, blank=True, on_delete=models.PROTECT, related_name="cases", db_index=False
     )
     assigned_region = models.ForeignKey(
         "regions.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -207,6 +207,8 @@ class Case(models.Model):
             # every closed case (or every case of the category) in reach.
             models.Index(fields=["status", "-created_at", "-id"], name="case_status_keyset"),
             models.Index(fields=["category", "-created_at", "-id"], name="case_category_keyset"),
+            # A department's newest cases (the command centre's feed for a department node).
+            models.Index(fields=["assigned_department", "-created_at", "-id"], name="case_department_keyset"),
         ]
 
     def __str__(self) -> str:
