@@ -273,6 +273,8 @@ def _one_case(index, created, now, category, micro, regions, departments, people
     # case is overdue only when its current step is one of the slow ones.
     if waiting:
         steps = steps[: rng.randint(0, 2)]
+    elif steps[-1] == "rate" and rng.random() < 0.25:  # not every reporter rates: the case stays closed
+        steps = steps[:-1]
     clock = created
     stage_start = created
     deadlines.start_clock(case, STAGE_OF_STATUS[Status.REPORTED], created)
