@@ -4,7 +4,7 @@ Two threads, each with its own connection, must see committed rows. A ``transact
 would flush the database afterwards and wipe the session's demo town for every later test, so these
 tests keep the ordinary rolled-back test transaction on the main connection (it stays empty) and do
 all their work from other threads, whose connections commit; ``committed`` deletes exactly what they
-created. Notifications are stubbed so that nothing is queued for delivery.
+created. Notifications and the roll-up fold are stubbed so that nothing is queued for the consumer.
 """
 
 import threading
@@ -16,6 +16,7 @@ from tests.cases.conftest import CATEGORY, GRID_1, point_in
 from wangge.accounts.models import User
 from wangge.cases import services
 from wangge.cases.models import Case, CaseEvent, CaseSequence
+from wangge.dashboard import rollups
 
 pytestmark = [
     pytest.mark.postgres_only,
@@ -76,6 +77,7 @@ def committed(monkeypatch):
     """A list of case ids to delete afterwards; case numbering is restored as it was."""
     monkeypatch.setattr(services.notifications, "case_reported", lambda case, recipients=None: None)
     monkeypatch.setattr(services.notifications, "case_moved", lambda case, event: None)
+    monkeypatch.setattr(rollups, "fold_soon", lambda: None)  # no roll-up fold queued either
     before = in_thread(lambda: {(s.district_code, s.day): s.last for s in CaseSequence.objects.all()})
     created: list[int] = []
     yield created
