@@ -15,9 +15,13 @@ from bench.measure import Row
 META = "bench_meta"
 
 
+def _create_meta_table(cursor) -> None:
+    cursor.execute(f"CREATE TABLE IF NOT EXISTS {META} (k VARCHAR(40) PRIMARY KEY, v TEXT NOT NULL)")
+
+
 def _meta() -> dict:
     with connection.cursor() as cursor:
-        cursor.execute(f"CREATE TABLE IF NOT EXISTS {META} (k VARCHAR(40) PRIMARY KEY, v TEXT NOT NULL)")
+        _create_meta_table(cursor)
         cursor.execute(f"SELECT v FROM {META} WHERE k = 'data'")  # noqa: S608
         found = cursor.fetchone()
     return json.loads(found[0]) if found else {}
@@ -25,6 +29,7 @@ def _meta() -> dict:
 
 def _save(meta: dict) -> None:
     with connection.cursor() as cursor:
+        _create_meta_table(cursor)  # a wipe drops it with the rest
         cursor.execute(f"DELETE FROM {META} WHERE k = 'data'")  # noqa: S608
         cursor.execute(f"INSERT INTO {META} (k, v) VALUES ('data', %s)", [json.dumps(meta)])  # noqa: S608
 
