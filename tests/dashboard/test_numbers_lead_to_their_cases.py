@@ -115,3 +115,18 @@ def test_a_link_names_its_days_and_filters(recent_cases, api):
     body = api("leader").get(f"/dashboard/breakdown?dim=source&region={STREET_1}").json()
     query = parse_qs(urlparse(body["items"][0]["link"]).query)
     assert set(query) == {"region", "figure", "from", "to", "source"}
+
+
+def test_a_departments_map_counts_its_open_and_overdue_cases_by_region(recent_cases, api):
+    from wangge.cases.models import OPEN_STATUSES, Case
+
+    busiest = (
+        Case.objects.filter(status__in=OPEN_STATUSES, assigned_department__isnull=False)
+        .values_list("assigned_department__code", flat=True)
+        .first()
+    )
+    assert busiest, "the random workflows leave some open case with a department"
+    body = api("admin").get(f"/dashboard/map?department={busiest}").json()
+    mine = Case.objects.filter(assigned_department__code=busiest, status__in=OPEN_STATUSES)
+    assert sum(c["open"] for c in body["regions"].values()) == mine.count()
+    assert sum(c["overdue"] for c in body["regions"].values()) == mine.filter(due_at__lte=timezone.now()).count()
