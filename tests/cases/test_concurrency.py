@@ -10,22 +10,16 @@ created. Notifications and the roll-up fold are stubbed so that nothing is queue
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from tests.cases.conftest import CATEGORY, GRID_1, point_in
+from tests.postgres import concurrent_postgres
 from wangge.accounts.models import User
 from wangge.cases import services
 from wangge.cases.models import Case, CaseEvent, CaseSequence
 from wangge.dashboard import rollups
 
-pytestmark = [
-    pytest.mark.postgres_only,
-    pytest.mark.django_db,
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="the races need concurrent connections and row locks: run with DATABASE_URL=postgres://…",
-    ),
-]
+pytestmark = concurrent_postgres("the races need concurrent connections and row locks")
 
 
 def in_thread(work, *args, **kwargs):

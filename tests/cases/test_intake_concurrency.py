@@ -8,23 +8,14 @@ Same set-up as ``test_concurrency``: threads with committing connections, cleane
 import threading
 import time
 
-import pytest
-from django.db import connection
-
 from tests.cases.conftest import GRID_1
 from tests.cases.test_concurrency import _report, committed, in_thread  # noqa: F401 (a fixture)
+from tests.postgres import concurrent_postgres
 from wangge.accounts.models import User
 from wangge.cases import services
 from wangge.dashboard import rollups
 
-pytestmark = [
-    pytest.mark.postgres_only,
-    pytest.mark.django_db,
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="needs concurrent connections and row locks: run with DATABASE_URL=postgres://…",
-    ),
-]
+pytestmark = concurrent_postgres("needs concurrent connections and row locks")
 
 
 def test_a_report_completes_while_another_report_is_still_in_its_transaction(committed, monkeypatch):  # noqa: F811

@@ -6,23 +6,16 @@ created is deleted afterwards and the roll-ups rebuilt.
 """
 
 import pytest
-from django.db import connection
 
 from tests.cases.conftest import CATEGORY, GRID_1, point_in
 from tests.cases.test_concurrency import in_thread, race
+from tests.postgres import concurrent_postgres
 from wangge.accounts.models import User
 from wangge.cases import services
 from wangge.cases.models import Case
 from wangge.dashboard import rollups, selectors
 
-pytestmark = [
-    pytest.mark.postgres_only,
-    pytest.mark.django_db,
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="concurrent folds need concurrent connections: run with DATABASE_URL=postgres://…",
-    ),
-]
+pytestmark = concurrent_postgres("concurrent folds need concurrent connections")
 
 
 @pytest.fixture(autouse=True)
