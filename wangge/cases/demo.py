@@ -184,10 +184,24 @@ def create_demo_cases(*, count: int = 3000, seed: int = 2026, now: datetime | No
         waiting = rng.random() < 0.006  # reported in the last hours, still waiting for the centre
         if waiting:
             created = now - timedelta(minutes=rng.uniform(5, 100))
+        stalled = not waiting and rng.random() < 0.012  # stuck for days: every street has some overdue cases
+        if stalled:
+            created = now - timedelta(days=rng.uniform(3, 10))
         category = rng.choice(subclasses)
         micro = rng.choice(micro_grids)
         case, case_events = _one_case(
-            index, created, now, category, micro, regions, departments, people, texts, rng, waiting=waiting
+            index,
+            created,
+            now,
+            category,
+            micro,
+            regions,
+            departments,
+            people,
+            texts,
+            rng,
+            waiting=waiting,
+            stalled=stalled,
         )
         day = timezone.localtime(created).date()
         sequences[(case.district_code, day)] += 1
@@ -213,7 +227,9 @@ def create_demo_cases(*, count: int = 3000, seed: int = 2026, now: datetime | No
     return len(cases)
 
 
-def _one_case(index, created, now, category, micro, regions, departments, people, texts, rng, *, waiting=False):
+def _one_case(
+    index, created, now, category, micro, regions, departments, people, texts, rng, *, waiting=False, stalled=False
+):
     grid = regions[micro.parent_id]
     community = regions[grid.parent_id]
     street = regions[community.parent_id]
@@ -273,6 +289,8 @@ def _one_case(index, created, now, category, micro, regions, departments, people
     # case is overdue only when its current step is one of the slow ones.
     if waiting:
         steps = steps[: rng.randint(0, 2)]
+    elif stalled:
+        steps = steps[: rng.randint(1, max(1, len(steps) - 3))]
     elif steps[-1] == "rate" and rng.random() < 0.25:  # not every reporter rates: the case stays closed
         steps = steps[:-1]
     clock = created
