@@ -27,6 +27,7 @@ card, a timeline row that keeps every invariant above.
 """
 
 import io
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -42,10 +43,12 @@ from PIL import Image
 from tests.common import _english  # noqa: F401
 from wangge.accounts.models import Department, Membership, Role, User
 from wangge.cases import deadlines, services, tasks
-from wangge.cases.models import Case, CaseEvent, CasePhoto, Category, Status, Supervision
+from wangge.cases.models import OPEN_STATUSES, Case, CaseEvent, CasePhoto, Category, Status, Supervision
 from wangge.cases.permissions import case_roles
 from wangge.cases.services import IllegalTransition, Report, StaleCase
 from wangge.cases.workflow import ACTIONS, CLOCK_RESTARTING, REPORTER, RULES, STAGE_OF_STATUS, actions_from
+from wangge.dashboard import overdue
+from wangge.regions.models import Region
 from wangge.workcalendar import calendar as workcal
 from wangge.workcalendar.calendar import CALENDAR_TZ, forget_calendar
 
@@ -175,6 +178,13 @@ class WorkflowMachine(RuleBasedStateMachine):
     # --- steps -------------------------------------------------------------------------------------
 
     @initialize(start=st.sampled_from(STARTS), urgent=st.booleans())
+    def begin(self, start, urgent):
+        # Each example has its own clock, which may start before the last one's scans: their colours
+        # (and the overdue tally) belong to that other time.
+        Case.objects.exclude(warning="").update(warning="")
+        overdue.rebuild(start)
+        self.report(start, urgent)
+
     def report(self, start, urgent):
         w = self.world
         self.now = start
@@ -446,6 +456,31 @@ class WorkflowMachine(RuleBasedStateMachine):
             assert case.due_at == workcal.deadline(case.stage_started_at, deadlines.stage_limit(case, stage))
         assert case.warn_at == deadlines.warn_time(case.stage_started_at, case.due_at)
         assert case.warning == self.warning  # only the periodic scan sets it, a new clock clears it
+
+    @invariant()
+    def overdue_tally_counts_what_is_overdue(self):
+        """The screen's "overdue now" (tally, deltas and the cases the scan has not reached) equals the
+        cases table, for the city, the grid, the department, and per child region on the maps."""
+        w = self.world
+        grid = Region.objects.get(code=w.grid1)
+        department = Department.objects.get(code=w.department)
+        late = Case.objects.filter(due_at__lte=self.now, status__in=OPEN_STATUSES)
+        for node in (grid.path[:10], grid.path[:-10], grid.path):
+            assert overdue.count(node, self.now) == late.filter(region_path__startswith=node).count(), node
+        mine = late.filter(assigned_department=department)
+        assert overdue.count(f"D{department.pk}", self.now) == mine.count()
+        community = grid.path[:-10]
+        width = len(community) + 10
+        raw = Counter(
+            path[:width]
+            for path in late.filter(region_path__startswith=community).values_list("region_path", flat=True)
+        )
+        assert +overdue.count_by_child(community, width, self.now) == raw
+        raw = Counter(
+            path[:width]
+            for path in mine.filter(region_path__startswith=community).values_list("region_path", flat=True)
+        )
+        assert +overdue.count_by_child(community, width, self.now, department.pk) == raw
 
 
 STEPS = 40

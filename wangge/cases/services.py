@@ -35,7 +35,7 @@ from wangge.core import pii
 from wangge.core.errors import Conflict
 from wangge.core.validators import validate_lon_lat, validate_mobile
 from wangge.core.writelock import serialized_writes
-from wangge.dashboard import rollups
+from wangge.dashboard import overdue, rollups
 from wangge.regions.models import GRID_LEVELS, Level, Region
 
 MAX_DESCRIPTION = 2000
@@ -368,12 +368,14 @@ def transition(
             raise ValidationError({"opinion": _("Give a reason or an opinion for this action.")})
         from_status = locked.status
         stage_before = (locked.stage, locked.due_at)
+        red_before = overdue.key_of(locked)
         data = EFFECTS.get(action, _no_effect)(locked, actor, params, now) or {}
         locked.status = rule.to
         if rule.to != from_status or action in CLOCK_RESTARTING:
             deadlines.start_clock(locked, STAGE_OF_STATUS.get(rule.to, ""), now)
         locked.version += 1
         locked.save()
+        overdue.case_saved(red_before, locked, now)
         event = _event(
             locked,
             action,
@@ -419,9 +421,11 @@ def record_system_flag(case: Case, action: str, *, opinion: str, at: datetime | 
             )
         status = locked.status
         stage_before = (locked.stage, locked.due_at)
+        red_before = overdue.key_of(locked)
         data = EFFECTS[action](locked, None, params, now) or {}
         locked.version += 1
         locked.save()
+        overdue.case_saved(red_before, locked, now)
         event = _event(
             locked, action, None, SYSTEM_ROLE, status, status, opinion, data, now, stage_before, seq=locked.version + 1
         )

@@ -10,7 +10,9 @@ are right without this task; the scan stores the colour once and tells people:
   stage's entry of ``settings.CASE_OVERDUE_POLICY`` (e.g. a system yellow card for an overdue handle
   stage, recorded on the timeline by ``services.record_system_flag``).
 
-Neither colour is a timeline row; a new stage clears it (``deadlines.start_clock``). Each case is claimed
+Neither colour is a timeline row; a new stage clears it (``deadlines.start_clock``). Turning a case red
+adds it to the overdue tally of the command-centre screen (``dashboard.overdue``), in the same
+transaction; at the end the scan moves the tally's watermark to the oldest deadline it has not reached. Each case is claimed
 with a conditional UPDATE (``… WHERE warning = ''`` / ``… WHERE warning <> 'red'``) in the same
 transaction as its messages, so two consumers, or a scan that runs twice, never tell anyone twice.
 """
@@ -28,6 +30,7 @@ from huey.contrib.djhuey import db_periodic_task
 
 from wangge.cases import notifications, services
 from wangge.cases.models import OPEN_STATUSES, Case, Supervision, Warning
+from wangge.dashboard import overdue as tally
 from wangge.inbox.models import Kind
 
 log = logging.getLogger("wangge.cases.tasks")
@@ -62,6 +65,7 @@ def scan(now: datetime | None = None) -> ScanResult:
         red, flagged = _overdue(pk, now)
         result.red += red
         result.flagged += flagged
+    tally.advance_watermark(now)
     if result.yellow or result.red:
         log.info("deadline scan: %d due soon, %d overdue, %d flagged", result.yellow, result.red, result.flagged)
     return result
@@ -76,9 +80,12 @@ def _claim(pk: int, now: datetime, colour: str) -> Case | None:
         rows = rows.filter(due_at__lte=now).exclude(warning=Warning.RED)
     if not rows.update(warning=colour):
         return None
-    return Case.objects.select_related(
+    case = Case.objects.select_related(
         "category", "region", "handling_region", "assigned_user", "assigned_region", "assigned_department"
     ).get(pk=pk)
+    if colour == Warning.RED:
+        tally.case_changed(None, tally.key_of(case))  # it was not red: the claim says so
+    return case
 
 
 def _recipients(case: Case) -> list:

@@ -149,3 +149,55 @@ class ActorRollupDelta(ActorCounters):
 
     def __str__(self) -> str:
         return f"{self.day} {self.user_id} (delta)"
+
+
+class OverdueTally(models.Model):
+    """Open cases the deadline scan has found overdue (warning red), per node.
+
+    ``node`` is a region path, ``D<id>`` for a department, or ``D<id>@<region path>`` for a
+    department's cases in that region (the department's map); ``parent`` the node one level up. Kept
+    by ``dashboard.overdue`` in the transactions that turn a case red or take it out of red.
+    """
+
+    node = models.CharField(max_length=255, unique=True)
+    parent = models.CharField(max_length=255, db_index=True)
+    overdue = models.IntegerField(default=0, db_default=0)
+
+    class Meta:
+        verbose_name = _("overdue tally")
+        verbose_name_plural = _("overdue tallies")
+
+    def __str__(self) -> str:
+        return f"{self.node}: {self.overdue}"
+
+
+class OverdueTallyDelta(models.Model):
+    """Not yet folded into ``OverdueTally``."""
+
+    node = models.CharField(max_length=255)
+    parent = models.CharField(max_length=255)
+    overdue = models.IntegerField(default=0, db_default=0)
+
+    class Meta:
+        verbose_name = _("overdue tally delta")
+        verbose_name_plural = _("overdue tally deltas")
+
+    def __str__(self) -> str:
+        return f"{self.node}: {self.overdue:+d} (delta)"
+
+
+class OverdueWatermark(models.Model):
+    """One row: every open case due before ``through`` is red (found by the scan), hence in the tally.
+
+    Readers count the open cases due since then straight from the cases table (a short range of the
+    ``due_at`` index), so "overdue now" is exact between two scans and while the scan is behind.
+    """
+
+    through = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("overdue watermark")
+        verbose_name_plural = _("overdue watermarks")
+
+    def __str__(self) -> str:
+        return self.through.isoformat()

@@ -34,6 +34,8 @@ from wangge.dashboard.models import (
     ActorRollupDelta,
     CaseRollup,
     CaseRollupDelta,
+    OverdueTally,
+    OverdueTallyDelta,
     RollupCube,
     RollupCubeDelta,
 )
@@ -215,12 +217,18 @@ def upsert(
 
 # --- folding the deltas into the keyed tables ---------------------------------------------------------
 
-DELTA_OF = {CaseRollup: CaseRollupDelta, RollupCube: RollupCubeDelta, ActorRollup: ActorRollupDelta}
+DELTA_OF = {
+    CaseRollup: CaseRollupDelta,
+    RollupCube: RollupCubeDelta,
+    ActorRollup: ActorRollupDelta,
+    OverdueTally: OverdueTallyDelta,
+}
 # (delta table, keyed table, key, columns written on insert only, counters)
 FOLDS = (
     (CaseRollupDelta, CaseRollup, FINE_KEY, ("in_grid",), COUNTERS),
     (RollupCubeDelta, RollupCube, CUBE_KEY, ("parent",), COUNTERS),
     (ActorRollupDelta, ActorRollup, ACTOR_KEY, (), ACTOR_COUNTERS),
+    (OverdueTallyDelta, OverdueTally, ("node",), ("parent",), ("overdue",)),  # see ``overdue``
 )
 FOLD_BATCH = 5000  # delta rows per table and transaction
 FOLD_LOCK = 0x57_47_52_4F  # PostgreSQL advisory lock key: one folder at a time ("WGRO")
@@ -343,8 +351,12 @@ def summed(model, where: Q, group: tuple[str, ...] = (), names=COUNTERS) -> dict
 
 @transaction.atomic
 def rebuild_rollups(*, chunk: int = 5000, points: bool = True) -> dict[str, int]:
-    """Recompute every roll-up (and, unless told not to, the rule-made points) from the cases' timelines."""
+    """Recompute every roll-up (and, unless told not to, the rule-made points) from the cases' timelines,
+    and the overdue tally from the cases that are red now."""
+    from django.utils import timezone
+
     from wangge.cases.models import Case
+    from wangge.dashboard import overdue
 
     for model in (CaseRollup, RollupCube, ActorRollup, *DELTA_OF.values()):
         model.objects.all().delete()
@@ -367,6 +379,7 @@ def rebuild_rollups(*, chunk: int = 5000, points: bool = True) -> dict[str, int]
         upsert(ActorRollup, ACTOR_KEY, people)
     _fine_from_load_table()
     build_cube()
+    overdue.rebuild(timezone.now())
     entries = 0
     if points:
         from wangge.assessment import points as ledger

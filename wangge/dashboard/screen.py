@@ -1,7 +1,7 @@
 """The figures of the command-centre screen for one node, each from a handful of roll-up rows.
 
-Only "overdue now" and the feed read the cases table: the first through the ``due_at`` index (open
-cases past their deadline — a time-dependent state no event marks), the second the newest few rows.
+"Overdue now" comes from the overdue tally (``overdue``) plus the cases due since the deadline scan's
+last run; the feed reads the newest few rows of the cases table.
 """
 
 from collections import Counter
@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from wangge.assessment import selectors as assessment
 from wangge.cases.models import OPEN_STATUSES, Case, CaseEvent, Category, Source
-from wangge.dashboard import selectors
+from wangge.dashboard import overdue, selectors
 from wangge.dashboard.selectors import Node
 from wangge.dashboard.timeline import OPEN_COUNTERS
 
@@ -36,6 +36,7 @@ def intake_of(node: Node) -> str:
 
 
 def overdue_cases(node: Node, now: datetime):
+    """The cases behind "overdue now" (the tally counts them without reading them)."""
     cases = Case.objects.filter(due_at__lte=now, status__in=OPEN_STATUSES)
     if node.department is not None:
         return cases.filter(assigned_department_id=node.department.pk)
@@ -81,7 +82,7 @@ def summary(node: Node, now: datetime | None = None) -> dict:
         )
     three = [values[c] for c in assessment.THREE_RATES if c in values]
     score = assessment.composite(three)
-    overdue = overdue_cases(node, now).count()
+    late = overdue.count(node.key, now)
     return {
         "today": today.isoformat(),
         "month_start": month_start.isoformat(),
@@ -107,7 +108,7 @@ def summary(node: Node, now: datetime | None = None) -> dict:
             {
                 "code": "overdue",
                 "label": str(_("Overdue now")),
-                "value": overdue,
+                "value": late,
                 "link": link(node, "overdue", None, None),
             },
         ],
@@ -202,8 +203,7 @@ def map_region(node: Node):
 
 
 def _count_by_child(cases, width: int) -> Counter:
-    """Cases per child region (the first ``width`` characters of their path), grouped by the database:
-    a city holds tens of thousands of overdue cases, too many to read into Python for a dozen numbers."""
+    """Cases per child region (the first ``width`` characters of their path), grouped by the database."""
     rows = cases.order_by().annotate(child=Left("region_path", width)).values("child").annotate(n=Count("id"))
     return Counter({row["child"]: row["n"] for row in rows})
 
@@ -211,8 +211,9 @@ def _count_by_child(cases, width: int) -> Counter:
 def map_data(node: Node, now: datetime | None = None) -> dict:
     """Open and overdue cases per child region of the map's region (a grid: the node itself).
 
-    A department's open cases are few: they are counted from the cases table by street through the
-    (assigned_department, status) index; a region's open cases come from the cube.
+    Overdue cases come from the overdue tally. A department's open cases are few: they are counted
+    from the cases table by street through the (assigned_department, status) index; a region's open
+    cases come from the cube.
     """
     from wangge.regions.models import Region
 
@@ -220,10 +221,11 @@ def map_data(node: Node, now: datetime | None = None) -> dict:
     base = map_region(node)
     if node.department is None and not node.has_children:
         ever = selectors.totals(node.key, None, None, names=OPEN_COUNTERS)
-        return {"regions": {node.code: {"open": sum(ever.values()), "overdue": overdue_cases(node, now).count()}}}
+        return {"regions": {node.code: {"open": sum(ever.values()), "overdue": overdue.count(node.key, now)}}}
     codes = dict(Region.objects.filter(parent=base, is_active=True).values_list("path", "code"))
     width = len(base.path) + 10
-    overdue = _count_by_child(overdue_cases(node, now), width)
+    department_id = node.department.pk if node.department is not None else None
+    late = overdue.count_by_child(base.path, width, now, department_id)
     if node.department is not None:
         open_cases = Case.objects.filter(assigned_department_id=node.department.pk, status__in=OPEN_STATUSES)
         opened = _count_by_child(open_cases, width)
@@ -231,9 +233,7 @@ def map_data(node: Node, now: datetime | None = None) -> dict:
         children = selectors.children(node, None, None, names=OPEN_COUNTERS)
         opened = Counter({path: sum(c.values()) for path, c in children.items()})
     return {
-        "regions": {
-            code: {"open": opened.get(path, 0), "overdue": overdue.get(path, 0)} for path, code in codes.items()
-        }
+        "regions": {code: {"open": opened.get(path, 0), "overdue": late.get(path, 0)} for path, code in codes.items()}
     }
 
 
