@@ -56,6 +56,8 @@ def test_every_screen_number_equals_the_length_of_its_list(recent_cases, api, pe
         "breakdown?dim=source",
         "ranking?by=children",
         "ranking?by=departments",
+        "ranking?by=children&period=30d",
+        "ranking?by=departments&period=30d",
     ):
         body = client.get(f"/dashboard/{path}{'&' if '?' in path else '?'}region={node}").json()
         for number, link in _links(body):

@@ -15,6 +15,7 @@ API = [
     "/dashboard/breakdown?dim=source",
     "/dashboard/ranking?by=children",
     "/dashboard/ranking?by=departments",
+    "/dashboard/ranking?by=children&period=30d",
     "/dashboard/map",
     "/dashboard/feed",
     "/dashboard/statistics?group=category",

@@ -115,12 +115,13 @@ def breakdown(request, query: Query[BreakdownQuery]):
 
 class RankingQuery(NodeQuery):
     by: Literal["children", "departments"] = "children"
+    period: Literal["month", "30d"] = "month"
 
 
 @router.get("/ranking")
 def ranking(request, query: Query[RankingQuery]):
-    """This month's child regions or departments ranked by the on-time closure rate."""
-    return screen.ranking(_node(request, query), by=query.by)
+    """Child regions or departments ranked by the on-time closure rate, this month or the last 30 days."""
+    return screen.ranking(_node(request, query), by=query.by, period=query.period)
 
 
 @router.get("/map")

@@ -164,10 +164,14 @@ def breakdown(node: Node, dim: str, days: int = 30, top: int = 10, now: datetime
     return {"from": start.isoformat(), "to": today.isoformat(), "measure": intake, "items": out}
 
 
-def ranking(node: Node, by: str = "children", now: datetime | None = None) -> dict:
-    """This month's units ranked by the on-time closure rate (children regions or departments)."""
+RANKING_PERIODS = ("month", "30d")
+
+
+def ranking(node: Node, by: str = "children", now: datetime | None = None, period: str = "month") -> dict:
+    """Units ranked by the on-time closure rate (children regions or departments), this month or over the
+    last 30 days (early in a month few cases are due yet: a weekly meeting wants a full window)."""
     _now, today = _local(now)
-    start = today.replace(day=1)
+    start = today.replace(day=1) if period == "month" else today - timedelta(days=29)
     items = assessment.indicators()
     rows = (
         assessment.children_rows(node, start, today, items)
@@ -194,7 +198,7 @@ def ranking(node: Node, by: str = "children", now: datetime | None = None) -> di
                 else "",
             }
         )
-    return {"from": start.isoformat(), "to": today.isoformat(), "by": by, "items": out}
+    return {"from": start.isoformat(), "to": today.isoformat(), "by": by, "period": period, "items": out}
 
 
 def map_region(node: Node):

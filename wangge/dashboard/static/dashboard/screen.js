@@ -209,6 +209,20 @@
     mapBox.dataset.ready = "1";
   }
 
+  // Both rankings follow one period switch: this month, or the last 30 days (early in a month).
+  let rankPeriod = "month";
+  function loadRankings() {
+    return [
+      api("ranking", `by=children&period=${rankPeriod}`).then((d) => renderRanking("ranking-children", d, true)),
+      api("ranking", `by=departments&period=${rankPeriod}`).then((d) => renderRanking("ranking-departments", d, false)),
+    ];
+  }
+  document.querySelectorAll("[data-period]").forEach((button) => button.addEventListener("click", () => {
+    rankPeriod = button.dataset.period;
+    document.querySelectorAll("[data-period]").forEach((b) => b.classList.toggle("active", b.dataset.period === rankPeriod));
+    Promise.allSettled(loadRankings());
+  }));
+
   document.querySelectorAll("[data-colour]").forEach((button) => button.addEventListener("click", () => {
     colourBy = button.dataset.colour;
     document.querySelectorAll("[data-colour]").forEach((b) => b.classList.toggle("active", b === button));
@@ -222,8 +236,7 @@
       api("trend", "days=30").then(renderTrend),
       api("breakdown", "dim=category&days=30&top=10").then(renderCategories),
       api("breakdown", "dim=source&days=30").then(renderSources),
-      api("ranking", "by=children").then((d) => renderRanking("ranking-children", d, true)),
-      api("ranking", "by=departments").then((d) => renderRanking("ranking-departments", d, false)),
+      ...loadRankings(),
       api("map").then((d) => { mapCounts = d.regions; if (first) return drawMap(); styleAll(); return null; }),
     ];
     const results = await Promise.allSettled(jobs);

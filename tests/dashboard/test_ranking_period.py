@@ -1,0 +1,39 @@
+"""The screen's rankings cover this month or the last 30 days (a meeting early in the month)."""
+
+from tests.dashboard.helpers import COMMUNITY_1, STREET_1, sh
+from wangge.dashboard import screen, selectors
+from wangge.regions.models import Region
+
+NOW = sh(2026, 12, 3, 10, 0)
+
+
+def test_the_last_30_days_reach_back_into_last_month(flow):
+    case = flow.report(at=sh(2026, 11, 20, 9, 0))
+    flow.run(
+        case,
+        [
+            ("accept", "operator", sh(2026, 11, 20, 9, 10)),
+            ("dispatch", "dispatcher", sh(2026, 11, 20, 9, 20)),
+            ("sign", "department1", sh(2026, 11, 20, 9, 30)),
+            ("feedback", "department1", sh(2026, 11, 20, 10, 0)),
+            ("verify_pass", "gridworker1", sh(2026, 11, 20, 11, 0)),
+            ("close", "operator", sh(2026, 11, 20, 11, 30)),
+        ],
+    )
+    street = selectors.region_node(Region.objects.get(code=STREET_1))
+    month = screen.ranking(street, now=NOW)
+    recent = screen.ranking(street, now=NOW, period="30d")
+    assert (month["from"], month["period"]) == ("2026-12-01", "month")
+    assert (recent["from"], recent["to"], recent["period"]) == ("2026-11-04", "2026-12-03", "30d")
+    community = Region.objects.get(code=COMMUNITY_1).code
+    in_month = {row["code"]: row for row in month["items"]}[community]
+    in_window = {row["code"]: row for row in recent["items"]}[community]
+    assert in_month["denominator"] == 0 and in_month["on_time"] is None  # nothing filed this month
+    assert (in_window["numerator"], in_window["denominator"], in_window["on_time"]) == (1, 1, 1.0)
+    assert "from=2026-11-04" in in_window["link"]
+
+
+def test_an_unknown_period_is_refused_by_name(db, api):
+    response = api("leader").get(f"/dashboard/ranking?region={STREET_1}&period=week")
+    assert response.status_code == 422
+    assert "period" in response.text
