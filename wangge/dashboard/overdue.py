@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from django.db.models import Count, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce, Left
+from django.db.models.functions import Left
 
 from wangge.dashboard.timeline import OPEN_STATUSES as OPEN
 from wangge.regions.models import PATH_STEP
@@ -172,14 +172,16 @@ def lower_watermark(through: datetime) -> None:
 def advance_watermark(now: datetime) -> None:
     """After a scan: to the oldest deadline of an open case that is due and not red yet, else to ``now``.
 
-    One statement, so that a deadline a transition moved behind the watermark meanwhile is not skipped."""
-    from wangge.cases.models import Case
+    The search reads past every red case, so it runs outside any write; the update then applies only
+    if the watermark is still the one read before it (a transition may have lowered it meanwhile)."""
     from wangge.dashboard.models import OverdueWatermark
 
-    waiting = Case.objects.filter(status__in=OPEN, due_at__lte=now).exclude(warning=RED).order_by("due_at")
-    first = Subquery(waiting.values("due_at")[:1])
-    if not OverdueWatermark.objects.filter(pk=1).update(through=Coalesce(first, Value(now))):
-        set_watermark(first_unscanned_due(now))
+    before = OverdueWatermark.objects.filter(pk=1).values_list("through", flat=True).first()
+    through = first_unscanned_due(now)
+    if before is None:
+        set_watermark(through)
+    else:
+        OverdueWatermark.objects.filter(pk=1, through=before).update(through=through)
 
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
