@@ -24,9 +24,11 @@ from django.db.models import Count, Q, Subquery, Sum, Value
 from django.db.models.functions import Left
 
 from wangge.dashboard.timeline import OPEN_STATUSES as OPEN
+from wangge.dashboard.timeline import STATUSES
 from wangge.regions.models import PATH_STEP
 
 RED = "red"
+NOT_OPEN = tuple(s for s in STATUSES if s not in OPEN)
 DEPARTMENT_MARK = "@"
 
 Key = tuple[str, int]  # (the case's region path, its department id or 0)
@@ -104,7 +106,9 @@ def _unscanned(now: datetime, department_id: int | None):
     from wangge.dashboard.models import OverdueWatermark
 
     through = Subquery(OverdueWatermark.objects.order_by("-through").values("through")[:1])
-    cases = Case.objects.filter(status__in=OPEN, due_at__lte=now, due_at__gte=through).exclude(warning=RED)
+    # "Not finished" rather than "status IN open": SQLite would otherwise walk the status index over
+    # every open case instead of the short due_at range.
+    cases = Case.objects.filter(due_at__lte=now, due_at__gte=through).exclude(status__in=NOT_OPEN).exclude(warning=RED)
     if department_id:
         cases = cases.filter(assigned_department_id=department_id)
     return cases.order_by()
