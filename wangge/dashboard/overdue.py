@@ -17,12 +17,12 @@ deadline a transition moves into the past — urgency halves the time — brings
 """
 
 from collections import Counter
-from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from django.db.models import Count, Q, Subquery, Sum, Value
 from django.db.models.functions import Left
 
+from wangge.dashboard.rollups import department_node
 from wangge.dashboard.timeline import OPEN_STATUSES as OPEN
 from wangge.dashboard.timeline import STATUSES
 from wangge.regions.models import PATH_STEP
@@ -39,10 +39,6 @@ def key_of(case) -> Key | None:
     if case.status not in OPEN or case.warning != RED:
         return None
     return case.region_path, case.assigned_department_id or 0
-
-
-def department_node(department_id: int) -> str:
-    return f"D{department_id}"
 
 
 def department_region_node(department_id: int, path: str) -> str:
@@ -226,14 +222,3 @@ def rebuild(now: datetime, *, case_model=None, tally=None, delta=None, watermark
     )
     set_watermark(first_unscanned_due(now, case_model), watermark)
     return sum(keys.values())
-
-
-def stored(nodes: Iterable[str]) -> dict[str, int]:
-    """Tally plus unfolded deltas per node (tests and checks)."""
-    from wangge.dashboard.models import OverdueTally, OverdueTallyDelta
-
-    out: Counter = Counter()
-    for model in (OverdueTally, OverdueTallyDelta):
-        for node, n in model.objects.filter(node__in=list(nodes)).values_list("node", "overdue"):
-            out[node] += n
-    return dict(out)
