@@ -11,7 +11,9 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
+from tests.cases.test_list_queries import plan, sqlite_only
 from tests.dashboard.helpers import GRID_1, GRID_OTHER_STREET, OPINION, sh
 from tests.dashboard.test_rollups_equal_raw import walk
 from wangge.accounts.models import Department
@@ -154,3 +156,13 @@ def test_the_screen_shows_the_tally(db, flow, api):
     assert tiles["overdue"] == late(now).filter(region_path__startswith=street.key).count() == 1
     regions = screen.map_data(street, now)["regions"]
     assert sum(r["overdue"] for r in regions.values()) == 1
+
+
+@sqlite_only
+@pytest.mark.parametrize("department", [False, True])
+def test_the_cases_the_scan_has_not_reached_are_read_through_the_due_at_range(db, department):
+    # Not through the status or department index: those walk every open case, or every case the
+    # department ever had (a second at 5 M cases).
+    department_id = Department.objects.order_by("pk").values_list("pk", flat=True).first() if department else None
+    found = plan(overdue._unscanned(timezone.now(), department_id).values("id"))
+    assert "cases_case_due_at" in found and "case_department_keyset" not in found, found
