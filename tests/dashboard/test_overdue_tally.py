@@ -166,3 +166,14 @@ def test_the_cases_the_scan_has_not_reached_are_read_through_the_due_at_range(db
     department_id = Department.objects.order_by("pk").values_list("pk", flat=True).first() if department else None
     found = plan(overdue._unscanned(timezone.now(), department_id).values("id"))
     assert "cases_case_due_at" in found and "case_department_keyset" not in found, found
+
+
+def test_the_roll_ups_spell_the_statuses_as_the_cases_app_does():
+    # "Not finished" (``overdue.NOT_OPEN``) is derived from these plain strings: a status added to the
+    # model and not here would be counted as open.
+    from wangge.cases.models import Status
+    from wangge.dashboard import timeline
+
+    assert set(timeline.STATUSES) == set(Status.values)
+    assert set(timeline.OPEN_STATUSES) == set(OPEN_STATUSES)
+    assert set(overdue.NOT_OPEN) == set(Status.values) - set(OPEN_STATUSES)
