@@ -7,6 +7,9 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+# CLOCK=<name or ISO instant> runs the suite as if it were then (tests/clock.py); unset, the SQLite run
+# uses the real clock and the PostgreSQL run the instant of the day, so each CI run tries one more.
+CLOCK ?=
 
 .PHONY: run test setup setup-dev assets demo serve lint format bench test-sqlite test-postgres e2e clean
 
@@ -28,13 +31,14 @@ test: setup-dev
 # test left an asyncio loop behind. They start their own server on SQLite, so they run once.
 test-sqlite:
 	@echo "== Test suite on SQLite =="
-	@$(VENV)/bin/pytest -q -p no:cacheprovider --ignore=tests/e2e $(PYTEST_ARGS)
+	@$(VENV)/bin/pytest -q -p no:cacheprovider --ignore=tests/e2e $(if $(CLOCK),--clock=$(CLOCK)) $(PYTEST_ARGS)
 	@echo "== Browser journeys (headless Chromium) =="
 	@$(VENV)/bin/pytest -q -p no:cacheprovider tests/e2e
 
 test-postgres:
-	@echo "== Test suite on PostgreSQL ($(PG_URL)) =="
-	@DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -q -p no:cacheprovider --ignore=tests/e2e $(PYTEST_ARGS)
+	@clock="$(or $(CLOCK),$$($(PY) -m tests.clock))"; \
+	echo "== Test suite on PostgreSQL ($(PG_URL)), clock at $$clock =="; \
+	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -q -p no:cacheprovider --ignore=tests/e2e --clock=$$clock $(PYTEST_ARGS)
 
 # --- set-up: each step reruns only when its inputs changed ------------------------------------------
 setup: $(VENV)/.base-installed node_modules/.installed wangge/locale/zh_Hans/LC_MESSAGES/django.mo

@@ -3,22 +3,49 @@ that is rolled back, so tests may change it freely."""
 
 import io
 import json
+import os
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 
+from tests import clock
 from wangge.accounts.demo import DEMO_PASSWORD
 from wangge.accounts.models import User
 from wangge.regions.locator import forget_locator
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--clock",
+        default=os.environ.get("WANGGE_TEST_CLOCK", ""),
+        help=f"run as if it were this instant: a name ({', '.join(clock.INSTANTS)}) or ISO 8601 with a zone",
+    )
+
+
+def pytest_configure(config):
+    at = config.getoption("--clock")
+    if at:
+        # Started before any test or fixture reads the time, stopped when the session ends.
+        config._wangge_clock = time_machine.travel(clock.instant(at), tick=True)
+        config._wangge_clock.start()
+
+
+def pytest_unconfigure(config):
+    if getattr(config, "_wangge_clock", None):
+        config._wangge_clock.stop()
+
+
 def pytest_report_header(config):
     from django.conf import settings
+    from django.utils import timezone
 
     engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
-    return f"wangge: database engine {engine}"
+    at = config.getoption("--clock")
+    when = f"clock pinned to {at} (now {timezone.localtime():%Y-%m-%d %H:%M %Z})" if at else "real clock"
+    return f"wangge: database engine {engine}, {when}"
 
 
 @pytest.fixture(scope="session")
