@@ -219,7 +219,17 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("WANGGE_LOG_LEVEL", "WARNING")},
-    "loggers": {"axes": {"level": "ERROR"}},
+    "loggers": {
+        "axes": {"level": "ERROR"},
+        # The task consumer's own lines (start, tasks run, shutdown), printed once: huey's run_huey adds a
+        # handler of its own to "huey" only when the logger has none, and with one here it adds none and the
+        # lines do not travel on to the root's handler as well (they were printed twice by `make run`).
+        "huey": {
+            "handlers": ["console"],
+            "level": os.environ.get("WANGGE_TASK_LOG_LEVEL", "INFO"),
+            "propagate": False,
+        },
+    },
 }
 
 # --- Background work: huey on SQLite by default, on Redis when REDIS_URL is set -----------------------
