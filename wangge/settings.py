@@ -148,6 +148,8 @@ API_TOKEN_TTL = timedelta(hours=int(os.environ.get("WANGGE_API_TOKEN_TTL_HOURS",
 PII_KEYS = _local_secret(
     "WANGGE_PII_KEYS", lambda: "k1:" + __import__("base64").b64encode(secrets.token_bytes(32)).decode()
 )
+# WANGGE_PII_INDEX_KEY holds the blind-index key, or during a rotation "id:secret" entries separated by
+# commas, the first active (an entry without an id is the original key): see wangge.core.pii.
 PII_INDEX_KEY = _local_secret("WANGGE_PII_INDEX_KEY", lambda: secrets.token_urlsafe(32))
 
 # --- i18n: zh-hans is the default, English selectable ----------------------------------------------

@@ -69,3 +69,64 @@ def test_masks_keep_only_the_ends():
     assert pii.mask_phone("1234567") == "*******"
     assert pii.mask_id_number("320583199001011234") == "320583********1234"
     assert pii.mask_id_number("1234567890") == "**********"
+
+
+# --- the blind-index key and its rotation ---------------------------------------------------------------
+
+
+def _hmac(secret: str, message: str) -> str:
+    import hashlib
+    import hmac
+
+    return hmac.new(secret.encode(), message.encode(), hashlib.sha256).hexdigest()
+
+
+@pytest.fixture
+def two_index_keys(settings):
+    """A new key i2 active, the original id-less key still configured (what a rotation starts with)."""
+    settings.PII_INDEX_KEY = "i2:new-secret,original-secret"
+
+
+def test_the_original_key_makes_bare_digests(settings):
+    settings.PII_INDEX_KEY = "original-secret"
+    assert pii.index_key_ids() == [""]
+    assert pii.blind_index("13812345678", kind="phone") == _hmac("original-secret", "phone:13812345678")
+    assert pii.index_key_id_of(pii.blind_index("13812345678", kind="phone")) == ""
+
+
+def test_a_keyed_index_carries_its_key_id_and_fits_the_column(two_index_keys):
+    value = pii.blind_index("13812345678", kind="phone")
+    assert value == "i2:" + _hmac("new-secret", "phone:13812345678")[:61]
+    assert len(value) == pii.INDEX_LENGTH == 64
+    assert pii.index_key_id_of(value) == "i2"
+    assert pii.active_index_key_id() == "i2"
+
+
+def test_look_ups_match_under_every_configured_key_active_first(two_index_keys):
+    assert pii.blind_indexes("138 1234-5678", kind="phone") == [
+        "i2:" + _hmac("new-secret", "phone:13812345678")[:61],
+        _hmac("original-secret", "phone:13812345678"),
+    ]
+    assert pii.blind_index("13812345678", kind="phone", key_id="") == pii.blind_indexes("13812345678", kind="phone")[1]
+    assert pii.blind_indexes("", kind="phone") == []
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        ("", "holds no key"),
+        ("i2:a,i2:b", "appears twice"),
+        ("a,b", "appears twice"),
+        ("key-2:secret", "must be 1-7 letters or digits"),
+        ("i2:", "is empty"),
+    ],
+)
+def test_a_bad_index_key_list_is_refused_by_name(settings, spec, message):
+    settings.PII_INDEX_KEY = spec
+    with pytest.raises(pii.PiiKeyError, match=message):
+        pii.blind_index("13812345678", kind="phone")
+
+
+def test_an_index_under_a_removed_key_cannot_be_made(two_index_keys):
+    with pytest.raises(pii.PiiKeyError, match="no blind-index key 'i1'"):
+        pii.blind_index("13812345678", kind="phone", key_id="i1")

@@ -23,7 +23,7 @@ class UsernameOrPhoneBackend(ModelBackend):
     def _find(identifier: str):
         user = User.objects.filter(username=identifier).first()
         if user is None and identifier.isdigit():
-            user = User.objects.filter(phone_index=pii.blind_index(identifier, kind="phone")).first()
+            user = User.objects.filter(phone_index__in=pii.blind_indexes(identifier, kind="phone")).first()
         return user
 
 

@@ -63,7 +63,7 @@ class Department(models.Model):
 
 class WanggeUserManager(UserManager):
     def get_by_phone(self, phone: str):
-        return self.get(phone_index=pii.blind_index(phone, kind="phone"))
+        return self.get(phone_index__in=pii.blind_indexes(phone, kind="phone"))
 
 
 class User(AbstractUser):
@@ -75,6 +75,7 @@ class User(AbstractUser):
     phone_masked = models.CharField(_("phone"), max_length=20, blank=True, editable=False)
 
     objects = WanggeUserManager()
+    PII_FIELDS = {"phone": "phone"}  # field name → blind-index kind (what a key rotation recomputes)
 
     class Meta:
         verbose_name = _("user")

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from wangge.accounts import audit
 from wangge.accounts.models import ApiToken, Department, Membership, Role, User
+from wangge.core import pii
 from wangge.core.validators import validate_mobile
 
 TOKEN_PREFIX = "wg_"
@@ -33,7 +34,7 @@ def create_user(
     if phone:
         phone = validate_mobile(phone)
         user.set_phone(phone)
-        if User.objects.filter(phone_index=user.phone_index).exists():
+        if User.objects.filter(phone_index__in=pii.blind_indexes(phone, kind="phone")).exists():
             raise ValidationError({"phone": _("Another account already uses this phone number.")})
     if password:
         user.set_password(password)

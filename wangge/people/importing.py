@@ -448,6 +448,7 @@ class PersonPlan(Plan):
                 continue
             index = pii.blind_index(checked.id_number, kind="id_number")
             data["id_index"] = index
+            data["id_lookups"] = pii.blind_indexes(checked.id_number, kind="id_number")  # every key: a rotation
             if index in first_row:
                 self.problem(
                     row,
@@ -475,14 +476,14 @@ class PersonPlan(Plan):
             data["house"] = house
 
     def _merge_existing(self, parsed) -> None:
-        indexes = [d["id_index"] for _r, d in parsed if d.get("id_index")]
+        indexes = [index for _r, d in parsed for index in d.get("id_lookups", ())]
         existing: dict[str, Person] = {}
         for start in range(0, len(indexes), CHUNK):
             for person in Person.objects.filter(id_number_index__in=indexes[start : start + CHUNK]):
                 existing[person.id_number_index] = person
         self.rows: list[PersonRow] = []
         for row, data in parsed:
-            person = existing.get(data.get("id_index", ""))
+            person = next((existing[i] for i in data.get("id_lookups", ()) if i in existing), None)
             if person is not None:
                 if not self.scope.covers_path(person.region_path):
                     self.problem(

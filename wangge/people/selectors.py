@@ -178,14 +178,14 @@ def search_persons(user, filters: PersonFilters) -> QuerySet[Person]:
     if filters.name:
         queryset = queryset.filter(name__icontains=filters.name.strip())
     if filters.id_number:
-        index = pii.blind_index(normalise_id(filters.id_number), kind="id_number")
-        queryset = queryset.filter(id_number_index=index)
+        indexes = pii.blind_indexes(normalise_id(filters.id_number), kind="id_number")
+        queryset = queryset.filter(id_number_index__in=indexes)
     if filters.phone:
         try:
             phone = validate_phone(filters.phone)
         except ValidationError:
             phone = filters.phone.strip()
-        queryset = queryset.filter(phone_index=pii.blind_index(phone, kind="phone"))
+        queryset = queryset.filter(phone_index__in=pii.blind_indexes(phone, kind="phone"))
     if filters.address:
         words = filters.address.strip()
         queryset = queryset.filter(Q(house__address__icontains=words) | Q(registered_address__icontains=words))

@@ -17,6 +17,7 @@ from django.views.decorators.debug import sensitive_variables
 
 from wangge.accounts import audit
 from wangge.accounts.scope import scope_for
+from wangge.core import pii
 from wangge.core.validators import validate_lon_lat
 from wangge.people import labels as label_specs
 from wangge.people import permissions
@@ -269,7 +270,8 @@ def _apply_person_numbers(person: Person, data: dict, *, creating: bool) -> None
                 person.birth_date = checked.birth_date
                 person.gender = checked.gender
             if checked.id_number:
-                clash = Person.objects.filter(id_number_index=person.id_number_index).exclude(pk=person.pk)
+                indexes = pii.blind_indexes(checked.id_number, kind="id_number")
+                clash = Person.objects.filter(id_number_index__in=indexes).exclude(pk=person.pk)
                 if clash.exists():
                     errors["id_number"] = _("A person with this ID number is already in the ledger.")
     if "phone" in data:
