@@ -1,8 +1,7 @@
-"""The category suggester: held-out accuracy on the shipped descriptions, ranking, odd input and the
-shared model. Pure Python: no database."""
+"""The category suggester: held-out accuracy by register, an honest split, ranking, odd input, a stored
+model and the shared model. Pure Python: no database."""
 
 import threading
-import time
 
 import pytest
 
@@ -21,28 +20,93 @@ def fresh_shared_model():
     classifier.forget_model()
 
 
-def test_held_out_accuracy(model, capsys):
-    train = classifier.load_shipped_examples("train")
-    test = classifier.load_shipped_examples("test")
-    assert not {text for text, _ in train} & {text for text, _ in test}, "a test example is also a training example"
-
-    result = classifier.evaluate(model, test)
+def test_held_out_accuracy_reaches_the_targets_in_every_register(model, capsys):
+    """Issue 14's goal on the held-out split: top-1 ≥ 80 % and top-3 ≥ 92 %, overall and for residents'
+    messages, grid workers' notes and hotline summaries alike. (Speed is a bench figure, not a test.)"""
+    result = classifier.evaluate_held_out(model)
 
     with capsys.disabled():
-        print(
-            f"\ncategory classifier held-out accuracy: top-1 = {result['top1'] * 100:.1f}%, "
-            f"top-3 = {result['top3'] * 100:.1f}% (n = {result['n']})"
+        print("\ncategory suggester on the held-out split:")
+        for group, scores in result.items():
+            print(
+                f"  {group:9s} top-1 {scores['top1'] * 100:.1f} %  top-3 {scores['top3'] * 100:.1f} %  n = {scores['n']}"
+            )
+    assert result["all"]["n"] == len(classifier.load_held_out()) >= 700
+    assert {group: result[group]["n"] >= 200 for group in classifier.REGISTERS} == dict.fromkeys(
+        classifier.REGISTERS, True
+    )
+    for group, scores in result.items():
+        assert scores["top1"] >= classifier.TARGET_TOP1, (group, scores)
+        assert scores["top3"] >= classifier.TARGET_TOP3, (group, scores)
+    assert classifier.meets_targets(result)
+
+
+def test_the_held_out_split_is_never_trained_on():
+    train = {classifier.normalise(text) for text, _ in classifier.load_shipped_examples("train")}
+    held_out = classifier.load_held_out()
+    assert not {classifier.normalise(row["text"]) for row in held_out} & train
+    assert {row["register"] for row in held_out} == set(classifier.REGISTERS)
+    assert {row["origin"] for row in held_out} == {"composed", "written"}
+    catalogue = {code for _name, code in classifier.catalogue_examples()}
+    assert {row["category"] for row in held_out} == catalogue  # every sub-class is tested
+
+
+def test_no_training_body_paraphrases_a_held_out_description():
+    """The generator refuses a body that shares ≥ 45 % of its character bigrams with a held-out text."""
+    compose = _compose_module()
+    bodies = {
+        code: [line.strip() for line in text.strip().splitlines() if line.strip()]
+        for code, text in compose.CORES.items()
+    }
+    assert compose.paraphrases_of_held_out(bodies) == []
+    held_out = classifier.load_held_out()[0]["text"]
+    assert compose.paraphrases_of_held_out({"0101": [held_out[:-1]]}) == [(held_out[:-1], held_out)]
+
+
+def test_the_training_file_is_what_the_generator_writes():
+    rows = _compose_module().compose()
+    shipped = classifier.load_shipped_examples("train")
+    assert [(row["text"], row["category"]) for row in rows] == shipped
+    assert {row["register"] for row in rows} == set(classifier.REGISTERS)
+
+
+def _compose_module():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "compose_descriptions", classifier.DATA_DIR / "compose_descriptions.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_a_model_survives_being_stored_and_loaded(model):
+    blob = model.dumps()
+    assert not blob.startswith(b"\x80")  # not a pickle: an npz (zip) archive
+    assert blob[:2] == b"PK"
+    loaded = classifier.Model.loads(blob)
+    assert loaded.categories == model.categories
+    assert (loaded.temperature, loaded.n_examples) == (model.temperature, model.n_examples)
+    for row in classifier.load_held_out()[:200]:
+        assert [c for c, _ in loaded.suggest(row["text"], 3)] == [c for c, _ in model.suggest(row["text"], 3)]
+        assert [s for _, s in loaded.suggest(row["text"], 3)] == pytest.approx(
+            [s for _, s in model.suggest(row["text"], 3)], abs=1e-5
         )
-    assert result["n"] == len(test) >= 100
-    assert result["top3"] >= 0.80
-    assert result["top1"] >= 0.60
 
 
-def test_training_on_600_examples_takes_well_under_two_seconds(model):
-    examples = classifier.load_shipped_examples("train")[:600]
-    started = time.perf_counter()
-    classifier.train(examples)
-    assert time.perf_counter() - started < 2.0
+def test_a_stored_model_of_another_format_is_refused(model):
+    import io
+
+    import numpy as np
+
+    with np.load(io.BytesIO(model.dumps())) as arrays:
+        parts = {name: arrays[name] for name in arrays.files}
+    parts["meta"] = np.frombuffer(b'{"format": 99}', dtype=np.uint8)
+    out = io.BytesIO()
+    np.savez_compressed(out, **parts)
+    with pytest.raises(ValueError, match="format 99"):
+        classifier.Model.loads(out.getvalue())
 
 
 @pytest.mark.parametrize("k", [1, 3, 5, 10])
@@ -108,8 +172,9 @@ def test_load_shipped_examples_by_split():
     everything = classifier.load_shipped_examples()
     train = classifier.load_shipped_examples("train")
     test = classifier.load_shipped_examples("test")
-    assert len(everything) == len(train) + len(test)
-    assert len(test) / len(everything) == pytest.approx(0.2, abs=0.05)
+    assert everything == train + test
+    assert len(train) > 5 * len(test)
+    assert test == [(row["text"], row["category"]) for row in classifier.load_held_out()]
     with pytest.raises(ValueError):
         classifier.load_shipped_examples("validation")
 
