@@ -258,6 +258,10 @@ ANONYMOUS_REPORTS_PER_HOUR = int(os.environ.get("WANGGE_ANONYMOUS_REPORTS_PER_HO
 CASE_PHOTO_MAX_BYTES = int(os.environ.get("WANGGE_CASE_PHOTO_MAX_BYTES", str(10 * 1024 * 1024)))
 CASE_DUPLICATE_RADIUS_M = float(os.environ.get("WANGGE_CASE_DUPLICATE_RADIUS_M", "150"))
 CASE_DUPLICATE_DAYS = int(os.environ.get("WANGGE_CASE_DUPLICATE_DAYS", "7"))
+# The category suggester (wangge.cases.suggester): how often a process looks for a newly trained model, and
+# the hour (Asia/Shanghai) of the nightly retraining when operators' corrections changed.
+SUGGESTER_CHECK_SECONDS = float(os.environ.get("WANGGE_SUGGESTER_CHECK_SECONDS", "30"))
+SUGGESTER_RETRAIN_HOUR = int(os.environ.get("WANGGE_SUGGESTER_RETRAIN_HOUR", "3"))
 NOTIFY_CHANNELS = [
     c for c in os.environ.get("WANGGE_NOTIFY_CHANNELS", "wangge.inbox.channels.LoggingChannel").split(",") if c
 ]

@@ -5,7 +5,8 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wangge.settings")
 application = get_wsgi_application()
 
-# Each worker trains the category suggester beside its first requests instead of inside one of them.
-from wangge.cases.classifier import warm_in_background  # noqa: E402
+# Each worker loads (or, before any retraining, trains) the category suggester beside its first requests
+# instead of inside one of them.
+from wangge.cases.suggester import warm_in_background  # noqa: E402
 
 warm_in_background()

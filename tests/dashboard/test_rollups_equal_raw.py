@@ -57,6 +57,8 @@ def _params(rng, case, action) -> dict:
         params.update(speed=rng.choice([1, 3, 5]), result=rng.choice([1, 2, 4, 5]))
     if action == "request_extension":
         params["extension"] = rng.choice(["4h", "1d", "2d"])
+    if action == "accept" and rng.random() < 0.5:
+        params["category"] = rng.choice(["9901", "9902"])  # a correction moves the case to the other category
     if action == "merge":
         other = Case.objects.exclude(pk=case.pk).exclude(status="merged").order_by("?").first()
         params["duplicate_of"] = other.number if other else ""
@@ -138,6 +140,7 @@ PERIODS = [
 def test_rollups_equal_the_raw_timeline_after_random_workflows(db, seed):
     walk(seed)
     assert CaseEvent.objects.count() > 40  # the walk did go somewhere
+    assert any((e.data or {}).get("category_from") for e in CaseEvent.objects.filter(action="accept"))
     unfolded = rollups.pending()
     assert unfolded > 40  # nothing folded yet: the readers add every delta
     _check_everything()

@@ -507,10 +507,10 @@ def categories(request):
 @router.get("/categories/suggest", response=list[SuggestionOut])
 def suggest_categories(request, query: Query[SuggestQuery]):
     """Sub-classes that fit a description, best first (``score`` from the classifier)."""
-    from wangge.cases import classifier
+    from wangge.cases import suggester
 
     # A few spare: a code the model knows may have been switched off in the catalogue since.
-    ranked = classifier.suggest(query.text, query.k + 5)
+    ranked = suggester.suggest(query.text, query.k + 5)
     names = dict(
         Category.objects.filter(
             code__in=[code for code, _score in ranked], is_active=True, parent__isnull=False

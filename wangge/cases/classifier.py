@@ -297,16 +297,6 @@ def get_model() -> Model:
     return model
 
 
-def warm_in_background() -> threading.Thread | None:
-    """Train the shared model in a daemon thread now (a server worker calls this at start-up), so the
-    first person asking for a suggestion does not wait seconds for the training; None when trained."""
-    if _model is not None:
-        return None
-    thread = threading.Thread(target=get_model, name="suggester-warm-up", daemon=True)
-    thread.start()
-    return thread
-
-
 def retrain(extra: Iterable[tuple[str, str]] = ()) -> Model:
     """Rebuild the shared model from the shipped train split plus `extra`, which replaces the extra
     examples given last time (pass the full set, e.g. all verified past cases). Readers keep using the

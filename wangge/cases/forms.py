@@ -364,6 +364,23 @@ class ActionForm(forms.Form):
         return {}
 
 
+class AcceptForm(ActionForm):
+    """Accept, under the reported category or a corrected one (the correction teaches the suggester)."""
+
+    category = forms.ChoiceField(
+        label=_("Category"),
+        help_text=_("Change it when the report chose the wrong one."),
+    )
+
+    def setup(self):
+        self.fields["category"].choices = [(label, subs) for _code, label, subs in grouped_categories()]
+        self.fields["category"].initial = self.case.category.code
+        self.fields["category"].widget.attrs["class"] = "form-select"
+
+    def params(self):
+        return {"category": self.cleaned_data["category"]}
+
+
 class DispatchForm(ActionForm):
     target = forms.ChoiceField(
         label=_("Dispatch to"),
@@ -481,6 +498,7 @@ class EvidenceForm(ActionForm):
 
 
 ACTION_FORMS = {
+    "accept": AcceptForm,
     "dispatch": DispatchForm,
     "request_extension": ExtensionForm,
     "rate": RateForm,

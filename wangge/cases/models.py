@@ -294,3 +294,79 @@ class CaseSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.district_code} {self.day} {self.last}"
+
+
+# --- the category suggester's learning (wangge.cases.suggester) ---------------------------------------
+
+
+class CategoryCorrection(models.Model):
+    """A category a person corrected when accepting a case: a training example for the suggester (the
+    case's description, read from the case rather than copied, with the category it belongs to)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="category_corrections")
+    from_category = models.ForeignKey(
+        Category, verbose_name=_("reported as"), on_delete=models.PROTECT, related_name="+"
+    )
+    to_category = models.ForeignKey(
+        Category, verbose_name=_("corrected to"), on_delete=models.PROTECT, related_name="+"
+    )
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    corrected_at = models.DateTimeField(_("time"), db_index=True)
+    is_active = models.BooleanField(_("used for training"), default=True)
+
+    class Meta:
+        verbose_name = _("category correction")
+        verbose_name_plural = _("category corrections")
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_category_id} → {self.to_category_id}"
+
+
+class SuggesterTraining(models.Model):
+    """One training run of the category suggester: what it learned from, its accuracy on the held-out
+    split before and after, whether it was taken into use and why, and (when it was) the model itself."""
+
+    class Status(models.TextChoices):
+        ACCEPTED = "accepted", _("Accepted")
+        REFUSED = "refused", _("Refused")
+
+    class Trigger(models.TextChoices):
+        SCHEDULE = "schedule", _("Schedule")
+        ADMIN = "admin", _("Administrator")
+        COMMAND = "command", _("Command")
+
+    created_at = models.DateTimeField(_("time"), db_index=True)
+    trigger = models.CharField(_("started by"), max_length=10, choices=Trigger.choices)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    examples = models.PositiveIntegerField(_("training examples"))
+    corrections = models.PositiveIntegerField(_("corrections"))
+    last_correction_id = models.BigIntegerField(null=True, blank=True)
+    before = models.JSONField(_("held-out accuracy before"), default=dict)
+    after = models.JSONField(_("held-out accuracy after"), default=dict)
+    seconds = models.FloatField(_("training time (s)"))
+    blob = models.BinaryField(null=True, editable=False)  # classifier.Model.dumps() of an accepted model
+
+    class Meta:
+        verbose_name = _("suggester training")
+        verbose_name_plural = _("suggester trainings")
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.status}"

@@ -38,6 +38,9 @@ class ActionIn(Schema):
     comment: str | None = Field(None, max_length=500, description="rate")
     supervision: str | None = Field(None, max_length=8, description="supervise: normal, yellow or red")
     duplicate_of: str | None = Field(None, max_length=24, description="merge: the number of the original case")
+    category: str | None = Field(
+        None, max_length=8, description="accept: a sub-class code, to accept the case under another category"
+    )
 
 
 DAY_OR_MOMENT = {"type": "string", "examples": ["2026-03-01", "2026-03-01T09:00:00+08:00"]}

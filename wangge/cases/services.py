@@ -465,8 +465,22 @@ def _no_effect(case, actor, params, now):
 
 
 def _accept(case, actor, params, now):
+    """Accept; with ``category``, under that sub-class instead of the reported one (kept as training data
+    for the suggester). The handling region stays: escalation is how a case moves up."""
     case.accepted_at = now
-    return {}
+    code = (params.get("category") or "").strip()
+    if not code or code == case.category.code:
+        return {}
+    category = Category.objects.filter(code=code, is_active=True, parent__isnull=False).first()
+    if category is None:
+        raise ValidationError(
+            {"category": _("Unknown category %(code)s: choose a sub-class from the catalogue.") % {"code": code}}
+        )
+    from wangge.cases import suggester
+
+    previous, case.category = case.category, category
+    suggester.record_correction(case=case, from_category=previous, to_category=category, actor=actor, at=now)
+    return {"category": category.code, "category_from": previous.code}
 
 
 def _dispatch(case, actor, params, now):

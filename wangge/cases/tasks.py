@@ -26,7 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 from wangge.cases import notifications, services
 from wangge.cases.models import OPEN_STATUSES, Case, Supervision, Warning
@@ -137,3 +137,26 @@ def _apply_policy(case: Case, now: datetime) -> int:
     }
     services.record_system_flag(case, "supervise", opinion=opinion, at=now, supervision=level)
     return 1
+
+
+# The category suggester learns from operators' corrections once a night (huey's crontab runs on UTC;
+# Asia/Shanghai is UTC+8 all year), and only when the corrections in use changed since the last run.
+@db_periodic_task(crontab(hour=str((settings.SUGGESTER_RETRAIN_HOUR - 8) % 24), minute="20"))
+def retrain_suggester() -> str:
+    from wangge.cases import suggester
+    from wangge.cases.models import SuggesterTraining
+
+    if not suggester.retrain_due():
+        return "unchanged"
+    return suggester.retrain(trigger=SuggesterTraining.Trigger.SCHEDULE).status
+
+
+@db_task()
+def retrain_suggester_now(actor_id: int | None = None) -> str:
+    """An administrator's "Retrain now" (the admin page), run on the consumer rather than in the request."""
+    from wangge.accounts.models import User
+    from wangge.cases import suggester
+    from wangge.cases.models import SuggesterTraining
+
+    actor = User.objects.filter(pk=actor_id).first() if actor_id else None
+    return suggester.retrain(actor=actor, trigger=SuggesterTraining.Trigger.ADMIN).status

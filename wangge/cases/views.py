@@ -33,7 +33,7 @@ from wangge.cases.forms import (
     category_label,
     is_staff_member,
 )
-from wangge.cases.models import CasePhoto, Status, Supervision, Warning
+from wangge.cases.models import CasePhoto, Category, Status, Supervision, Warning
 from wangge.cases.permissions import available_actions
 from wangge.cases.throttling import anonymous_report_allowed
 from wangge.cases.workflow import ACTION_LABELS, ASSIGNEE, REPORTER, RULES
@@ -253,6 +253,20 @@ def _action_buttons(actions: list[str]) -> list[dict]:
     return buttons
 
 
+def _category_corrections(events) -> dict[int, str]:
+    """Event id → "reported category → corrected category" for the events that corrected it."""
+    changed = [e for e in events if (e.data or {}).get("category_from")]
+    if not changed:
+        return {}
+    codes = {code for e in changed for code in (e.data["category_from"], e.data["category"])}
+    labels = {c.code: category_label(c) for c in Category.objects.filter(code__in=codes)}
+    return {
+        e.pk: f"{labels.get(e.data['category_from'], e.data['category_from'])} → "
+        f"{labels.get(e.data['category'], e.data['category'])}"
+        for e in changed
+    }
+
+
 def _merge_suggestions(user, case) -> list:
     others = selectors.visible_cases(user).exclude(pk=case.pk)
     return nearby_cases(others, lon=case.lon, lat=case.lat, category=case.category, text=case.description, limit=5)
@@ -267,6 +281,7 @@ def _render_case(request, case, *, bound=None, status=200):
     for action in actions:
         forms[action] = bound if bound is not None and bound.action == action else action_form(action, case, user)
     events = selectors.timeline(case, user)
+    corrections = _category_corrections(events)
     photos = list(case.photos.order_by("pk"))
     report_photos = [p for p in photos if p.event_id is None]
     staff = is_staff_member(user)
@@ -287,6 +302,7 @@ def _render_case(request, case, *, bound=None, status=200):
                 "label": ACTION_LABELS.get(e.action, e.action),
                 "to_label": Status(e.to_status).label if e.to_status in Status.values else e.to_status,
                 "photos": report_photos if e.action == "report" else list(e.photos.all()),
+                "category_change": corrections.get(e.pk, ""),
             }
             for e in events
         ],
@@ -503,12 +519,12 @@ def report_done(request):
 @require_GET
 def suggest(request):
     """Up to three categories that fit the description so far, as chips (suggested, never forced)."""
-    from wangge.cases import classifier
+    from wangge.cases import suggester
 
     text = (request.GET.get("description") or "").strip()[:2000]
     chips = []
     if len(text) >= 2:
-        ranked = classifier.suggest(text, 3)
+        ranked = suggester.suggest(text, 3)
         by_code = {c.code: c for c in selectors.active_categories().filter(code__in=[code for code, _s in ranked])}
         chips = [{"code": code, "label": category_label(by_code[code])} for code, _score in ranked if code in by_code][
             :3

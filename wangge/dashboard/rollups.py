@@ -121,8 +121,19 @@ def count_event(case, event) -> None:
     counts_after, people_after = contributions(steps, ids)
     counts_before, people_before = contributions(steps[:-1], ids)
     path = rollup_path(case.region_path, case.region_id, case.grid_id, PATH_STEP)
-    delta = difference(counts_after, counts_before)
-    apply_case_delta(path, case.category_id, case.source, delta, in_grid=case.grid_id is not None)
+    in_grid = case.grid_id is not None
+    corrected_from = (event.data or {}).get("category_from")
+    if corrected_from:
+        # The category was corrected (at acceptance): the whole case counts under the new one from now on,
+        # as a recomputation from the timeline and the case's category would count it.
+        from wangge.cases.models import Category
+
+        old_category_id = Category.objects.values_list("pk", flat=True).get(code=corrected_from)
+        apply_case_delta(path, old_category_id, case.source, difference(Counter(), counts_before), in_grid=in_grid)
+        apply_case_delta(path, case.category_id, case.source, difference(counts_after, Counter()), in_grid=in_grid)
+    else:
+        delta = difference(counts_after, counts_before)
+        apply_case_delta(path, case.category_id, case.source, delta, in_grid=in_grid)
     apply_actor_delta(difference(people_after, people_before))
 
     from wangge.assessment import points

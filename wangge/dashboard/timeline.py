@@ -1,7 +1,8 @@
 """What the roll-ups count: every counter is defined here over one case's timeline.
 
 A case's contribution is a function of its timeline (``CaseEvent`` rows in ``seq`` order) and three
-fields that never change after intake (where it happened, its category, its source). The roll-up
+fields: where it happened and its source, which never change after intake, and its category, which an
+acceptance may correct (``rollups.count_event`` then moves the whole contribution to the new category). The roll-up
 tables hold, for every key, the sum of the contributions of all cases; ``rollups.count_event`` adds
 *contribution(timeline with the new event) − contribution(timeline without it)*, so the tables
 always equal a recomputation from the raw timeline (``rebuild_rollups`` does exactly that).
