@@ -1,16 +1,19 @@
-"""Compose descriptions.jsonl: labelled, fictional case descriptions for the category suggester.
+"""Compose descriptions.jsonl: the labelled, fictional training text of the category suggester.
 
     python wangge/cases/data/compose_descriptions.py     # rewrites descriptions.jsonl next to this file
 
 Every line of CORES below is one hand-written report body for one sub-class, with slots for places and
 numbers ({xq} a housing estate, {bld} a building/unit, {road}, {cross} a crossing, {shop}, {spot} a
-landmark, {park}, {river}, {floor}, {n}, {N}). The script fills the slots from small pools of fictional
-names and wraps the body the way the three usual sources write: a resident (随手拍, first person, often
-no prefix), a grid worker (巡查发现…, 已拍照上报) or a 12345 operator (市民来电反映：…，请核实处理). Bodies
-written in the first person are only used as a resident's words; bodies starting with "=" are used
-verbatim. Each body yields exactly one description, and about 20% of the bodies of every sub-class
-(at least one) are marked "test"; bodies that closely paraphrase each other are kept on the same side,
-so held-out examples never share or paraphrase a body used for training.
+landmark, {park}, {river}, {floor}, {n}, {N}). The script fills the slots from pools of fictional names
+and writes each body several ways: its first framing as a resident (随手拍, first person), a grid worker
+(巡查发现…, 已拍照上报) or a 12345 operator (市民来电反映：…，请核实处理) writes it, then as a resident's chat
+message (dialect words, typos, an address or a time), a grid worker's terse note and a hotline summary.
+Bodies written in the first person are framed first as a resident's words; bodies starting with "=" are
+notes used verbatim. LEXICON adds short descriptions per sub-class from the everyday names of the thing
+and what goes wrong with it, in each register.
+
+The held-out split (heldout.jsonl) is not written here: it is frozen text, and the script refuses any body
+that paraphrases one of its descriptions, so adding bodies never leaks it into training.
 The output is deterministic (fixed seed). All names, places and people are invented.
 """
 
