@@ -369,6 +369,7 @@ class AcceptForm(ActionForm):
 
     category = forms.ChoiceField(
         label=_("Category"),
+        required=False,  # left out: the reported one
         help_text=_("Change it when the report chose the wrong one."),
     )
 
@@ -378,7 +379,7 @@ class AcceptForm(ActionForm):
         self.fields["category"].widget.attrs["class"] = "form-select"
 
     def params(self):
-        return {"category": self.cleaned_data["category"]}
+        return {"category": self.cleaned_data.get("category") or ""}
 
 
 class DispatchForm(ActionForm):
