@@ -2112,6 +2112,7 @@ def lexical(code: str, rng: random.Random) -> list[tuple[str, str, str]]:
 
 
 # --- the training file -------------------------------------------------------------------------------
+MIN_LENGTH = 8  # characters: shorter lines say too little to learn from
 NEAR_DUPLICATE = 0.45  # overlap coefficient of character bigrams above which two texts paraphrase each other
 
 
@@ -2179,7 +2180,7 @@ def compose() -> list[dict]:
                     seen.add(text)
                     rows.append({"text": text, "category": code, "register": register, "variant": variant})
         for text, register, variant in lexical(code, rng):
-            if text not in seen:
+            if text not in seen and len(text) >= MIN_LENGTH:
                 seen.add(text)
                 rows.append({"text": text, "category": code, "register": register, "variant": variant})
     rng.shuffle(rows)
