@@ -48,6 +48,9 @@ FORMAT = 1  # of Model.dumps
 
 NGRAM_RANGE = (1, 2)
 SVM_C = 1.0
+# liblinear's stopping tolerance: 0.1 trains in half the time of the default 1e-4 on the shipped text with the
+# same held-out figures to the decimal (the ranking settles long before the margins do).
+SVM_TOL = 0.1
 DEFAULT_TEMPERATURE = 0.15  # used when there are too few examples per category to fit one
 CALIBRATION_FOLDS = 2
 MAX_TEXT = 2000  # characters considered; descriptions are short, pasted documents need not be read whole
@@ -152,7 +155,7 @@ def _fit(texts: Sequence[str], labels: Sequence[str]) -> tuple[Any, Any]:
 
     vectorizer = TfidfVectorizer(analyzer="char", ngram_range=NGRAM_RANGE, sublinear_tf=True)
     matrix = vectorizer.fit_transform(texts)
-    svm = LinearSVC(C=SVM_C, random_state=0)  # the same data gives the same model in every process
+    svm = LinearSVC(C=SVM_C, tol=SVM_TOL, random_state=0)  # the same data gives the same model in every process
     svm.fit(matrix, labels)
     return vectorizer, svm
 
