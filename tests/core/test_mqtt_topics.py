@@ -12,7 +12,7 @@ import pytest
 
 from tests import services
 
-WAIT = 10  # seconds for a message to arrive; only reached when it does not
+WAIT = 30  # seconds for a message to arrive; only reached when it does not
 
 
 @pytest.fixture

@@ -28,7 +28,7 @@ from wangge.inbox.models import Delivery, Message
 pytestmark = concurrent_postgres("the consumer is another process: it sees only committed rows")
 
 CITY = "0000000001"
-PATIENCE = 120  # seconds for the consumer to start and do the work; only reached when something is wrong
+PATIENCE = 180  # seconds for the consumer to start and do the work; only reached when something is wrong
 
 
 def database_url() -> str:

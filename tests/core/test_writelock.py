@@ -12,7 +12,7 @@ import pytest
 
 from wangge.core.writelock import serialized_writes
 
-BOUND = 10  # seconds: how long a thread may take to do what it must; only reached when something is wrong
+BOUND = 30  # seconds: how long a thread may take to do what it must; only reached when something is wrong
 
 
 class Database:
