@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 
-from tests import clock
+from tests import clock, services
 from wangge.accounts.demo import DEMO_PASSWORD
 from wangge.accounts.models import User
 from wangge.regions.locator import forget_locator
@@ -38,6 +38,16 @@ def pytest_unconfigure(config):
         config._wangge_clock.stop()
 
 
+def pytest_sessionstart(session):
+    from django.conf import settings
+
+    if settings.REDIS_URL and (problem := services.redis_problem(settings.REDIS_URL)):
+        pytest.exit(f"REDIS_URL is set, but {problem}", returncode=1)
+    if services.ON_CI and connection.vendor == "postgresql" and not settings.REDIS_URL:
+        # The PostgreSQL run is the production set-up; without Redis its cache and queue tests would skip.
+        pytest.exit("CI=true: the PostgreSQL run needs REDIS_URL (make test sets it)", returncode=1)
+
+
 def pytest_report_header(config):
     from django.conf import settings
     from django.utils import timezone
@@ -45,7 +55,8 @@ def pytest_report_header(config):
     engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
     at = config.getoption("--clock")
     when = f"clock pinned to {at} (now {timezone.localtime():%Y-%m-%d %H:%M %Z})" if at else "real clock"
-    return f"wangge: database engine {engine}, {when}"
+    redis = f"Redis under {settings.REDIS_PREFIX!r}" if settings.REDIS_URL else "no Redis"
+    return f"wangge: database engine {engine}, {redis}, {when}"
 
 
 @pytest.fixture(scope="session")
@@ -53,6 +64,29 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("demo", cases=0, people=2000, verbosity=0, stdout=io.StringIO())
     yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _redis_kept_to_this_run():
+    """With REDIS_URL, the run uses the shared server under its own prefix (``WANGGE_REDIS_PREFIX``):
+    ``cache.clear()`` deletes the run's keys instead of emptying the whole database (FLUSHDB would take
+    other runs' queues with it), and the run's keys and queue are deleted when it ends."""
+    from django.conf import settings
+
+    if not settings.REDIS_URL:
+        yield
+        return
+    from django.core.cache.backends.redis import RedisCache
+    from huey.contrib.djhuey import HUEY
+
+    cleared = RedisCache.clear
+    RedisCache.clear = services.clear_prefixed
+    try:
+        yield
+    finally:
+        RedisCache.clear = cleared
+        HUEY.flush()  # the queue, schedule and results of this run's huey (named after the prefix)
+        services.delete_redis_keys(settings.REDIS_URL, f"{settings.REDIS_PREFIX}:*")
 
 
 @pytest.fixture(autouse=True)

@@ -187,8 +187,17 @@ MEDIA_URL = "media/"
 
 # --- Caches: local memory by default, Redis when REDIS_URL is set ------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# The cache's keys and the task queue's name start with this, so that several sites (or test runs)
+# can share one Redis server without reading each other's keys or tasks.
+REDIS_PREFIX = os.environ.get("WANGGE_REDIS_PREFIX", "wangge")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": REDIS_PREFIX,
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -236,7 +245,7 @@ LOGGING = {
 
 # --- Background work: huey on SQLite by default, on Redis when REDIS_URL is set -----------------------
 HUEY = (
-    {"huey_class": "huey.RedisHuey", "name": "wangge", "url": REDIS_URL, "immediate": False}
+    {"huey_class": "huey.RedisHuey", "name": REDIS_PREFIX, "url": REDIS_URL, "immediate": False}
     if REDIS_URL
     else {
         "huey_class": "wangge.core.huey_storage.SqliteHuey",  # synchronous=NORMAL: no fsync per queued task

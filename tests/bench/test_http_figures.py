@@ -6,7 +6,6 @@ import pytest
 
 from bench import intakedb, loadgen, serving
 from bench.figures import intake, memory, server
-from bench.measure import Row
 
 
 @pytest.fixture(scope="module")
@@ -42,8 +41,9 @@ def test_a_fresh_copy_starts_from_the_template_every_time(tiny_intake):
         serving.serve_command(port, tasks=False), port=port, env=first.env, label="t", log_dir=intakedb.VAR / "logs"
     )
     try:
+        # Bounded by the count: a time bound would send fewer requests on a busy machine.
         result = loadgen.load(
-            port=port, requests=real, connections=1, seconds=5, max_requests=3, unique_header="Idempotency-Key"
+            port=port, requests=real, connections=1, seconds=120, max_requests=3, unique_header="Idempotency-Key"
         )
         assert (result.ok, result.errors, result.statuses) == (3, 0, {"201": 3})
         assert running.worker_pids() and all(mb > 0 for mb in running.peak_rss_mb().values())
@@ -78,4 +78,4 @@ def test_memory_reads_the_workers_peak_rss_under_load(tiny_intake):
     assert result.ok > 0 and not result.errors
     assert set(idle) == set(peak) and len(peak) == 2
     assert all(peak[pid] >= idle[pid] > 20 for pid in peak)
-    assert isinstance(Row("x", "y"), Row)
+    assert result.statuses == {"200": result.ok}  # the list was served, not refused or failed

@@ -1,5 +1,5 @@
 """The category suggester: held-out accuracy by register, an honest split, ranking, odd input, a stored
-model and the shared model. Pure Python: no database."""
+model and the shared model. Pure Python: no database. (How fast it trains is the bench figure ``kernels``.)"""
 
 import threading
 

@@ -1,91 +1,31 @@
-"""Races between real database connections (PostgreSQL only).
-
-Two threads, each with its own connection, must see committed rows. A ``transaction=True`` test
-would flush the database afterwards and wipe the session's demo town for every later test, so these
-tests keep the ordinary rolled-back test transaction on the main connection (it stays empty) and do
-all their work from other threads, whose connections commit; ``committed`` deletes exactly what they
-created. Notifications and the roll-up fold are stubbed so that nothing is queued for the consumer.
+"""Races between real database connections (PostgreSQL only; the threads and the clean-up are in
+``tests/postgres.py``). Nothing is stubbed: the races run the whole transaction production runs (the
+report's inbox rows and roll-up deltas included), so a lock taken there takes part in the race.
 """
 
-import threading
-
 import pytest
-from django.db import connections
 
 from tests.cases.conftest import CATEGORY, GRID_1, point_in
-from tests.postgres import concurrent_postgres
-from wangge.accounts.models import User
+from tests.postgres import committed, concurrent_postgres, in_thread, race  # noqa: F401 (a fixture)
+from wangge.accounts.models import Membership, Role, User
 from wangge.cases import services
-from wangge.cases.models import Case, CaseEvent, CaseSequence
-from wangge.dashboard import rollups
+from wangge.cases.models import Case, CaseEvent
+from wangge.inbox.models import Kind, Message
 
 pytestmark = concurrent_postgres("the races need concurrent connections and row locks")
 
 
-def in_thread(work, *args, **kwargs):
-    """``work(*args, **kwargs)`` on a fresh connection of its own (autocommit), outside the test transaction."""
-    outcome: dict = {}
-
-    def run():
-        try:
-            outcome["value"] = work(*args, **kwargs)
-        except Exception as exc:
-            outcome["error"] = exc
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join(timeout=60)
-    assert not thread.is_alive(), "the thread hung"
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["value"]
+def messages_about(number: str) -> list[tuple[str, str]]:
+    """(recipient, kind) of every committed inbox message about a case whose title names it, sorted."""
+    rows = Message.objects.filter(url=f"/cases/{number}/", title__contains=number)
+    return sorted(rows.values_list("user__username", "kind"))
 
 
-def race(work, *arguments):
-    """``work(argument)`` in one thread per argument, released together by a barrier → {argument: outcome}."""
-    barrier = threading.Barrier(len(arguments), timeout=10)
-    outcomes: dict = {}
-
-    def run(argument):
-        try:
-            barrier.wait()
-            outcomes[argument] = work(argument)
-        except Exception as exc:  # the loser's exception is the result under test
-            outcomes[argument] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(a,)) for a in arguments]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert all(not t.is_alive() for t in threads), "a thread hung"
-    return outcomes
-
-
-@pytest.fixture
-def committed(monkeypatch):
-    """A list of case ids to delete afterwards; case numbering is restored as it was."""
-    monkeypatch.setattr(services.notifications, "case_reported", lambda case, recipients=None: None)
-    monkeypatch.setattr(services.notifications, "case_moved", lambda case, event: None)
-    monkeypatch.setattr(rollups, "fold_soon", lambda: None)  # no roll-up fold queued either
-    before = in_thread(lambda: {(s.district_code, s.day): s.last for s in CaseSequence.objects.all()})
-    created: list[int] = []
-    yield created
-
-    def clean_up():
-        Case.objects.filter(pk__in=created).delete()
-        for sequence in CaseSequence.objects.all():
-            key = (sequence.district_code, sequence.day)
-            if key not in before:
-                sequence.delete()
-            elif sequence.last != before[key]:
-                CaseSequence.objects.filter(pk=sequence.pk).update(last=before[key])
-
-    in_thread(clean_up)
+def centre_staff(case) -> list[str]:
+    """Usernames of the active centre staff where the case is handled, read here without the app's helper."""
+    roles = (Role.DISPATCHER, Role.DUTY_CHIEF, Role.COMMAND_OPERATOR, Role.COMMUNITY_STAFF)
+    members = Membership.objects.filter(region_id=case.handling_region_id, role__in=roles, is_active=True)
+    return sorted(set(members.filter(user__is_active=True).values_list("user__username", flat=True)))
 
 
 def _report(key: str = "") -> services.Report:
@@ -94,7 +34,7 @@ def _report(key: str = "") -> services.Report:
 
 
 @pytest.mark.parametrize(("with_version", "loser"), [(True, services.StaleCase), (False, services.IllegalTransition)])
-def test_two_accepts_at_once_make_exactly_one(committed, with_version, loser):
+def test_two_accepts_at_once_make_exactly_one(committed, with_version, loser):  # noqa: F811
     case = in_thread(lambda: services.report_case(actor=User.objects.get(username="resident1"), report=_report())[0])
     committed.append(case.pk)
     copies = {u: in_thread(Case.objects.get, pk=case.pk) for u in ("operator", "dispatcher")}  # both see version 0
@@ -118,9 +58,13 @@ def test_two_accepts_at_once_make_exactly_one(committed, with_version, loser):
     status, version, events = in_thread(stored)
     assert (status, version) == ("accepted", 1)
     assert events == [(1, "report", ""), (2, "accept", winners[0])]
+    # The report's inbox rows were written in its transaction: one per centre member, none for the accept.
+    staff = in_thread(centre_staff, case)
+    assert staff
+    assert in_thread(messages_about, case.number) == [(who, Kind.ASSIGNED) for who in staff]
 
 
-def test_the_same_idempotency_key_twice_at_once_makes_one_case(committed):
+def test_the_same_idempotency_key_twice_at_once_makes_one_case(committed):  # noqa: F811
     resident = in_thread(User.objects.get, username="resident1")
     key = f"{resident.pk}:race-key"
 
@@ -131,3 +75,7 @@ def test_the_same_idempotency_key_twice_at_once_makes_one_case(committed):
     assert (first.pk, first.number) == (second.pk, second.number)
     assert sorted([first_created, second_created]) == [False, True]
     assert len(committed) == 1
+    # The retry wrote no second set of inbox rows (the loser's transaction took its rows with it).
+    staff = in_thread(centre_staff, first)
+    assert staff
+    assert in_thread(messages_about, first.number) == [(who, Kind.ASSIGNED) for who in staff]

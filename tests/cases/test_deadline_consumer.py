@@ -4,7 +4,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 
 import pytest
 from django.core.management import call_command
@@ -66,9 +65,10 @@ def test_serve_without_the_consumer(launched, settings, why):
     assert path == "/opt/bin/granian" and argv[0] == path and "wangge.wsgi:application" in argv
 
 
+@pytest.mark.timeout(60)  # a stop that hangs fails here; one that only kills after 10 s fails on the marker
 def test_the_consumer_stops_with_the_server(tmp_path):
     """Real child processes: when the server exits, the consumer is stopped (SIGINT, as huey wants)."""
-    marker = tmp_path / "consumer-stopped"
+    ready, marker = tmp_path / "consumer-ready", tmp_path / "consumer-stopped"
     consumer = [
         sys.executable,
         "-c",
@@ -77,19 +77,38 @@ def test_the_consumer_stops_with_the_server(tmp_path):
         f"    pathlib.Path({str(marker)!r}).write_text('SIGINT')\n"
         "    sys.exit(0)\n"
         "signal.signal(signal.SIGINT, bye)\n"
-        "time.sleep(60)\n",
+        f"pathlib.Path({str(ready)!r}).touch()\n"
+        "time.sleep(600)\n",
     ]
-    server = [sys.executable, "-c", "import time; time.sleep(1.0); raise SystemExit(3)"]
-    started = time.monotonic()
+    # The server stops once the consumer listens for SIGINT, so the signal cannot come before its handler.
+    server = [
+        sys.executable,
+        "-c",
+        f"import pathlib, time\nwhile not pathlib.Path({str(ready)!r}).exists(): time.sleep(0.02)\nraise SystemExit(3)",
+    ]
     assert serve.run_with_consumer(server, consumer) == 3
-    assert time.monotonic() - started < 15
     assert marker.read_text() == "SIGINT"
 
 
-def test_a_stubborn_consumer_is_killed(tmp_path):
+def test_a_stubborn_consumer_is_killed():
     process = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-c", "import signal, time; signal.signal(signal.SIGINT, signal.SIG_IGN); time.sleep(60)"]
+        [
+            sys.executable,
+            "-c",
+            "import signal, sys, time\n"
+            "signal.signal(signal.SIGINT, signal.SIG_IGN)\n"
+            "print('ignoring SIGINT', flush=True)\n"
+            "time.sleep(600)\n",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
-    time.sleep(0.5)
-    serve.stop(process, signal.SIGINT, timeout=0.5)
-    assert process.returncode == -signal.SIGKILL
+    try:
+        assert process.stdout.readline() == "ignoring SIGINT\n"  # the handler is in place before the signal
+        serve.stop(process, signal.SIGINT, timeout=0.5)
+        assert process.returncode == -signal.SIGKILL
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait()
+        process.stdout.close()

@@ -6,6 +6,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
+from tests import services
 from tests.conftest import ApiClient
 from wangge.accounts import services as account_services
 from wangge.accounts.models import ApiToken
@@ -141,8 +142,9 @@ def test_the_gridworker_may_not_change_the_tree_403(worker):
     assert response.json() == {"detail": "Your role may not change the region tree.", "errors": []}
 
 
-@pytest.mark.skipif(not COMPILED_ZH.exists(), reason="the compiled zh-hans catalogue (django.mo) is absent")
 def test_error_messages_follow_accept_language(user):
+    if not COMPILED_ZH.exists():
+        services.require("the compiled zh-hans catalogue (django.mo)", "make setup compiles it")
     key, _token = account_services.issue_token(user=user("gridworker1"))
     english = ApiClient(key, language="en").get("/regions/locate", {"lon": "abc", "lat": "31.4"})
     chinese = ApiClient(key, language="zh-hans").get("/regions/locate", {"lon": "abc", "lat": "31.4"})

@@ -1,9 +1,9 @@
 """Browser journeys: a real server (granian, as `make run` starts it) on a fresh SQLite file with the
-demo town, driven by Debian's Chromium through Playwright. Skipped, with the reason printed, where
-Chromium is missing."""
+demo town, driven by Debian's Chromium through Playwright. Where Chromium is missing they are skipped
+with the reason printed, or fail under CI (``tests/services.py``). They run once, in their own process
+(``make test``): Playwright's sync API refuses a process where another test left an asyncio loop."""
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+from tests import services
+
+CHROMIUM = services.chromium() or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -28,13 +30,8 @@ SHOTS = ROOT / "test-results"
 
 
 def pytest_collection_modifyitems(config, items):
-    reason = None
-    if not Path(CHROMIUM).exists():
-        reason = "Chromium is not installed (apt-get install chromium): browser journeys skipped"
-    elif os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        reason = "browser journeys run once, in the SQLite run"
-    if reason:
-        marker = pytest.mark.skip(reason=reason)
+    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        marker = pytest.mark.skip(reason="browser journeys run once, on their own server (SQLite)")
         for item in items:
             if "e2e" in item.keywords:
                 item.add_marker(marker)
@@ -80,6 +77,8 @@ def server(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def browser():
+    if not services.chromium():
+        services.require("Chromium", "apt-get install chromium (the browser journeys drive Debian's Chromium)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -2,23 +2,15 @@
 1920×1080 wall display, a map click drills down, a tile leads to exactly its cases, the live feed is
 filled by HTMX; on a phone it is one column without sideways scrolling. Screenshots in test-results/."""
 
-import os
 import re
 from datetime import datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.e2e.conftest import CHROMIUM, login, shot
+from tests.e2e.conftest import login, shot
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is not installed"),
-    pytest.mark.skipif(
-        os.environ.get("DATABASE_URL", "").startswith("postgres"), reason="browser journeys run once, in the SQLite run"
-    ),
-]
+pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture

@@ -1,7 +1,5 @@
 """The demo town's tree: deterministic per seed, children inside parents, siblings apart."""
 
-import time
-
 import pytest
 import shapely
 
@@ -55,7 +53,6 @@ def test_the_tree_has_the_promised_shape(tree):
 
 
 def test_every_child_lies_inside_its_parent_and_siblings_do_not_overlap(tree):
-    started = time.monotonic()
     checked_children = checked_groups = 0
     for node in _walk(tree):
         if not node.children:
@@ -69,8 +66,7 @@ def test_every_child_lies_inside_its_parent_and_siblings_do_not_overlap(tree):
             siblings.append((child.code, child.geom))
             checked_children += 1
         checked_groups += 1
-    assert (checked_children, checked_groups) == (1829, 330)
-    assert time.monotonic() - started < 5
+    assert (checked_children, checked_groups) == (1829, 330)  # how fast: the bench figure ``kernels``
 
 
 def test_every_child_code_extends_its_parent_code(tree):

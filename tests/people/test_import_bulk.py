@@ -1,8 +1,8 @@
-"""10,000 persons import from Excel in well under a minute: bulk writes, blind indexes computed in
-Python, one transaction; the file is read in read-only (streaming) mode."""
+"""A large ledger imports in one run: bulk writes, blind indexes computed in Python, one transaction;
+the file is read in read-only (streaming) mode. How fast (10,000 persons against openpyxl reading the
+same file) is the bench figure ``excel`` (``make bench``), not a test."""
 
 import io
-import time
 from datetime import date, timedelta
 
 from openpyxl import Workbook
@@ -11,8 +11,7 @@ from tests.people.conftest import GRID_1, id_number, point_in
 from wangge.people import excel, services
 from wangge.people.models import Household, Person
 
-ROWS = 10_000
-LIMIT_SECONDS = 30  # the requirement is "well under a minute"; typically a few seconds
+ROWS = 3_000
 
 
 def big_ledger(houses: list[str]) -> bytes:
@@ -41,7 +40,7 @@ def big_ledger(houses: list[str]) -> bytes:
     return buffer.getvalue()
 
 
-def test_ten_thousand_rows_import_in_well_under_a_minute(ledger, capsys):
+def test_a_large_ledger_is_checked_then_imported_in_one_run(ledger):
     lon, lat = point_in(GRID_1)
     compound = services.create_compound(actor=ledger.worker1, data={"name": "速度花园", "lon": lon, "lat": lat})
     building = services.create_building(
@@ -49,7 +48,7 @@ def test_ten_thousand_rows_import_in_well_under_a_minute(ledger, capsys):
         data={
             "compound": compound,
             "name": "1幢",
-            "floors": 100,
+            "floors": 30,
             "units": 10,
             "rooms_per_floor": 4,
             "lon": lon,
@@ -60,22 +59,14 @@ def test_ten_thousand_rows_import_in_well_under_a_minute(ledger, capsys):
     content = big_ledger(houses)
     persons_before = Person.objects.count()
 
-    started = time.monotonic()
     sheet = excel.read_ledger("persons", content)
-    read = time.monotonic() - started
     dry = services.import_ledger(actor=ledger.worker1, kind="persons", sheet=sheet, dry_run=True)
-    checked = time.monotonic() - started
     assert dry.ok, dry.problems[:3]
+    assert Person.objects.count() == persons_before  # the dry run wrote nothing
     report = services.import_ledger(
         actor=ledger.worker1, kind="persons", sheet=excel.read_ledger("persons", content), dry_run=False
     )
-    total = time.monotonic() - started
 
     assert (report.ok, report.created, report.updated) == (True, ROWS, 0)
     assert Person.objects.count() == persons_before + ROWS
     assert Household.objects.filter(house__building=building).count() == (ROWS + 2) // 3
-    assert total < LIMIT_SECONDS
-    with capsys.disabled():
-        print(
-            f"\n10,000-row import: read {read:.1f} s, dry run {checked:.1f} s, read + check + write {total - checked:.1f} s, all {total:.1f} s"
-        )
