@@ -211,6 +211,12 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = os.environ.get("WANGGE_HTTPS", "0") == "1"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+# The shared guards (wangge/core/uploads.py, wangge/core/bodies.py): limits checked before anything is
+# decoded, unpacked or parsed.
+UPLOAD_MAX_IMAGE_PIXELS = int(os.environ.get("WANGGE_UPLOAD_MAX_IMAGE_PIXELS", str(40_000_000)))
+UPLOAD_MAX_UNPACKED_BYTES = int(os.environ.get("WANGGE_UPLOAD_MAX_UNPACKED_BYTES", str(64 * 1024 * 1024)))
+UPLOAD_MAX_ZIP_ENTRIES = int(os.environ.get("WANGGE_UPLOAD_MAX_ZIP_ENTRIES", "1000"))
+API_JSON_MAX_DEPTH = int(os.environ.get("WANGGE_API_JSON_MAX_DEPTH", "32"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- Geometry --------------------------------------------------------------------------------------

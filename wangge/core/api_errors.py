@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from wangge.core import text
 from wangge.core.errors import Conflict
 
 
@@ -31,6 +32,8 @@ def _pydantic_message(error: dict) -> str:
     }
     if kind in messages:
         return messages[kind]
+    if kind in (text.CONTROL_ERROR, text.INVISIBLE_ERROR):
+        return text.message(kind, multiline=bool(ctx.get("multiline")))
     if kind in ("greater_than_equal", "greater_than"):
         return _("Must be at least %(limit)s.") % {"limit": ctx.get("ge", ctx.get("gt"))}
     if kind in ("less_than_equal", "less_than"):
@@ -50,7 +53,8 @@ def _field_name(loc) -> str:
     return ".".join(parts) or "body"
 
 
-def _body(errors: list[dict]) -> dict:
+def error_body(errors: list[dict]) -> dict:
+    """The API's error shape for ``[{"field", "message"}]`` (also used by middleware before the API runs)."""
     detail = " ".join(f"{e['field']}: {e['message']}" if e["field"] else e["message"] for e in errors)
     return {"detail": detail, "errors": errors}
 
@@ -59,7 +63,7 @@ def install(api) -> None:
     @api.exception_handler(NinjaValidationError)
     def on_schema_error(request, exc):
         errors = [{"field": _field_name(e.get("loc", ())), "message": _pydantic_message(e)} for e in exc.errors]
-        return api.create_response(request, _body(errors), status=422)
+        return api.create_response(request, error_body(errors), status=422)
 
     @api.exception_handler(DjangoValidationError)
     def on_domain_error(request, exc):
@@ -71,12 +75,12 @@ def install(api) -> None:
             ]
         else:
             errors = [{"field": "", "message": m} for m in exc.messages]
-        return api.create_response(request, _body(errors), status=400)
+        return api.create_response(request, error_body(errors), status=400)
 
     @api.exception_handler(AuthenticationError)
     def on_auth_error(request, exc):
         message = _("Log in first: send a valid, unexpired bearer token in the Authorization header.")
-        return api.create_response(request, _body([{"field": "Authorization", "message": message}]), status=401)
+        return api.create_response(request, error_body([{"field": "Authorization", "message": message}]), status=401)
 
     @api.exception_handler(Http404)
     def on_not_found(request, exc):
@@ -95,6 +99,8 @@ def install(api) -> None:
     def on_http_error(request, exc):
         if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
             return api.create_response(
-                request, _body([{"field": "body", "message": _("The request body is not valid JSON.")}]), status=400
+                request,
+                error_body([{"field": "body", "message": _("The request body is not valid JSON.")}]),
+                status=400,
             )
         return api.create_response(request, {"detail": str(exc), "errors": []}, status=exc.status_code)

@@ -6,3 +6,8 @@ class CoreConfig(AppConfig):
     name = "wangge.core"
     label = "core"
     verbose_name = _("Platform")
+
+    def ready(self):
+        from wangge.core.uploads import set_pillow_limit
+
+        set_pillow_limit()
