@@ -19,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from wangge.people import excel, exports, permissions, selectors, services, uploads
+from wangge.people import excel, exports, permissions, portrait, selectors, services, uploads
 from wangge.people.forms import (
     BuildingForm,
     CompoundForm,
@@ -149,7 +149,8 @@ def person_detail(request, pk):
     person = selectors.get_person_for(request.user, pk)
     selectors.attach_labels(request.user, [person])
     labels = [(label, describe(label.kind, label.details)) for label in person.shown_labels]
-    return _page(request, "people/person_detail.html", {"person": person, "labels": labels})
+    panels = portrait.panels_for(request.user, portrait.PERSON, person)
+    return _page(request, "people/person_detail.html", {"person": person, "labels": labels, "panels": panels})
 
 
 @sensitive_post_parameters(*SENSITIVE_FIELDS)
@@ -310,14 +311,13 @@ def label_delete(request, pk):
 @ledger_view()
 def household_detail(request, pk):
     household = selectors.get_household_for(request.user, pk)
-    portrait = selectors.household_portrait(request.user, household)
-    members = [
-        (p, [(label, describe(label.kind, label.details)) for label in p.shown_labels]) for p in portrait.members
-    ]
+    card = selectors.household_portrait(request.user, household)
+    members = [(p, [(label, describe(label.kind, label.details)) for label in p.shown_labels]) for p in card.members]
+    panels = portrait.panels_for(request.user, portrait.HOUSEHOLD, household)
     return _page(
         request,
         "people/household_detail.html",
-        {"household": household, "portrait": portrait, "members": members, "marks": LABEL_MARKS},
+        {"household": household, "portrait": card, "members": members, "marks": LABEL_MARKS, "panels": panels},
     )
 
 
