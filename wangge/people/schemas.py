@@ -13,6 +13,7 @@ from ninja import Field, Schema
 from wangge.core.pagination import PageQuery
 from wangge.core.text import Text
 from wangge.people import permissions, selectors
+from wangge.people.records import BUILDING, COMPOUND, FACILITY, HOUSE, HOUSEHOLD, ORGANISATION, PERSON
 
 
 def _labels_visible(context) -> bool:
@@ -107,46 +108,46 @@ class PersonSearchIn(PageQuery):
 
 
 class PersonIn(Schema):
-    name: Text = Field(..., max_length=60)
-    id_type: Text = Field("resident_id", max_length=20)
-    id_number: Text = Field("", max_length=40)
-    gender: Text = Field("", max_length=8, description="Derived from a resident ID number")
-    birth_date: date | None = Field(None, description="Derived from a resident ID number")
-    ethnicity: Text = Field("", max_length=20)
-    phone: Text = Field("", max_length=40)
-    population_type: Text = Field("registered", max_length=16)
-    registered_address: Text = Field("", max_length=200)
+    name: Text = PERSON["name"].schema(...)
+    id_type: Text = PERSON["id_type"].schema("resident_id")
+    id_number: Text = PERSON["id_number"].schema("")
+    gender: Text = PERSON["gender"].schema("", description="Derived from a resident ID number")
+    birth_date: date | None = PERSON["birth_date"].schema(None, description="Derived from a resident ID number")
+    ethnicity: Text = PERSON["ethnicity"].schema("")
+    phone: Text = PERSON["phone"].schema("")
+    population_type: Text = PERSON["population_type"].schema("registered")
+    registered_address: Text = PERSON["registered_address"].schema("")
     household_id: int | None = None
-    relation: Text = Field("", max_length=16)
+    relation: Text = PERSON["relation"].schema("")
     house_id: int | None = None
     region: Text = Field("", max_length=24, description="A grid code, for a person without a house")
-    political_status: Text = Field("masses", max_length=20)
-    marital_status: Text = Field("", max_length=12)
-    education: Text = Field("", max_length=16)
-    employer: Text = Field("", max_length=100)
-    status: Text = Field("living_here", max_length=16)
-    note: Text = Field("", max_length=200)
+    political_status: Text = PERSON["political_status"].schema("masses")
+    marital_status: Text = PERSON["marital_status"].schema("")
+    education: Text = PERSON["education"].schema("")
+    employer: Text = PERSON["employer"].schema("")
+    status: Text = PERSON["status"].schema("living_here")
+    note: Text = PERSON["note"].schema("")
 
 
 class PersonPatch(Schema):
-    name: Text | None = Field(None, max_length=60)
-    id_type: Text | None = Field(None, max_length=20)
-    id_number: Text | None = Field(None, max_length=40)
-    gender: Text | None = Field(None, max_length=8)
+    name: Text | None = PERSON["name"].schema(None)
+    id_type: Text | None = PERSON["id_type"].schema(None)
+    id_number: Text | None = PERSON["id_number"].schema(None)
+    gender: Text | None = PERSON["gender"].schema(None)
     birth_date: date | None = None
-    ethnicity: Text | None = Field(None, max_length=20)
-    phone: Text | None = Field(None, max_length=40)
-    population_type: Text | None = Field(None, max_length=16)
-    registered_address: Text | None = Field(None, max_length=200)
+    ethnicity: Text | None = PERSON["ethnicity"].schema(None)
+    phone: Text | None = PERSON["phone"].schema(None)
+    population_type: Text | None = PERSON["population_type"].schema(None)
+    registered_address: Text | None = PERSON["registered_address"].schema(None)
     household_id: int | None = None
-    relation: Text | None = Field(None, max_length=16)
+    relation: Text | None = PERSON["relation"].schema(None)
     house_id: int | None = None
-    political_status: Text | None = Field(None, max_length=20)
-    marital_status: Text | None = Field(None, max_length=12)
-    education: Text | None = Field(None, max_length=16)
-    employer: Text | None = Field(None, max_length=100)
-    status: Text | None = Field(None, max_length=16)
-    note: Text | None = Field(None, max_length=200)
+    political_status: Text | None = PERSON["political_status"].schema(None)
+    marital_status: Text | None = PERSON["marital_status"].schema(None)
+    education: Text | None = PERSON["education"].schema(None)
+    employer: Text | None = PERSON["employer"].schema(None)
+    status: Text | None = PERSON["status"].schema(None)
+    note: Text | None = PERSON["note"].schema(None)
 
 
 class RevealIn(Schema):
@@ -238,16 +239,16 @@ class HouseholdListQuery(PageQuery):
 
 class HouseholdIn(Schema):
     house_id: int
-    number: Text = Field("", max_length=30)
-    kind: Text = Field("family", max_length=16)
-    note: Text = Field("", max_length=200)
+    number: Text = HOUSEHOLD["number"].schema("")
+    kind: Text = HOUSEHOLD["kind"].schema("family")
+    note: Text = HOUSEHOLD["note"].schema("")
 
 
 class HouseholdPatch(Schema):
     house_id: int | None = None
-    number: Text | None = Field(None, max_length=30)
-    kind: Text | None = Field(None, max_length=16)
-    note: Text | None = Field(None, max_length=200)
+    number: Text | None = HOUSEHOLD["number"].schema(None)
+    kind: Text | None = HOUSEHOLD["kind"].schema(None)
+    note: Text | None = HOUSEHOLD["note"].schema(None)
 
 
 class HouseOut(Schema):
@@ -279,27 +280,27 @@ class HouseListQuery(PageQuery):
 
 class HouseIn(Schema):
     building_id: int
-    unit: int = Field(1, ge=1, le=30)
-    floor: int = Field(1, ge=-5, le=120)
-    position: int = Field(1, ge=1, le=40)
-    room: Text = Field("", max_length=12)
-    area: float | None = Field(None, ge=0, le=999999)
-    use: Text = Field("self_occupied", max_length=16)
-    owner_name: Text = Field("", max_length=60)
-    owner_phone: Text = Field("", max_length=40)
-    hazards: Text = Field("", max_length=200)
+    unit: int = HOUSE["unit"].schema(1)
+    floor: int = HOUSE["floor"].schema(1)
+    position: int = HOUSE["position"].schema(1)
+    room: Text = HOUSE["room"].schema("")
+    area: float | None = HOUSE["area"].schema(None)
+    use: Text = HOUSE["use"].schema("self_occupied")
+    owner_name: Text = HOUSE["owner_name"].schema("")
+    owner_phone: Text = HOUSE["owner_phone"].schema("")
+    hazards: Text = HOUSE["hazards"].schema("")
 
 
 class HousePatch(Schema):
-    unit: int | None = Field(None, ge=1, le=30)
-    floor: int | None = Field(None, ge=-5, le=120)
-    position: int | None = Field(None, ge=1, le=40)
-    room: Text | None = Field(None, max_length=12)
-    area: float | None = Field(None, ge=0, le=999999)
-    use: Text | None = Field(None, max_length=16)
-    owner_name: Text | None = Field(None, max_length=60)
-    owner_phone: Text | None = Field(None, max_length=40)
-    hazards: Text | None = Field(None, max_length=200)
+    unit: int | None = HOUSE["unit"].schema(None)
+    floor: int | None = HOUSE["floor"].schema(None)
+    position: int | None = HOUSE["position"].schema(None)
+    room: Text | None = HOUSE["room"].schema(None)
+    area: float | None = HOUSE["area"].schema(None)
+    use: Text | None = HOUSE["use"].schema(None)
+    owner_name: Text | None = HOUSE["owner_name"].schema(None)
+    owner_phone: Text | None = HOUSE["owner_phone"].schema(None)
+    hazards: Text | None = HOUSE["hazards"].schema(None)
 
 
 class BuildingOut(Schema):
@@ -325,29 +326,29 @@ class BuildingListQuery(PageQuery):
 
 class BuildingIn(Schema):
     compound_id: int | None = None
-    name: Text = Field(..., max_length=60)
-    address: Text = Field("", max_length=200)
-    use: Text = Field("residential", max_length=16)
-    floors: int = Field(6, ge=1, le=120)
-    units: int = Field(1, ge=1, le=30)
-    rooms_per_floor: int = Field(2, ge=1, le=40)
-    built_year: int | None = Field(None, ge=1800, le=2100)
-    lon: float | None = Field(None, ge=-180, le=180, allow_inf_nan=False)
-    lat: float | None = Field(None, ge=-90, le=90, allow_inf_nan=False)
+    name: Text = BUILDING["name"].schema(...)
+    address: Text = BUILDING["address"].schema("")
+    use: Text = BUILDING["use"].schema("residential")
+    floors: int = BUILDING["floors"].schema(6)
+    units: int = BUILDING["units"].schema(1)
+    rooms_per_floor: int = BUILDING["rooms_per_floor"].schema(2)
+    built_year: int | None = BUILDING["built_year"].schema(None)
+    lon: float | None = BUILDING["lon"].schema(None)
+    lat: float | None = BUILDING["lat"].schema(None)
     region: Text = Field("", max_length=24, description="A grid code when no coordinates are given")
     with_houses: bool = True
 
 
 class BuildingPatch(Schema):
-    name: Text | None = Field(None, max_length=60)
-    address: Text | None = Field(None, max_length=200)
-    use: Text | None = Field(None, max_length=16)
-    floors: int | None = Field(None, ge=1, le=120)
-    units: int | None = Field(None, ge=1, le=30)
-    rooms_per_floor: int | None = Field(None, ge=1, le=40)
-    built_year: int | None = Field(None, ge=1800, le=2100)
-    lon: float | None = Field(None, ge=-180, le=180, allow_inf_nan=False)
-    lat: float | None = Field(None, ge=-90, le=90, allow_inf_nan=False)
+    name: Text | None = BUILDING["name"].schema(None)
+    address: Text | None = BUILDING["address"].schema(None)
+    use: Text | None = BUILDING["use"].schema(None)
+    floors: int | None = BUILDING["floors"].schema(None)
+    units: int | None = BUILDING["units"].schema(None)
+    rooms_per_floor: int | None = BUILDING["rooms_per_floor"].schema(None)
+    built_year: int | None = BUILDING["built_year"].schema(None)
+    lon: float | None = BUILDING["lon"].schema(None)
+    lat: float | None = BUILDING["lat"].schema(None)
 
 
 class CellOut(Schema):
@@ -415,11 +416,11 @@ class CompoundOut(Schema):
 
 
 class CompoundIn(Schema):
-    name: Text = Field(..., max_length=100)
-    address: Text = Field("", max_length=200)
+    name: Text = COMPOUND["name"].schema(...)
+    address: Text = COMPOUND["address"].schema("")
     property_company_id: int | None = None
-    lon: float | None = Field(None, ge=-180, le=180, allow_inf_nan=False)
-    lat: float | None = Field(None, ge=-90, le=90, allow_inf_nan=False)
+    lon: float | None = COMPOUND["lon"].schema(None)
+    lat: float | None = COMPOUND["lat"].schema(None)
     region: Text = Field("", max_length=24)
 
 
@@ -428,8 +429,8 @@ class CompoundListQuery(PageQuery):
 
 
 class CompoundPatch(Schema):
-    name: Text | None = Field(None, max_length=100)
-    address: Text | None = Field(None, max_length=200)
+    name: Text | None = COMPOUND["name"].schema(None)
+    address: Text | None = COMPOUND["address"].schema(None)
     property_company_id: int | None = None
 
 
@@ -466,34 +467,34 @@ class OrganisationListQuery(PageQuery):
 
 
 class OrganisationIn(Schema):
-    kind: Text = Field(..., max_length=16)
-    name: Text = Field(..., max_length=120)
-    credit_code: Text = Field("", max_length=30)
-    legal_person: Text = Field("", max_length=60)
-    phone: Text = Field("", max_length=40)
-    employees: int | None = Field(None, ge=0, le=1_000_000)
-    address: Text = Field("", max_length=200)
+    kind: Text = ORGANISATION["kind"].schema(...)
+    name: Text = ORGANISATION["name"].schema(...)
+    credit_code: Text = ORGANISATION["credit_code"].schema("")
+    legal_person: Text = ORGANISATION["legal_person"].schema("")
+    phone: Text = ORGANISATION["phone"].schema("")
+    employees: int | None = ORGANISATION["employees"].schema(None)
+    address: Text = ORGANISATION["address"].schema("")
     building_id: int | None = None
-    business_scope: Text = Field("", max_length=200)
+    business_scope: Text = ORGANISATION["business_scope"].schema("")
     is_key: bool = False
     is_active: bool = True
-    lon: float | None = Field(None, ge=-180, le=180, allow_inf_nan=False)
-    lat: float | None = Field(None, ge=-90, le=90, allow_inf_nan=False)
+    lon: float | None = ORGANISATION["lon"].schema(None)
+    lat: float | None = ORGANISATION["lat"].schema(None)
 
 
 class OrganisationPatch(Schema):
-    kind: Text | None = Field(None, max_length=16)
-    name: Text | None = Field(None, max_length=120)
-    credit_code: Text | None = Field(None, max_length=30)
-    legal_person: Text | None = Field(None, max_length=60)
-    phone: Text | None = Field(None, max_length=40)
-    employees: int | None = Field(None, ge=0, le=1_000_000)
-    address: Text | None = Field(None, max_length=200)
-    business_scope: Text | None = Field(None, max_length=200)
+    kind: Text | None = ORGANISATION["kind"].schema(None)
+    name: Text | None = ORGANISATION["name"].schema(None)
+    credit_code: Text | None = ORGANISATION["credit_code"].schema(None)
+    legal_person: Text | None = ORGANISATION["legal_person"].schema(None)
+    phone: Text | None = ORGANISATION["phone"].schema(None)
+    employees: int | None = ORGANISATION["employees"].schema(None)
+    address: Text | None = ORGANISATION["address"].schema(None)
+    business_scope: Text | None = ORGANISATION["business_scope"].schema(None)
     is_key: bool | None = None
     is_active: bool | None = None
-    lon: float | None = Field(None, ge=-180, le=180, allow_inf_nan=False)
-    lat: float | None = Field(None, ge=-90, le=90, allow_inf_nan=False)
+    lon: float | None = ORGANISATION["lon"].schema(None)
+    lat: float | None = ORGANISATION["lat"].schema(None)
 
 
 class FacilityOut(Schema):
@@ -528,26 +529,26 @@ class FacilityListQuery(PageQuery):
 
 
 class FacilityIn(Schema):
-    kind: Text = Field(..., max_length=16)
-    code: Text = Field(..., max_length=40)
-    name: Text = Field("", max_length=100)
-    status: Text = Field("normal", max_length=12)
-    owner: Text = Field("", max_length=100)
-    address: Text = Field("", max_length=200)
+    kind: Text = FACILITY["kind"].schema(...)
+    code: Text = FACILITY["code"].schema(...)
+    name: Text = FACILITY["name"].schema("")
+    status: Text = FACILITY["status"].schema("normal")
+    owner: Text = FACILITY["owner"].schema("")
+    address: Text = FACILITY["address"].schema("")
     installed_on: date | None = None
-    lon: float = Field(..., ge=-180, le=180, allow_inf_nan=False)
-    lat: float = Field(..., ge=-90, le=90, allow_inf_nan=False)
+    lon: float = FACILITY["lon"].schema(...)
+    lat: float = FACILITY["lat"].schema(...)
 
 
 class FacilityPatch(Schema):
-    kind: Text | None = Field(None, max_length=16)
-    name: Text | None = Field(None, max_length=100)
-    status: Text | None = Field(None, max_length=12)
-    owner: Text | None = Field(None, max_length=100)
-    address: Text | None = Field(None, max_length=200)
+    kind: Text | None = FACILITY["kind"].schema(None)
+    name: Text | None = FACILITY["name"].schema(None)
+    status: Text | None = FACILITY["status"].schema(None)
+    owner: Text | None = FACILITY["owner"].schema(None)
+    address: Text | None = FACILITY["address"].schema(None)
     installed_on: date | None = None
-    lon: float | None = Field(None, ge=-180, le=180, allow_inf_nan=False)
-    lat: float | None = Field(None, ge=-90, le=90, allow_inf_nan=False)
+    lon: float | None = FACILITY["lon"].schema(None)
+    lat: float | None = FACILITY["lat"].schema(None)
 
 
 # --- import ----------------------------------------------------------------------------------------
