@@ -36,6 +36,7 @@ from wangge.people.forms import (
 from wangge.people.importing import ImportFailed
 from wangge.people.labels import LABEL_MARKS, LabelKind, describe
 from wangge.people.models import FacilityKind, FacilityStatus, HouseUse, OrganisationKind
+from wangge.people.records import PERSON
 from wangge.people.validators import PHONE_CHARS_RE, normalise_id
 
 PAGE_SIZE = 30
@@ -189,13 +190,7 @@ def person_new(request):
 @ledger_view(permissions.CHANGE)
 def person_edit(request, pk):
     person = selectors.get_person_for(request.user, pk)
-    initial = {
-        name: getattr(person, name)
-        for name in (
-            "name", "id_type", "gender", "birth_date", "ethnicity", "population_type", "registered_address",
-            "relation", "political_status", "marital_status", "education", "employer", "status", "note",
-        )
-    }  # fmt: skip
+    initial = {f.name: getattr(person, f.name) for f in PERSON.fields if not f.pii}  # numbers are never echoed
     initial.update(household=person.household_id, house=person.house_id)
     form = PersonForm(request.POST or None, initial=initial, person=person, grids=selectors.grids_for(request.user))
     if request.method == "POST" and form.is_valid():
