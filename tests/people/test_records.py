@@ -127,3 +127,18 @@ def test_the_importer_refuses_direction_overrides_at_the_cell(ledger):
     report = services.import_ledger(actor=ledger.worker1, kind="persons", sheet=sheet, dry_run=True)
     assert [(p.row, p.column) for p in report.problems] == [(2, "H")]
     assert report.problems[0].message.startswith("Must not contain control characters")
+
+
+def test_labels_refuse_direction_overrides_in_their_fields_and_note(ledger):
+    with pytest.raises(ValidationError) as refused:
+        services.add_label(actor=ledger.worker1, person=ledger.person1b, kind="elderly_alone", note=BIDI)
+    assert list(refused.value.message_dict) == ["note"]
+    with pytest.raises(ValidationError) as refused:
+        services.update_label(actor=ledger.worker1, label=ledger.label1, note=BIDI)
+    assert list(refused.value.message_dict) == ["note"]
+
+
+def test_a_label_field_refuses_direction_overrides_naming_it(ledger):
+    with pytest.raises(ValidationError) as refused:
+        services.add_label(actor=ledger.worker1, person=ledger.person1b, kind="key_petitioner", details={"topic": BIDI})
+    assert list(refused.value.message_dict) == ["details.topic"]

@@ -267,7 +267,7 @@ def _detail_field(spec_field):
     elif spec_field.kind == "date":
         field = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
     else:
-        field = forms.CharField(max_length=spec_field.max_length, **common)
+        field = forms.CharField(max_length=spec_field.max_length, validators=[validate_text], **common)
     field.widget.attrs["class"] = "form-control"
     return field
 

@@ -17,6 +17,7 @@ from django.views.decorators.debug import sensitive_variables
 from wangge.accounts import audit
 from wangge.accounts.scope import scope_for
 from wangge.core import pii
+from wangge.core.text import check_text
 from wangge.core.validators import validate_lon_lat
 from wangge.people import labels as label_specs
 from wangge.people import permissions, rules
@@ -692,7 +693,7 @@ def add_label(
         kind=kind,
         details=label_specs.clean_details(kind, details),
         since=SINCE.parse(since),
-        note=(note or "").strip(),
+        note=check_text((note or "").strip(), field="note"),
         region_path=person.region_path,
     )
     label.full_clean()
@@ -713,7 +714,7 @@ def update_label(
     if since is not None:
         label.since = SINCE.parse(since)
     if note is not None:
-        label.note = note.strip()
+        label.note = check_text(note.strip(), field="note")
     label.full_clean()
     label.save()
     _audit_label(actor, "update", label)
