@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "wangge.people",
     "wangge.dashboard",
     "wangge.assessment",
+    "wangge.party",
     "wangge.accounts",
     "wangge.workcalendar",
 ]

@@ -1,0 +1,239 @@
+"""Party work over JSON under ``/api/v1/party/``: organisations (the tree), members, central households and
+coverage. Thin: reads through ``selectors`` (scoped; 404 out of reach, 403 without ``people.view``),
+writes through ``services`` (400 naming the field); lists are keyset pages (``wangge.core.pagination``)."""
+
+from django.db.models import Prefetch
+from ninja import Query, Router, Status
+
+from wangge.core.pagination import Page, keyset_page
+from wangge.party import selectors, services
+from wangge.party.models import ServedRegion
+from wangge.party.schemas import (
+    CentralIn,
+    CentralListQuery,
+    CentralOut,
+    CentralPatch,
+    CoverageOut,
+    CoverageQuery,
+    HouseholdRef,
+    MemberIn,
+    MemberItemOut,
+    MemberListQuery,
+    MemberOut,
+    MemberPatch,
+    MoveIn,
+    OrganisationIn,
+    OrganisationItemOut,
+    OrganisationListQuery,
+    OrganisationOut,
+    OrganisationPatch,
+    UncoveredQuery,
+)
+from wangge.people import permissions
+
+router = Router(tags=["party"])
+
+SERVED = Prefetch("served", queryset=ServedRegion.objects.select_related("region").order_by("region_path"))
+
+
+def _view(request) -> None:
+    permissions.require(request.auth, permissions.VIEW)
+
+
+def _organisation(request, pk: int):
+    return (
+        selectors.organisations_for(request.auth)
+        .select_related("community", "secretary__person", "parent")
+        .prefetch_related(SERVED)
+        .filter(pk=selectors.get_organisation_for(request.auth, pk).pk)
+        .get()
+    )
+
+
+# --- organisations -----------------------------------------------------------------------------------
+
+
+@router.get("/organisations", response=Page[OrganisationItemOut])
+def list_organisations(request, query: Query[OrganisationListQuery]):
+    """The tops of your reach, or the children of ``parent``."""
+    _view(request)
+    rows = selectors.organisations_filtered(
+        request.auth,
+        parent=query.parent,
+        roots=query.parent is None and not query.q and not query.kind,
+        kind=query.kind,
+        q=query.q,
+    )
+    rows = rows.select_related("community").prefetch_related(SERVED)
+    return keyset_page(rows, query, order=("name", "id"), count=True)
+
+
+@router.post("/organisations", response={201: OrganisationOut})
+def create_organisation(request, payload: OrganisationIn):
+    organisation = services.create_organisation(
+        actor=request.auth,
+        kind=payload.kind,
+        name=payload.name,
+        regions=payload.regions,
+        parent=payload.parent_id,
+        community=payload.community,
+        ledger_organisation=payload.ledger_organisation_id,
+        note=payload.note,
+    )
+    return Status(201, _organisation(request, organisation.pk))
+
+
+@router.get("/organisations/{organisation_id}", response=OrganisationOut)
+def get_organisation(request, organisation_id: int):
+    _view(request)
+    return _organisation(request, organisation_id)
+
+
+@router.patch("/organisations/{organisation_id}", response=OrganisationOut)
+def update_organisation(request, organisation_id: int, payload: OrganisationPatch):
+    _view(request)
+    organisation = selectors.get_organisation_for(request.auth, organisation_id)
+    changes = payload.dict(exclude_unset=True)
+    renamed = {"ledger_organisation_id": "ledger_organisation", "secretary_id": "secretary"}
+    services.update_organisation(
+        actor=request.auth, organisation=organisation, **{renamed.get(k, k): v for k, v in changes.items()}
+    )
+    return _organisation(request, organisation_id)
+
+
+@router.post("/organisations/{organisation_id}/move", response=OrganisationOut)
+def move_organisation(request, organisation_id: int, payload: MoveIn):
+    """Put the organisation under ``parent_id``: refused (400 on ``parent``) when that would make a cycle or
+    the organisation serves regions outside the new parent's area."""
+    _view(request)
+    organisation = selectors.get_organisation_for(request.auth, organisation_id)
+    services.move_organisation(actor=request.auth, organisation=organisation, parent=payload.parent_id)
+    return _organisation(request, organisation_id)
+
+
+# --- members -------------------------------------------------------------------------------------------
+
+
+def _member(request, pk: int):
+    return selectors.get_member_for(request.auth, pk)
+
+
+@router.get("/members", response=Page[MemberItemOut])
+def list_members(request, query: Query[MemberListQuery]):
+    """Members living in your data reach (persons' reach), by name."""
+    _view(request)
+    rows = selectors.members_filtered(
+        request.auth,
+        organisation=query.organisation,
+        region=query.region,
+        kind=query.kind or "",
+        in_service=query.in_service,
+    ).select_related("person__region", "central_household")
+    return keyset_page(rows, query, order=("person__name", "id"), count=True)
+
+
+@router.post("/members", response={201: MemberOut})
+def create_member(request, payload: MemberIn):
+    member = services.create_member(
+        actor=request.auth,
+        person=payload.person_id,
+        organisation=payload.organisation_id,
+        status=payload.status,
+        joined_on=payload.joined_on,
+        in_service=payload.in_service,
+        employer=payload.employer,
+        grid=payload.grid,
+    )
+    return Status(201, _member(request, member.pk))
+
+
+@router.get("/members/{member_id}", response=MemberOut)
+def get_member(request, member_id: int):
+    _view(request)
+    return _member(request, member_id)
+
+
+@router.patch("/members/{member_id}", response=MemberOut)
+def update_member(request, member_id: int, payload: MemberPatch):
+    _view(request)
+    member = _member(request, member_id)
+    changes = payload.dict(exclude_unset=True)
+    if "organisation_id" in changes:
+        changes["organisation"] = changes.pop("organisation_id")
+    services.update_member(actor=request.auth, member=member, **changes)
+    return _member(request, member_id)
+
+
+# --- central households and coverage -------------------------------------------------------------------
+
+
+@router.get("/central-households", response=Page[CentralOut])
+def list_central_households(request, query: Query[CentralListQuery]):
+    _view(request)
+    rows = selectors.centrals_for(request.auth).select_related("member__grid")
+    if query.region:
+        rows = rows.filter(
+            member__person__region_path__startswith=selectors.region_for(request.auth, query.region).path
+        )
+    return keyset_page(rows, query, order=("id",), count=True)
+
+
+@router.post("/central-households", response={201: CentralOut})
+def create_central_household(request, payload: CentralIn):
+    """Make a member a 党员中心户 linked to households (at most ``PARTY_CENTRAL_HOUSEHOLD_MAX``; a household
+    another central household covers is refused unless ``PARTY_SHARED_COVERAGE``)."""
+    _view(request)
+    member = _member(request, payload.member_id)
+    central = services.set_central_household(actor=request.auth, member=member, households=payload.household_ids)
+    return Status(201, selectors.get_central_for(request.auth, central.pk))
+
+
+@router.get("/central-households/{central_id}", response=CentralOut)
+def get_central_household(request, central_id: int):
+    _view(request)
+    return selectors.get_central_for(request.auth, central_id)
+
+
+@router.put("/central-households/{central_id}", response=CentralOut)
+def set_central_households(request, central_id: int, payload: CentralPatch):
+    """Replace the households linked to the central household."""
+    _view(request)
+    central = selectors.get_central_for(request.auth, central_id)
+    services.set_central_household(actor=request.auth, member=central.member, households=payload.household_ids)
+    return selectors.get_central_for(request.auth, central_id)
+
+
+@router.delete("/central-households/{central_id}", response={204: None})
+def delete_central_household(request, central_id: int):
+    _view(request)
+    services.remove_central_household(actor=request.auth, central=selectors.get_central_for(request.auth, central_id))
+    return Status(204, None)
+
+
+@router.get("/coverage", response=CoverageOut)
+def coverage(request, query: Query[CoverageQuery]):
+    """Households of the region covered by a 党员中心户: in total, per grid, and the buildings (GeoJSON)."""
+    _view(request)
+    total, grids = selectors.coverage(request.auth, query.region)
+
+    def shaped(row):
+        return {
+            "region": row.region,
+            "households": row.households,
+            "covered": row.covered,
+            "uncovered": row.uncovered,
+            "rate": row.rate,
+        }
+
+    return {
+        **shaped(total),
+        "grids": [shaped(row) for row in grids],
+        "buildings": selectors.uncovered_buildings_geojson(request.auth, query.region),
+    }
+
+
+@router.get("/coverage/uncovered", response=Page[HouseholdRef])
+def uncovered(request, query: Query[UncoveredQuery]):
+    """The households of the region no central household covers."""
+    _view(request)
+    return keyset_page(selectors.uncovered_households(request.auth, query.region), query, order=("id",), count=True)

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from wangge.party import views
+
+app_name = "party"
+urlpatterns = [
+    path("", views.tree, name="tree"),
+    path("organisations/<int:pk>/", views.organisation_detail, name="organisation"),
+    path("members/", views.member_list, name="members"),
+    path("members/<int:pk>/", views.member_detail, name="member"),
+    path("coverage/", views.coverage, name="coverage"),
+]

@@ -1,0 +1,150 @@
+"""Party pages: thin views over ``selectors`` (scoped reads, 404 out of reach; 403 without ``people.view``)."""
+
+from functools import wraps
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import render
+
+from wangge.accounts.scope import scope_for
+from wangge.party import conf, selectors
+from wangge.party.models import MemberStatus, OrganisationKind, ServedRegion
+from wangge.people import permissions
+from wangge.regions.models import Region
+
+PAGE_SIZE = 30
+SERVED = Prefetch("served", queryset=ServedRegion.objects.select_related("region").order_by("region_path"))
+
+
+def party_view(view):
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        permissions.require(request.user, permissions.VIEW)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _page(request, template: str, context: dict):
+    return render(request, template, {"nav": "party", **context})
+
+
+def _tree(user) -> list[dict]:
+    """The organisations the user sees, nested: the tops of their reach first."""
+    rows = list(selectors.organisations_for(user).prefetch_related(SERVED).order_by("name", "id"))
+    visible = {row.pk for row in rows}
+    below: dict[int | None, list] = {}
+    for row in rows:
+        below.setdefault(row.parent_id if row.parent_id in visible else None, []).append(row)
+
+    def nest(parent_id):
+        return [{"organisation": row, "children": nest(row.pk)} for row in below.get(parent_id, [])]
+
+    return nest(None)
+
+
+@party_view
+def tree(request):
+    return _page(request, "party/tree.html", {"tree": _tree(request.user)})
+
+
+@party_view
+def organisation_detail(request, pk: int):
+    organisation = selectors.get_organisation_for(request.user, pk)
+    visible = selectors.organisations_for(request.user)
+    chain, node = [], organisation.parent
+    while node is not None and visible.filter(pk=node.pk).exists():
+        chain.insert(0, node)
+        node = node.parent
+    members = selectors.members_for(request.user)
+    context = {
+        "organisation": organisation,
+        "served": organisation.served.select_related("region").order_by("region_path"),
+        "chain": chain,
+        "children": visible.filter(parent=organisation).order_by("name", "id"),
+        "secretary": members.filter(pk=organisation.secretary_id).first() if organisation.secretary_id else None,
+        "committee": organisation.committee.filter(member__in=members).select_related("member__person"),
+        "members": members.filter(organisation=organisation).order_by("person__name", "id")[:200],
+        "member_count": members.filter(organisation=organisation).count(),
+    }
+    return _page(request, "party/organisation_detail.html", context)
+
+
+def _flag(value: str) -> bool | None:
+    return {"1": True, "0": False}.get(value)
+
+
+@party_view
+def member_list(request):
+    params = request.GET
+    try:
+        organisation = int(params["organisation"]) if params.get("organisation") else None
+    except ValueError:
+        raise Http404 from None
+    kind = params.get("kind", "") if params.get("kind", "") in MemberStatus.values else ""
+    rows = selectors.members_filtered(
+        request.user,
+        organisation=organisation,
+        region=params.get("region", "")[:24],
+        kind=kind,
+        in_service=_flag(params.get("in_service", "")),
+    ).order_by("person__name", "id")
+    page = Paginator(rows.select_related("person__region"), PAGE_SIZE).get_page(params.get("page") or 1)
+    query = params.copy()
+    query.pop("page", None)
+    context = {
+        "page_obj": page,
+        "members": page.object_list,
+        "statuses": MemberStatus.choices,
+        "filters": {"region": params.get("region", ""), "kind": kind, "in_service": params.get("in_service", "")},
+        "organisation": selectors.get_organisation_for(request.user, organisation) if organisation else None,
+        "query": query.urlencode(),
+    }
+    return _page(request, "party/member_list.html", context)
+
+
+@party_view
+def member_detail(request, pk: int):
+    member = selectors.get_member_for(request.user, pk)
+    central = getattr(member, "central_household", None) if hasattr(member, "central_household") else None
+    households = []
+    if central is not None:
+        from wangge.people.selectors import households_for
+
+        households = households_for(request.user).filter(party_covers__central=central).select_related("house")
+    return _page(request, "party/member_detail.html", {"member": member, "central": central, "households": households})
+
+
+def _default_region(user) -> Region | None:
+    scope = scope_for(user)
+    regions = Region.objects.filter(is_active=True)
+    if scope.is_global:
+        return regions.filter(level="street").order_by("code").first()
+    return regions.filter(path__in=scope.paths).order_by("path").first()
+
+
+@party_view
+def coverage(request):
+    code = request.GET.get("region", "")[:24]
+    region = selectors.region_for(request.user, code) if code else _default_region(request.user)
+    if region is None:
+        raise Http404
+    total, grids = selectors.coverage(request.user, region.code)
+    config = {
+        "tileUrl": settings.MAP_TILE_URL,
+        "buildings": selectors.uncovered_buildings_geojson(request.user, region.code),
+    }
+    context = {
+        "region": region,
+        "total": total,
+        "grids": grids,
+        "config": config,
+        "uncovered": selectors.uncovered_households(request.user, region.code).order_by("id")[:100],
+        "minimum": conf.central_household_min(),
+        "kinds": OrganisationKind.choices,
+    }
+    return _page(request, "party/coverage.html", context)
