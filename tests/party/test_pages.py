@@ -1,0 +1,123 @@
+"""The party pages per persona: scope (404 out of reach, 403 without the ledger), the navigation entry,
+phone-friendly tables, no inline scripts, and the panel on the household portrait."""
+
+import re
+
+import pytest
+
+from tests.party.conftest import (
+    COMMUNITY_1,
+    GRID_1,
+    GRID_2,
+    STREET_2,
+    branch_of,
+    households_in,
+    member_in,
+)
+from wangge.party import services
+from wangge.party.models import CoveredHousehold, OrganisationKind
+
+pytestmark = pytest.mark.django_db
+
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>")
+
+
+def pages(grid: str) -> dict[str, str]:
+    return {
+        "tree": "/party/",
+        "organisation": f"/party/organisations/{branch_of(grid).pk}/",
+        "members": f"/party/members/?region={grid}",
+        "member": f"/party/members/{member_in(grid).pk}/",
+        "coverage": f"/party/coverage/?region={grid}",
+    }
+
+
+@pytest.mark.parametrize(
+    ("persona", "grid", "expected"),
+    [
+        ("gridworker1", GRID_1, 200),
+        ("gridworker1", GRID_2, 404),
+        ("community1", GRID_2, 200),
+        ("leader", GRID_2, 200),
+        ("admin", GRID_1, 200),
+    ],
+)
+def test_pages_answer_by_reach(browser, persona, grid, expected):
+    client = browser(persona)
+    for name, url in pages(grid).items():
+        status = 200 if name == "tree" else expected
+        assert client.get(url).status_code == status, (name, url)
+
+
+@pytest.mark.parametrize("persona", ["resident1", "department1"])
+def test_pages_are_refused_without_the_ledger_and_the_entry_is_not_shown(browser, persona):
+    client = browser(persona)
+    for url in pages(GRID_1).values():
+        assert client.get(url).status_code == 403
+    assert b'data-testid="nav-party"' not in client.get("/home/").content
+
+
+def test_the_navigation_leads_to_the_tree_in_chinese(browser):
+    client = browser("gridworker1", language="zh-hans")
+    home = client.get("/home/").content.decode()
+    assert 'data-testid="nav-party"' in home and "党建" in home
+    tree = client.get("/party/").content.decode()
+    assert branch_of(GRID_1).name in tree
+    assert branch_of(GRID_2).name not in tree
+
+
+def test_lists_are_stacked_tables_with_a_label_per_cell_and_no_inline_scripts(browser):
+    client = browser("community1")
+    for url in pages(GRID_1).values():
+        html = client.get(url).content.decode()
+        assert not INLINE_SCRIPT.search(html), url
+        for table in re.findall(r"<table[^>]*>.*?</table>", html, re.S):
+            assert "wg-stack" in table, url
+            for row in re.findall(r"<tbody>.*?</tbody>", table, re.S):
+                for cells in re.findall(r"<tr>(.*?)</tr>", row, re.S):
+                    tds = re.findall(r"<td[^>]*>", cells)
+                    assert all("data-label" in td for td in tds[1:] if "colspan" not in td), url
+
+
+def test_the_coverage_page_shows_rates_per_grid_and_the_map_data(browser):
+    response = browser("community1").get(f"/party/coverage/?region={COMMUNITY_1}")
+    assert response.status_code == 200
+    assert [row.region.code for row in response.context["grids"]][:2] == [GRID_1, GRID_2]
+    total = response.context["total"]
+    assert total.households == households_in(COMMUNITY_1).count()
+    assert b'id="party-coverage-config"' in response.content
+    assert b"party/coverage.js" in response.content
+    assert browser("community1").get(f"/party/coverage/?region={STREET_2}").status_code == 404
+
+
+def test_a_name_with_a_script_tag_is_shown_escaped(browser, user):
+    services.create_organisation(
+        actor=user("admin"),
+        kind=OrganisationKind.GROUP,
+        name="<script>x()</script>组",
+        regions=[GRID_1],
+        parent=branch_of(GRID_1).pk,
+    )
+    html = browser("gridworker1").get("/party/").content.decode()
+    assert "&lt;script&gt;x()&lt;/script&gt;组" in html
+    assert "<script>x()" not in html
+
+
+def test_the_household_portrait_says_who_covers_it(browser):
+    covered = (
+        CoveredHousehold.objects.filter(household__in=households_in(GRID_1))
+        .select_related("central__member__person")
+        .first()
+    )
+    page = browser("gridworker1").get(f"/people/households/{covered.household_id}/").content.decode()
+    assert 'data-testid="panel-party.household"' in page
+    assert covered.central.member.person.name in page
+    free = households_in(GRID_1, covered=False).first()
+    if free is not None:
+        page = browser("gridworker1").get(f"/people/households/{free.pk}/").content.decode()
+        assert 'data-testid="party-uncovered"' in page
+
+
+def test_the_portrait_panel_is_absent_for_a_household_out_of_reach(browser):
+    other = households_in(GRID_2).first()
+    assert browser("gridworker1").get(f"/people/households/{other.pk}/").status_code == 404
