@@ -65,6 +65,8 @@ def test_inside_a_grid_next_to_a_building_the_address_comes_from_the_building(br
     assert body["region"] == {"code": found.code, "name": found.name, "level": found.level}
     assert body["path"] == [r.name for r in found.ancestors()] + [found.name]
     assert Region.objects.get(code=GRID_1).name in body["path"]
+    street_down = [r.name for r in [*found.ancestors(), found] if r.level not in ("city", "district")]
+    assert body["label"] == " › ".join(street_down)
     assert body["in_grid"] is True
     assert body["building"]["name"] == "定位花园 7幢"
     assert 10 <= body["building"]["distance_m"] <= 30

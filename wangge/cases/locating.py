@@ -28,6 +28,7 @@ class PlaceFound:
 
     region: Region
     path: list[str]  # region names from the top down to ``region``
+    label: str  # the names from the street down, as a resident knows the place
     in_grid: bool
     building: NearBuilding | None
     address: str
@@ -49,6 +50,7 @@ def describe_place(lon: float, lat: float) -> PlaceFound | None:
     return PlaceFound(
         region=region,
         path=[r.name for r in chain],
+        label=" › ".join(r.name for r in chain if r.level not in (Level.CITY, Level.DISTRICT)),
         in_grid=region.level in (Level.MICRO_GRID, Level.GRID, Level.SPECIAL_GRID),
         building=building,
         address=address,

@@ -563,6 +563,7 @@ def locate(request):
             "point": [lon, lat],
             "region": {"code": place.region.code, "name": place.region.name, "level": place.region.level},
             "path": place.path,
+            "label": place.label,
             "in_grid": place.in_grid,
             "building": (
                 {"name": building.name, "address": building.address, "distance_m": round(building.distance_m)}

@@ -74,7 +74,7 @@
       placeBox.dataset.region = ok ? body.region.code : "";
       if (!ok) return;
       const where = document.createElement("div");
-      where.textContent = labels.inRegion + " " + body.path.join(" › ");
+      where.textContent = labels.inRegion + " " + body.label;
       placeBox.appendChild(where);
       if (body.building) {
         const near = document.createElement("div");
@@ -122,7 +122,7 @@
           place(L.latLng(pos.coords.latitude, pos.coords.longitude), true);
         },
         () => { note.hidden = false; note.textContent = labels.noGps; },
-        { enableHighAccuracy: true, timeout: 8000, maximumAge: 60000 },
+        { enableHighAccuracy: true, timeout: 8000, maximumAge: asked ? 0 : 60000 }, // asked: where the phone is now
       );
     }
     document.getElementById("wg-locate").addEventListener("click", () => locate(true));
@@ -187,7 +187,9 @@
       });
       const camera = document.getElementById("wg-photo-camera");
       const cameraInput = document.getElementById("wg-photo-camera-input");
-      if (editable && camera && cameraInput) {
+      // Straight to the camera where there is one to hold (a phone); a desktop picks files.
+      const handheld = window.matchMedia && window.matchMedia("(pointer: coarse)").matches;
+      if (editable && handheld && camera && cameraInput) {
         camera.hidden = false;
         cameraInput.addEventListener("change", () => {
           addPhotos(Array.from(cameraInput.files || []));
