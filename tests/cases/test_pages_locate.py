@@ -116,3 +116,17 @@ def test_anyone_who_may_report_may_locate_without_an_account_too(anonymous):
 def test_only_get_is_answered(browser):
     lon, lat = point_in(GRID_1)
     assert browser("resident1").post("/cases/locate/", {"lon": lon, "lat": lat}).status_code == 405
+
+
+def test_look_ups_without_an_account_are_limited_per_address(db, settings):
+    settings.ANONYMOUS_LOCATES_PER_HOUR = 0
+    lon, lat = point_in(GRID_1)
+    response = locate(Client(HTTP_ACCEPT_LANGUAGE="en", REMOTE_ADDR="10.0.0.11"), lon, lat)
+    assert response.status_code == 429
+    assert response.json()["detail"] == "Too many look-ups from this address: try again later or log in."
+
+
+def test_look_ups_with_an_account_are_not_limited_so(browser, settings):
+    settings.ANONYMOUS_LOCATES_PER_HOUR = 0
+    lon, lat = point_in(GRID_1)
+    assert locate(browser("resident1"), lon, lat).status_code == 200

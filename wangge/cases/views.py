@@ -37,7 +37,7 @@ from wangge.cases.forms import (
 from wangge.cases.locating import describe_place
 from wangge.cases.models import CasePhoto, Category, Status, Supervision, Warning
 from wangge.cases.permissions import available_actions
-from wangge.cases.throttling import anonymous_report_allowed
+from wangge.cases.throttling import anonymous_locate_allowed, anonymous_report_allowed
 from wangge.cases.workflow import ACTION_LABELS, ASSIGNEE, REPORTER, RULES
 from wangge.core.errors import Conflict
 from wangge.core.validators import validate_lon_lat
@@ -548,6 +548,8 @@ def locate(request):
     """Where the pin falls, for the intake's place step: the region's name path and an address from the
     nearest ledger building (the user may edit it). Open to anyone who may report, like the report page;
     a point outside every region served answers 400 with the message the step shows."""
+    if not request.user.is_authenticated and not anonymous_locate_allowed(request):
+        return _locate_refusal(_("Too many look-ups from this address: try again later or log in."), status=429)
     try:
         lon, lat = validate_lon_lat(request.GET.get("lon"), request.GET.get("lat"))
     except ValidationError as exc:
@@ -575,8 +577,8 @@ def locate(request):
     )
 
 
-def _locate_refusal(message: str) -> JsonResponse:
-    return JsonResponse({"detail": message, "errors": [{"field": "lon,lat", "message": message}]}, status=400)
+def _locate_refusal(message: str, status: int = 400) -> JsonResponse:
+    return JsonResponse({"detail": message, "errors": [{"field": "lon,lat", "message": message}]}, status=status)
 
 
 @login_required

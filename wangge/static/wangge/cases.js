@@ -92,8 +92,9 @@
       const seq = ++describeSeq;
       const url = form.dataset.locateUrl + "?lon=" + encodeURIComponent(lon.value) + "&lat=" + encodeURIComponent(lat.value);
       fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
-        .then((response) => response.json().then((body) => ({ ok: response.ok, body: body })))
-        .then((answer) => { if (seq === describeSeq) showPlace(answer.ok, answer.body); })
+        .then((response) => response.json().then((body) => ({ ok: response.ok, status: response.status, body: body })))
+        // Only a 400 refuses the place; anything else (too many look-ups) leaves the check to the server.
+        .then((answer) => { if (seq === describeSeq && (answer.ok || answer.status === 400)) showPlace(answer.ok, answer.body); })
         .catch(() => {}); // offline: the server checks the point when the report is sent
     }
 
