@@ -1,6 +1,8 @@
 """The party API per persona: what each may read (404 out of reach, 403 without the ledger), the page
 convention, and bad input answered 400 naming the field."""
 
+import json
+
 import pytest
 
 from tests.party.conftest import (
@@ -190,3 +192,55 @@ def test_the_street_committee_serves_the_street(caller):
     body = caller("leader").get(f"/party/organisations/{committee().pk}").json()
     assert [r["code"] for r in body["regions"]] == [STREET_1]
     assert body["children"] >= 3
+
+
+def test_a_member_export_is_watermarked_limited_to_the_reach_and_audited(caller):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from wangge.accounts.models import AuditLog
+
+    response = caller("gridworker1").post("/party/members/export", {"region": GRID_1})
+    assert response.status_code == 200
+    sheet = load_workbook(BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert "gridworker1" in str(rows[0][0])  # the watermark line
+    names = {row[0] for row in rows[2:]}
+    assert member_in(GRID_1).person.name in names
+    assert len(rows) - 2 == PartyMember.objects.filter(person__in=persons_in(GRID_1)).count()
+    log = AuditLog.objects.filter(action="party.member.export", actor_name="gridworker1").latest("id")
+    assert log.changes["count"] == len(rows) - 2
+    assert caller("gridworker1").post("/party/members/export", {"region": GRID_2}).status_code == 404
+    assert caller("resident1").post("/party/members/export", {}).status_code == 403
+
+
+def put(client, path: str, data: dict):
+    return client.client.put(f"/api/v1{path}", json.dumps(data), content_type="application/json", **client.headers)
+
+
+def test_a_committee_is_set_from_members_in_reach(caller):
+    client = caller("gridworker1")
+    branch = branch_of(GRID_1)
+    member = member_in(GRID_1)
+    body = put(
+        client,
+        f"/party/organisations/{branch.pk}/committee",
+        {"members": [{"member_id": member.pk, "duty": "组织委员"}]},
+    )
+    assert body.status_code == 200, body.content
+    assert body.json()["committee"] == [{"member": {"id": member.pk, "name": member.person.name}, "duty": "组织委员"}]
+    outside = put(
+        client,
+        f"/party/organisations/{branch.pk}/committee",
+        {"members": [{"member_id": member_in(GRID_2).pk, "duty": ""}]},
+    )
+    assert outside.status_code == 400
+    assert outside.json()["errors"][0]["field"] == "committee"
+
+
+def test_the_organisation_list_counts_children_and_members(caller):
+    body = caller("leader").get("/party/organisations", {"parent": general_of(COMMUNITY_1).pk, "size": 100}).json()
+    row = next(r for r in body["items"] if r["id"] == branch_of(GRID_1).pk)
+    assert row["children"] == branch_of(GRID_1).children.count()
+    assert row["members"] == branch_of(GRID_1).members.count()

@@ -121,3 +121,19 @@ def test_the_household_portrait_says_who_covers_it(browser):
 def test_the_portrait_panel_is_absent_for_a_household_out_of_reach(browser):
     other = households_in(GRID_2).first()
     assert browser("gridworker1").get(f"/people/households/{other.pk}/").status_code == 404
+
+
+def test_the_member_list_exports_what_it_shows_for_those_who_may_export(browser):
+    from wangge.accounts.models import AuditLog
+
+    worker = browser("gridworker1")
+    assert b'data-testid="export-members"' in worker.get(f"/party/members/?region={GRID_1}").content
+    response = worker.post("/party/members/export/", {"region": GRID_1})
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith('attachment; filename="party-members-')
+    assert AuditLog.objects.filter(action="party.member.export", actor_name="gridworker1").exists()
+    assert worker.post("/party/members/export/", {"region": GRID_2}).status_code == 404
+    assert worker.get("/party/members/export/").status_code == 405
+    admin = browser("admin")  # the administrator keeps the ledger but does not export it
+    assert b'data-testid="export-members"' not in admin.get("/party/members/").content
+    assert admin.post("/party/members/export/", {}).status_code == 403

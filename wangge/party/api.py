@@ -2,20 +2,24 @@
 coverage. Thin: reads through ``selectors`` (scoped; 404 out of reach, 403 without ``people.view``),
 writes through ``services`` (400 naming the field); lists are keyset pages (``wangge.core.pagination``)."""
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
+from django.http import HttpResponse
 from ninja import Query, Router, Status
 
+from wangge.core.excel import XLSX
 from wangge.core.pagination import Page, keyset_page
-from wangge.party import selectors, services
+from wangge.party import exports, selectors, services
 from wangge.party.models import ServedRegion
 from wangge.party.schemas import (
     CentralIn,
     CentralListQuery,
     CentralOut,
     CentralPatch,
+    CommitteeIn,
     CoverageOut,
     CoverageQuery,
     HouseholdRef,
+    MemberExportIn,
     MemberIn,
     MemberItemOut,
     MemberListQuery,
@@ -65,6 +69,7 @@ def list_organisations(request, query: Query[OrganisationListQuery]):
         q=query.q,
     )
     rows = rows.select_related("community").prefetch_related(SERVED)
+    rows = rows.annotate(children_count=Count("children", distinct=True), members_count=Count("members", distinct=True))
     return keyset_page(rows, query, order=("name", "id"), count=True)
 
 
@@ -111,6 +116,17 @@ def move_organisation(request, organisation_id: int, payload: MoveIn):
     return _organisation(request, organisation_id)
 
 
+@router.put("/organisations/{organisation_id}/committee", response=OrganisationOut)
+def set_committee(request, organisation_id: int, payload: CommitteeIn):
+    """Replace the committee: members (in your reach) with their duties."""
+    _view(request)
+    organisation = selectors.get_organisation_for(request.auth, organisation_id)
+    services.set_committee(
+        actor=request.auth, organisation=organisation, members=[(row.member_id, row.duty) for row in payload.members]
+    )
+    return _organisation(request, organisation_id)
+
+
 # --- members -------------------------------------------------------------------------------------------
 
 
@@ -145,6 +161,22 @@ def create_member(request, payload: MemberIn):
         grid=payload.grid,
     )
     return Status(201, _member(request, member.pk))
+
+
+@router.post("/members/export")
+def export_members(request, payload: MemberExportIn):
+    """The filtered members as .xlsx, watermarked; needs ``people.export``; audited."""
+    exported = exports.export_members(
+        request.auth,
+        organisation=payload.organisation,
+        region=payload.region,
+        kind=payload.kind or "",
+        in_service=payload.in_service,
+    )
+    response = HttpResponse(exported.content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{exported.filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @router.get("/members/{member_id}", response=MemberOut)

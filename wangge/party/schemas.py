@@ -45,11 +45,13 @@ class OrganisationItemOut(Schema):
 
     @staticmethod
     def resolve_children(obj) -> int:
-        return obj.children.count()
+        counted = getattr(obj, "children_count", None)  # annotated on lists
+        return obj.children.count() if counted is None else counted
 
     @staticmethod
     def resolve_members(obj) -> int:
-        return obj.members.count()
+        counted = getattr(obj, "members_count", None)
+        return obj.members.count() if counted is None else counted
 
 
 class MemberRef(Schema):
@@ -122,6 +124,15 @@ class OrganisationPatch(Schema):
     note: Text | None = Field(None, max_length=200)
 
 
+class CommitteeRowIn(Schema):
+    member_id: int
+    duty: Text = Field("", max_length=40)
+
+
+class CommitteeIn(Schema):
+    members: list[CommitteeRowIn] = Field(..., max_length=50)
+
+
 class MoveIn(Schema):
     parent_id: int | None = Field(..., description="The new parent; null puts it at the top")
 
@@ -165,6 +176,13 @@ class MemberListQuery(PageQuery):
     organisation: int | None = None
     region: Text = Field("", max_length=24, description="Members living under this region")
     kind: MemberStatus | None = Field(None, description="full or probationary")
+    in_service: bool | None = None
+
+
+class MemberExportIn(Schema):
+    organisation: int | None = None
+    region: Text = Field("", max_length=24)
+    kind: MemberStatus | None = None
     in_service: bool | None = None
 
 

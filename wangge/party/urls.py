@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.tree, name="tree"),
     path("organisations/<int:pk>/", views.organisation_detail, name="organisation"),
     path("members/", views.member_list, name="members"),
+    path("members/export/", views.member_export, name="member_export"),
     path("members/<int:pk>/", views.member_detail, name="member"),
     path("coverage/", views.coverage, name="coverage"),
 ]

@@ -6,11 +6,13 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_POST
 
 from wangge.accounts.scope import scope_for
-from wangge.party import conf, selectors
+from wangge.core.excel import XLSX
+from wangge.party import conf, exports, selectors
 from wangge.party.models import MemberStatus, OrganisationKind, ServedRegion
 from wangge.people import permissions
 from wangge.regions.models import Region
@@ -78,21 +80,26 @@ def _flag(value: str) -> bool | None:
     return {"1": True, "0": False}.get(value)
 
 
-@party_view
-def member_list(request):
-    params = request.GET
+def _member_filters(params) -> dict:
     try:
         organisation = int(params["organisation"]) if params.get("organisation") else None
     except ValueError:
         raise Http404 from None
     kind = params.get("kind", "") if params.get("kind", "") in MemberStatus.values else ""
-    rows = selectors.members_filtered(
-        request.user,
-        organisation=organisation,
-        region=params.get("region", "")[:24],
-        kind=kind,
-        in_service=_flag(params.get("in_service", "")),
-    ).order_by("person__name", "id")
+    return {
+        "organisation": organisation,
+        "region": params.get("region", "")[:24],
+        "kind": kind,
+        "in_service": _flag(params.get("in_service", "")),
+    }
+
+
+@party_view
+def member_list(request):
+    params = request.GET
+    filters = _member_filters(params)
+    organisation, kind = filters["organisation"], filters["kind"]
+    rows = selectors.members_filtered(request.user, **filters).order_by("person__name", "id")
     page = Paginator(rows.select_related("person__region"), PAGE_SIZE).get_page(params.get("page") or 1)
     query = params.copy()
     query.pop("page", None)
@@ -103,8 +110,20 @@ def member_list(request):
         "filters": {"region": params.get("region", ""), "kind": kind, "in_service": params.get("in_service", "")},
         "organisation": selectors.get_organisation_for(request.user, organisation) if organisation else None,
         "query": query.urlencode(),
+        "can_export": permissions.can(request.user, permissions.EXPORT),
     }
     return _page(request, "party/member_list.html", context)
+
+
+@require_POST
+@party_view
+def member_export(request):
+    """The filtered members as .xlsx (``people.export``; watermarked and audited)."""
+    exported = exports.export_members(request.user, **_member_filters(request.POST))
+    response = HttpResponse(exported.content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{exported.filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @party_view
