@@ -137,3 +137,23 @@ def test_the_member_list_exports_what_it_shows_for_those_who_may_export(browser)
     admin = browser("admin")  # the administrator keeps the ledger but does not export it
     assert b'data-testid="export-members"' not in admin.get("/party/members/").content
     assert admin.post("/party/members/export/", {}).status_code == 403
+
+
+def test_the_admin_lists_and_shows_party_records_with_the_tree_read_only(browser, user):
+    from wangge.accounts.models import User
+
+    admin_user = User.objects.filter(is_superuser=True).first() or user("admin")
+    client = browser(admin_user.username)
+    branch = branch_of(GRID_1)
+    central = CoveredHousehold.objects.filter(household__in=households_in(GRID_1)).first().central
+    for url in [
+        "/admin/party/partyorganisation/",
+        f"/admin/party/partyorganisation/{branch.pk}/change/",
+        "/admin/party/partymember/",
+        f"/admin/party/partymember/{member_in(GRID_1).pk}/change/",
+        f"/admin/party/centralhousehold/{central.pk}/change/",
+    ]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+    form = client.get(f"/admin/party/partyorganisation/{branch.pk}/change/").content.decode()
+    assert 'name="parent"' not in form

@@ -11,10 +11,12 @@ from wangge.party.models import (
 
 
 class ServedInline(admin.TabularInline):
+    """Read-only: areas and moves go through the services (API), which keep children inside parents."""
+
     model = ServedRegion
-    raw_id_fields = ("region",)
-    readonly_fields = ("region_path",)
-    extra = 0
+    fields = readonly_fields = ("region", "region_path")
+    extra = max_num = 0
+    can_delete = False
 
 
 class CommitteeInline(admin.TabularInline):
@@ -28,7 +30,8 @@ class PartyOrganisationAdmin(admin.ModelAdmin):
     list_display = ("name", "kind", "parent")
     list_filter = ("kind",)
     search_fields = ("name",)
-    raw_id_fields = ("parent", "community", "ledger_organisation", "secretary")
+    raw_id_fields = ("community", "ledger_organisation", "secretary")
+    readonly_fields = ("parent",)  # a move is checked for cycles and areas by the services
     inlines = [ServedInline, CommitteeInline]
 
 
@@ -40,9 +43,12 @@ class PartyMemberAdmin(admin.ModelAdmin):
 
 
 class CoveredInline(admin.TabularInline):
+    """Read-only: the limit and the one-cover-per-household rule are the services'."""
+
     model = CoveredHousehold
-    raw_id_fields = ("household",)
-    extra = 0
+    fields = readonly_fields = ("household",)
+    extra = max_num = 0
+    can_delete = False
 
 
 @admin.register(CentralHousehold)

@@ -9,7 +9,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -138,23 +138,24 @@ def _covered_filter() -> Exists:
 
 
 def coverage(user, code: str) -> tuple[GridCoverage, list[GridCoverage]]:
-    """The households of the region ``code`` covered by a central household: in total and per grid."""
+    """The households of the region ``code`` covered by a central household: in total and per grid.
+
+    One grouped query per region path (a grid or micro-grid), summed per grid by path prefix."""
     region = region_for(user, code)
     households = people_selectors.households_for(user).filter(region_path__startswith=region.path)
-    marked = households.annotate(is_covered=_covered_filter())
-    per_path: dict[str, list[int]] = {}
-    for path, is_covered in marked.values_list("region_path", "is_covered"):
-        tally = per_path.setdefault(path, [0, 0])
-        tally[0] += 1
-        tally[1] += int(bool(is_covered))
+    per_path = (
+        households.annotate(is_covered=_covered_filter())
+        .values("region_path")
+        .annotate(total=Count("id"), covered=Count("id", filter=Q(is_covered=True)))
+        .order_by()
+    )
+    tallies = [(row["region_path"], row["total"], row["covered"]) for row in per_path]
     grids = Region.objects.filter(path__startswith=region.path, level__in=GRID_LEVELS, is_active=True)
-    grids = restrict(grids, user).order_by("code")
     rows = []
-    for grid in grids:
-        total = sum(t[0] for p, t in per_path.items() if p.startswith(grid.path))
-        covered = sum(t[1] for p, t in per_path.items() if p.startswith(grid.path))
-        rows.append(GridCoverage(grid, total, covered))
-    total = GridCoverage(region, sum(t[0] for t in per_path.values()), sum(t[1] for t in per_path.values()))
+    for grid in restrict(grids, user).order_by("code"):
+        inside = [t for t in tallies if t[0].startswith(grid.path)]
+        rows.append(GridCoverage(grid, sum(t[1] for t in inside), sum(t[2] for t in inside)))
+    total = GridCoverage(region, sum(t[1] for t in tallies), sum(t[2] for t in tallies))
     return total, rows
 
 
