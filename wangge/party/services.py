@@ -249,11 +249,28 @@ def update_organisation(
     return organisation
 
 
+def _chain(pk: int | None) -> set[int]:
+    seen: set[int] = set()
+    while pk is not None and pk not in seen:
+        seen.add(pk)
+        pk = PartyOrganisation.objects.filter(pk=pk).values_list("parent_id", flat=True).first()
+    return seen
+
+
+def _lock_chains(*pks: int | None) -> None:
+    """Lock the nodes and their ancestors, in id order. Two moves that could close a cycle together (A under
+    B while B's ancestor goes under A's subtree) both hold a node of the other's chain, so one waits for
+    the other and then sees its result."""
+    ids = set().union(*(_chain(pk) for pk in pks))
+    list(PartyOrganisation.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
+
+
 @transaction.atomic
 def move_organisation(*, actor, organisation: PartyOrganisation, parent: int | None) -> PartyOrganisation:
     """Put ``organisation`` (with everything below it) under ``parent`` (None: at the top)."""
     permissions.require(actor, permissions.CHANGE)
-    organisation = PartyOrganisation.objects.select_for_update().get(pk=organisation.pk)
+    _lock_chains(organisation.pk, parent if isinstance(parent, int) else None)
+    organisation = PartyOrganisation.objects.get(pk=organisation.pk)
     target = _organisation(actor, parent, field="parent") if parent is not None else None
     _check_no_cycle(organisation, target)
     served = list(organisation.served.select_related("region"))
@@ -407,7 +424,9 @@ def set_central_household(*, actor, member: PartyMember, households: list[int]) 
                 % {"max": limit, "n": len(ids)}
             }
         )
-    found = {h.pk: h for h in people_selectors.households_for(actor).filter(pk__in=ids)}
+    # Locked so that two central households cannot take the same household at once.
+    visible = people_selectors.households_for(actor).filter(pk__in=ids).order_by("pk")
+    found = {h.pk: h for h in visible.select_for_update(of=("self",))}
     missing = [pk for pk in ids if pk not in found]
     if missing:
         raise ValidationError({"households": _("No household with the id %(id)s in your reach.") % {"id": missing[0]}})
