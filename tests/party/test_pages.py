@@ -157,3 +157,29 @@ def test_the_admin_lists_and_shows_party_records_with_the_tree_read_only(browser
         assert response.status_code == 200, url
     form = client.get(f"/admin/party/partyorganisation/{branch.pk}/change/").content.decode()
     assert 'name="parent"' not in form
+
+
+def test_a_grid_worker_links_households_to_a_central_household_on_a_page(browser, settings):
+    from tests.party.conftest import persons_in
+    from wangge.party.models import CentralHousehold, PartyMember
+
+    client = browser("gridworker1")
+    member = PartyMember.objects.filter(person__in=persons_in(GRID_1), central_household__isnull=True).first()
+    form = client.get(f"/party/members/{member.pk}/central-household/")
+    assert form.status_code == 200
+    taken = CoveredHousehold.objects.filter(household__in=households_in(GRID_1)).first().household_id
+    assert re.search(rf'value="{taken}"[^>]*disabled', form.content.decode())  # covered by another: not offered
+    free = list(households_in(GRID_1, covered=False).values_list("pk", flat=True)[:2])
+    saved = client.post(f"/party/members/{member.pk}/central-household/", {"households": free})
+    assert saved.status_code == 302
+    assert sorted(CentralHousehold.objects.get(member=member).covered.values_list("household_id", flat=True)) == free
+    refused = client.post(f"/party/members/{member.pk}/central-household/", {"households": [taken]})
+    assert refused.status_code == 200 and b'data-testid="central-error"' in refused.content
+    settings.PARTY_CENTRAL_HOUSEHOLD_MAX = 1
+    two = list(households_in(GRID_1).values_list("pk", flat=True)[:2])
+    over = client.post(f"/party/members/{member.pk}/central-household/", {"households": two})
+    assert b"at most 1 households" in over.content
+    removed = client.post(f"/party/members/{member.pk}/central-household/", {})
+    assert removed.status_code == 302 and not CentralHousehold.objects.filter(member=member).exists()
+    assert browser("gridworker2").get(f"/party/members/{member.pk}/central-household/").status_code == 404
+    assert browser("leader").get(f"/party/members/{member.pk}/central-household/").status_code == 403

@@ -9,5 +9,6 @@ urlpatterns = [
     path("members/", views.member_list, name="members"),
     path("members/export/", views.member_export, name="member_export"),
     path("members/<int:pk>/", views.member_detail, name="member"),
+    path("members/<int:pk>/central-household/", views.central_edit, name="central_edit"),
     path("coverage/", views.coverage, name="coverage"),
 ]

@@ -3,16 +3,19 @@
 from functools import wraps
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wangge.accounts.scope import scope_for
 from wangge.core.excel import XLSX
-from wangge.party import conf, exports, selectors
+from wangge.party import conf, exports, selectors, services
 from wangge.party.models import MemberStatus, OrganisationKind, ServedRegion
 from wangge.people import permissions
 from wangge.regions.models import Region
@@ -135,7 +138,13 @@ def member_detail(request, pk: int):
         from wangge.people.selectors import households_for
 
         households = households_for(request.user).filter(party_covers__central=central).select_related("house")
-    return _page(request, "party/member_detail.html", {"member": member, "central": central, "households": households})
+    context = {
+        "member": member,
+        "central": central,
+        "households": households,
+        "can_change": permissions.can(request.user, permissions.CHANGE),
+    }
+    return _page(request, "party/member_detail.html", context)
 
 
 def _default_region(user) -> Region | None:
@@ -167,3 +176,48 @@ def coverage(request):
         "kinds": OrganisationKind.choices,
     }
     return _page(request, "party/coverage.html", context)
+
+
+@party_view
+def central_edit(request, pk: int):
+    """Choose the households a member covers as a 党员中心户: those of the member's grid in your reach;
+    households another central household covers are shown, not offered (unless shared coverage is on)."""
+    permissions.require(request.user, permissions.CHANGE)
+    member = selectors.get_member_for(request.user, pk)
+    from wangge.people.selectors import households_for
+
+    area = member.grid.path if member.grid_id else member.person.region_path
+    households = list(
+        households_for(request.user).filter(region_path__startswith=area).select_related("house").order_by("id")[:500]
+    )
+    central = getattr(member, "central_household", None) if hasattr(member, "central_household") else None
+    mine = set(central.covered.values_list("household_id", flat=True)) if central else set()
+    others = dict(
+        selectors.centrals_for(request.user)
+        .exclude(member=member)
+        .filter(covered__household__in=households)
+        .values_list("covered__household_id", "member__person__name")
+    )
+    error = ""
+    if request.method == "POST":
+        chosen = [int(v) for v in request.POST.getlist("households") if v.isdigit()]
+        try:
+            if chosen:
+                services.set_central_household(actor=request.user, member=member, households=chosen)
+            elif central is not None:  # none chosen: the member is no longer a central household
+                services.remove_central_household(actor=request.user, central=central)
+        except ValidationError as refused:
+            error = " ".join(m for messages_ in refused.message_dict.values() for m in messages_)
+            mine = set(chosen)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("party:member", pk=member.pk)
+    rows = [{"household": h, "checked": h.pk in mine, "covered_by": others.get(h.pk, "")} for h in households]
+    context = {
+        "member": member,
+        "rows": rows,
+        "error": error,
+        "maximum": conf.central_household_max(),
+        "shared": conf.shared_coverage(),
+    }
+    return _page(request, "party/central_form.html", context)
