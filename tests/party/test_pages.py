@@ -183,3 +183,14 @@ def test_a_grid_worker_links_households_to_a_central_household_on_a_page(browser
     assert removed.status_code == 302 and not CentralHousehold.objects.filter(member=member).exists()
     assert browser("gridworker2").get(f"/party/members/{member.pk}/central-household/").status_code == 404
     assert browser("leader").get(f"/party/members/{member.pk}/central-household/").status_code == 403
+
+
+def test_a_member_s_person_page_shows_their_standing_and_a_non_member_s_does_not(browser):
+    from tests.party.conftest import person_in
+
+    member = member_in(GRID_1)
+    page = browser("gridworker1").get(f"/people/persons/{member.person_id}/").content.decode()
+    assert 'data-testid="panel-party.person"' in page
+    assert member.organisation.name in page
+    other = browser("gridworker1").get(f"/people/persons/{person_in(GRID_1).pk}/").content.decode()
+    assert 'data-testid="panel-party.person"' not in other
