@@ -10,18 +10,20 @@
 
 import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from wangge.core import excel as safe_excel
+from wangge.core import uploads
 from wangge.people import conf
 from wangge.people.models import (
     Education,
@@ -242,9 +244,9 @@ def _squash(text: str) -> str:
 
 def template(kind: str) -> bytes:
     columns = LEDGERS[kind]
-    workbook = Workbook()
+    workbook = safe_excel.workbook()
     sheet = workbook.active
-    sheet.title = str(KIND_LABELS[kind])[:31]
+    sheet.title = str(KIND_LABELS[kind])
     choices_sheet = workbook.create_sheet(_("Choices"))
     choices_sheet.sheet_state = "hidden"
     help_sheet = workbook.create_sheet(_("Instructions"))
@@ -394,12 +396,13 @@ def read_ledger(kind: str, data: bytes) -> LedgerSheet:
         sheet.problems.append(_not_excel())
         return sheet
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        if sum(info.file_size for info in archive.infolist()) > conf.import_max_bytes() * 40:
-            sheet.problems.append(
-                Problem(0, "", "", _("The workbook unpacks to an implausible size; it was not read."))
-            )
-            return sheet
+        uploads.check_zip(
+            data, max_bytes=conf.import_max_bytes(), declared_type="", not_zip_message=_not_excel().message
+        )
+    except ValidationError as refusal:
+        sheet.problems.append(Problem(0, "", "", refusal.message_dict["file"][0]))
+        return sheet
+    try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
         worksheet = next(ws for ws in workbook.worksheets if getattr(ws, "sheet_state", "visible") == "visible")
     except Exception:  # noqa: BLE001 — any failure to open means "not a readable workbook"
@@ -560,13 +563,13 @@ def watermark(user) -> str:
 
 def export(title: str, headers: list[str], rows, user) -> bytes:
     """A workbook whose first line is the watermark, then the headers, then ``rows`` (already masked)."""
-    workbook = Workbook(write_only=True)
+    workbook = safe_excel.workbook(write_only=True)
     workbook.properties.creator = user.get_username()
     workbook.properties.title = title
-    sheet = workbook.create_sheet(title[:31])
+    sheet = workbook.create_sheet(title)
     mark = watermark(user)
-    sheet.oddHeader.center.text = mark
-    sheet.oddFooter.center.text = mark
+    sheet.oddHeader.center.text = safe_excel.header_footer_text(mark)
+    sheet.oddFooter.center.text = safe_excel.header_footer_text(mark)
     sheet.append([mark])
     sheet.append(headers)
     for row in rows:
