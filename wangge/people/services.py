@@ -18,6 +18,7 @@ from django.views.decorators.debug import sensitive_variables
 from wangge.accounts import audit
 from wangge.accounts.scope import scope_for
 from wangge.core import pii
+from wangge.core.text import check_text
 from wangge.core.validators import validate_lon_lat
 from wangge.people import labels as label_specs
 from wangge.people import permissions
@@ -421,6 +422,7 @@ def reveal(*, actor, obj, field: str, reason: str) -> str:
     if field not in REVEALABLE.get(type(obj), ()):
         raise ValidationError({"field": _("This number cannot be revealed.")})
     reason = (reason or "").strip()
+    check_text(reason, field="reason")  # four zero-width spaces are not a reason
     if len(reason) < MIN_REASON:
         raise ValidationError(
             {"reason": _("Give the reason for seeing the full number (at least %(n)d characters).") % {"n": MIN_REASON}}
