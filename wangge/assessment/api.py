@@ -13,6 +13,9 @@ from ninja import Field, Query, Router, Schema, Status
 from wangge.assessment import selectors, services
 from wangge.assessment.models import Subject
 from wangge.assessment.visibility import visible_bulletins, visible_plans
+from wangge.core import validators
+from wangge.core.text import MultilineText, Text
+from wangge.core.validators import Day
 from wangge.dashboard import selectors as nodes
 from wangge.regions.models import Region
 
@@ -54,10 +57,10 @@ def indicators(request):
 
 
 class ScoresQuery(Schema):
-    region: str | None = Field(None, max_length=24)
-    department: str | None = Field(None, max_length=32)
-    from_: date | None = Field(None, alias="from")
-    to: date | None = None
+    region: Text | None = Field(None, max_length=24)
+    department: Text | None = Field(None, max_length=32)
+    from_: Day | None = Field(None, alias="from")
+    to: Day | None = None
     unit: Literal["self", "children", "departments", "people"] = "children"
 
 
@@ -135,7 +138,7 @@ def bulletin(request, bulletin_id: int):
 
 
 class GenerateIn(Schema):
-    region: str = Field(..., max_length=24)
+    region: Text = Field(..., max_length=24)
     month: str = Field(..., pattern=r"^\d{4}-\d{2}$", description="YYYY-MM")
 
 
@@ -146,7 +149,7 @@ def generate(request, payload: GenerateIn):
     if region is None:
         raise Http404("region")
     year, month = (int(p) for p in payload.month.split("-"))
-    if not 1 <= month <= 12:
+    if not 1 <= month <= 12 or not validators.FIRST_DAY.year <= year <= validators.LAST_DAY.year:
         raise ValidationError({"month": _("Give the month as YYYY-MM.")})
     start, end = services.month_bounds(year, month)
     try:
@@ -185,10 +188,10 @@ def plans(request):
 
 
 class PlanIn(Schema):
-    region: str = Field(..., max_length=24)
-    week: date
-    title: str = Field(..., max_length=120)
-    items: str = Field(..., max_length=20000, description="One task per line")
+    region: Text = Field(..., max_length=24)
+    week: Day
+    title: Text = Field(..., max_length=120)
+    items: MultilineText = Field(..., max_length=20000, description="One task per line")
 
 
 @router.post("/weekly", response={201: PlanOut})

@@ -6,11 +6,11 @@ from urllib.parse import urlencode
 
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
 from wangge.assessment.models import Bulletin
-from wangge.dashboard.excel import XLSX, header, to_bytes, widths
+from wangge.core import excel
+from wangge.core.excel import XLSX, header, to_bytes, widths
 
 __all__ = ["XLSX", "bulletin_view", "bulletin_workbook"]
 
@@ -144,20 +144,20 @@ def _ranking_sheet(sheet, rows, weighted) -> None:
 
 def bulletin_workbook(bulletin: Bulletin) -> bytes:
     view = bulletin_view(bulletin)
-    book = Workbook()
+    book = excel.workbook()
     sheet = book.active
-    sheet.title = _("Ranking")[:31]
+    sheet.title = _("Ranking")
     sheet.append([view["title"]])
     sheet["A1"].font = Font(bold=True, size=14)
     sheet.append([f"{view['start'].isoformat()} – {view['end'].isoformat()}"])
     _ranking_sheet(sheet, view["ranking"], view["weighted"])
 
-    sheet = book.create_sheet(_("Departments")[:31])
+    sheet = book.create_sheet(_("Departments"))
     _ranking_sheet(sheet, view["departments"], view["weighted"])
 
     for table in view["tables"]:
         item = table["item"]
-        sheet = book.create_sheet(item["label"][:31])
+        sheet = book.create_sheet(item["label"])
         sheet.append([item["label"], f"{item['numerator']} ÷ ({item['denominator']})", item["description"]])
         sheet["A1"].font = Font(bold=True)
         header(sheet, [_("Name"), _("Numerator"), _("Denominator"), _("Value (%)")])
@@ -166,7 +166,7 @@ def bulletin_workbook(bulletin: Bulletin) -> bytes:
             sheet.append([row["name"], cell["num"], cell["den"], cell["pct"]])
         widths(sheet, first=24, rest=14)
 
-    sheet = book.create_sheet(_("Grid workers")[:31])
+    sheet = book.create_sheet(_("Grid workers"))
     header(
         sheet,
         [

@@ -17,6 +17,7 @@ from wangge.accounts.roles import has_capability
 from wangge.assessment import excel, selectors, services
 from wangge.assessment.models import Bulletin, PointEntry, Subject, WeeklyPlan
 from wangge.assessment.visibility import visible_bulletins, visible_plans
+from wangge.core.validators import day_out_of_range
 from wangge.dashboard import selectors as nodes
 from wangge.dashboard.screen import link
 from wangge.regions.models import Region
@@ -35,7 +36,10 @@ def _month(value: str | None) -> tuple[date, date]:
     today = timezone.localdate()
     try:
         year, month = (int(p) for p in (value or "").split("-"))
-        return services.month_bounds(year, month)
+        start, end = services.month_bounds(year, month)
+        if day_out_of_range(start):
+            raise ValueError(value)
+        return start, end
     except ValueError:
         return services.month_bounds(today.year, today.month)
 
@@ -45,6 +49,8 @@ def _period(low: str | None, high: str | None) -> tuple[date, date] | None:
     try:
         start, end = date.fromisoformat(low or ""), date.fromisoformat(high or "")
     except ValueError:
+        return None
+    if day_out_of_range(start) or day_out_of_range(end):
         return None
     return (start, end) if start <= end else (end, start)
 

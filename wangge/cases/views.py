@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from wangge.accounts.api_auth import login_or_bearer_required
 from wangge.accounts.models import Role
 from wangge.accounts.scope import scope_for
 from wangge.cases import deadlines, selectors, services
@@ -369,7 +370,7 @@ def act(request, number, action):
     return redirect("cases:detail", number=case.number)
 
 
-@login_required
+@login_or_bearer_required
 @require_GET
 def photo(request, number, photo_id):
     """A case photo, only for someone who may see the case (404 otherwise, like an absent one)."""

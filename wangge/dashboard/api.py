@@ -4,7 +4,6 @@ Every route names its node with ``region=<code>`` or ``department=<code>`` (defa
 the caller's reach) and answers 404 for a node outside the caller's reach, like an absent one.
 """
 
-from datetime import date
 from typing import Literal
 
 from django.core.exceptions import ValidationError
@@ -14,6 +13,8 @@ from ninja import Field, Query, Router, Schema
 
 from wangge.cases.models import Category
 from wangge.cases.selectors import visible_cases
+from wangge.core.text import Text
+from wangge.core.validators import Day
 from wangge.dashboard import drill, screen, selectors, statistics
 from wangge.dashboard.selectors import Node
 
@@ -21,8 +22,8 @@ router = Router(tags=["dashboard"])
 
 
 class NodeQuery(Schema):
-    region: str | None = Field(None, max_length=24, description="A region code")
-    department: str | None = Field(None, max_length=32, description="A department code")
+    region: Text | None = Field(None, max_length=24, description="A region code")
+    department: Text | None = Field(None, max_length=32, description="A department code")
 
 
 class NodeOut(Schema):
@@ -137,11 +138,11 @@ def feed(request, query: Query[NodeQuery]):
 
 
 class StatisticsQuery(NodeQuery):
-    from_: date | None = Field(None, alias="from")
-    to: date | None = None
-    category: str | None = Field(None, max_length=8, description="A class or sub-class code")
-    source: str | None = Field(None, max_length=16)
-    dept: str | None = Field(None, max_length=32, description="Figures credited to this department")
+    from_: Day | None = Field(None, alias="from")
+    to: Day | None = None
+    category: Text | None = Field(None, max_length=8, description="A class or sub-class code")
+    source: Text | None = Field(None, max_length=16)
+    dept: Text | None = Field(None, max_length=32, description="Figures credited to this department")
     group: Literal["region", "class", "category", "source", "department", "status", "day"] = "category"
 
 
@@ -206,7 +207,7 @@ def statistics_table(request, query: Query[StatisticsQuery]):
 
 
 class DrillQuery(StatisticsQuery):
-    figure: str = Field(..., max_length=200)
+    figure: Text = Field(..., max_length=200)
 
 
 @router.get("/cases")

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 from wangge.accounts.models import Department
 from wangge.cases.models import Category, Source
 from wangge.cases.selectors import visible_cases
+from wangge.core.validators import day_out_of_range
 from wangge.dashboard import drill, excel, screen, selectors, statistics
 from wangge.dashboard.timeline import DEFINITIONS
 
@@ -31,9 +32,10 @@ def _date(value: str | None) -> date | None:
     if not value:
         return None
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         return None
+    return None if day_out_of_range(day) else day
 
 
 @login_required

@@ -332,6 +332,7 @@ def reveal(*, actor, obj, field: str, reason: str) -> str:
     if field not in REVEALABLE.get(type(obj), ()):
         raise ValidationError({"field": _("This number cannot be revealed.")})
     reason = (reason or "").strip()
+    check_text(reason, field="reason")  # four zero-width spaces are not a reason
     if len(reason) < MIN_REASON:
         raise ValidationError(
             {"reason": _("Give the reason for seeing the full number (at least %(n)d characters).") % {"n": MIN_REASON}}

@@ -3,6 +3,8 @@ from django.utils.translation import gettext as _
 from ninja import Body, Field, Query, Router, Schema, Status
 
 from wangge.accounts.roles import has_capability
+from wangge.core.text import Text
+from wangge.core.validators import INT32_MAX
 from wangge.regions import selectors, services
 from wangge.regions.models import Level, Region
 
@@ -51,19 +53,19 @@ class LocateOut(Schema):
 
 
 class RegionIn(Schema):
-    code: str = Field(..., max_length=24)
-    name: str = Field(..., max_length=100)
+    code: Text = Field(..., max_length=24)
+    name: Text = Field(..., max_length=100)
     level: Level
-    parent_code: str | None = Field(None, max_length=24)
+    parent_code: Text | None = Field(None, max_length=24)
     boundary: dict | None = None
-    special_kind: str = Field("", max_length=40)
-    household_count: int = Field(0, ge=0)
+    special_kind: Text = Field("", max_length=40)
+    household_count: int = Field(0, ge=0, le=INT32_MAX)
 
 
 class RegionPatch(Schema):
-    name: str | None = Field(None, max_length=100)
+    name: Text | None = Field(None, max_length=100)
     boundary: dict | None = None
-    household_count: int | None = Field(None, ge=0)
+    household_count: int | None = Field(None, ge=0, le=INT32_MAX)
 
 
 class ImportProblemOut(Schema):
@@ -184,7 +186,7 @@ def region_detail(request, code: str):
 
 
 class BBoxQuery(Schema):
-    bbox: str | None = Field(None, description="west,south,east,north", max_length=100)
+    bbox: Text | None = Field(None, description="west,south,east,north", max_length=100)
 
 
 def _parse_bbox(raw: str | None):
