@@ -6,7 +6,6 @@ DATA_UPLOAD_MAX_MEMORY_SIZE is a clean 400) and ``POST /cases/{number}/actions``
 when the action carries photos).
 """
 
-import hashlib
 import json
 from datetime import date, datetime, time, timedelta
 
@@ -25,10 +24,9 @@ from ninja.security import django_auth
 
 from wangge.accounts.api_auth import BearerToken
 from wangge.accounts.models import DepartmentKind, Role
-from wangge.accounts.roles import roles_of
 from wangge.cases import deadlines, selectors, services
 from wangge.cases.duplicates import nearby_cases
-from wangge.cases.models import Case, CaseEvent, CasePhoto, Category, CategoryKind, PhotoKind, Source
+from wangge.cases.models import Case, CaseEvent, CasePhoto, Category, CategoryKind, PhotoKind
 from wangge.cases.permissions import available_actions, case_roles
 from wangge.cases.schemas import (
     ActionIn,
@@ -324,12 +322,6 @@ class ThrottledOut(Schema):
     errors: list[dict] = []
 
 
-def _is_resident_only(user) -> bool:
-    if not user.is_authenticated:
-        return True
-    return not user.is_superuser and set(roles_of(user)) <= {Role.RESIDENT}
-
-
 @router.post(
     "/cases",
     auth=INTAKE_AUTH,
@@ -355,18 +347,7 @@ def report_case(request):
         message = _("Too many reports from this address without an account: try again later or log in.")
         return Status(429, {"detail": message, "errors": [{"field": "", "message": message}]})
     payload = _validated(CaseIn, _json_object(request))
-    if _is_resident_only(actor):
-        if payload.source != Source.RESIDENT:
-            raise ValidationError({"source": _("Residents report with the source “resident”.")})
-        if payload.urgent:
-            raise ValidationError({"urgent": _("Only staff may mark a report urgent.")})
-    key = (request.headers.get("Idempotency-Key") or "").strip()
-    if len(key) > 100:
-        raise ValidationError({"Idempotency-Key": _("The idempotency key is longer than 100 characters.")})
-    if key and not actor.is_authenticated:
-        # Anonymous keys share one namespace: tie them to the phone so nobody reads another's report.
-        key = hashlib.sha256(f"{payload.contact_phone.strip()}\n{key}".encode()).hexdigest()
-    report = services.Report(**payload.dict(), idempotency_key=key)
+    report = services.Report(**payload.dict(), idempotency_key=request.headers.get("Idempotency-Key") or "")
     case, created = services.report_case(actor=actor if actor.is_authenticated else None, report=report)
     if not created:  # a retried key: the first case, as it is now
         case = Case.objects.select_related(

@@ -14,7 +14,9 @@ from django.utils import timezone
 from wangge.accounts.models import Role
 from wangge.accounts.scope import paths_filter, scope_for
 from wangge.cases.models import OPEN_STATUSES, Case, CaseEvent, Category, PendingRequest, Status
-from wangge.cases.permissions import _memberships
+from wangge.cases.permissions import _memberships, is_resident_only
+
+COUNT_CAP = 100  # a worklist box counts its cases up to here and shows "99+" beyond
 
 
 def visible_cases(user) -> QuerySet[Case]:
@@ -167,6 +169,20 @@ def worklist(user, filters: CaseFilters, *, now: datetime | None = None) -> Quer
         text = filters.q.strip()[:100]
         cases = cases.filter(Q(number__icontains=text) | Q(title__icontains=text) | Q(description__icontains=text))
     return cases.order_by("-created_at", "-id")
+
+
+def work_counts(user, now=None) -> dict[str, int]:
+    """How many cases wait in each worklist box (the home page and the tabs show them), counted up to
+    ``COUNT_CAP``: a box holding more shows "99+" (``count_label``), and its count stops reading there."""
+    now = now or timezone.now()
+    boxes = ("todo", "mine") if is_resident_only(user) else ("todo", "soon", "overdue")
+    counts = {}
+    for box in boxes:
+        cases = worklist(user, CaseFilters(box=box), now=now).order_by()
+        if box == "todo":  # the same cases, found through the status index (due soon and overdue: due_at's)
+            cases = cases.filter(status__in=TODO_STATUSES)
+        counts[box] = cases[:COUNT_CAP].count()
+    return counts
 
 
 def _category_filter(cases: QuerySet[Case], code: str) -> QuerySet[Case]:

@@ -34,7 +34,7 @@ from wangge.cases.forms import (
     is_staff_member,
 )
 from wangge.cases.models import CasePhoto, Category, Status, Supervision, Warning
-from wangge.cases.permissions import available_actions
+from wangge.cases.permissions import available_actions, is_resident_only
 from wangge.cases.throttling import anonymous_report_allowed
 from wangge.cases.workflow import ACTION_LABELS, ASSIGNEE, REPORTER, RULES
 from wangge.core.errors import Conflict
@@ -42,7 +42,6 @@ from wangge.regions import selectors as region_selectors
 from wangge.regions.models import GRID_LEVELS, Level, Region
 
 PAGE_SIZE = 25
-COUNT_CAP = 100  # a worklist box counts its cases up to here and shows "99+" beyond
 THUMB_SIZE = 320
 ROLE_LABELS = {ASSIGNEE: gettext_lazy("Assignee"), REPORTER: gettext_lazy("Reporter")}
 KNOWN_ACTIONS = {action for _status, action in RULES}
@@ -132,27 +131,9 @@ class RowMaker:
         )
 
 
-def is_resident_only(user) -> bool:
-    return not is_staff_member(user)
-
-
-def work_counts(user, now=None) -> dict[str, int]:
-    """How many cases wait in each worklist box (the home page and the tabs show them), counted up to
-    ``COUNT_CAP``: a box holding more shows "99+" (``count_label``), and its count stops reading there."""
-    now = now or timezone.now()
-    boxes = ("todo", "mine") if is_resident_only(user) else ("todo", "soon", "overdue")
-    counts = {}
-    for box in boxes:
-        cases = selectors.worklist(user, selectors.CaseFilters(box=box), now=now).order_by()
-        if box == "todo":  # the same cases, found through the status index (due soon and overdue: due_at's)
-            cases = cases.filter(status__in=selectors.TODO_STATUSES)
-        counts[box] = cases[:COUNT_CAP].count()
-    return counts
-
-
 def count_label(count: int) -> str:
     """A box's count as shown: the number, or "99+" from ``COUNT_CAP`` on."""
-    return f"{COUNT_CAP - 1}+" if count >= COUNT_CAP else str(count)
+    return f"{selectors.COUNT_CAP - 1}+" if count >= selectors.COUNT_CAP else str(count)
 
 
 FILTER_OPTIONS_SECONDS = 60  # a renamed or new region reaches the filter's list within a minute
@@ -219,7 +200,7 @@ def worklist(request):
     tab_query = request.GET.copy()
     tab_query.pop("cursor", None)
     tab_query.pop("box", None)
-    counts = work_counts(user, now)
+    counts = selectors.work_counts(user, now)
     make_row = RowMaker(now)
     context = {
         "nav": "cases",
