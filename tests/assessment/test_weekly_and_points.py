@@ -131,3 +131,13 @@ def test_points_by_hand(user, db):
         )
     points.rebuild_ledger()
     assert PointEntry.objects.filter(pk=entry.pk).exists()  # a rebuild keeps lines made by hand
+
+
+def test_a_task_list_for_a_region_out_of_reach_answers_like_an_unknown_one(api, db):
+    body = {"week": "2026-11-25", "title": "第48周工作要点", "items": "走访独居老人"}
+    other_street = api("community1").post("/assessment/weekly", {**body, "region": "329901002000"})
+    unknown = api("community1").post("/assessment/weekly", {**body, "region": "329999999999"})
+    assert (other_street.status_code, unknown.status_code) == (404, 404)
+    assert other_street.json() == unknown.json()
+    assert api("community1").post("/assessment/weekly", {**body, "region": COMMUNITY_1}).status_code == 201
+    assert not WeeklyPlan.objects.filter(region__code="329901002000").exists()

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.test import Client
 
@@ -20,7 +21,7 @@ def _report(**extra) -> services.Report:
 
 @pytest.mark.parametrize("persona", ["resident1", None])
 def test_a_resident_or_anonymous_report_must_keep_the_resident_source_and_no_urgency(user, persona):
-    actor = user(persona) if persona else None
+    actor = user(persona) if persona else AnonymousUser()
     phone = {"contact_phone": "13812345678"}
     with pytest.raises(ValidationError) as error:
         services.report_case(actor=actor, report=_report(source="patrol", **phone))
@@ -37,16 +38,23 @@ def test_staff_report_with_their_source_and_urgency_through_the_service(user):
 
 
 def test_resident_only_means_no_role_but_resident(user, db):
-    assert is_resident_only(None)
+    assert is_resident_only(AnonymousUser())
+    assert not is_resident_only(None)  # the system (imports, sensors) reports with any source
     assert is_resident_only(user("resident1"))
     assert not is_resident_only(user("gridworker1"))
     assert not is_resident_only(user("operator"))
 
 
 def test_an_anonymous_idempotency_key_is_bound_to_the_phone_in_the_service(db):
-    first, created = services.report_case(actor=None, report=_report(contact_phone="13812345678", idempotency_key="k"))
-    retry, again = services.report_case(actor=None, report=_report(contact_phone="13812345678", idempotency_key="k"))
-    other, fresh = services.report_case(actor=None, report=_report(contact_phone="13998765432", idempotency_key="k"))
+    first, created = services.report_case(
+        actor=AnonymousUser(), report=_report(contact_phone="13812345678", idempotency_key="k")
+    )
+    retry, again = services.report_case(
+        actor=AnonymousUser(), report=_report(contact_phone="13812345678", idempotency_key="k")
+    )
+    other, fresh = services.report_case(
+        actor=AnonymousUser(), report=_report(contact_phone="13998765432", idempotency_key="k")
+    )
     assert (created, again, fresh) == (True, False, True)
     assert retry.pk == first.pk and other.pk != first.pk
 

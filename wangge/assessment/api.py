@@ -4,17 +4,21 @@ bulletins, weekly task lists. Reads are scoped like the dashboard (404 outside t
 from datetime import date
 from typing import Literal
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from wangge.assessment import selectors, services
 from wangge.assessment.models import Subject
-from wangge.assessment.visibility import visible_bulletins, visible_plans
+from wangge.assessment.visibility import (
+    get_bulletin_for,
+    get_plan_for,
+    get_region_in_reach,
+    visible_bulletins,
+    visible_plans,
+)
 from wangge.dashboard import selectors as nodes
-from wangge.regions.models import Region
 
 router = Router(tags=["assessment"])
 
@@ -126,9 +130,7 @@ class BulletinDetailOut(BulletinOut):
 
 @router.get("/bulletins/{bulletin_id}", response=BulletinDetailOut)
 def bulletin(request, bulletin_id: int):
-    item = visible_bulletins(request.auth).select_related("region").filter(pk=bulletin_id).first()
-    if item is None:
-        raise Http404("bulletin")
+    item = get_bulletin_for(request.auth, bulletin_id)
     return {**_bulletin(item), "data": item.data}
 
 
@@ -140,18 +142,12 @@ class GenerateIn(Schema):
 @router.post("/bulletins", response={201: BulletinDetailOut})
 def generate(request, payload: GenerateIn):
     """Generate (or regenerate) a region's bulletin for a month."""
-    region = Region.objects.filter(code=payload.region, is_active=True).first()
-    if region is None:
-        raise Http404("region")
+    region = get_region_in_reach(request.auth, payload.region)
     year, month = (int(p) for p in payload.month.split("-"))
     if not 1 <= month <= 12:
         raise ValidationError({"month": _("Give the month as YYYY-MM.")})
     start, end = services.month_bounds(year, month)
-    try:
-        item = services.generate_bulletin(actor=request.auth, region=region, start=start, end=end)
-    except PermissionDenied:
-        nodes.get_node_for(request.auth, region=region.code)  # 404 when outside the reach
-        raise
+    item = services.generate_bulletin(actor=request.auth, region=region, start=start, end=end)
     return Status(201, {**_bulletin(item), "data": item.data})
 
 
@@ -191,9 +187,7 @@ class PlanIn(Schema):
 
 @router.post("/weekly", response={201: PlanOut})
 def create_plan(request, payload: PlanIn):
-    region = Region.objects.filter(code=payload.region, is_active=True).first()
-    if region is None:
-        raise Http404("region")
+    region = get_region_in_reach(request.auth, payload.region)
     plan = services.create_plan(
         actor=request.auth, region=region, week_start=payload.week, title=payload.title, items=payload.items
     )
@@ -202,9 +196,7 @@ def create_plan(request, payload: PlanIn):
 
 @router.post("/weekly/{plan_id}/publish", response=PlanOut)
 def publish_plan(request, plan_id: int):
-    plan = visible_plans(request.auth).select_related("region").filter(pk=plan_id).first()
-    if plan is None:
-        raise Http404("plan")
+    plan = get_plan_for(request.auth, plan_id)
     services.publish_plan(actor=request.auth, plan=plan)
     plan.refresh_from_db()
     return _plan(plan)

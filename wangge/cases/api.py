@@ -348,7 +348,7 @@ def report_case(request):
         return Status(429, {"detail": message, "errors": [{"field": "", "message": message}]})
     payload = _validated(CaseIn, _json_object(request))
     report = services.Report(**payload.dict(), idempotency_key=request.headers.get("Idempotency-Key") or "")
-    case, created = services.report_case(actor=actor if actor.is_authenticated else None, report=report)
+    case, created = services.report_case(actor=actor, report=report)
     if not created:  # a retried key: the first case, as it is now
         case = Case.objects.select_related(
             "category__parent", "region", "handling_region", "assigned_department", "assigned_region", "assigned_user"

@@ -9,11 +9,14 @@ GRID_SCOPED = frozenset({Role.GRID_WORKER, Role.GRID_CHIEF, Role.MICRO_GRID_LIAI
 
 
 def is_resident_only(user) -> bool:
-    """Nobody signed in, or only a resident: reports with the source "resident" and may not mark one urgent.
+    """Someone not signed in, or with no role but resident: reports with the source "resident", never urgent.
 
-    Anyone with another role (an administrator included) reports as staff: chooses the source, may mark urgent.
+    Anyone with another role (an administrator included) reports as staff: chooses the source, may mark
+    urgent. ``None`` is the system itself (imports, sensors, the demo), not a resident.
     """
-    return user is None or not user.is_authenticated or all(role == Role.RESIDENT for role in roles_of(user))
+    if user is None:
+        return False
+    return not user.is_authenticated or all(role == Role.RESIDENT for role in roles_of(user))
 
 
 def _memberships(user) -> list[tuple[str, str, int | None]]:

@@ -113,7 +113,7 @@ def _idempotency_key(actor, key: str, phone: str) -> str | None:
 
 
 def _check_resident_rules(actor, report: Report) -> None:
-    """Residents (and anonymous reporters) report as residents: source "resident", never urgent."""
+    """Residents and anonymous reporters report as residents: source "resident", never urgent."""
     if not is_resident_only(actor):
         return
     if report.source != Source.RESIDENT:
@@ -123,7 +123,10 @@ def _check_resident_rules(actor, report: Report) -> None:
 
 
 def report_case(*, actor, report: Report, photos=(), at: datetime | None = None) -> tuple[Case, bool]:
-    """Create a case (status ``reported``). Returns (case, created); a retried key returns the first case."""
+    """Create a case (status ``reported``). Returns (case, created); a retried key returns the first case.
+
+    ``actor``: the reporter (an ``AnonymousUser`` for a report without an account), or None for the system.
+    """
     _check_resident_rules(actor, report)
     key = _idempotency_key(actor, report.idempotency_key, report.contact_phone)
     if key:

@@ -417,7 +417,6 @@ def _map_start(user) -> dict:
 def _submit_report(user, form: IntakeForm):
     """Create the case; a grid worker's "solved on the spot" closes the loop in the same transaction."""
     data = form.cleaned_data
-    actor = user if user.is_authenticated else None
     if data.get("solved_on_spot"):
         return services.report_solved_on_spot(
             actor=user,
@@ -427,7 +426,7 @@ def _submit_report(user, form: IntakeForm):
             photo_after=data.get("photo_after") or [],
             note=data.get("on_spot_note", ""),
         )
-    return services.report_case(actor=actor, report=form.report(), photos=data.get("photos") or [])
+    return services.report_case(actor=user, report=form.report(), photos=data.get("photos") or [])
 
 
 def _intake(request, *, template: str, anonymous: bool):
