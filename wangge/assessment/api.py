@@ -18,6 +18,7 @@ from wangge.assessment.visibility import (
     visible_bulletins,
     visible_plans,
 )
+from wangge.core.pagination import Page, PageQuery, keyset_page
 from wangge.dashboard import selectors as nodes
 
 router = Router(tags=["assessment"])
@@ -58,8 +59,8 @@ def indicators(request):
 class ScoresQuery(Schema):
     region: str | None = Field(None, max_length=24)
     department: str | None = Field(None, max_length=32)
-    from_: date | None = Field(None, alias="from")
-    to: date | None = None
+    date_from: date | None = Field(None, description="First day (default: the first of date_to's month)")
+    date_to: date | None = Field(None, description="Last day, included (default: today)")
     unit: Literal["self", "children", "departments", "people"] = "children"
 
 
@@ -84,10 +85,10 @@ def scores(request, query: Query[ScoresQuery]):
     """Indicator values for a node (``unit=self``) or the units under it, ranked, for any period."""
     node = nodes.get_node_for(request.auth, region=query.region, department=query.department)
     today = timezone.localdate()
-    end = query.to or today
-    start = query.from_ or end.replace(day=1)
+    end = query.date_to or today
+    start = query.date_from or end.replace(day=1)
     if start > end:
-        raise ValidationError({"from": _("The period ends before it starts.")})
+        raise ValidationError({"date_from": _("The period ends before it starts.")})
     if query.unit == "self":
         rows = [selectors.node_row(node, start, end)]
     elif query.unit == "people":
@@ -96,7 +97,12 @@ def scores(request, query: Query[ScoresQuery]):
         rows = selectors.rank(selectors.department_rows(node, start, end))
     else:
         rows = selectors.rank(selectors.children_rows(node, start, end))
-    return {"from": start.isoformat(), "to": end.isoformat(), "unit": query.unit, "rows": [_row(r) for r in rows]}
+    return {
+        "date_from": start.isoformat(),
+        "date_to": end.isoformat(),
+        "unit": query.unit,
+        "rows": [_row(r) for r in rows],
+    }
 
 
 class BulletinOut(Schema):
@@ -119,9 +125,11 @@ def _bulletin(b) -> dict:
     }
 
 
-@router.get("/bulletins", response=list[BulletinOut])
-def bulletins(request):
-    return [_bulletin(b) for b in visible_bulletins(request.auth).select_related("region")[:200]]
+@router.get("/bulletins", response=Page[BulletinOut])
+def bulletins(request, query: Query[PageQuery]):
+    """The bulletins of regions in your reach, newest period first."""
+    rows = visible_bulletins(request.auth).select_related("region")
+    return keyset_page(rows, query, order=("-period_start", "-id"), count=True, item=_bulletin)
 
 
 class BulletinDetailOut(BulletinOut):
@@ -173,9 +181,11 @@ def _plan(p) -> dict:
     }
 
 
-@router.get("/weekly", response=list[PlanOut])
-def plans(request):
-    return [_plan(p) for p in visible_plans(request.auth).select_related("region")[:100]]
+@router.get("/weekly", response=Page[PlanOut])
+def plans(request, query: Query[PageQuery]):
+    """The task lists you may read, newest week first."""
+    rows = visible_plans(request.auth).select_related("region")
+    return keyset_page(rows, query, order=("-week_start", "-id"), count=True, item=_plan)
 
 
 class PlanIn(Schema):

@@ -170,7 +170,7 @@ def department_rows(node: Node, start: date | None, end: date | None, items=None
             items,
             node=node,
         )
-        row.extra["dept"] = department.code
+        row.extra["department"] = department.code
         rows.append(row)
     return rows
 

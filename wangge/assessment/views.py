@@ -64,7 +64,7 @@ def _can_manage(user) -> bool:
 def index(request):
     node = _node(request)
     start, end = _month(request.GET.get("month"))
-    custom = _period(request.GET.get("from"), request.GET.get("to"))
+    custom = _period(request.GET.get("date_from"), request.GET.get("date_to"))
     if custom:
         start, end = custom
     unit = request.GET.get("unit") or ("children" if node.has_children else "departments")
@@ -108,7 +108,7 @@ def _display(row, start, end) -> dict:
         if row.kind == "person":
             num_link = den_link = ""
         else:
-            extra = {"dept": row.extra.get("dept")}
+            extra = {"department": row.extra.get("department")}
             num_link = link(row.node, v.indicator.numerator, start, end, **extra)
             den_link = link(row.node, v.indicator.denominator, start, end, **extra)
         values.append({"v": v, "num_link": num_link, "den_link": den_link})

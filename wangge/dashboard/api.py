@@ -7,14 +7,10 @@ the caller's reach) and answers 404 for a node outside the caller's reach, like 
 from datetime import date
 from typing import Literal
 
-from django.core.exceptions import ValidationError
-from django.utils import timezone
-from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from wangge.cases.models import Category
 from wangge.cases.selectors import visible_cases
-from wangge.dashboard import drill, screen, selectors, statistics
+from wangge.dashboard import drill, filters, screen, selectors, statistics
 from wangge.dashboard.selectors import Node
 
 router = Router(tags=["dashboard"])
@@ -137,47 +133,25 @@ def feed(request, query: Query[NodeQuery]):
 
 
 class StatisticsQuery(NodeQuery):
-    from_: date | None = Field(None, alias="from")
-    to: date | None = None
+    """With ``region``, ``department`` filters the figures to those credited to that department."""
+
+    date_from: date | None = Field(None, description="First day (default: the first of date_to's month)")
+    date_to: date | None = Field(None, description="Last day, included (default: today)")
     category: str | None = Field(None, max_length=8, description="A class or sub-class code")
     source: str | None = Field(None, max_length=16)
-    dept: str | None = Field(None, max_length=32, description="Figures credited to this department")
     group: Literal["region", "class", "category", "source", "department", "status", "day"] = "category"
 
 
 def parse_filters(request, query) -> tuple[Node, statistics.Filters]:
     node = _node(request, query)
-    today = timezone.localdate()
-    end = query.to or today
-    start = query.from_ or end.replace(day=1)
-    if start > end:
-        raise ValidationError({"from": _("The period ends before it starts.")})
-    if (end - start).days > 3660:
-        raise ValidationError({"from": _("The period is longer than ten years.")})
-    category = None
-    if query.category:
-        category = Category.objects.filter(code=query.category).first()
-        if category is None:
-            raise ValidationError({"category": _("Unknown category %(code)s.") % {"code": query.category}})
-    department = None
-    if query.dept:
-        from wangge.accounts.models import Department
-
-        department = Department.objects.filter(code=query.dept).first()
-        if department is None:
-            raise ValidationError({"dept": _("Unknown department %(code)s.") % {"code": query.dept}})
-    from wangge.cases.models import Source
-
-    if query.source and query.source not in Source.values:
-        raise ValidationError({"source": _("Unknown source %(source)s.") % {"source": query.source}})
-    return node, statistics.Filters(start, end, category, query.source or "", department, query.group)
+    return node, filters.statistics_filters(node, query.dict())
 
 
 @router.get("/statistics")
 def statistics_table(request, query: Query[StatisticsQuery]):
     """Counts and rates for any period, grouped; every count with the link to its cases."""
-    node, filters = parse_filters(request, query)
-    rows, total = statistics.table(node, filters)
+    node, chosen = parse_filters(request, query)
+    rows, total = statistics.table(node, chosen)
 
     def out(row):
         return {
@@ -188,7 +162,7 @@ def statistics_table(request, query: Query[StatisticsQuery]):
                     "value": row.counters[key]
                     if key != "filed"
                     else row.counters["accepted"] + row.counters["on_spot"],
-                    "link": statistics.cell_link(node, filters, row, figure),
+                    "link": statistics.cell_link(node, chosen, row, figure),
                 }
                 for key, _label, figure in statistics.COUNTS
             },
@@ -197,9 +171,9 @@ def statistics_table(request, query: Query[StatisticsQuery]):
 
     return {
         "node": node_out(node),
-        "from": filters.start.isoformat(),
-        "to": filters.end.isoformat(),
-        "group": filters.group,
+        "date_from": chosen.start.isoformat(),
+        "date_to": chosen.end.isoformat(),
+        "group": chosen.group,
         "rows": [out(r) for r in rows],
         "total": out(total),
     }
@@ -211,50 +185,22 @@ class DrillQuery(StatisticsQuery):
 
 @router.get("/cases")
 def cases_behind(request, query: Query[DrillQuery]):
-    """The cases behind a number: the same node, days, filters and figure as the number."""
-    node, filters = parse_filters_for_drill(request, query)
+    """The cases behind a number: the same node, days, filters and figure as the number (no period: all time;
+    ``department=none``: credited to no department)."""
+    node = _node(request, query)
+    chosen = filters.drill_filters(node, query.dict())
     found = drill.cases_behind(
         node,
         query.figure,
-        filters["start"],
-        filters["end"],
-        category_ids=filters["category_ids"],
-        source=filters["source"],
-        department_id=filters["department_id"],
+        chosen.start,
+        chosen.end,
+        category_ids=chosen.category_ids,
+        source=chosen.source or None,
+        department_id=chosen.department_id,
     )
     numbers = dict(visible_cases(request.auth).filter(pk__in=list(found.counts)).values_list("pk", "number"))
     return {
         "figure": query.figure,
         "total": found.total,
         "cases": [{"number": numbers[pk], "count": n} for pk, n in sorted(found.counts.items()) if pk in numbers],
-    }
-
-
-def parse_filters_for_drill(request, query) -> tuple[Node, dict]:
-    """Like the statistics, but an absent period means all time and ``dept=none`` means no department."""
-    node = _node(request, query)
-    category_ids = None
-    if query.category:
-        category = Category.objects.filter(code=query.category).first()
-        if category is None:
-            raise ValidationError({"category": _("Unknown category %(code)s.") % {"code": query.category}})
-        children = list(Category.objects.filter(parent=category).values_list("pk", flat=True))
-        category_ids = tuple(children) if category.parent_id is None else (category.pk,)
-    department_id = None
-    if query.dept:
-        from wangge.accounts.models import Department
-
-        if query.dept == "none":
-            department_id = 0
-        else:
-            department = Department.objects.filter(code=query.dept).first()
-            if department is None:
-                raise ValidationError({"dept": _("Unknown department %(code)s.") % {"code": query.dept}})
-            department_id = department.pk
-    return node, {
-        "start": query.from_,
-        "end": query.to,
-        "category_ids": category_ids,
-        "source": query.source or None,
-        "department_id": department_id,
     }

@@ -36,6 +36,16 @@ def scope_roots(user) -> list[Region]:
     return list(Region.objects.filter(path__in=scope.map_paths, is_active=True).order_by("code"))
 
 
+def children_queryset(user, code: str | None) -> QuerySet[Region]:
+    """The children of the region ``code`` (404 out of reach), or the roots of the user's scope."""
+    if not code:
+        scope = scope_for(user)
+        if scope.is_global:
+            return Region.objects.filter(parent__isnull=True, is_active=True)
+        return Region.objects.filter(path__in=scope.map_paths, is_active=True)
+    return get_region_for(user, code).children.filter(is_active=True)
+
+
 def children_for(user, code: str | None) -> list[Region]:
     if not code:
         return scope_roots(user)
