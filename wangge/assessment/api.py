@@ -34,6 +34,7 @@ class IndicatorOut(Schema):
     weight: float
     higher_is_better: bool
     description: str
+    description_en: str
 
 
 @router.get("/indicators", response=list[IndicatorOut])
@@ -51,6 +52,7 @@ def indicators(request):
             "weight": float(i.weight),
             "higher_is_better": i.higher_is_better,
             "description": i.description,
+            "description_en": i.description_en,
         }
         for i in items
     ]
