@@ -82,7 +82,31 @@ def _row(row) -> dict:
     }
 
 
-@router.get("/scores")
+class ValueOut(Schema):
+    numerator: float
+    denominator: float
+    value: float | None
+
+
+class ScoreRowOut(Schema):
+    rank: int | None
+    kind: str
+    code: str
+    name: str
+    score: float | None
+    tier: str
+    points: float
+    values: dict[str, ValueOut]
+
+
+class ScoresOut(Schema):
+    date_from: str
+    date_to: str
+    unit: str
+    rows: list[ScoreRowOut]
+
+
+@router.get("/scores", response=ScoresOut)
 def scores(request, query: Query[ScoresQuery]):
     """Indicator values for a node (``unit=self``) or the units under it, ranked, for any period."""
     node = nodes.get_node_for(request.auth, region=query.region, department=query.department)

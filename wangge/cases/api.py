@@ -45,6 +45,7 @@ from wangge.cases.schemas import (
 )
 from wangge.cases.throttling import anonymous_report_allowed
 from wangge.cases.workflow import ACTION_LABELS, ASSIGNEE, REPORTER
+from wangge.core.pagination import keyset_page
 
 router = Router(tags=["cases"])
 
@@ -313,8 +314,7 @@ def list_cases(request, query: Query[CaseListQuery]):
     )
     now = timezone.now()
     cases = selectors.worklist(request.auth, filters, now=now).select_related("handling_region")
-    rows, next_cursor = selectors.page_after(cases, query.cursor, query.size)
-    return {"items": [case_item(c, now) for c in rows], "next_cursor": next_cursor}
+    return keyset_page(cases, query, order=("-created_at", "-id"), item=lambda case: case_item(case, now))
 
 
 class ThrottledOut(Schema):
@@ -350,9 +350,7 @@ def report_case(request):
     report = services.Report(**payload.dict(), idempotency_key=request.headers.get("Idempotency-Key") or "")
     case, created = services.report_case(actor=actor, report=report)
     if not created:  # a retried key: the first case, as it is now
-        case = Case.objects.select_related(
-            "category__parent", "region", "handling_region", "assigned_department", "assigned_region", "assigned_user"
-        ).get(pk=case.pk)
+        case = selectors.reloaded(case)
     # A new case already holds its category (with its class), region and handling region; nobody is assigned
     # yet, and a JSON report carries no photo.
     return Status(201 if created else 200, case_detail(case, actor, photos=[] if created else None))
@@ -364,7 +362,7 @@ def nearby(request, query: Query[NearbyQuery]):
     """Possible duplicates among open cases the caller can see, best first."""
     category = None
     if query.category:
-        category = Category.objects.filter(code=query.category.strip(), is_active=True).first()
+        category = selectors.active_categories().filter(code=query.category.strip()).first()
         if category is None:
             raise ValidationError({"category": _("Unknown category %(code)s.") % {"code": query.category}})
     candidates = nearby_cases(
@@ -417,8 +415,7 @@ def case_action(request, number: str):
         return _detail_for(request.auth, number)
     except Http404:
         # The action took the case out of the caller's reach: answer with what they just did.
-        moved = Case.objects.select_related("category__parent", "region", "handling_region").get(pk=case.pk)
-        return case_detail(moved, request.auth)
+        return case_detail(selectors.reloaded(case), request.auth)
 
 
 @router.post("/cases/{number}/photos", response={201: PhotoOut})
@@ -493,9 +490,9 @@ def suggest_categories(request, query: Query[SuggestQuery]):
     # A few spare: a code the model knows may have been switched off in the catalogue since.
     ranked = suggester.suggest(query.text, query.k + 5)
     names = dict(
-        Category.objects.filter(
-            code__in=[code for code, _score in ranked], is_active=True, parent__isnull=False
-        ).values_list("code", "name")
+        selectors.active_categories()
+        .filter(code__in=[code for code, _score in ranked], parent__isnull=False)
+        .values_list("code", "name")
     )
     return [
         {"code": code, "name": names[code], "score": round(float(score), 4)} for code, score in ranked if code in names

@@ -33,13 +33,13 @@ from wangge.cases.forms import (
     category_label,
     is_staff_member,
 )
-from wangge.cases.models import CasePhoto, Category, Status, Supervision, Warning
+from wangge.cases.models import CasePhoto, Status, Supervision, Warning
 from wangge.cases.permissions import available_actions, is_resident_only
 from wangge.cases.throttling import anonymous_report_allowed
 from wangge.cases.workflow import ACTION_LABELS, ASSIGNEE, REPORTER, RULES
 from wangge.core.errors import Conflict
 from wangge.regions import selectors as region_selectors
-from wangge.regions.models import GRID_LEVELS, Level, Region
+from wangge.regions.models import GRID_LEVELS, Level
 
 PAGE_SIZE = 25
 THUMB_SIZE = 320
@@ -240,7 +240,7 @@ def _category_corrections(events) -> dict[int, str]:
     if not changed:
         return {}
     codes = {code for e in changed for code in (e.data["category_from"], e.data["category"])}
-    labels = {c.code: category_label(c) for c in Category.objects.filter(code__in=codes)}
+    labels = {code: category_label(c) for code, c in selectors.categories_by_code(codes).items()}
     return {
         e.pk: f"{labels.get(e.data['category_from'], e.data['category_from'])} → "
         f"{labels.get(e.data['category'], e.data['category'])}"
@@ -403,7 +403,7 @@ def _map_start(user) -> dict:
         )
         region = membership.region if membership else None
     if region is None:
-        region = Region.objects.filter(level=Level.STREET, is_active=True, center_lon__isnull=False).first()
+        region = region_selectors.default_map_start()
     outlines = []
     if region is not None and region.boundary:
         outlines.append({"type": "Feature", "geometry": region.boundary, "properties": {"name": region.name}})

@@ -88,11 +88,114 @@ def summary(request, query: Query[NodeQuery]):
     }
 
 
+class TrendOut(Schema):
+    measure: str
+    days: list[str]
+    series: dict[str, list[int]]
+    links: dict[str, str]
+
+
+class BreakdownItemOut(Schema):
+    value: str
+    name: str
+    reported: int
+    closed: int
+    link: str
+
+
+class BreakdownOut(Schema):
+    date_from: str
+    date_to: str
+    measure: str
+    items: list[BreakdownItemOut]
+
+
+class RankingItemOut(Schema):
+    rank: int | None
+    code: str
+    name: str
+    query: str
+    on_time: float | None
+    numerator: float
+    denominator: float
+    score: float | None
+    tier: str
+    link: str
+
+
+class RankingOut(Schema):
+    date_from: str
+    date_to: str
+    by: str
+    period: str
+    items: list[RankingItemOut]
+
+
+class MapCountOut(Schema):
+    open: int
+    overdue: int
+
+
+class MapOut(Schema):
+    regions: dict[str, MapCountOut]
+
+
+class FeedItemOut(Schema):
+    id: str | int
+    at: str
+    time: str
+    action: str
+    alarm: bool
+    number: str
+    title: str
+    category: str
+    source: str
+    status: str
+    supervision: str
+    url: str
+
+
+class FeedOut(Schema):
+    items: list[FeedItemOut]
+
+
+class CellOut(Schema):
+    value: int
+    link: str
+
+
+class StatisticsRowOut(Schema):
+    key: str
+    label: str
+    counts: dict[str, CellOut]
+    rates: dict[str, float | None]
+
+
+class StatisticsOut(Schema):
+    node: NodeOut
+    date_from: str
+    date_to: str
+    group: str
+    rows: list[StatisticsRowOut]
+    total: StatisticsRowOut
+
+
+class DrillCaseOut(Schema):
+    number: str
+    count: int
+
+
+class DrillOut(Schema):
+    figure: str
+    total: int
+    cases: list[DrillCaseOut]
+
+
 class TrendQuery(NodeQuery):
     days: int = Field(30, ge=7, le=366)
 
 
-@router.get("/trend")
+@router.get("/trend", response=TrendOut)
 def trend(request, query: Query[TrendQuery]):
     """Reported, closed and closed-on-time per day over the last ``days`` days."""
     return screen.trend(_node(request, query), days=query.days)
@@ -103,7 +206,7 @@ class BreakdownQuery(TrendQuery):
     top: int = Field(10, ge=1, le=50)
 
 
-@router.get("/breakdown")
+@router.get("/breakdown", response=BreakdownOut)
 def breakdown(request, query: Query[BreakdownQuery]):
     """Reports of the last ``days`` days by category or source, largest first."""
     return screen.breakdown(_node(request, query), query.dim, days=query.days, top=query.top)
@@ -114,19 +217,19 @@ class RankingQuery(NodeQuery):
     period: Literal["month", "30d"] = "month"
 
 
-@router.get("/ranking")
+@router.get("/ranking", response=RankingOut)
 def ranking(request, query: Query[RankingQuery]):
     """Child regions or departments ranked by the on-time closure rate, this month or the last 30 days."""
     return screen.ranking(_node(request, query), by=query.by, period=query.period)
 
 
-@router.get("/map")
+@router.get("/map", response=MapOut)
 def map_counts(request, query: Query[NodeQuery]):
     """Open and overdue cases per child region, to colour the map."""
     return screen.map_data(_node(request, query))
 
 
-@router.get("/feed")
+@router.get("/feed", response=FeedOut)
 def feed(request, query: Query[NodeQuery]):
     """The newest reports and alarms in the node."""
     return {"items": screen.feed(_node(request, query))}
@@ -147,7 +250,7 @@ def parse_filters(request, query) -> tuple[Node, statistics.Filters]:
     return node, filters.statistics_filters(node, query.dict())
 
 
-@router.get("/statistics")
+@router.get("/statistics", response=StatisticsOut)
 def statistics_table(request, query: Query[StatisticsQuery]):
     """Counts and rates for any period, grouped; every count with the link to its cases."""
     node, chosen = parse_filters(request, query)
@@ -183,7 +286,7 @@ class DrillQuery(StatisticsQuery):
     figure: str = Field(..., max_length=200)
 
 
-@router.get("/cases")
+@router.get("/cases", response=DrillOut)
 def cases_behind(request, query: Query[DrillQuery]):
     """The cases behind a number: the same node, days, filters and figure as the number (no period: all time;
     ``department=none``: credited to no department)."""

@@ -9,9 +9,9 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from wangge.accounts.models import Department
-from wangge.cases.models import Category, Source
-from wangge.cases.selectors import visible_cases
+from wangge.accounts.selectors import active_departments
+from wangge.cases.models import Source
+from wangge.cases.selectors import active_categories, visible_cases
 from wangge.dashboard import drill, excel, screen, selectors, statistics
 from wangge.dashboard import filters as dashboard_filters
 from wangge.dashboard.timeline import DEFINITIONS
@@ -98,9 +98,9 @@ def statistics_page(request):
         "rows": table_rows,
         "total": _total_row(node, filters, rows, total),
         "group_label": statistics.GROUPS[filters.group],
-        "categories": Category.objects.filter(is_active=True).select_related("parent").order_by("code"),
+        "categories": active_categories(),
         "sources": Source.choices,
-        "departments": Department.objects.filter(is_active=True).order_by("code"),
+        "departments": active_departments(),
         "export_query": request.GET.urlencode(),
         "filter_errors": errors,
     }

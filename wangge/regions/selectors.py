@@ -30,6 +30,12 @@ def locate_for(user, lon: float, lat: float) -> Region | None:
     return visible_regions(user).filter(pk=region_id).first() if region_id else None
 
 
+def default_map_start() -> Region | None:
+    """Where a map opens for someone with no region of their own (an anonymous reporter): a street.
+    Its outline and centre are public (the intake map shows them to anyone)."""
+    return Region.objects.filter(level=Level.STREET, is_active=True, center_lon__isnull=False).first()
+
+
 def scope_roots(user) -> list[Region]:
     scope = scope_for(user)
     if scope.is_global:
