@@ -74,8 +74,8 @@ def test_a_bulletin_month_at_the_ends_of_the_calendar_is_400(db, month):
 
 @pytest.mark.parametrize("path", ["/dashboard/statistics", "/dashboard/cases"])
 def test_statistics_over_year_9999_are_422(db, path):
-    query = {"region": STREET, "from": "9999-01-01", "to": "9999-12-31", "figure": "reported"}
-    refused(client_for("leader").get(path, query), 422, "from")
+    query = {"region": STREET, "date_from": "9999-01-01", "date_to": "9999-12-31", "figure": "reported"}
+    refused(client_for("leader").get(path, query), 422, "date_from")
 
 
 def test_an_integer_past_64_bits_in_a_patch_body_is_422(db):

@@ -17,7 +17,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from wangge.cases import selectors, views
+from wangge.cases import selectors
 from wangge.cases.models import Case, Status
 from wangge.dashboard import overdue
 
@@ -83,7 +83,7 @@ def demo_cases(db):
 @pytest.mark.parametrize("persona", ["admin", "dispatcher", "operator"])
 def test_the_box_counts_read_index_ranges_not_every_case(persona, user, demo_cases):
     with CaptureQueriesContext(connection) as queries:
-        views.work_counts(user(persona))
+        selectors.work_counts(user(persona))
     counts = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT COUNT(")]
     assert len(counts) == 3
     for sql in counts:

@@ -78,7 +78,7 @@ def _take_out_of_red(now) -> int:
     return moved
 
 
-@pytest.mark.parametrize("seed", [1, 2])
+@pytest.mark.parametrize("seed", [2, 3])  # seeds whose walks leave cases to fall due later
 def test_the_tally_equals_the_cases_table_through_scans_transitions_and_folds(db, seed):
     walk(seed, count=18)
     now = sh(2026, 11, 25, 10, 0)

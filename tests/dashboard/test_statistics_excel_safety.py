@@ -16,7 +16,7 @@ def test_a_region_named_like_a_formula_with_a_control_character_is_exported_as_t
     community = Region.objects.filter(parent__code=STREET_1).order_by("code").first()
     Region.objects.filter(pk=community.pk).update(name=FORMULA + "\x01")  # as it may be stored already
     client = browser_client("leader", language="en")
-    export = client.get(f"/dashboard/stats/?region={STREET_1}&from={START}&to={END}&group=region&format=xlsx")
+    export = client.get(f"/dashboard/stats/?region={STREET_1}&date_from={START}&date_to={END}&group=region&format=xlsx")
     assert export.status_code == 200
     with zipfile.ZipFile(io.BytesIO(export.content)) as archive:
         assert "<f>" not in archive.read("xl/worksheets/sheet1.xml").decode()

@@ -40,7 +40,7 @@ def _num(value) -> float | int:
 def _drill(query: str, figure: str, start: str, end: str, **extra) -> str:
     if not query:
         return ""
-    params = {"figure": figure, "from": start, "to": end, **{k: v for k, v in extra.items() if v}}
+    params = {"figure": figure, "date_from": start, "date_to": end, **{k: v for k, v in extra.items() if v}}
     return f"/dashboard/cases/?{query}&{urlencode(params)}"
 
 
@@ -49,14 +49,18 @@ def _row(row: dict, indicators: list[dict], data: dict, region_query: str) -> di
     cells = {}
     for item in indicators:
         value = row["values"].get(item["code"], {"numerator": 0, "denominator": 0, "value": None})
-        dept = row.get("code") if row["kind"] == "department" else ""
+        department = row.get("code") if row["kind"] == "department" else ""
         query = row.get("query") or ""
         cells[item["code"]] = {
             "num": _num(value["numerator"]),
             "den": _num(value["denominator"]),
             "pct": _pct(value["value"]),
-            "num_link": "" if row["kind"] == "person" else _drill(query, item["numerator"], start, end, dept=dept),
-            "den_link": "" if row["kind"] == "person" else _drill(query, item["denominator"], start, end, dept=dept),
+            "num_link": ""
+            if row["kind"] == "person"
+            else _drill(query, item["numerator"], start, end, department=department),
+            "den_link": ""
+            if row["kind"] == "person"
+            else _drill(query, item["denominator"], start, end, department=department),
         }
     person_links = {}
     if row["kind"] == "person":

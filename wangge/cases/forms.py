@@ -17,10 +17,11 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from wangge.accounts.models import Department, Role
+from wangge.accounts.models import Department
 from wangge.accounts.roles import roles_of
 from wangge.cases import selectors, services
 from wangge.cases.models import PhotoKind, Source, Status, Supervision
+from wangge.cases.permissions import is_resident_only
 from wangge.cases.workflow import GRID_ROLES, rule_for
 from wangge.core.text import validate_multiline_text, validate_text
 from wangge.regions.models import GRID_LEVELS, Region
@@ -42,8 +43,7 @@ PHOTO_ATTRS = {"accept": "image/*", "capture": "environment", "class": "form-con
 
 
 def is_staff_member(user) -> bool:
-    """Anyone with a role other than resident reports as staff (chooses the source, may mark urgent)."""
-    return user.is_authenticated and any(role != Role.RESIDENT for role in roles_of(user))
+    return not is_resident_only(user)
 
 
 def is_grid_member(user) -> bool:

@@ -1,11 +1,22 @@
 """An actor's relation to one case: the membership roles that reach it, ``assignee``, ``reporter``."""
 
 from wangge.accounts.models import Role
-from wangge.accounts.roles import ROLE_PRECEDENCE
+from wangge.accounts.roles import ROLE_PRECEDENCE, roles_of
 from wangge.cases.workflow import ASSIGNEE, CENTRE_SCOPED, REPORTER
 
 # Roles that act on cases; residents and department staff act only as reporter or assignee.
 GRID_SCOPED = frozenset({Role.GRID_WORKER, Role.GRID_CHIEF, Role.MICRO_GRID_LIAISON, Role.STREET_LEADER})
+
+
+def is_resident_only(user) -> bool:
+    """Someone not signed in, or with no role but resident: reports with the source "resident", never urgent.
+
+    Anyone with another role (an administrator included) reports as staff: chooses the source, may mark
+    urgent. ``None`` is the system itself (imports, sensors, the demo), not a resident.
+    """
+    if user is None:
+        return False
+    return not user.is_authenticated or all(role == Role.RESIDENT for role in roles_of(user))
 
 
 def _memberships(user) -> list[tuple[str, str, int | None]]:

@@ -9,6 +9,7 @@ from pydantic_core import PydanticCustomError
 
 from wangge.cases.models import PhotoKind, Source, Status
 from wangge.cases.workflow import ACTIONS
+from wangge.core.pagination import Page, PageQuery
 from wangge.core.text import MultilineText, Text
 from wangge.core.validators import INT32_MAX, schema_day
 
@@ -52,7 +53,7 @@ class ActionIn(Schema):
 DAY_OR_MOMENT = {"type": "string", "examples": ["2026-03-01", "2026-03-01T09:00:00+08:00"]}
 
 
-class CaseListQuery(Schema):
+class CaseListQuery(PageQuery):
     status: Status | None = None
     category: Text = Field("", max_length=8, description="A class or sub-class code")
     source: Source | None = None
@@ -66,8 +67,6 @@ class CaseListQuery(Schema):
     date_to: date | datetime | None = Field(
         None, description="Reported before (a date includes that whole day)", json_schema_extra=DAY_OR_MOMENT
     )
-    cursor: Text | None = Field(None, max_length=100, description="next_cursor of the previous page")
-    size: int = Field(20, ge=1, le=100)
 
     @field_validator("date_from", "date_to", mode="plain")
     @classmethod
@@ -136,9 +135,7 @@ class CaseItemOut(Schema):
     created_at: datetime
 
 
-class CasePageOut(Schema):
-    items: list[CaseItemOut]
-    next_cursor: str | None
+CasePageOut = Page[CaseItemOut]
 
 
 class AssigneeOut(Schema):

@@ -4,6 +4,7 @@ Each function is one transaction; the case row is locked first, the timeline row
 same transaction, and notifications are queued to run after commit.
 """
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -30,7 +31,7 @@ from wangge.cases.models import (
     Status,
     Supervision,
 )
-from wangge.cases.permissions import case_roles, pick_role
+from wangge.cases.permissions import case_roles, is_resident_only, pick_role
 from wangge.cases.workflow import CLOCK_RESTARTING, STAGE_OF_STATUS, rule_for
 from wangge.core import pii, uploads
 from wangge.core.errors import Conflict
@@ -118,19 +119,35 @@ def _check_ledger_links(actor, report: Report) -> None:
         raise ValidationError(errors)
 
 
-def _idempotency_key(actor, key: str) -> str | None:
+def _idempotency_key(actor, key: str, phone: str) -> str | None:
     key = (key or "").strip()
     if not key:
         return None
     if len(key) > 100:
         raise ValidationError({"Idempotency-Key": _("The idempotency key is longer than 100 characters.")})
-    owner = actor.pk if actor is not None and actor.is_authenticated else "anon"
-    return f"{owner}:{key}"
+    if actor is not None and actor.is_authenticated:
+        return f"{actor.pk}:{key}"
+    # Anonymous keys share one namespace: tie them to the phone so that nobody reads another's report.
+    return "anon:" + hashlib.sha256(f"{(phone or '').strip()}\n{key}".encode()).hexdigest()
+
+
+def _check_resident_rules(actor, report: Report) -> None:
+    """Residents and anonymous reporters report as residents: source "resident", never urgent."""
+    if not is_resident_only(actor):
+        return
+    if report.source != Source.RESIDENT:
+        raise ValidationError({"source": _("Residents report with the source “resident”.")})
+    if report.urgent:
+        raise ValidationError({"urgent": _("Only staff may mark a report urgent.")})
 
 
 def report_case(*, actor, report: Report, photos=(), at: datetime | None = None) -> tuple[Case, bool]:
-    """Create a case (status ``reported``). Returns (case, created); a retried key returns the first case."""
-    key = _idempotency_key(actor, report.idempotency_key)
+    """Create a case (status ``reported``). Returns (case, created); a retried key returns the first case.
+
+    ``actor``: the reporter (an ``AnonymousUser`` for a report without an account), or None for the system.
+    """
+    _check_resident_rules(actor, report)
+    key = _idempotency_key(actor, report.idempotency_key, report.contact_phone)
     if key:
         # The id alone (a fresh key is the usual case): building and reading every column of a case costs more.
         existing_pk = Case.objects.filter(idempotency_key=key).values_list("pk", flat=True).first()

@@ -49,10 +49,12 @@ def link(node: Node, figure: str, start: date | None, end: date | None, **extra)
 
     params = {
         "figure": figure,
-        **({"from": start.isoformat()} if start else {}),
-        **({"to": end.isoformat()} if end else {}),
+        **({"date_from": start.isoformat()} if start else {}),
+        **({"date_to": end.isoformat()} if end else {}),
     }
     params.update({k: v for k, v in extra.items() if v not in (None, "")})
+    if node.department is not None:
+        params.pop("department", None)  # the node is the department already
     return f"/dashboard/cases/?{node.query}&{urlencode(params)}"
 
 
@@ -161,7 +163,7 @@ def breakdown(node: Node, dim: str, days: int = 30, top: int = 10, now: datetime
         }
         for v, c in items[:top]
     ]
-    return {"from": start.isoformat(), "to": today.isoformat(), "measure": intake, "items": out}
+    return {"date_from": start.isoformat(), "date_to": today.isoformat(), "measure": intake, "items": out}
 
 
 RANKING_PERIODS = ("month", "30d")
@@ -193,12 +195,12 @@ def ranking(node: Node, by: str = "children", now: datetime | None = None, perio
                 "denominator": value.denominator if value else 0,
                 "score": row.score,
                 "tier": row.tier,
-                "link": link(row.node, value.indicator.numerator, start, today, dept=row.extra.get("dept"))
+                "link": link(row.node, value.indicator.numerator, start, today, department=row.extra.get("department"))
                 if value and row.node
                 else "",
             }
         )
-    return {"from": start.isoformat(), "to": today.isoformat(), "by": by, "period": period, "items": out}
+    return {"date_from": start.isoformat(), "date_to": today.isoformat(), "by": by, "period": period, "items": out}
 
 
 def map_region(node: Node):

@@ -76,20 +76,23 @@ def root_nodes(user) -> list[Node]:
 
 
 def get_node_for(user, *, region: str | None = None, department: str | None = None) -> Node:
-    """The node named by a region code or a department code, if the user may see it; else 404."""
+    """The node named by a region code or a department code, if the user may see it; else 404.
+
+    With both, the region is the node (the department then filters its figures, see ``filters``).
+    """
     if not can_view(user):
         raise Http404("node")
     scope = scope_for(user)
-    if department:
-        found = Department.objects.filter(code=department, is_active=True).first()
-        if found is None or not (scope.is_global or found.pk in scope.department_ids):
-            raise Http404("node")
-        return dept_node(found)
     if region:
         found = Region.objects.filter(code=region, is_active=True).first()
         if found is None or not scope.covers_path(found.path):
             raise Http404("node")
         return region_node(found)
+    if department:
+        found = Department.objects.filter(code=department, is_active=True).first()
+        if found is None or not (scope.is_global or found.pk in scope.department_ids):
+            raise Http404("node")
+        return dept_node(found)
     roots = root_nodes(user)
     if not roots:
         raise Http404("node")

@@ -77,13 +77,13 @@ class Filters:
         return sum(1 for f in (self.category, self.source, self.department) if f)
 
     def query(self) -> dict:
-        q = {"from": self.start.isoformat(), "to": self.end.isoformat()}
+        q = {"date_from": self.start.isoformat(), "date_to": self.end.isoformat()}
         if self.category:
             q["category"] = self.category.code
         if self.source:
             q["source"] = self.source
         if self.department:
-            q["dept"] = self.department.code
+            q["department"] = self.department.code
         return q
 
 
@@ -202,14 +202,19 @@ def table(node: Node, filters: Filters) -> tuple[list[Row], Row]:
                 continue
             department = departments.get(key)
             label = department.name if department else str(_("No department (grid, community, centre)"))
-            rows.append(Row(key, label, counters, {"dept": department.code if department else "0"}))
+            rows.append(Row(key, label, counters, {"department": department.code if department else "0"}))
     elif group == "day":
         day = filters.start
         while day <= filters.end:
             counters = grouped.get(day.isoformat(), Counter())
             if any(counters.values()):
                 rows.append(
-                    Row(day.isoformat(), day.isoformat(), counters, {"from": day.isoformat(), "to": day.isoformat()})
+                    Row(
+                        day.isoformat(),
+                        day.isoformat(),
+                        counters,
+                        {"date_from": day.isoformat(), "date_to": day.isoformat()},
+                    )
                 )
             day += timedelta(days=1)
     items = [i for i in assessment.indicators() if i.code in RATES]
@@ -222,6 +227,6 @@ def table(node: Node, filters: Filters) -> tuple[list[Row], Row]:
 def cell_link(node: Node, filters: Filters, row: Row, figure: str) -> str:
     target = row.node or node
     query = {**filters.query(), **row.slice, "figure": figure}
-    if query.get("dept") == "0":
-        query["dept"] = "none"
+    if query.get("department") == "0":
+        query["department"] = "none"
     return f"/dashboard/cases/?{target.query}&{urlencode(query)}"
