@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "wangge.cases",
     "wangge.inbox",
     "wangge.people",
+    "wangge.rollups",
     "wangge.dashboard",
     "wangge.assessment",
     "wangge.accounts",

@@ -13,8 +13,8 @@ from ninja import Field, Query, Router, Schema, Status
 from wangge.assessment import selectors, services
 from wangge.assessment.models import Subject
 from wangge.assessment.visibility import visible_bulletins, visible_plans
-from wangge.dashboard import selectors as nodes
 from wangge.regions.models import Region
+from wangge.rollups import selectors as nodes
 
 router = Router(tags=["assessment"])
 

@@ -6,11 +6,10 @@ from urllib.parse import urlencode
 
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
 from wangge.assessment.models import Bulletin
-from wangge.dashboard.excel import XLSX, header, to_bytes, widths
+from wangge.core.excel import XLSX, header, to_bytes, widths, workbook
 
 __all__ = ["XLSX", "bulletin_view", "bulletin_workbook"]
 
@@ -138,7 +137,7 @@ def _ranking_sheet(sheet, rows, weighted) -> None:
 
 def bulletin_workbook(bulletin: Bulletin) -> bytes:
     view = bulletin_view(bulletin)
-    book = Workbook()
+    book = workbook()
     sheet = book.active
     sheet.title = _("Ranking")[:31]
     sheet.append([view["title"]])

@@ -17,9 +17,9 @@ from wangge.accounts.roles import has_capability
 from wangge.assessment import excel, selectors, services
 from wangge.assessment.models import Bulletin, PointEntry, Subject, WeeklyPlan
 from wangge.assessment.visibility import visible_bulletins, visible_plans
-from wangge.dashboard import selectors as nodes
-from wangge.dashboard.screen import link
 from wangge.regions.models import Region
+from wangge.rollups import selectors as nodes
+from wangge.rollups.selectors import link
 
 UNITS = ("children", "departments", "people")
 

@@ -12,10 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from wangge.cases.models import Category
+from wangge.accounts.models import Department
+from wangge.cases.models import Category, Source
 from wangge.cases.selectors import visible_cases
-from wangge.dashboard import drill, screen, selectors, statistics
-from wangge.dashboard.selectors import Node
+from wangge.dashboard import drill, screen, statistics
+from wangge.rollups import selectors
+from wangge.rollups.selectors import Node
 
 router = Router(tags=["dashboard"])
 
@@ -161,13 +163,9 @@ def parse_filters(request, query) -> tuple[Node, statistics.Filters]:
             raise ValidationError({"category": _("Unknown category %(code)s.") % {"code": query.category}})
     department = None
     if query.dept:
-        from wangge.accounts.models import Department
-
         department = Department.objects.filter(code=query.dept).first()
         if department is None:
             raise ValidationError({"dept": _("Unknown department %(code)s.") % {"code": query.dept}})
-    from wangge.cases.models import Source
-
     if query.source and query.source not in Source.values:
         raise ValidationError({"source": _("Unknown source %(source)s.") % {"source": query.source}})
     return node, statistics.Filters(start, end, category, query.source or "", department, query.group)
@@ -242,8 +240,6 @@ def parse_filters_for_drill(request, query) -> tuple[Node, dict]:
         category_ids = tuple(children) if category.parent_id is None else (category.pk,)
     department_id = None
     if query.dept:
-        from wangge.accounts.models import Department
-
         if query.dept == "none":
             department_id = 0
         else:

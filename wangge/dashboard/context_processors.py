@@ -3,7 +3,7 @@ from django.utils.functional import SimpleLazyObject
 
 def nav(request) -> dict:
     """Whether the navigation shows the command screen and assessment (computed only when used)."""
-    from wangge.dashboard.selectors import can_view
+    from wangge.rollups.selectors import can_view
 
     user = getattr(request, "user", None)
     return {"perms_stats": SimpleLazyObject(lambda: bool(user is not None and can_view(user)))}
