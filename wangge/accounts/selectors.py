@@ -6,6 +6,7 @@ from django.db.models import Count, Sum
 
 from wangge.accounts.models import Membership
 from wangge.accounts.roles import primary_role, roles_of
+from wangge.regions.figures import figures_for
 from wangge.regions.models import GRID_LEVELS, Level, Region
 from wangge.regions.selectors import scope_roots, sub_region_rows
 
@@ -17,6 +18,7 @@ class AreaSummary:
     households: int
     population: int
     rows: list = field(default_factory=list)
+    figures: list = field(default_factory=list)
 
     @property
     def grids(self) -> int:
@@ -40,7 +42,8 @@ def area_summaries(user) -> list[AreaSummary]:
         else:
             sums = below.filter(level__in=GRID_LEVELS).aggregate(h=Sum("household_count"), p=Sum("population"))
             households, population = sums["h"] or 0, sums["p"] or 0
-        summaries.append(AreaSummary(root, counts, households, population, sub_region_rows(root)))
+        shown = figures_for(user, root)
+        summaries.append(AreaSummary(root, counts, households, population, sub_region_rows(root), shown))
     return summaries
 
 

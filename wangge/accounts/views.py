@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from wangge.accounts import selectors
 from wangge.accounts.forms import LoginForm
@@ -34,17 +34,19 @@ def lockout_response(request, credentials, *args, **kwargs):
 
 
 ROLE_INTROS = {
-    Role.RESIDENT: _lazy("Your grid and the people who serve it."),
-    Role.MICRO_GRID_LIAISON: _lazy("Your micro-grid: households, buildings and the grid worker you report to."),
-    Role.GRID_WORKER: _lazy("Your grids at a glance: open the map to patrol, check a grid's card for its households."),
-    Role.GRID_CHIEF: _lazy("The grids you lead and the people who serve them."),
-    Role.COMMUNITY_STAFF: _lazy("Your community's grids, micro-grids and staff."),
-    Role.COMMAND_OPERATOR: _lazy("The street's grid tree: locate any report on the map."),
-    Role.DISPATCHER: _lazy("The street's grid tree and departments: find where a case belongs."),
-    Role.DUTY_CHIEF: _lazy("The whole street on one screen: communities, grids and who is on duty."),
-    Role.DEPARTMENT_STAFF: _lazy("Your department's jurisdiction on the map."),
-    Role.STREET_LEADER: _lazy("Your street at a glance: communities, grids, households and staff."),
-    Role.ADMIN: _lazy("Administer the region tree, boundaries, users and roles."),
+    Role.RESIDENT: gettext_lazy("Your grid and the people who serve it."),
+    Role.MICRO_GRID_LIAISON: gettext_lazy("Your micro-grid: households, buildings and the grid worker you report to."),
+    Role.GRID_WORKER: gettext_lazy(
+        "Your grids at a glance: open the map to patrol, check a grid's card for its households."
+    ),
+    Role.GRID_CHIEF: gettext_lazy("The grids you lead and the people who serve them."),
+    Role.COMMUNITY_STAFF: gettext_lazy("Your community's grids, micro-grids and staff."),
+    Role.COMMAND_OPERATOR: gettext_lazy("The street's grid tree: locate any report on the map."),
+    Role.DISPATCHER: gettext_lazy("The street's grid tree and departments: find where a case belongs."),
+    Role.DUTY_CHIEF: gettext_lazy("The whole street on one screen: communities, grids and who is on duty."),
+    Role.DEPARTMENT_STAFF: gettext_lazy("Your department's jurisdiction on the map."),
+    Role.STREET_LEADER: gettext_lazy("Your street at a glance: communities, grids, households and staff."),
+    Role.ADMIN: gettext_lazy("Administer the region tree, boundaries, users and roles."),
 }
 
 

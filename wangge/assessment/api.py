@@ -29,6 +29,7 @@ class IndicatorOut(Schema):
     weight: float
     higher_is_better: bool
     description: str
+    description_en: str
 
 
 @router.get("/indicators", response=list[IndicatorOut])
@@ -46,6 +47,7 @@ def indicators(request):
             "weight": float(i.weight),
             "higher_is_better": i.higher_is_better,
             "description": i.description,
+            "description_en": i.description_en,
         }
         for i in items
     ]

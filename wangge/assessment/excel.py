@@ -22,6 +22,12 @@ def _label(item: dict) -> str:
     return item["name"]
 
 
+def _definition(item: dict) -> str:
+    if (get_language() or "").startswith("en") and item.get("description_en"):
+        return item["description_en"]
+    return item.get("description", "")
+
+
 def _pct(value) -> float | None:
     return None if value is None else round(value * 100, 2)
 
@@ -75,8 +81,8 @@ def _row(row: dict, indicators: list[dict], data: dict, region_query: str) -> di
 
 def bulletin_view(bulletin: Bulletin) -> dict:
     data = bulletin.data
-    indicators = [{**i, "label": _label(i)} for i in data["indicators"]]
-    person_indicators = [{**i, "label": _label(i)} for i in data["person_indicators"]]
+    indicators = [{**i, "label": _label(i), "description": _definition(i)} for i in data["indicators"]]
+    person_indicators = [{**i, "label": _label(i), "description": _definition(i)} for i in data["person_indicators"]]
     region_query = f"region={data['region']['code']}"
     weighted = [i for i in indicators if i["weight"]]
     total = _row(data["total"], indicators, data, region_query)

@@ -32,6 +32,7 @@ class Indicator(models.Model):
     )
     higher_is_better = models.BooleanField(_("higher is better"), default=True)
     description = models.TextField(_("definition"), blank=True)
+    description_en = models.TextField(_("English definition"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -48,6 +49,12 @@ class Indicator(models.Model):
         if (get_language() or "").startswith("en") and self.name_en:
             return self.name_en
         return self.name
+
+    @property
+    def definition(self) -> str:
+        if (get_language() or "").startswith("en") and self.description_en:
+            return self.description_en
+        return self.description
 
     def clean(self) -> None:
         allowed = formulas.PERSON_NAMES if self.subject == Subject.PERSON else formulas.CASE_NAMES

@@ -78,6 +78,7 @@ def _indicator(i) -> dict:
         "numerator": i.numerator,
         "denominator": i.denominator,
         "description": i.description,
+        "description_en": i.description_en,
     }
 
 

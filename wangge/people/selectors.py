@@ -28,6 +28,7 @@ from wangge.people.models import (
     PersonLabel,
 )
 from wangge.people.validators import normalise_id, validate_phone
+from wangge.regions.figures import Figure
 from wangge.regions.models import Region
 
 
@@ -245,6 +246,28 @@ def ledger_counts(user, region_code: str = "") -> dict[str, int]:
             ("facilities", facilities_for(user)),
         )
     }
+
+
+def ledger_figures(user, region: Region) -> list[Figure]:
+    """The ledger's households and persons under a region, for its card (a provider of
+    ``regions.figures``); nothing for a user who may not read the ledger."""
+    if not permissions.can(user, permissions.VIEW):
+        return []
+    note = _("Records in the basic data, counted now")
+    return [
+        Figure(
+            "ledger-households",
+            _("Households in the ledger"),
+            under_region(households_for(user), user, region.code).count(),
+            note,
+        ),
+        Figure(
+            "ledger-persons",
+            _("Persons in the ledger"),
+            under_region(persons_for(user), user, region.code).count(),
+            note,
+        ),
+    ]
 
 
 def organisations_filtered(user, *, region: str = "", kind: str = "", q: str = "") -> QuerySet[Organisation]:

@@ -1,12 +1,13 @@
 """Reads of the region tree, always restricted to what the user may see."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 
 from wangge.accounts.models import Membership, Role
 from wangge.accounts.scope import restrict_regions, scope_for
+from wangge.regions.figures import Figure, figures_for
 from wangge.regions.locator import get_locator
 from wangge.regions.models import GRID_LEVELS, LEVEL_ORDER, PATH_STEP, Level, Region
 
@@ -64,6 +65,7 @@ class RegionCard:
     households: int
     population: int
     staff: list[Membership]
+    figures: list[Figure] = field(default_factory=list)
 
     @property
     def level_counts(self) -> list[tuple[str, str, int]]:
@@ -84,8 +86,9 @@ SERVING_ROLES = (
 )
 
 
-def region_card(region: Region) -> RegionCard:
-    """What a grid card shows: chain, sizes and the people who serve it (four queries)."""
+def region_card(region: Region, user=None) -> RegionCard:
+    """What a grid card shows: chain, sizes, the figures with their meaning (for ``user``) and the people
+    who serve it."""
     below = Region.objects.filter(path__startswith=region.path, is_active=True).exclude(pk=region.pk)
     counts = dict(below.values("level").annotate(n=Count("id")).values_list("level", "n"))
     if region.level in (*GRID_LEVELS, Level.MICRO_GRID) or not counts:
@@ -98,7 +101,8 @@ def region_card(region: Region) -> RegionCard:
         .select_related("user")
         .order_by("role", "user__username")
     )
-    return RegionCard(region, region.ancestors(), counts, households, population, staff)
+    shown = figures_for(user, region) if user is not None else []
+    return RegionCard(region, region.ancestors(), counts, households, population, staff, shown)
 
 
 def regions_in_box(user, parent: Region, bbox: tuple[float, float, float, float] | None) -> QuerySet[Region]:

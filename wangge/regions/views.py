@@ -22,7 +22,7 @@ def tree_children(request, code):
 @login_required
 def detail(request, code):
     region = selectors.get_region_for(request.user, code)
-    card = selectors.region_card(region)
+    card = selectors.region_card(region, request.user)
     children = selectors.with_child_counts(selectors.children_for(request.user, region.code))
     return render(
         request, "regions/detail.html", {"card": card, "region": region, "children": children, "nav": "regions"}
@@ -36,7 +36,7 @@ def card(request, code):
         request,
         "regions/_card.html",
         {
-            "card": selectors.region_card(region),
+            "card": selectors.region_card(region, request.user),
             "region": region,
             "child_count": region.children.filter(is_active=True).count(),
         },

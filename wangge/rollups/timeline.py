@@ -27,6 +27,11 @@ from functools import cache
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.utils.functional import Promise
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from wangge.cases.models import Status
 
 # Status names as the cases app spells them (kept as plain strings: this module has no model imports).
 OPEN_STATUSES = ("reported", "accepted", "dispatched", "in_progress", "handled", "verified")
@@ -85,42 +90,49 @@ ACTOR_COUNTERS: tuple[str, ...] = (
 )
 
 # Plain-language definitions, shown next to the numbers and in the documentation.
-DEFINITIONS: dict[str, str] = {
-    "reported": "report events (cases reported), on the day reported",
-    "accepted": "accept events (立案 by a command centre), on the day accepted",
-    "on_spot": "solve_on_spot events (filed and handled in one step in the grid)",
-    "rejected": "reject events (不予立案)",
-    "merged": "merge events (duplicates merged into another case)",
-    "dispatched": "dispatch events (first dispatches and re-dispatches), credited to the receiving department",
-    "signed": "sign events",
-    "signed_on_time": "sign events that ended the sign stage before its deadline",
-    "handled": "feedback events (handling reported back)",
-    "handled_on_time": "feedback events that ended the handle stage before its (possibly extended) deadline",
-    "verified": "verify_pass and verify_fail events",
-    "reworked": "verify_fail events (sent back for rework)",
-    "extended": "approve_extension events",
-    "returned": "approve_return events, credited to the department that returned the case",
-    "escalated": "escalate events",
-    "closed": "close events",
-    "reopened": "reopen events",
-    "rated": "rate events",
-    "satisfied": "rate events whose rating is satisfied (speed and result ≥ 3)",
-    "parked": "park events",
-    "supervised": "supervise events",
-    "responded": "cases reported that day that have had their first response (accept, reject, merge or solve on the spot)",
-    "responded_on_time": "cases reported that day whose first response came before the accept deadline",
-    "due": "cases filed (accepted or solved on the spot) that day, except those since merged",
-    "deferred": "of those, cases parked (挂账) now",
-    "finished": "of those, cases closed or rated now",
-    "finished_on_time": "of those finished, cases with no late step since they were last reopened",
-    "resolved": "of those finished, cases not rated as unresolved (result score below 3) since they were last reopened",
-    "late": "of those not parked, cases with a late step since they were last reopened",
-    **{f"st_{s}": f"cases reported that day whose status is now {s}" for s in STATUSES},
-    "reports": "report events by the person",
-    "valid_reports": "cases the person reported that were filed (accepted or solved on the spot), on the report day",
-    "grid_handled": "feedback events by the person on cases not assigned to a department (handled in the grid)",
-    "verifications": "verify_pass and verify_fail events by the person",
-    "verifications_on_time": "verifications by the person before the verify deadline",
+DEFINITIONS: dict[str, Promise] = {
+    "reported": _("report events (cases reported), on the day reported"),
+    "accepted": _("accept events (立案 by a command centre), on the day accepted"),
+    "on_spot": _("solve_on_spot events (filed and handled in one step in the grid)"),
+    "rejected": _("reject events (不予立案)"),
+    "merged": _("merge events (duplicates merged into another case)"),
+    "dispatched": _("dispatch events (first dispatches and re-dispatches), credited to the receiving department"),
+    "signed": _("sign events"),
+    "signed_on_time": _("sign events that ended the sign stage before its deadline"),
+    "handled": _("feedback events (handling reported back)"),
+    "handled_on_time": _("feedback events that ended the handle stage before its (possibly extended) deadline"),
+    "verified": _("verify_pass and verify_fail events"),
+    "reworked": _("verify_fail events (sent back for rework)"),
+    "extended": _("approve_extension events"),
+    "returned": _("approve_return events, credited to the department that returned the case"),
+    "escalated": _("escalate events"),
+    "closed": _("close events"),
+    "reopened": _("reopen events"),
+    "rated": _("rate events"),
+    "satisfied": _("rate events whose rating is satisfied (speed and result ≥ 3)"),
+    "parked": _("park events"),
+    "supervised": _("supervise events"),
+    "responded": _(
+        "cases reported that day that have had their first response (accept, reject, merge or solve on the spot)"
+    ),
+    "responded_on_time": _("cases reported that day whose first response came before the accept deadline"),
+    "due": _("cases filed (accepted or solved on the spot) that day, except those since merged"),
+    "deferred": _("of those, cases parked (挂账) now"),
+    "finished": _("of those, cases closed or rated now"),
+    "finished_on_time": _("of those finished, cases with no late step since they were last reopened"),
+    "resolved": _(
+        "of those finished, cases not rated as unresolved (result score below 3) since they were last reopened"
+    ),
+    "late": _("of those not parked, cases with a late step since they were last reopened"),
+    **{
+        f"st_{s}": format_lazy(_("cases reported that day whose status is now {status}"), status=Status(s).label)
+        for s in STATUSES
+    },
+    "reports": _("report events by the person"),
+    "valid_reports": _("cases the person reported that were filed (accepted or solved on the spot), on the report day"),
+    "grid_handled": _("feedback events by the person on cases not assigned to a department (handled in the grid)"),
+    "verifications": _("verify_pass and verify_fail events by the person"),
+    "verifications_on_time": _("verifications by the person before the verify deadline"),
 }
 
 
