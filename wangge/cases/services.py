@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wangge.accounts.models import Department, Role
-from wangge.cases import deadlines, events
+from wangge.accounts.roles import primary_role
+from wangge.cases import deadlines, events, suggester
 from wangge.cases.locating import handling_region_for, locate_case_point
 from wangge.cases.models import (
     LEVEL_STEPS,
@@ -37,6 +38,7 @@ from wangge.core.errors import Conflict
 from wangge.core.validators import validate_lon_lat, validate_mobile
 from wangge.core.writelock import serialized_writes
 from wangge.regions.models import GRID_LEVELS, Level, Region
+from wangge.workcalendar import calendar as workcal
 
 MAX_DESCRIPTION = 2000
 MAX_ADDRESS = 200
@@ -248,8 +250,6 @@ def level_of(region: Region) -> str:
 def _reporter_role(actor, source: str) -> str:
     if actor is None:
         return Role.RESIDENT
-    from wangge.accounts.roles import primary_role
-
     return primary_role(actor) or Role.RESIDENT
 
 
@@ -478,8 +478,6 @@ def _accept(case, actor, params, now):
         raise ValidationError(
             {"category": _("Unknown category %(code)s: choose a sub-class from the catalogue.") % {"code": code}}
         )
-    from wangge.cases import suggester
-
     previous, case.category = case.category, category
     suggester.record_correction(case=case, from_category=previous, to_category=category, actor=actor, at=now)
     return {"category": category.code, "category_from": previous.code}
@@ -566,8 +564,6 @@ def _require_pending(case, kind):
 
 
 def _request_extension(case, actor, params, now):
-    from wangge.workcalendar import calendar as workcal
-
     if case.pending_request:
         raise IllegalTransition(_("A request is already waiting for approval."))
     extension = (params.get("extension") or "").strip()
@@ -713,8 +709,6 @@ def _mark_urgent(case, actor, params, now):
     case.is_urgent = True
     if not case.stage:
         return {}
-    from wangge.workcalendar import calendar as workcal
-
     shortened = workcal.deadline(case.stage_started_at, deadlines.stage_limit(case, case.stage))
     if shortened < case.due_at:
         case.due_at = shortened

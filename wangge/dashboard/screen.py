@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from wangge.assessment import selectors as assessment
 from wangge.cases.models import OPEN_STATUSES, Case, CaseEvent, Category, Source
+from wangge.regions.models import Region
 from wangge.rollups import overdue, selectors
 from wangge.rollups.selectors import Node, link
 from wangge.rollups.timeline import OPEN_COUNTERS
@@ -206,8 +207,6 @@ def map_data(node: Node, now: datetime | None = None) -> dict:
     from the cases table by street through the (assigned_department, status) index; a region's open
     cases come from the cube.
     """
-    from wangge.regions.models import Region
-
     now, _today = _local(now)
     base = map_region(node)
     if node.department is None and not node.has_children:
