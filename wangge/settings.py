@@ -271,6 +271,9 @@ CASE_WARNING_SHARE = float(os.environ.get("WANGGE_CASE_WARNING_SHARE", "0.8"))
 CASE_OVERDUE_POLICY = json.loads(os.environ.get("WANGGE_CASE_OVERDUE_POLICY", '{"handle": "supervise"}'))
 # Reports without an account, per client address and hour (abuse of the public form).
 ANONYMOUS_REPORTS_PER_HOUR = int(os.environ.get("WANGGE_ANONYMOUS_REPORTS_PER_HOUR", "10"))
+# Look-ups of where a pin falls (the report page's place step) without an account, per address and hour:
+# every pin move is one, so far more than reports.
+ANONYMOUS_LOCATES_PER_HOUR = int(os.environ.get("WANGGE_ANONYMOUS_LOCATES_PER_HOUR", "300"))
 CASE_PHOTO_MAX_BYTES = int(os.environ.get("WANGGE_CASE_PHOTO_MAX_BYTES", str(10 * 1024 * 1024)))
 CASE_DUPLICATE_RADIUS_M = float(os.environ.get("WANGGE_CASE_DUPLICATE_RADIUS_M", "150"))
 CASE_DUPLICATE_DAYS = int(os.environ.get("WANGGE_CASE_DUPLICATE_DAYS", "7"))

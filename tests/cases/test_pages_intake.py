@@ -36,12 +36,39 @@ def test_the_intake_form_offers_grouped_categories_a_map_and_camera_photos(brows
     assert re.search(r'<optgroup label="[^"]+">', html)
     assert f'<option value="{CATEGORY}">' in html
     assert 'id="wg-intake-map"' in html
+    # The photos field lets the phone offer its camera and its gallery alike (no capture: that would
+    # allow the camera only); a second input without a name goes straight to the camera.
     photos = re.search(r'<input type="file" name="photos"[^>]*>', html).group(0)
-    assert 'accept="image/*"' in photos and 'capture="environment"' in photos and "multiple" in photos
+    assert 'accept="image/*"' in photos and "multiple" in photos and "capture" not in photos
+    camera = re.search(r'<input type="file" id="wg-photo-camera-input"[^>]*>', html).group(0)
+    assert 'capture="environment"' in camera and "name=" not in camera
     assert re.search(r'name="idempotency_key" value="[0-9a-f]{32}"', html)
     # Residents report as residents: no source, no urgency, no on-the-spot solving.
     for name in ("source", "urgent", "solved_on_spot", "contact_phone"):
         assert f'name="{name}"' not in html
+
+
+def test_the_intake_form_goes_photos_then_place_then_words(browser):
+    html = browser("resident1").get("/cases/new/").content.decode()
+    order = [
+        html.index(marker) for marker in ('name="photos"', 'id="wg-intake-map"', 'name="address"', 'name="description"')
+    ]
+    assert order == sorted(order)
+    steps = re.findall(r'<section class="wg-step[^"]*" data-step="(\d)"', html)
+    assert steps == ["1", "2", "3"]
+    assert 'data-locate-url="/cases/locate/"' in html
+    # Everything a script needs comes from static files and JSON data, never from an inline script.
+    scripts = re.findall(r"<script\b[^>]*>", html)
+    assert scripts and all(" src=" in tag or 'type="application/json"' in tag for tag in scripts), scripts
+    # The nearby open cases come last, just before sending.
+    assert html.index('id="wg-nearby"') > html.index('name="description"')
+
+
+def test_callers_without_an_account_leave_their_number_in_the_last_step(db):
+    html = Client(HTTP_ACCEPT_LANGUAGE="en").get("/cases/report/").content.decode()
+    words = html[html.index('data-step="3"') :]
+    assert 'name="contact_phone"' in words and 'name="contact_name"' in words
+    assert 'name="photos"' in html[: html.index('data-step="2"')]
 
 
 def test_staff_choose_the_source_and_may_mark_urgent(browser):

@@ -69,24 +69,65 @@ def test_a_report_goes_from_the_resident_through_the_centre_and_back(as_user, se
     # resident1, on a phone, at a spot inside their grid (the browser shares its position).
     probe = as_user("resident1", phone=True)
     center = probe.request.get(f"{server}/api/v1/regions/{GRID_CODE}").json()["center"]
+    # The suggester trains on its first use: once here, so that the chips later come as they do in use.
+    warm = probe.request.get(f"{server}/cases/suggest/", params={"description": "路边渣土"}, timeout=180_000)
+    assert 'data-testid="suggestion"' in warm.text()
     resident = as_user("resident1", phone=True, geolocation={"longitude": center[0], "latitude": center[1]})
     requests = []
     resident.on("request", lambda r: requests.append(r.url))
 
     resident.goto(server + "/cases/new/")
+    resident.locator("#wg-intake.wg-stepped").wait_for()
+    steps = {n: resident.locator(f"[data-testid=step-{n}]") for n in ("photos", "place", "words")}
+    # Step 1, the photos, alone on the screen: two chosen, one taken away again.
+    assert [steps[n].is_visible() for n in steps] == [True, False, False]
+    resident.set_input_files("#id_photos", [png("report"), png("extra", (30, 60, 160))])
+    resident.locator("[data-testid=photo-thumbs][data-count='2'] img").first.wait_for()
+    resident.locator("[data-testid=photo-thumbs] li").nth(1).locator("button").click()
+    resident.locator("[data-testid=photo-thumbs][data-count='1']").wait_for()
+    assert resident.evaluate("document.getElementById('id_photos').files.length") == 1
+    shot(resident, "case-journey-1a-photos-phone")
+    resident.click("[data-testid=next-1]")
+    # The phone's back key goes back a step, not away from the page and its photos.
+    resident.go_back()
+    assert steps["photos"].is_visible() and resident.url.endswith("/cases/new/")
+    assert resident.evaluate("document.getElementById('id_photos').files.length") == 1
+    resident.click("[data-testid=next-1]")
+
+    # Step 2, the place: the phone's position puts the pin, the address is filled from it.
+    assert [steps[n].is_visible() for n in steps] == [False, True, False]
     pin = resident.locator(f"#wg-intake-map[data-pin='{center[0]:.6f},{center[1]:.6f}']")
     pin.wait_for(state="attached")
+    resident.locator(f"[data-testid=place-region][data-region^='{GRID_CODE}']").wait_for(state="attached")
+    assert resident.input_value("#id_address").strip() != ""
+    # A position outside every region served is refused at this step, and the step does not go on.
+    resident.context.set_geolocation({"longitude": 100.0, "latitude": 10.0})
+    resident.click("#wg-locate")
+    resident.locator("[data-testid=place-refused]").wait_for()
+    assert "服务范围" in resident.inner_text("[data-testid=place-refused]")
+    resident.click("[data-testid=next-2]")
+    assert steps["place"].is_visible() and not steps["words"].is_visible()
+    resident.context.set_geolocation({"longitude": center[0], "latitude": center[1]})
+    resident.click("#wg-locate")
+    pin.wait_for(state="attached")
+    resident.locator("[data-testid=place-refused]").wait_for(state="hidden")
+    resident.fill("#id_address", "幸福路8号东门")
+    shot(resident, "case-journey-1b-place-phone")
+    resident.click("[data-testid=next-2]")
+
+    # Step 3, a few words: the classifier's chips arrive by HTMX and the best one is preselected; the
+    # full list stays one tap away.
+    assert [steps[n].is_visible() for n in steps] == [False, False, True]
     resident.fill("#id_description", "小区东门路边堆了一大堆渣土和建筑垃圾，好几天没人清理")
-    # The classifier's chips arrive by HTMX; one tap picks a category, the select stays free to change.
     chips = resident.locator("[data-testid=suggestion]")
     chips.first.wait_for()
     assert 1 <= chips.count() <= 3
-    chips.first.click()
+    resident.locator("[data-testid=category-chosen]").wait_for()
     assert resident.locator("#id_category").input_value() == chips.first.get_attribute("data-category")
+    assert not resident.locator("#id_category").is_visible()
+    resident.click("[data-testid=category-change]")
     resident.select_option("#id_category", CATEGORY)
-    resident.fill("#id_address", "幸福路8号东门")
-    resident.set_input_files("#id_photos", png("report"))
-    shot(resident, "case-journey-1-intake-phone")
+    shot(resident, "case-journey-1c-words-phone")
     resident.click("[data-testid=submit-report]")
     resident.wait_for_url(re.compile(r".*/cases/\d{6}-\d{8}-\d{4}/$"))
     number = resident.url.rstrip("/").rsplit("/", 1)[1]
@@ -94,15 +135,21 @@ def test_a_report_goes_from_the_resident_through_the_centre_and_back(as_user, se
     assert resident.locator("[data-testid=case-status]").get_attribute("data-status") == "reported"
     assert resident.locator("[data-testid=action-buttons]").count() == 0  # nothing for a reporter to do yet
     assert resident.locator("[data-testid=case-photos] img").count() == 1
+    assert "幸福路8号东门" in resident.inner_text("main")
     resident.locator("#wg-case-map[data-ready='1']").wait_for()
     shot(resident, "case-journey-2-reported-phone")
-    assert all(url.startswith(server) for url in requests), [u for u in requests if not u.startswith(server)]
+    # Nothing leaves the server (the photo previews are the page's own in-memory blob: URLs).
+    outside = [u for u in requests if not u.startswith((server, f"blob:{server}/"))]
+    assert not outside, outside
 
     # Someone at the centre about to report the same thing is shown the open case nearby.
     intake = as_user("operator", geolocation={"longitude": center[0], "latitude": center[1]})
     intake.goto(server + "/cases/new/")
     intake.locator(f"#wg-intake-map[data-pin='{center[0]:.6f},{center[1]:.6f}']").wait_for(state="attached")
     intake.fill("#id_description", "路边渣土")
+    intake.locator("[data-testid=suggestion]").first.wait_for()
+    if intake.locator("[data-testid=category-change]").is_visible():
+        intake.click("[data-testid=category-change]")
     intake.select_option("#id_category", CATEGORY)
     intake.locator(f"[data-testid=nearby-list] a[href='/cases/{number}/']").wait_for()
     shot(intake, "case-journey-3-operator-intake-nearby")
@@ -194,3 +241,26 @@ def test_the_command_centre_worklist_on_a_big_screen_and_in_english(browser, ser
         shot(page, "case-detail-dutychief-en-1920")
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("language", ["zh-CN", "en-US"])
+def test_the_report_page_shows_one_step_on_a_phone_and_all_three_on_a_laptop(browser, server, language):
+    for name, viewport in (("phone", PHONE), ("laptop", {"width": 1366, "height": 900})):
+        context = browser.new_context(viewport=viewport, locale=language, is_mobile=name == "phone")
+        try:
+            page = context.new_page()
+            page.set_default_timeout(15000)
+            login(page, server, "resident1")
+            page.goto(server + "/cases/new/")
+            page.locator("#wg-intake.wg-stepped [data-testid=place-region][data-region]").wait_for(state="attached")
+            assert page.locator("html").get_attribute("lang") == ("zh-hans" if language == "zh-CN" else "en")
+            shown = [page.locator(f"[data-testid=step-{n}]").is_visible() for n in ("photos", "place", "words")]
+            assert shown == ([True, False, False] if name == "phone" else [True, True, True])
+            assert page.locator("[data-testid=stepper]").is_visible() == (name == "phone")
+            shot(page, f"case-report-{name}-{language}")
+            if name == "phone":
+                for step in (1, 2):
+                    page.click(f"[data-testid=next-{step}]")
+                    shot(page, f"case-report-{name}-{language}-step{step + 1}")
+        finally:
+            context.close()

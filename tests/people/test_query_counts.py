@@ -38,11 +38,11 @@ def test_the_persons_api_list_is_constant(ledger, caller, django_assert_num_quer
     api.get("/persons")  # warm the token and scope
     grow(ledger, 2)
     with django_assert_num_queries(6) as small:
-        response = api.get("/persons", {"page_size": 200})
+        response = api.get("/persons", {"size": 100})
     assert all(name in listed(response) for name in names(0, 2))
     grow(ledger, 10, start=2)
     with django_assert_num_queries(len(small.captured_queries)):
-        response = api.get("/persons", {"page_size": 200})
+        response = api.get("/persons", {"size": 100})
     assert all(name in listed(response) for name in names(0, 12))
     assert response.json()["count"] >= 14
 
@@ -63,11 +63,11 @@ def test_household_and_building_lists_are_constant(ledger, caller, django_assert
     api.get("/households")
     grow(ledger, 12)
     with django_assert_max_num_queries(8):
-        households = listed(api.get("/households", {"page_size": 200}))
+        households = listed(api.get("/households", {"size": 100}))
     with django_assert_max_num_queries(8):
-        buildings = listed(api.get("/buildings", {"page_size": 200}))
+        buildings = listed(api.get("/buildings", {"size": 100}))
     with django_assert_max_num_queries(8):
-        houses = listed(api.get("/houses", {"page_size": 200}))
+        houses = listed(api.get("/houses", {"size": 100}))
     assert all(f'"Q{i}"' in households for i in range(12))
     assert ledger.building1.name in buildings
     assert str(ledger.house1.room) in houses

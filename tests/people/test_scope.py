@@ -43,17 +43,17 @@ def test_writes_to_another_grid_are_404(ledger, caller):
 
 def test_lists_and_searches_leave_the_other_grid_out(ledger, caller):
     worker = caller("gridworker1")
-    names = {p["name"] for p in worker.get("/persons", {"page_size": 200}).json()["items"]}
+    names = {p["name"] for p in worker.get("/persons", {"size": 100}).json()["items"]}
     assert {"王建国", "李秀英"} <= names
     assert "赵敏" not in names
     assert worker.post("/persons/search", {"id_number": ledger.id2}).json()["count"] == 0
     assert worker.post("/persons/search", {"phone": ledger.phone2}).json()["count"] == 0
     assert worker.post("/persons/search", {"name": "赵敏"}).json()["count"] == 0
     assert caller("gridworker2").post("/persons/search", {"id_number": ledger.id2}).json()["count"] == 1
-    household_ids = {h["id"] for h in worker.get("/households", {"page_size": 200}).json()["items"]}
+    household_ids = {h["id"] for h in worker.get("/households", {"size": 100}).json()["items"]}
     assert ledger.household1.pk in household_ids
     assert ledger.household2.pk not in household_ids
-    building_ids = {b["id"] for b in worker.get("/buildings", {"page_size": 200}).json()["items"]}
+    building_ids = {b["id"] for b in worker.get("/buildings", {"size": 100}).json()["items"]}
     assert ledger.building1.pk in building_ids
     assert ledger.building2.pk not in building_ids
 

@@ -1,7 +1,6 @@
 """Duplicate suggestions at intake: open cases of the same or a related category nearby and recent,
 ranked by distance and by how alike the descriptions read (like FixMyStreet's nearby reports)."""
 
-import math
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -9,8 +8,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from wangge.cases.models import OPEN_STATUSES, Case, Category
-
-EARTH_RADIUS_M = 6_371_000
+from wangge.core.geo import box_around, metres_between
 
 
 @dataclass
@@ -19,13 +17,6 @@ class Candidate:
     distance_m: float
     similarity: float
     score: float
-
-
-def _metres(lon1, lat1, lon2, lat2) -> float:
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    d_phi, d_lambda = phi2 - phi1, math.radians(lon2 - lon1)
-    a = math.sin(d_phi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(d_lambda / 2) ** 2
-    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(a))
 
 
 def _bigrams(text: str) -> set[str]:
@@ -51,19 +42,18 @@ def nearby_cases(
     """Rank open cases from ``cases`` (already scoped) within the radius and time window."""
     radius = settings.CASE_DUPLICATE_RADIUS_M
     now = now or timezone.now()
-    d_lat = radius / 111_320
-    d_lon = radius / (111_320 * max(math.cos(math.radians(lat)), 0.01))
+    lon_range, lat_range = box_around(lon, lat, radius)
     candidates = cases.filter(
         status__in=OPEN_STATUSES,
         created_at__gte=now - timedelta(days=settings.CASE_DUPLICATE_DAYS),
-        lon__range=(lon - d_lon, lon + d_lon),
-        lat__range=(lat - d_lat, lat + d_lat),
+        lon__range=lon_range,
+        lat__range=lat_range,
     )
     if category is not None:
         candidates = candidates.filter(category__code__in=related_codes(category))
     ranked = []
     for case in candidates.select_related("category")[:200]:
-        distance = _metres(lon, lat, case.lon, case.lat)
+        distance = metres_between(lon, lat, case.lon, case.lat)
         if distance > radius:
             continue
         similarity = text_similarity(text, case.description) if text else 0.0

@@ -1,10 +1,12 @@
 """Where a case belongs: the region found by point lookup, or the nearest street for triage."""
 
 import json
+from dataclasses import dataclass
 
 import shapely
 
 from wangge.cases.models import HandlingLevel
+from wangge.people.selectors import NearBuilding, nearest_building
 from wangge.regions.locator import get_locator
 from wangge.regions.models import Level, Region
 
@@ -14,6 +16,45 @@ LEVEL_OF_HANDLING = {
     HandlingLevel.STREET: (Level.STREET,),
     HandlingLevel.DISTRICT: (Level.DISTRICT,),
 }
+
+
+BUILDING_RADIUS_M = 150  # a building farther than this from the pin is not where the problem is
+ADDRESS_LEVELS = (Level.STREET, Level.COMMUNITY)  # grid names are for the office, not for an address
+
+
+@dataclass
+class PlaceFound:
+    """What intake shows about a pin: where it falls and an address to start from (the user may edit it)."""
+
+    region: Region
+    path: list[str]  # region names from the top down to ``region``
+    label: str  # the names from the street down, as a resident knows the place
+    in_grid: bool
+    building: NearBuilding | None
+    address: str
+
+
+def describe_place(lon: float, lat: float) -> PlaceFound | None:
+    """The region holding the point, its nearest ledger building and a suggested address; None when no
+    region of the tree holds the point (outside the area served)."""
+    region_id = get_locator().locate(lon, lat)
+    if region_id is None:
+        return None
+    region = Region.objects.defer("boundary").get(pk=region_id)
+    chain = [*region.chain(), region]
+    building = nearest_building(lon, lat, BUILDING_RADIUS_M)
+    if building is not None:
+        address = " ".join([*(r.name for r in chain if r.level == Level.COMMUNITY), building.address])
+    else:
+        address = " ".join(r.name for r in chain if r.level in ADDRESS_LEVELS)
+    return PlaceFound(
+        region=region,
+        path=[r.name for r in chain],
+        label=" › ".join(r.name for r in chain if r.level not in (Level.CITY, Level.DISTRICT)),
+        in_grid=region.level in (Level.MICRO_GRID, Level.GRID, Level.SPECIAL_GRID),
+        building=building,
+        address=address,
+    )
 
 
 def locate_case_point(lon: float, lat: float) -> tuple[Region, bool]:

@@ -176,6 +176,11 @@ class Case(models.Model):
     contact_phone_encrypted = models.CharField(max_length=200, blank=True)
     contact_phone_masked = models.CharField(_("contact phone"), max_length=20, blank=True)
     idempotency_key = models.CharField(max_length=120, null=True, blank=True, unique=True)
+    # The ledger's household or person the case was reported for, when the report named one (portrait panels).
+    household = models.ForeignKey(
+        "people.Household", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    person = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     extension_count = models.PositiveSmallIntegerField(default=0)
     rework_count = models.PositiveSmallIntegerField(default=0)
     return_count = models.PositiveSmallIntegerField(default=0)

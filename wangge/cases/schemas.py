@@ -24,6 +24,8 @@ class CaseIn(Schema):
     contact_name: str = Field("", max_length=60)
     contact_phone: str = Field("", max_length=20, description="Required when reporting without a token")
     urgent: bool = Field(False, description="Staff only")
+    household_id: int | None = Field(None, description="The ledger's household the case concerns (staff)")
+    person_id: int | None = Field(None, description="The ledger's person the case concerns (staff)")
 
 
 class ActionIn(Schema):

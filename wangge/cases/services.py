@@ -10,6 +10,7 @@ from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,6 +38,7 @@ from wangge.core import pii
 from wangge.core.errors import Conflict
 from wangge.core.validators import validate_lon_lat, validate_mobile
 from wangge.core.writelock import serialized_writes
+from wangge.people import selectors as ledger
 from wangge.regions.models import GRID_LEVELS, Level, Region
 from wangge.workcalendar import calendar as workcal
 
@@ -69,6 +71,8 @@ class Report:
     contact_phone: str = ""
     urgent: bool = False
     idempotency_key: str = ""
+    household_id: int | None = None  # the ledger's household or person it concerns, when known
+    person_id: int | None = None
 
 
 def _clean_report(report: Report) -> tuple[Category, float, float]:
@@ -101,6 +105,21 @@ def _clean_report(report: Report) -> tuple[Category, float, float]:
     return category, lon, lat
 
 
+def _check_ledger_links(actor, report: Report) -> None:
+    """A report for a household or person of the ledger names one the reporter may read there."""
+    errors = {}
+    for field, get_for in (("household_id", ledger.get_household_for), ("person_id", ledger.get_person_for)):
+        pk = getattr(report, field)
+        if pk is None:
+            continue
+        try:
+            get_for(actor, pk)
+        except Http404:
+            errors[field] = _("Choose a household or person of the ledger in the grids you serve.")
+    if errors:
+        raise ValidationError(errors)
+
+
 def _idempotency_key(actor, key: str) -> str | None:
     key = (key or "").strip()
     if not key:
@@ -120,6 +139,7 @@ def report_case(*, actor, report: Report, photos=(), at: datetime | None = None)
         if existing_pk is not None:
             return Case.objects.get(pk=existing_pk), False
     category, lon, lat = _clean_report(report)
+    _check_ledger_links(actor, report)
     authenticated = actor is not None and actor.is_authenticated
     phone = ""
     if report.contact_phone or not authenticated:
@@ -213,6 +233,8 @@ def _create(
         contact_phone_encrypted=pii.encrypt(phone) if phone else "",
         contact_phone_masked=pii.mask_phone(phone) if phone else "",
         idempotency_key=key,
+        household_id=report.household_id,
+        person_id=report.person_id,
         is_urgent=report.urgent,
         created_at=now,
     )

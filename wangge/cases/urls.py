@@ -10,6 +10,7 @@ urlpatterns = [
     path("report/done/", views.report_done, name="report_done"),
     path("suggest/", views.suggest, name="suggest"),
     path("nearby/", views.nearby, name="nearby"),
+    path("locate/", views.locate, name="locate"),
     path("<str:number>/", views.detail, name="detail"),
     path("<str:number>/do/<str:action>/", views.act, name="act"),
     path("<str:number>/photos/<int:photo_id>/", views.photo, name="photo"),

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -26,6 +26,7 @@ from wangge.accounts.scope import scope_for
 from wangge.cases import deadlines, selectors, services
 from wangge.cases.duplicates import nearby_cases
 from wangge.cases.forms import (
+    MAX_PHOTOS,
     FilterForm,
     IntakeForm,
     action_form,
@@ -33,11 +34,13 @@ from wangge.cases.forms import (
     category_label,
     is_staff_member,
 )
+from wangge.cases.locating import describe_place
 from wangge.cases.models import CasePhoto, Category, Status, Supervision, Warning
 from wangge.cases.permissions import available_actions
-from wangge.cases.throttling import anonymous_report_allowed
+from wangge.cases.throttling import anonymous_locate_allowed, anonymous_report_allowed
 from wangge.cases.workflow import ACTION_LABELS, ASSIGNEE, REPORTER, RULES
 from wangge.core.errors import Conflict
+from wangge.core.validators import validate_lon_lat
 from wangge.regions import selectors as region_selectors
 from wangge.regions.models import GRID_LEVELS, Level, Region
 
@@ -484,14 +487,22 @@ def _intake_context(form, user, anonymous: bool) -> dict:
         "nav": "report",
         "form": form,
         "anonymous": anonymous,
+        "max_photos": MAX_PHOTOS,
         "map": {
             **_map_start(user),
             "tileUrl": _tile_url(),
             "onSpot": form.on_spot_categories() if "solved_on_spot" in form.fields else [],
+            "maxPhotos": MAX_PHOTOS,
             "labels": {
                 "located": _("Your position"),
                 "pin": _("The problem is here"),
                 "noGps": _("Your position is not available: put the pin on the map yourself."),
+                "inRegion": _("In:"),
+                "nearBuilding": _("Nearest building: %(name)s, %(m)s m away"),
+                "addPhotos": _("Add more photos"),
+                "removePhoto": _("Remove this photo"),
+                "removePhotos": _("Remove the photos"),
+                "tooManyPhotos": _("At most %(n)d photos: the first ones are kept.") % {"n": MAX_PHOTOS},
             },
         },
     }
@@ -530,6 +541,44 @@ def suggest(request):
             :3
         ]
     return render(request, "cases/_suggestions.html", {"chips": chips})
+
+
+@require_GET
+def locate(request):
+    """Where the pin falls, for the intake's place step: the region's name path and an address from the
+    nearest ledger building (the user may edit it). Open to anyone who may report, like the report page;
+    a point outside every region served answers 400 with the message the step shows."""
+    if not request.user.is_authenticated and not anonymous_locate_allowed(request):
+        return _locate_refusal(_("Too many look-ups from this address: try again later or log in."), status=429)
+    try:
+        lon, lat = validate_lon_lat(request.GET.get("lon"), request.GET.get("lat"))
+    except ValidationError as exc:
+        return _locate_refusal([m for messages in exc.message_dict.values() for m in messages][0])
+    place = describe_place(lon, lat)
+    if place is None:
+        return _locate_refusal(
+            _("This place is outside the area we serve: put the pin where the problem is, inside the town.")
+        )
+    building = place.building
+    return JsonResponse(
+        {
+            "point": [lon, lat],
+            "region": {"code": place.region.code, "name": place.region.name, "level": place.region.level},
+            "path": place.path,
+            "label": place.label,
+            "in_grid": place.in_grid,
+            "building": (
+                {"name": building.name, "address": building.address, "distance_m": round(building.distance_m)}
+                if building
+                else None
+            ),
+            "address": place.address[: services.MAX_ADDRESS],
+        }
+    )
+
+
+def _locate_refusal(message: str, status: int = 400) -> JsonResponse:
+    return JsonResponse({"detail": message, "errors": [{"field": "lon,lat", "message": message}]}, status=status)
 
 
 @login_required

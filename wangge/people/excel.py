@@ -16,26 +16,15 @@ from datetime import date, datetime
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
-from openpyxl import Workbook, load_workbook
+from django.utils.translation import gettext_lazy
+from openpyxl import load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from wangge.core import excel
 from wangge.people import conf
-from wangge.people.models import (
-    Education,
-    FacilityKind,
-    FacilityStatus,
-    Gender,
-    HouseUse,
-    IdType,
-    MaritalStatus,
-    OrganisationKind,
-    PoliticalStatus,
-    PopulationType,
-    Relation,
-)
+from wangge.people.records import LEDGERS, choice_lookup, squash  # noqa: F401 — choice_lookup: importing
 
 KINDS = ("persons", "houses", "organisations", "facilities")
 KIND_LABELS = {
@@ -47,202 +36,12 @@ KIND_LABELS = {
 HEADER_SEARCH_ROWS = 10
 
 
-@dataclass(frozen=True)
-class Column:
-    key: str
-    title: str  # lazy: the header in the reader's language
-    required: bool = False
-    choices: type | None = None  # a TextChoices class
-    text: bool = False  # keep as text in Excel (numbers that are not quantities)
-    width: int = 14
-    hint: str = ""
-
-
-# Short words community ledgers use for choices, beside the labels in either language.
-ALIASES: dict[type, dict[str, str]] = {
-    Gender: {"男": "male", "女": "female"},
-    IdType: {"身份证": "resident_id", "居民身份证": "resident_id", "护照": "passport", "港澳通行证": "hk_macao", "台胞证": "taiwan"},
-    PopulationType: {"户籍": "registered", "户籍人口": "registered", "流动": "floating", "流动人口": "floating", "境外": "overseas", "境外人员": "overseas", "人户分离": "separated"},
-    Relation: {
-        "户主": "head", "本人": "head", "配偶": "spouse", "妻": "spouse", "夫": "spouse", "妻子": "spouse", "丈夫": "spouse",
-        "子": "son", "儿子": "son", "长子": "son", "次子": "son", "女": "daughter", "女儿": "daughter", "长女": "daughter", "次女": "daughter",
-        "父亲": "parent", "母亲": "parent", "父母": "parent", "岳父": "parent_in_law", "岳母": "parent_in_law", "公公": "parent_in_law", "婆婆": "parent_in_law",
-        "祖父": "grandparent", "祖母": "grandparent", "外祖父": "grandparent", "外祖母": "grandparent",
-        "孙子": "grandchild", "孙女": "grandchild", "外孙": "grandchild", "外孙女": "grandchild",
-        "兄": "sibling", "弟": "sibling", "姐": "sibling", "妹": "sibling", "兄弟姐妹": "sibling",
-        "儿媳": "child_in_law", "女婿": "child_in_law", "租户": "tenant", "租客": "tenant", "其他": "other",
-    },
-    PoliticalStatus: {"群众": "masses", "中共党员": "party_member", "党员": "party_member", "预备党员": "probationary", "共青团员": "league_member", "团员": "league_member", "民主党派": "democratic_party"},
-    MaritalStatus: {"未婚": "unmarried", "已婚": "married", "离异": "divorced", "离婚": "divorced", "丧偶": "widowed"},
-    Education: {"无": "none", "文盲": "none", "小学": "primary", "初中": "junior", "高中": "senior", "中专": "senior", "职高": "senior", "大专": "college", "本科": "bachelor", "大学": "bachelor", "研究生": "postgraduate", "硕士": "postgraduate", "博士": "postgraduate"},
-    HouseUse: {"自住": "self_occupied", "出租": "rented", "空置": "vacant", "闲置": "vacant", "商用": "commercial", "经营": "commercial", "其他": "other"},
-    OrganisationKind: {"企业": "enterprise", "个体工商户": "shop", "商铺": "shop", "门店": "shop", "社会组织": "social", "物业": "property", "物业公司": "property", "事业单位": "public", "机关事业单位": "public", "志愿队": "volunteer", "志愿服务队": "volunteer", "其他": "other"},
-    FacilityKind: {"井盖": "manhole", "窨井盖": "manhole", "路灯": "street_lamp", "消防栓": "hydrant", "消火栓": "hydrant", "摄像头": "camera", "监控": "camera", "垃圾桶": "trash_bin", "垃圾箱": "trash_bin", "公交站": "bus_stop", "公交站台": "bus_stop", "路牌": "sign", "指示牌": "sign", "座椅": "bench", "健身器材": "fitness", "充电桩": "charger", "其他": "other"},
-    FacilityStatus: {"完好": "normal", "正常": "normal", "破损": "damaged", "损坏": "damaged", "丢失": "missing", "缺失": "missing", "拆除": "removed", "已拆除": "removed"},
-}  # fmt: skip
-
-# Titles community ledgers use for the columns, beside the template's titles in either language.
-HEADER_ALIASES: dict[str, tuple[str, ...]] = {
-    "name": ("姓名", "名称", "单位名称", "组织名称"),
-    "id_type": ("证件类型",),
-    "id_number": ("证件号码", "身份证号", "身份证号码", "公民身份号码", "身份证"),
-    "gender": ("性别",),
-    "birth_date": ("出生日期", "出生年月"),
-    "ethnicity": ("民族",),
-    "phone": ("联系电话", "电话", "手机", "手机号", "手机号码", "联系方式"),
-    "population_type": ("人口类型", "人员类型"),
-    "registered_address": ("户籍地址", "户籍地", "户籍所在地"),
-    "compound": ("小区", "小区名称"),
-    "building": ("楼栋", "楼号", "幢号", "楼幢"),
-    "unit": ("单元",),
-    "room": ("房号", "室号", "门牌号", "房间号"),
-    "household_number": ("户号",),
-    "relation": ("与户主关系", "关系"),
-    "political_status": ("政治面貌",),
-    "marital_status": ("婚姻状况",),
-    "education": ("文化程度", "学历"),
-    "employer": ("工作单位", "工作单位或学校", "服务处所"),
-    "note": ("备注",),
-    "floor": ("楼层", "所在层"),
-    "area": ("面积", "建筑面积"),
-    "use": ("用途", "房屋用途", "使用情况"),
-    "owner_name": ("房主", "产权人", "房主姓名"),
-    "owner_phone": ("房主电话", "产权人电话"),
-    "hazards": ("隐患", "安全隐患"),
-    "lon": ("经度",),
-    "lat": ("纬度",),
-    "kind": ("类型", "类别", "组织类型", "部件类型"),
-    "credit_code": ("统一社会信用代码", "信用代码"),
-    "legal_person": ("法定代表人", "法人", "负责人"),
-    "employees": ("从业人数", "员工人数"),
-    "address": ("地址", "经营地址", "详细地址"),
-    "business_scope": ("经营范围", "主营业务"),
-    "is_key": ("重点单位", "是否重点单位"),
-    "code": ("部件编码", "编码", "部件编号"),
-    "status": ("状态", "部件状态"),
-    "owner": ("权属单位", "养护单位", "管理单位"),
-    "installed_on": ("安装日期", "设置日期"),
-}
-
-PLACE_COLUMNS = (
-    Column("compound", gettext_lazy("Compound"), width=16),
-    Column("building", gettext_lazy("Building"), width=10),
-    Column("unit", gettext_lazy("Unit"), width=6, hint=gettext_lazy("1 when the building has one unit")),
-)
-
-LEDGERS: dict[str, tuple[Column, ...]] = {
-    "persons": (
-        Column("name", pgettext_lazy("person", "Name"), required=True, width=10),
-        Column(
-            "id_type",
-            gettext_lazy("Document type"),
-            choices=IdType,
-            width=12,
-            hint=gettext_lazy("Resident ID card when empty"),
-        ),
-        Column("id_number", gettext_lazy("ID number"), required=True, text=True, width=22),
-        Column(
-            "gender",
-            gettext_lazy("Gender"),
-            choices=Gender,
-            width=6,
-            hint=gettext_lazy("Taken from a resident ID number"),
-        ),
-        Column(
-            "birth_date", gettext_lazy("Birth date"), width=12, hint=gettext_lazy("Taken from a resident ID number")
-        ),
-        Column("ethnicity", gettext_lazy("Ethnicity"), width=8),
-        Column("phone", gettext_lazy("Phone"), text=True, width=14),
-        Column("population_type", gettext_lazy("Population type"), choices=PopulationType, width=12),
-        Column("registered_address", gettext_lazy("Household registration address"), width=24),
-        *PLACE_COLUMNS,
-        Column("room", gettext_lazy("Room"), required=True, text=True, width=8, hint=gettext_lazy("e.g. 501")),
-        Column("household_number", gettext_lazy("Household number"), text=True, width=12),
-        Column("relation", gettext_lazy("Relation to the head"), choices=Relation, width=10),
-        Column("political_status", gettext_lazy("Political status"), choices=PoliticalStatus, width=10),
-        Column("marital_status", gettext_lazy("Marital status"), choices=MaritalStatus, width=8),
-        Column("education", gettext_lazy("Education"), choices=Education, width=10),
-        Column("employer", gettext_lazy("Employer or school"), width=20),
-        Column("note", gettext_lazy("Note"), width=20),
-    ),
-    "houses": (
-        Column("compound", gettext_lazy("Compound"), width=16),
-        Column("building", gettext_lazy("Building"), required=True, width=10),
-        Column("unit", gettext_lazy("Unit"), width=6, hint=gettext_lazy("1 when the building has one unit")),
-        Column("floor", gettext_lazy("Floor"), required=True, width=6),
-        Column("room", gettext_lazy("Room"), required=True, text=True, width=8, hint=gettext_lazy("e.g. 501")),
-        Column("area", gettext_lazy("Area (m²)"), width=8),
-        Column("use", pgettext_lazy("house", "Use"), required=True, choices=HouseUse, width=10),
-        Column("owner_name", gettext_lazy("Owner"), width=10),
-        Column("owner_phone", gettext_lazy("Owner's phone"), text=True, width=14),
-        Column("hazards", gettext_lazy("Hazards"), width=20),
-        Column(
-            "lon",
-            gettext_lazy("Longitude"),
-            width=12,
-            hint=gettext_lazy("Only to create a building not yet in the ledger"),
-        ),
-        Column(
-            "lat",
-            gettext_lazy("Latitude"),
-            width=12,
-            hint=gettext_lazy("Only to create a building not yet in the ledger"),
-        ),
-    ),
-    "organisations": (
-        Column("name", gettext_lazy("Name"), required=True, width=24),
-        Column("kind", gettext_lazy("Kind"), required=True, choices=OrganisationKind, width=12),
-        Column("credit_code", gettext_lazy("Unified social credit code"), text=True, width=22),
-        Column("legal_person", gettext_lazy("Legal representative"), width=10),
-        Column("phone", gettext_lazy("Contact phone"), text=True, width=14),
-        Column("employees", gettext_lazy("Employees"), width=8),
-        Column("address", gettext_lazy("Address"), width=24),
-        Column("business_scope", gettext_lazy("Business"), width=20),
-        Column("is_key", gettext_lazy("Key unit"), width=8, hint=gettext_lazy("是 or 否")),
-        Column("lon", gettext_lazy("Longitude"), width=12),
-        Column("lat", gettext_lazy("Latitude"), width=12),
-        Column("compound", gettext_lazy("Compound"), width=16, hint=gettext_lazy("Or place it by its building")),
-        Column("building", gettext_lazy("Building"), width=10),
-    ),
-    "facilities": (
-        Column("code", gettext_lazy("Facility code"), required=True, text=True, width=18),
-        Column("kind", gettext_lazy("Kind"), required=True, choices=FacilityKind, width=12),
-        Column("name", gettext_lazy("Name"), width=16),
-        Column("status", gettext_lazy("Status"), choices=FacilityStatus, width=8),
-        Column("owner", gettext_lazy("Owner or maintainer"), width=16),
-        Column("address", gettext_lazy("Address"), width=24),
-        Column("installed_on", gettext_lazy("Installed on"), width=12),
-        Column("lon", gettext_lazy("Longitude"), required=True, width=12),
-        Column("lat", gettext_lazy("Latitude"), required=True, width=12),
-    ),
-}
-
-
-def choice_lookup(choices: type) -> dict[str, str]:
-    """Every spelling of a choice a ledger may use → its code (codes, labels in both languages, aliases)."""
-    from django.utils import translation
-
-    lookup: dict[str, str] = {}
-    for value, label in choices.choices:
-        lookup[value] = value
-        for language in ("zh-hans", "en"):
-            with translation.override(language):
-                lookup[_squash(str(label))] = value
-    for alias, value in ALIASES.get(choices, {}).items():
-        lookup[_squash(alias)] = value
-    return lookup
-
-
-def _squash(text: str) -> str:
-    return re.sub(r"[\s*＊:：]", "", str(text)).lower()
-
-
 # --- the template -----------------------------------------------------------------------------------
 
 
 def template(kind: str) -> bytes:
     columns = LEDGERS[kind]
-    workbook = Workbook()
+    workbook = excel.workbook()
     sheet = workbook.active
     sheet.title = str(KIND_LABELS[kind])[:31]
     choices_sheet = workbook.create_sheet(_("Choices"))
@@ -303,9 +102,7 @@ def template(kind: str) -> bytes:
     for row, (title, text) in enumerate(lines, start=1):
         help_sheet.cell(row=row, column=1, value=title).font = bold
         help_sheet.cell(row=row, column=2, value=text)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return excel.to_bytes(workbook)
 
 
 # --- reading an uploaded ledger --------------------------------------------------------------------
@@ -419,12 +216,12 @@ def _header_lookup(kind: str) -> dict[str, str]:
 
     lookup: dict[str, str] = {}
     for column in LEDGERS[kind]:
-        lookup[_squash(column.key)] = column.key
-        for alias in HEADER_ALIASES.get(column.key, ()):
-            lookup[_squash(alias)] = column.key
+        lookup[squash(column.key)] = column.key
+        for alias in column.aliases:
+            lookup[squash(alias)] = column.key
         for language in ("zh-hans", "en"):
             with translation.override(language):
-                lookup[_squash(str(column.title))] = column.key
+                lookup[squash(str(column.title))] = column.key
     return lookup
 
 
@@ -456,7 +253,7 @@ def _read_sheet(sheet: LedgerSheet, worksheet) -> None:
                 break
             found = {}
             for cell in row:
-                if isinstance(cell.value, str) and (key := lookup.get(_squash(cell.value))):
+                if isinstance(cell.value, str) and (key := lookup.get(squash(cell.value))):
                     found.setdefault(key, cell.column)
             if len(found) >= 2:
                 sheet.header_row, sheet.columns = row_number, found
@@ -560,20 +357,18 @@ def watermark(user) -> str:
 
 def export(title: str, headers: list[str], rows, user) -> bytes:
     """A workbook whose first line is the watermark, then the headers, then ``rows`` (already masked)."""
-    workbook = Workbook(write_only=True)
+    workbook = excel.workbook(write_only=True)
     workbook.properties.creator = user.get_username()
     workbook.properties.title = title
-    sheet = workbook.create_sheet(title[:31])
+    sheet = workbook.create_sheet(title)
     mark = watermark(user)
-    sheet.oddHeader.center.text = mark
-    sheet.oddFooter.center.text = mark
+    sheet.oddHeader.center.text = excel.header_footer_text(mark)
+    sheet.oddFooter.center.text = excel.header_footer_text(mark)
     sheet.append([mark])
     sheet.append(headers)
     for row in rows:
         sheet.append([_cell(v) for v in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return excel.to_bytes(workbook)
 
 
 def _cell(value):

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from wangge.people import conf, excel, permissions, selectors, services
 from wangge.people.labels import LabelKind
 from wangge.people.models import PersonLabel
+from wangge.people.records import FACILITY, HOUSE, ORGANISATION, PERSON
 
 EXPORT_KINDS = ("persons", "houses", "organisations", "facilities")
 
@@ -31,8 +31,8 @@ def _persons(user, filters: selectors.PersonFilters):
     queryset = selectors.search_persons(user, filters)
     with_labels = permissions.can(user, permissions.LABELS)
     headers = [
-        pgettext("person", "Name"), _("Gender"), _("Age"), _("ID number"), _("Phone"), _("Population type"), _("Address"),
-        _("Household number"), _("Relation to the head"), _("Political status"), _("Grid"),
+        *_titles(PERSON, "name", "gender"), _("Age"), *_titles(PERSON, "id_number", "phone", "population_type"),
+        _("Address"), _("Household number"), *_titles(PERSON, "relation", "political_status"), _("Grid"),
     ]  # fmt: skip
     if with_labels:
         headers.append(_("Labels"))
@@ -70,14 +70,7 @@ def _houses(user, filters: dict):
         queryset = queryset.filter(use=filters["use"])
     headers = [
         _("Address"),
-        _("Unit"),
-        _("Floor"),
-        _("Room"),
-        _("Area (m²)"),
-        pgettext("house", "Use"),
-        _("Owner"),
-        _("Owner's phone"),
-        _("Hazards"),
+        *_titles(HOUSE, "unit", "floor", "room", "area", "use", "owner_name", "owner_phone", "hazards"),
         _("Grid"),
     ]
 
@@ -104,14 +97,8 @@ def _organisations(user, filters: dict):
     if filters.get("kind"):
         queryset = queryset.filter(kind=filters["kind"])
     headers = [
-        _("Name"),
-        _("Kind"),
-        _("Unified social credit code"),
-        _("Legal representative"),
-        _("Contact phone"),
-        _("Employees"),
-        _("Address"),
-        _("Key unit"),
+        *_titles(ORGANISATION, "name", "kind", "credit_code", "legal_person", "phone", "employees", "address"),
+        *_titles(ORGANISATION, "is_key"),
         _("Grid"),
     ]
 
@@ -138,14 +125,7 @@ def _facilities(user, filters: dict):
         if filters.get(name):
             queryset = queryset.filter(**{name: filters[name]})
     headers = [
-        _("Facility code"),
-        _("Kind"),
-        _("Name"),
-        _("Status"),
-        _("Owner or maintainer"),
-        _("Address"),
-        _("Longitude"),
-        _("Latitude"),
+        *_titles(FACILITY, "code", "kind", "name", "status", "owner", "address", "lon", "lat"),
         _("Grid"),
     ]
 
@@ -164,6 +144,11 @@ def _facilities(user, filters: dict):
             ]
 
     return headers, rows, queryset, filters
+
+
+def _titles(record, *names: str) -> list[str]:
+    """Column titles of an export: the record's, as in its form and its Excel ledger."""
+    return [str(record[name].title) for name in names]
 
 
 def _common(queryset, user, filters: dict):

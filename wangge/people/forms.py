@@ -6,36 +6,27 @@ shows the masked number as a hint, and a form sent back with errors does not ech
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
+from wangge.core.text import validate_text
 from wangge.people import excel
 from wangge.people.labels import SPECS, LabelKind
 from wangge.people.models import (
-    BuildingUse,
-    Education,
-    FacilityKind,
-    FacilityStatus,
-    Gender,
-    HouseholdKind,
-    HouseUse,
     IdType,
-    MaritalStatus,
-    OrganisationKind,
     PersonStatus,
-    PoliticalStatus,
     PopulationType,
-    Relation,
 )
-
-
-class NumberInput(forms.TextInput):
-    """A text box for a personal number: never filled in by the server."""
-
-    def __init__(self, attrs=None):
-        super().__init__({"autocomplete": "off", "spellcheck": "false", **(attrs or {})})
-
-    def get_context(self, name, value, attrs):
-        return super().get_context(name, None, attrs)
+from wangge.people.records import (
+    BUILDING,
+    COMPOUND,
+    FACILITY,
+    FROM_ID,
+    HOUSE,
+    HOUSEHOLD,
+    ORGANISATION,
+    PERSON,
+    SINCE,
+    NumberInput,
+)
 
 
 def _blank(choices) -> list[tuple[str, str]]:
@@ -58,9 +49,15 @@ class BootstrapMixin:
 class PersonSearchForm(BootstrapMixin, forms.Form):
     """Sent by POST: names and numbers stay out of URLs and access logs."""
 
-    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=60, required=False)
-    number = forms.CharField(label=_("ID number or phone (exact)"), max_length=40, required=False, widget=NumberInput())
-    address = forms.CharField(label=_("Address"), max_length=100, required=False)
+    name = PERSON["name"].form_field(required=False)
+    number = forms.CharField(
+        label=_("ID number or phone (exact)"),
+        max_length=40,
+        required=False,
+        widget=NumberInput(),
+        validators=[validate_text],
+    )
+    address = forms.CharField(label=_("Address"), max_length=100, required=False, validators=[validate_text])
     label = forms.ChoiceField(label=_("Label"), choices=_blank(LabelKind), required=False)
     population_type = forms.ChoiceField(label=_("Population type"), choices=_blank(PopulationType), required=False)
     region = forms.CharField(label=_("Region code"), max_length=24, required=False, widget=forms.HiddenInput)
@@ -73,34 +70,27 @@ class PersonSearchForm(BootstrapMixin, forms.Form):
 
 
 class PersonForm(BootstrapMixin, forms.Form):
-    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=60)
-    id_type = forms.ChoiceField(label=_("Document type"), choices=IdType.choices, initial=IdType.RESIDENT_ID)
-    id_number = forms.CharField(label=_("ID number"), max_length=40, required=False, widget=NumberInput())
-    gender = forms.ChoiceField(
-        label=_("Gender"), choices=_blank(Gender), required=False, help_text=_("Taken from a resident ID number")
-    )
-    birth_date = forms.DateField(
-        label=_("Birth date"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=_("Taken from a resident ID number"),
-    )
-    ethnicity = forms.CharField(label=_("Ethnicity"), max_length=20, required=False, initial="汉族")
-    phone = forms.CharField(label=_("Phone"), max_length=40, required=False, widget=NumberInput())
-    population_type = forms.ChoiceField(label=_("Population type"), choices=PopulationType.choices)
-    registered_address = forms.CharField(label=_("Household registration address"), max_length=200, required=False)
+    name = PERSON["name"].form_field()
+    id_type = PERSON["id_type"].form_field(required=True, initial=IdType.RESIDENT_ID)
+    id_number = PERSON["id_number"].form_field()
+    gender = PERSON["gender"].form_field(help_text=FROM_ID)
+    birth_date = PERSON["birth_date"].form_field(help_text=FROM_ID)
+    ethnicity = PERSON["ethnicity"].form_field(initial="汉族")
+    phone = PERSON["phone"].form_field()
+    population_type = PERSON["population_type"].form_field(required=True)
+    registered_address = PERSON["registered_address"].form_field()
     household = forms.IntegerField(widget=forms.HiddenInput, required=False)
     house = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    relation = forms.ChoiceField(label=_("Relation to the head"), choices=_blank(Relation), required=False)
+    relation = PERSON["relation"].form_field()
     region = forms.ChoiceField(
         label=_("Grid"), required=False, help_text=_("Only for a person who lives in no house of the ledger")
     )
-    political_status = forms.ChoiceField(label=_("Political status"), choices=PoliticalStatus.choices)
-    marital_status = forms.ChoiceField(label=_("Marital status"), choices=_blank(MaritalStatus), required=False)
-    education = forms.ChoiceField(label=_("Education"), choices=_blank(Education), required=False)
-    employer = forms.CharField(label=_("Employer or school"), max_length=100, required=False)
-    status = forms.ChoiceField(label=_("Status"), choices=PersonStatus.choices, initial=PersonStatus.LIVING_HERE)
-    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+    political_status = PERSON["political_status"].form_field(required=True)
+    marital_status = PERSON["marital_status"].form_field()
+    education = PERSON["education"].form_field()
+    employer = PERSON["employer"].form_field()
+    status = PERSON["status"].form_field(required=True, initial=PersonStatus.LIVING_HERE)
+    note = PERSON["note"].form_field()
 
     def __init__(self, *args, person=None, grids=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -128,16 +118,16 @@ class PersonForm(BootstrapMixin, forms.Form):
 
 
 class HouseholdForm(BootstrapMixin, forms.Form):
-    number = forms.CharField(label=_("Household number"), max_length=30, required=False)
-    kind = forms.ChoiceField(label=_("Kind"), choices=HouseholdKind.choices)
-    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+    number = HOUSEHOLD["number"].form_field()
+    kind = HOUSEHOLD["kind"].form_field(required=True)
+    note = HOUSEHOLD["note"].form_field()
 
 
 class CompoundForm(BootstrapMixin, forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=100)
-    address = forms.CharField(label=_("Address"), max_length=200, required=False)
-    lon = forms.FloatField(label=_("Longitude"), required=False)
-    lat = forms.FloatField(label=_("Latitude"), required=False)
+    name = COMPOUND["name"].form_field()
+    address = COMPOUND["address"].form_field()
+    lon = COMPOUND["lon"].form_field()
+    lat = COMPOUND["lat"].form_field()
     region = forms.ChoiceField(label=_("Grid"), required=False, help_text=_("When no coordinates are given"))
 
     def __init__(self, *args, grids=(), **kwargs):
@@ -147,15 +137,15 @@ class CompoundForm(BootstrapMixin, forms.Form):
 
 class BuildingForm(BootstrapMixin, forms.Form):
     compound = forms.ChoiceField(label=_("Compound"), required=False)
-    name = forms.CharField(label=_("Name"), max_length=60, help_text=_("e.g. 3幢 or 5组12号"))
-    address = forms.CharField(label=_("Address"), max_length=200, required=False)
-    use = forms.ChoiceField(label=pgettext_lazy("house", "Use"), choices=BuildingUse.choices)
-    floors = forms.IntegerField(label=_("Floors"), min_value=1, max_value=120, initial=6)
-    units = forms.IntegerField(label=_("Units"), min_value=1, max_value=30, initial=2)
-    rooms_per_floor = forms.IntegerField(label=_("Rooms per floor per unit"), min_value=1, max_value=40, initial=2)
-    built_year = forms.IntegerField(label=_("Year built"), min_value=1800, max_value=2100, required=False)
-    lon = forms.FloatField(label=_("Longitude"), required=False)
-    lat = forms.FloatField(label=_("Latitude"), required=False)
+    name = BUILDING["name"].form_field(help_text=BUILDING["name"].hint)
+    address = BUILDING["address"].form_field()
+    use = BUILDING["use"].form_field(required=True)
+    floors = BUILDING["floors"].form_field(required=True, initial=6)
+    units = BUILDING["units"].form_field(required=True, initial=2)
+    rooms_per_floor = BUILDING["rooms_per_floor"].form_field(required=True, initial=2)
+    built_year = BUILDING["built_year"].form_field()
+    lon = BUILDING["lon"].form_field()
+    lat = BUILDING["lat"].form_field()
     region = forms.ChoiceField(label=_("Grid"), required=False, help_text=_("When no coordinates are given"))
 
     def __init__(self, *args, compounds=(), grids=(), **kwargs):
@@ -165,11 +155,11 @@ class BuildingForm(BootstrapMixin, forms.Form):
 
 
 class HouseForm(BootstrapMixin, forms.Form):
-    area = forms.DecimalField(label=_("Area (m²)"), max_digits=8, decimal_places=2, min_value=0, required=False)
-    use = forms.ChoiceField(label=pgettext_lazy("house", "Use"), choices=HouseUse.choices)
-    owner_name = forms.CharField(label=_("Owner"), max_length=60, required=False)
-    owner_phone = forms.CharField(label=_("Owner's phone"), max_length=40, required=False, widget=NumberInput())
-    hazards = forms.CharField(label=_("Hazards"), max_length=200, required=False)
+    area = HOUSE["area"].form_field()
+    use = HOUSE["use"].form_field(required=True)
+    owner_name = HOUSE["owner_name"].form_field()
+    owner_phone = HOUSE["owner_phone"].form_field()
+    hazards = HOUSE["hazards"].form_field()
 
     def __init__(self, *args, house=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -186,18 +176,18 @@ class HouseForm(BootstrapMixin, forms.Form):
 
 
 class OrganisationForm(BootstrapMixin, forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), choices=OrganisationKind.choices)
-    name = forms.CharField(label=_("Name"), max_length=120)
-    credit_code = forms.CharField(label=_("Unified social credit code"), max_length=30, required=False)
-    legal_person = forms.CharField(label=_("Legal representative"), max_length=60, required=False)
-    phone = forms.CharField(label=_("Contact phone"), max_length=40, required=False, widget=NumberInput())
-    employees = forms.IntegerField(label=_("Employees"), min_value=0, required=False)
-    address = forms.CharField(label=_("Address"), max_length=200, required=False)
-    business_scope = forms.CharField(label=_("Business"), max_length=200, required=False)
-    is_key = forms.BooleanField(label=_("Key unit (重点单位)"), required=False)
-    is_active = forms.BooleanField(label=_("Operating"), required=False, initial=True)
-    lon = forms.FloatField(label=_("Longitude"), required=False)
-    lat = forms.FloatField(label=_("Latitude"), required=False)
+    kind = ORGANISATION["kind"].form_field()
+    name = ORGANISATION["name"].form_field()
+    credit_code = ORGANISATION["credit_code"].form_field()
+    legal_person = ORGANISATION["legal_person"].form_field()
+    phone = ORGANISATION["phone"].form_field()
+    employees = ORGANISATION["employees"].form_field()
+    address = ORGANISATION["address"].form_field()
+    business_scope = ORGANISATION["business_scope"].form_field()
+    is_key = ORGANISATION["is_key"].form_field(label=_("Key unit (重点单位)"))
+    is_active = ORGANISATION["is_active"].form_field(initial=True)
+    lon = ORGANISATION["lon"].form_field()
+    lat = ORGANISATION["lat"].form_field()
     region = forms.ChoiceField(label=_("Grid"), required=False, help_text=_("When no coordinates are given"))
 
     def __init__(self, *args, organisation=None, grids=(), **kwargs):
@@ -219,25 +209,23 @@ class OrganisationForm(BootstrapMixin, forms.Form):
 
 
 class FacilityForm(BootstrapMixin, forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), choices=FacilityKind.choices)
-    code = forms.CharField(label=_("Facility code"), max_length=40)
-    name = forms.CharField(label=_("Name"), max_length=100, required=False)
-    status = forms.ChoiceField(label=_("Status"), choices=FacilityStatus.choices)
-    owner = forms.CharField(label=_("Owner or maintainer"), max_length=100, required=False)
-    address = forms.CharField(label=_("Address"), max_length=200, required=False)
-    installed_on = forms.DateField(
-        label=_("Installed on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    lon = forms.FloatField(label=_("Longitude"))
-    lat = forms.FloatField(label=_("Latitude"))
+    kind = FACILITY["kind"].form_field()
+    code = FACILITY["code"].form_field()
+    name = FACILITY["name"].form_field()
+    status = FACILITY["status"].form_field(required=True)
+    owner = FACILITY["owner"].form_field()
+    address = FACILITY["address"].form_field()
+    installed_on = FACILITY["installed_on"].form_field()
+    lon = FACILITY["lon"].form_field()
+    lat = FACILITY["lat"].form_field()
 
 
 class LabelForm(BootstrapMixin, forms.Form):
     """A label and the fields of its kind (built from ``labels.SPECS``)."""
 
     kind = forms.ChoiceField(label=_("Label"), choices=LabelKind.choices)
-    since = forms.DateField(label=_("Since"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+    since = SINCE.form_field()
+    note = forms.CharField(label=_("Note"), max_length=200, required=False, validators=[validate_text])
 
     def __init__(self, *args, kind: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -279,7 +267,7 @@ def _detail_field(spec_field):
     elif spec_field.kind == "date":
         field = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
     else:
-        field = forms.CharField(max_length=spec_field.max_length, **common)
+        field = forms.CharField(max_length=spec_field.max_length, validators=[validate_text], **common)
     field.widget.attrs["class"] = "form-control"
     return field
 

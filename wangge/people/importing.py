@@ -8,10 +8,7 @@ or reported (``"report"``), never doubled; the same number twice in one file is 
 Messages never repeat a personal number; the preview shows them masked.
 """
 
-import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -21,27 +18,17 @@ from django.utils.translation import gettext as _
 from wangge.accounts import audit
 from wangge.accounts.scope import scope_for
 from wangge.core import pii
-from wangge.people.excel import LEDGERS, LedgerSheet, Problem, choice_lookup
+from wangge.people import records, rules
+from wangge.people.excel import LEDGERS, LedgerSheet, Problem
 from wangge.people.id_numbers import check_id_number
 from wangge.people.models import (
     Building,
     BuildingUse,
-    Education,
     Facility,
-    FacilityKind,
-    FacilityStatus,
-    Gender,
     House,
     Household,
-    HouseUse,
-    IdType,
-    MaritalStatus,
     Organisation,
-    OrganisationKind,
     Person,
-    PersonLabel,
-    PoliticalStatus,
-    PopulationType,
     Relation,
     house_address,
     mask,
@@ -147,20 +134,10 @@ def _preview(sheet: LedgerSheet, report: ImportReport) -> list[PreviewRow]:
 def _shown(key: str, value) -> str:
     if value is None:
         return ""
-    text = _as_text(value)
+    text = records.as_text(value)
     if key in SENSITIVE:
         return mask(SENSITIVE[key], text) if text else ""
     return text[:60]
-
-
-def _as_text(value) -> str:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, datetime):
-        value = value.date()
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value).strip()
 
 
 class CellError(Exception):
@@ -176,7 +153,7 @@ class Plan:
         self.on_duplicate = on_duplicate
         self.scope = scope_for(actor)
         self.problems: list[Problem] = []
-        self._lookups: dict[type, dict[str, str]] = {}
+        self.fields = {f.key: f for f in LEDGERS[sheet.kind]}
         self._bad_rows: set[int] = {p.row for p in sheet.problems}
 
     # -- cells --------------------------------------------------------------------------------
@@ -185,100 +162,17 @@ class Plan:
         self.problems.append(Problem(row, self.sheet.letter(key), self.sheet.title(key), message))
         self._bad_rows.add(row)
 
-    def text(self, values: dict, key: str, max_length: int = 100, required: bool = False) -> str:
-        text = _as_text(values[key]) if values.get(key) is not None else ""
-        if required and not text:
+    def read(self, values: dict, key: str, *, required: bool | None = None, default=records.MISSING):
+        """The cell converted by its ledger field (``records``); an empty required cell is a problem."""
+        field = self.fields[key]
+        value = values.get(key)
+        if (field.required if required is None else required) and records.is_empty(value):
             raise CellError(_("This cell must be filled in."))
-        if len(text) > max_length:
-            raise CellError(_("Longer than %(n)d characters.") % {"n": max_length})
-        return text
+        return field.parse(value, default=default)
 
-    def number_text(self, values: dict, key: str) -> str:
-        """Text of an ID or phone cell; an ID typed as a number has lost its last digits."""
-        value = values.get(key)
-        if isinstance(value, float) and (not value.is_integer() or value >= 1e15):
-            raise CellError(
-                _("Excel stored this number as a number and lost digits: format the column as text and type it again.")
-            )
-        return self.text(values, key, max_length=40)
-
-    def choice(self, values: dict, key: str, choices, default=None):
-        text = self.text(values, key, max_length=40)
-        if not text:
-            if default is None:
-                raise CellError(_("This cell must be filled in."))
-            return default
-        lookup = self._lookups.get(choices)
-        if lookup is None:
-            lookup = self._lookups[choices] = choice_lookup(choices)
-        code = lookup.get(re.sub(r"[\s*＊:：]", "", text).lower())
-        if code is None:
-            raise CellError(
-                _("“%(value)s” is not one of: %(choices)s.")
-                % {"value": text[:20], "choices": "、".join(str(label) for _v, label in choices.choices)}
-            )
-        return code
-
-    def integer(self, values: dict, key: str, default=None, minimum=None, maximum=None):
-        value = values.get(key)
-        if value is None or (isinstance(value, str) and not value.strip()):
-            if default is None:
-                raise CellError(_("This cell must be filled in."))
-            return default
-        try:
-            number = float(str(value).strip()) if not isinstance(value, int | float) else value
-            if not float(number).is_integer():
-                raise ValueError
-            number = int(number)
-        except ValueError:
-            raise CellError(_("Must be a whole number.")) from None
-        if minimum is not None and number < minimum:
-            raise CellError(_("Must be at least %(limit)s.") % {"limit": minimum})
-        if maximum is not None and number > maximum:
-            raise CellError(_("Must be at most %(limit)s.") % {"limit": maximum})
-        return number
-
-    def decimal(self, values: dict, key: str):
-        value = values.get(key)
-        if value is None or (isinstance(value, str) and not value.strip()):
-            return None
-        try:
-            number = Decimal(str(value).strip())
-        except InvalidOperation:
-            raise CellError(_("Must be a number.")) from None
-        if not number.is_finite() or number < 0 or number >= Decimal("1000000"):
-            raise CellError(_("Must be a number between 0 and 999999."))
-        return number.quantize(Decimal("0.01"))
-
-    def date(self, values: dict, key: str):
-        value = values.get(key)
-        if value is None or (isinstance(value, str) and not value.strip()):
-            return None
-        if isinstance(value, datetime):
-            return value.date()
-        if isinstance(value, date):
-            return value
-        text = str(value).strip()
-        match = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?|(\d{4})(\d{2})(\d{2})", text)
-        if match:
-            parts = [p for p in match.groups() if p is not None]
-            try:
-                return date(int(parts[0]), int(parts[1]), int(parts[2]))
-            except ValueError:
-                pass
-        raise CellError(_("Enter a date like 1980-05-01."))
-
-    def coordinate(self, values: dict, key: str, limit: float):
-        value = values.get(key)
-        if value is None or (isinstance(value, str) and not value.strip()):
-            return None
-        try:
-            number = float(str(value).strip())
-        except ValueError:
-            raise CellError(_("Must be a number.")) from None
-        if number != number or not -limit <= number <= limit:
-            raise CellError(_("Must be between -%(limit)s and %(limit)s.") % {"limit": int(limit)})
-        return number
+    def readers(self, keys, **special) -> dict:
+        """``read`` for each of ``keys``, or the reader ``special`` gives for a key."""
+        return {key: special.get(key) or (lambda values, key=key: self.read(values, key)) for key in keys}
 
     def cells(self, row: int, values: dict, readers: dict) -> dict:
         """Run ``readers`` (key → function of the values); every failing cell becomes a problem."""
@@ -369,7 +263,7 @@ class PersonRow:
 class PersonPlan(Plan):
     def check(self) -> None:
         rows = self.sheet.rows
-        names = {self.text(v, "building") for _r, v in rows if v.get("building") is not None}
+        names = {records.as_text(v["building"]) for _r, v in rows if v.get("building") is not None}
         found = self.buildings_by_name(names)
         houses = self._houses([b for bs in found.values() for b in bs])
         parsed = []
@@ -377,32 +271,12 @@ class PersonPlan(Plan):
             data = self.cells(
                 row,
                 values,
-                {
-                    "name": lambda v: self.text(v, "name", 60, required=True),
-                    "id_type": lambda v: self.choice(v, "id_type", IdType, default=IdType.RESIDENT_ID),
-                    "id_number": lambda v: self.number_text(v, "id_number"),
-                    "gender": lambda v: self.choice(v, "gender", Gender, default=""),
-                    "birth_date": lambda v: self.date(v, "birth_date"),
-                    "ethnicity": lambda v: self.text(v, "ethnicity", 20),
-                    "phone": lambda v: self._phone(v, "phone"),
-                    "population_type": lambda v: self.choice(
-                        v, "population_type", PopulationType, default=PopulationType.REGISTERED
-                    ),
-                    "registered_address": lambda v: self.text(v, "registered_address", 200),
-                    "compound": lambda v: self.text(v, "compound", 100),
-                    "building": lambda v: self.text(v, "building", 60, required=True),
-                    "unit": lambda v: self.integer(v, "unit", 1, 1, 30),
-                    "room": lambda v: self.text(v, "room", 12, required=True),
-                    "household_number": lambda v: self.text(v, "household_number", 30),
-                    "relation": lambda v: self.choice(v, "relation", Relation, default=""),
-                    "political_status": lambda v: self.choice(
-                        v, "political_status", PoliticalStatus, default=PoliticalStatus.MASSES
-                    ),
-                    "marital_status": lambda v: self.choice(v, "marital_status", MaritalStatus, default=""),
-                    "education": lambda v: self.choice(v, "education", Education, default=""),
-                    "employer": lambda v: self.text(v, "employer", 100),
-                    "note": lambda v: self.text(v, "note", 200),
-                },
+                self.readers(
+                    self.fields,
+                    id_number=lambda v: self.read(v, "id_number", required=False),
+                    building=lambda v: self.read(v, "building", required=True),
+                    phone=lambda v: self._phone(v, "phone"),
+                ),
             )
             parsed.append((row, data))
         self._check_numbers(parsed)
@@ -411,7 +285,7 @@ class PersonPlan(Plan):
         self._households(parsed)
 
     def _phone(self, values: dict, key: str) -> str:
-        text = self.number_text(values, key)
+        text = self.read(values, key)
         return validate_phone(text, field=key) if text else ""
 
     def _houses(self, buildings: list[Building]) -> dict[tuple[int, int, str], House]:
@@ -520,6 +394,7 @@ class PersonPlan(Plan):
             person.set_pii("phone", data.get("phone", ""))
         house = data["house"]
         person._import_old_path = person.region_path
+        person._import_old_household = person.household_id
         person.house_id = house.pk
         person.region_id, person.region_path = house.region_id, house.region_path
 
@@ -585,18 +460,14 @@ class PersonPlan(Plan):
         for person in changed:
             person.updated_at = now
         Person.objects.bulk_update(changed, fields, batch_size=1000)
-        heads = []
-        for key, members in self.groups.items():
-            head = next((m.person for m in members if m.person.relation == Relation.HEAD), None)
-            if head is not None:
-                household = self.households[key]
-                household.head_id = head.pk
-                heads.append(household)
-        Household.objects.bulk_update(heads, ["head"], batch_size=1000)
-        for person in changed:
-            if person._import_old_path != person.region_path:  # moved: their labels follow
-                PersonLabel.objects.filter(person_id=person.pk).update(region_path=person.region_path)
-        House.objects.filter(pk__in=[k[0] for k in self.groups], use=HouseUse.VACANT).update(use=HouseUse.SELF_OCCUPIED)
+        # The same rules as a single save, once for the whole file.
+        rules.heads_follow_relations({h.pk for h in self.households.values()} | self.left_households(changed))
+        rules.labels_follow_persons(p.pk for p in changed if p._import_old_path != p.region_path)
+        rules.occupy(key[0] for key in self.groups)
+
+    def left_households(self, changed: list[Person]) -> set[int]:
+        """Households that merged persons moved out of (their head may have gone with them)."""
+        return {p._import_old_household for p in changed if p._import_old_household not in (None, p.household_id)}
 
 
 # --- houses ----------------------------------------------------------------------------------------
@@ -605,7 +476,7 @@ class PersonPlan(Plan):
 class HousePlan(Plan):
     def check(self) -> None:
         rows = self.sheet.rows
-        names = {self.text(v, "building") for _r, v in rows if v.get("building") is not None}
+        names = {records.as_text(v["building"]) for _r, v in rows if v.get("building") is not None}
         found = self.buildings_by_name(names)
         existing = {
             (h.building_id, h.unit, h.room): h
@@ -616,20 +487,7 @@ class HousePlan(Plan):
             data = self.cells(
                 row,
                 values,
-                {
-                    "compound": lambda v: self.text(v, "compound", 100),
-                    "building": lambda v: self.text(v, "building", 60, required=True),
-                    "unit": lambda v: self.integer(v, "unit", 1, 1, 30),
-                    "floor": lambda v: self.integer(v, "floor", None, -5, 120),
-                    "room": lambda v: self.text(v, "room", 12, required=True),
-                    "area": lambda v: self.decimal(v, "area"),
-                    "use": lambda v: self.choice(v, "use", HouseUse),
-                    "owner_name": lambda v: self.text(v, "owner_name", 60),
-                    "owner_phone": lambda v: self._phone(v),
-                    "hazards": lambda v: self.text(v, "hazards", 200),
-                    "lon": lambda v: self.coordinate(v, "lon", 180),
-                    "lat": lambda v: self.coordinate(v, "lat", 90),
-                },
+                self.readers(self.fields, owner_phone=lambda v: self._phone(v)),
             )
             if data.get("floor") == 0:
                 self.problem(row, "floor", _("There is no floor 0: basements are -1, -2 …"))
@@ -714,7 +572,7 @@ class HousePlan(Plan):
         self._positions()
 
     def _phone(self, values: dict) -> str:
-        text = self.number_text(values, "owner_phone")
+        text = self.read(values, "owner_phone")
         return validate_phone(text, field="owner_phone") if text else ""
 
     def _positions(self) -> None:
@@ -787,30 +645,19 @@ def _position(room: str, floor: int) -> int | None:
 class OrganisationPlan(Plan):
     def check(self) -> None:
         rows = self.sheet.rows
-        names = {self.text(v, "building") for _r, v in rows if v.get("building") is not None}
+        names = {records.as_text(v["building"]) for _r, v in rows if v.get("building") is not None}
         found = self.buildings_by_name(names)
         parsed = []
         for row, values in rows:
             data = self.cells(
                 row,
                 values,
-                {
-                    "name": lambda v: self.text(v, "name", 120, required=True),
-                    "kind": lambda v: self.choice(v, "kind", OrganisationKind),
-                    "credit_code": lambda v: self._credit(v),
-                    "legal_person": lambda v: self.text(v, "legal_person", 60),
-                    "phone": lambda v: self._phone(v),
-                    "employees": lambda v: self.integer(v, "employees", -1, 0, 1_000_000),
-                    "address": lambda v: self.text(v, "address", 200),
-                    "business_scope": lambda v: self.text(v, "business_scope", 200),
-                    "is_key": lambda v: (
-                        self.text(v, "is_key", 10) in ("是", "1", "yes", "Y", "y", "true", "TRUE", "重点")
-                    ),
-                    "lon": lambda v: self.coordinate(v, "lon", 180),
-                    "lat": lambda v: self.coordinate(v, "lat", 90),
-                    "compound": lambda v: self.text(v, "compound", 100),
-                    "building": lambda v: self.text(v, "building", 60),
-                },
+                self.readers(
+                    self.fields,
+                    credit_code=lambda v: self._credit(v),
+                    phone=lambda v: self._phone(v),
+                    employees=lambda v: self.read(v, "employees", default=-1),  # empty: keep the ledger's
+                ),
             )
             parsed.append((row, data))
         points = {}
@@ -873,11 +720,11 @@ class OrganisationPlan(Plan):
                 self.rows.append((row, org, not is_new))
 
     def _credit(self, values: dict) -> str:
-        text = self.text(values, "credit_code", 30)
+        text = self.read(values, "credit_code")
         return validate_credit_code(text) if text else ""
 
     def _phone(self, values: dict) -> str:
-        text = self.number_text(values, "phone")
+        text = self.read(values, "phone")
         return validate_phone(text) if text else ""
 
     def counts(self) -> tuple[int, int]:
@@ -920,17 +767,7 @@ class FacilityPlan(Plan):
             data = self.cells(
                 row,
                 values,
-                {
-                    "code": lambda v: self.text(v, "code", 40, required=True).upper(),
-                    "kind": lambda v: self.choice(v, "kind", FacilityKind),
-                    "name": lambda v: self.text(v, "name", 100),
-                    "status": lambda v: self.choice(v, "status", FacilityStatus, default=FacilityStatus.NORMAL),
-                    "owner": lambda v: self.text(v, "owner", 100),
-                    "address": lambda v: self.text(v, "address", 200),
-                    "installed_on": lambda v: self.date(v, "installed_on"),
-                    "lon": lambda v: self._required_coordinate(v, "lon", 180),
-                    "lat": lambda v: self._required_coordinate(v, "lat", 90),
-                },
+                self.readers(self.fields, code=lambda v: self.read(v, "code").upper()),
             )
             parsed.append((row, data))
         points = {r: (d["lon"], d["lat"]) for r, d in parsed if r not in self._bad_rows}
@@ -967,12 +804,6 @@ class FacilityPlan(Plan):
             facility.place_in(regions[row])
             if self.clean(row, facility, ["region"]):
                 self.rows.append((row, facility, not is_new))
-
-    def _required_coordinate(self, values: dict, key: str, limit: float) -> float:
-        number = self.coordinate(values, key, limit)
-        if number is None:
-            raise CellError(_("This cell must be filled in."))
-        return number
 
     def counts(self) -> tuple[int, int]:
         updated = sum(1 for _r, _f, existing in self.rows if existing)

@@ -14,6 +14,9 @@ from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from wangge.core.text import message as text_message
+from wangge.core.text import problem as text_problem
+
 
 class LabelKind(models.TextChoices):
     ELDERLY_ALONE = "elderly_alone", gettext_lazy("Elderly living alone")
@@ -233,6 +236,8 @@ def _clean_value(spec_field: LabelField, value):
     name = spec_field.label
     if spec_field.kind == "text":
         text = str(value).strip()
+        if kind := text_problem(text):
+            raise ValueError(text_message(kind))
         if len(text) > spec_field.max_length:
             raise ValueError(
                 _("%(field)s is longer than %(n)d characters.") % {"field": name, "n": spec_field.max_length}

@@ -1,24 +1,28 @@
-"""Request and response bodies of the ledger API. Personal numbers only ever leave as ``*_masked``."""
+"""Request and response bodies of the ledger API. Personal numbers only ever leave as ``*_masked``.
+
+Responses are read from the model rows (``from_attributes``); what a row does not hold as such (labels
+of choices, the address of a person's house, labels the caller may not see) is a ``resolve_*``. Text in
+requests goes through the shared guard (``Text``). Lists answer ``Page[…]`` with the
+one page convention (``wangge.core.pagination``).
+"""
 
 from datetime import date, datetime
 
 from ninja import Field, Schema
 
+from wangge.core.pagination import PageQuery
+from wangge.core.text import Text
+from wangge.people import permissions, selectors
+from wangge.people.records import BUILDING, COMPOUND, FACILITY, HOUSE, HOUSEHOLD, ORGANISATION, PERSON
+
+
+def _labels_visible(context) -> bool:
+    return permissions.can(context["request"].auth, permissions.LABELS)
+
 
 class RegionRef(Schema):
     code: str
     name: str
-
-
-class Page(Schema):
-    count: int
-    page: int
-    page_size: int
-
-
-class PageQuery(Schema):
-    page: int = Field(1, ge=1, le=100_000)
-    page_size: int = Field(50, ge=1, le=200)
 
 
 # --- persons ---------------------------------------------------------------------------------------
@@ -31,6 +35,10 @@ class LabelOut(Schema):
     details: dict
     since: date | None
     note: str
+
+    @staticmethod
+    def resolve_kind_label(label) -> str:
+        return str(label.get_kind_display())
 
 
 class PersonItemOut(Schema):
@@ -52,6 +60,18 @@ class PersonItemOut(Schema):
     region: RegionRef
     labels: list[LabelOut] | None = Field(None, description="Null when your role may not see labels")
 
+    @staticmethod
+    def resolve_population_type_label(person) -> str:
+        return str(person.get_population_type_display())
+
+    @staticmethod
+    def resolve_address(person) -> str:
+        return person.house.address if person.house_id else ""
+
+    @staticmethod
+    def resolve_labels(person, context) -> list | None:
+        return person.shown_labels if _labels_visible(context) else None  # selectors.attach_labels
+
 
 class PersonOut(PersonItemOut):
     ethnicity: str
@@ -65,80 +85,74 @@ class PersonOut(PersonItemOut):
     updated_at: datetime
 
 
-class PersonPageOut(Page):
-    items: list[PersonItemOut]
-
-
 class PersonListQuery(PageQuery):
-    region: str = Field("", max_length=24, description="A region code: persons under it")
+    region: Text = Field("", max_length=24, description="A region code: persons under it")
     building: int | None = None
     household: int | None = None
-    population_type: str = Field("", max_length=16)
-    status: str = Field("", max_length=16)
-    label: str = Field("", max_length=32, description="Needs people.labels")
+    population_type: Text = Field("", max_length=16)
+    status: Text = Field("", max_length=16)
+    label: Text = Field("", max_length=32, description="Needs people.labels")
 
 
-class PersonSearchIn(Schema):
+class PersonSearchIn(PageQuery):
     """Sent in the body, never in the URL: names and personal numbers stay out of access logs."""
 
-    name: str = Field("", max_length=60)
-    id_number: str = Field("", max_length=40, description="Exact match through the blind index")
-    phone: str = Field("", max_length=40, description="Exact match through the blind index")
-    address: str = Field("", max_length=100)
-    label: str = Field("", max_length=32)
-    region: str = Field("", max_length=24)
-    population_type: str = Field("", max_length=16)
-    status: str = Field("", max_length=16)
-    page: int = Field(1, ge=1, le=100_000)
-    page_size: int = Field(50, ge=1, le=200)
+    name: Text = Field("", max_length=60)
+    id_number: Text = Field("", max_length=40, description="Exact match through the blind index")
+    phone: Text = Field("", max_length=40, description="Exact match through the blind index")
+    address: Text = Field("", max_length=100)
+    label: Text = Field("", max_length=32)
+    region: Text = Field("", max_length=24)
+    population_type: Text = Field("", max_length=16)
+    status: Text = Field("", max_length=16)
 
 
 class PersonIn(Schema):
-    name: str = Field(..., max_length=60)
-    id_type: str = Field("resident_id", max_length=20)
-    id_number: str = Field("", max_length=40)
-    gender: str = Field("", max_length=8, description="Derived from a resident ID number")
-    birth_date: date | None = Field(None, description="Derived from a resident ID number")
-    ethnicity: str = Field("", max_length=20)
-    phone: str = Field("", max_length=40)
-    population_type: str = Field("registered", max_length=16)
-    registered_address: str = Field("", max_length=200)
+    name: Text = PERSON["name"].schema(...)
+    id_type: Text = PERSON["id_type"].schema("resident_id")
+    id_number: Text = PERSON["id_number"].schema("")
+    gender: Text = PERSON["gender"].schema("", description="Derived from a resident ID number")
+    birth_date: date | None = PERSON["birth_date"].schema(None, description="Derived from a resident ID number")
+    ethnicity: Text = PERSON["ethnicity"].schema("")
+    phone: Text = PERSON["phone"].schema("")
+    population_type: Text = PERSON["population_type"].schema("registered")
+    registered_address: Text = PERSON["registered_address"].schema("")
     household_id: int | None = None
-    relation: str = Field("", max_length=16)
+    relation: Text = PERSON["relation"].schema("")
     house_id: int | None = None
-    region: str = Field("", max_length=24, description="A grid code, for a person without a house")
-    political_status: str = Field("masses", max_length=20)
-    marital_status: str = Field("", max_length=12)
-    education: str = Field("", max_length=16)
-    employer: str = Field("", max_length=100)
-    status: str = Field("living_here", max_length=16)
-    note: str = Field("", max_length=200)
+    region: Text = Field("", max_length=24, description="A grid code, for a person without a house")
+    political_status: Text = PERSON["political_status"].schema("masses")
+    marital_status: Text = PERSON["marital_status"].schema("")
+    education: Text = PERSON["education"].schema("")
+    employer: Text = PERSON["employer"].schema("")
+    status: Text = PERSON["status"].schema("living_here")
+    note: Text = PERSON["note"].schema("")
 
 
 class PersonPatch(Schema):
-    name: str | None = Field(None, max_length=60)
-    id_type: str | None = Field(None, max_length=20)
-    id_number: str | None = Field(None, max_length=40)
-    gender: str | None = Field(None, max_length=8)
+    name: Text | None = PERSON["name"].schema(None)
+    id_type: Text | None = PERSON["id_type"].schema(None)
+    id_number: Text | None = PERSON["id_number"].schema(None)
+    gender: Text | None = PERSON["gender"].schema(None)
     birth_date: date | None = None
-    ethnicity: str | None = Field(None, max_length=20)
-    phone: str | None = Field(None, max_length=40)
-    population_type: str | None = Field(None, max_length=16)
-    registered_address: str | None = Field(None, max_length=200)
+    ethnicity: Text | None = PERSON["ethnicity"].schema(None)
+    phone: Text | None = PERSON["phone"].schema(None)
+    population_type: Text | None = PERSON["population_type"].schema(None)
+    registered_address: Text | None = PERSON["registered_address"].schema(None)
     household_id: int | None = None
-    relation: str | None = Field(None, max_length=16)
+    relation: Text | None = PERSON["relation"].schema(None)
     house_id: int | None = None
-    political_status: str | None = Field(None, max_length=20)
-    marital_status: str | None = Field(None, max_length=12)
-    education: str | None = Field(None, max_length=16)
-    employer: str | None = Field(None, max_length=100)
-    status: str | None = Field(None, max_length=16)
-    note: str | None = Field(None, max_length=200)
+    political_status: Text | None = PERSON["political_status"].schema(None)
+    marital_status: Text | None = PERSON["marital_status"].schema(None)
+    education: Text | None = PERSON["education"].schema(None)
+    employer: Text | None = PERSON["employer"].schema(None)
+    status: Text | None = PERSON["status"].schema(None)
+    note: Text | None = PERSON["note"].schema(None)
 
 
 class RevealIn(Schema):
-    field: str = Field(..., max_length=20, description="id_number or phone (owner_phone for a house)")
-    reason: str = Field(..., max_length=200, description="Why you need the full number; it is audited")
+    field: Text = Field(..., max_length=20, description="id_number or phone (owner_phone for a house)")
+    reason: Text = Field(..., max_length=200, description="Why you need the full number; it is audited")
 
 
 class RevealOut(Schema):
@@ -147,16 +161,16 @@ class RevealOut(Schema):
 
 
 class LabelIn(Schema):
-    kind: str = Field(..., max_length=32)
+    kind: Text = Field(..., max_length=32)
     details: dict = {}
     since: date | None = None
-    note: str = Field("", max_length=200)
+    note: Text = Field("", max_length=200)
 
 
 class LabelPatch(Schema):
     details: dict | None = None
     since: date | None = None
-    note: str | None = Field(None, max_length=200)
+    note: Text | None = Field(None, max_length=200)
 
 
 class LabelCountOut(Schema):
@@ -179,6 +193,14 @@ class MemberOut(Schema):
     phone_masked: str
     labels: list[LabelOut] | None = None
 
+    @staticmethod
+    def resolve_relation_label(person) -> str:
+        return str(person.get_relation_display())
+
+    @staticmethod
+    def resolve_labels(person, context) -> list | None:
+        return person.shown_labels if _labels_visible(context) else None
+
 
 class HouseholdItemOut(Schema):
     id: int
@@ -190,34 +212,43 @@ class HouseholdItemOut(Schema):
     head_name: str
     region: RegionRef
 
+    @staticmethod
+    def resolve_address(household) -> str:
+        return household.house.address if household.house_id else ""
+
+    @staticmethod
+    def resolve_head_name(household) -> str:
+        return household.head.name if household.head_id else ""
+
 
 class HouseholdOut(HouseholdItemOut):
     note: str
     members: list[MemberOut]
 
-
-class HouseholdPageOut(Page):
-    items: list[HouseholdItemOut]
+    @staticmethod
+    def resolve_members(household, context) -> list:
+        """The members the caller may see, head first, with the labels they may see."""
+        return selectors.household_portrait(context["request"].auth, household).members
 
 
 class HouseholdListQuery(PageQuery):
-    region: str = Field("", max_length=24)
+    region: Text = Field("", max_length=24)
     house: int | None = None
     building: int | None = None
 
 
 class HouseholdIn(Schema):
     house_id: int
-    number: str = Field("", max_length=30)
-    kind: str = Field("family", max_length=16)
-    note: str = Field("", max_length=200)
+    number: Text = HOUSEHOLD["number"].schema("")
+    kind: Text = HOUSEHOLD["kind"].schema("family")
+    note: Text = HOUSEHOLD["note"].schema("")
 
 
 class HouseholdPatch(Schema):
     house_id: int | None = None
-    number: str | None = Field(None, max_length=30)
-    kind: str | None = Field(None, max_length=16)
-    note: str | None = Field(None, max_length=200)
+    number: Text | None = HOUSEHOLD["number"].schema(None)
+    kind: Text | None = HOUSEHOLD["kind"].schema(None)
+    note: Text | None = HOUSEHOLD["note"].schema(None)
 
 
 class HouseOut(Schema):
@@ -236,40 +267,40 @@ class HouseOut(Schema):
     hazards: str
     region: RegionRef
 
-
-class HousePageOut(Page):
-    items: list[HouseOut]
+    @staticmethod
+    def resolve_use_label(house) -> str:
+        return str(house.get_use_display())
 
 
 class HouseListQuery(PageQuery):
-    region: str = Field("", max_length=24)
+    region: Text = Field("", max_length=24)
     building: int | None = None
-    use: str = Field("", max_length=16)
+    use: Text = Field("", max_length=16)
 
 
 class HouseIn(Schema):
     building_id: int
-    unit: int = Field(1, ge=1, le=30)
-    floor: int = Field(1, ge=-5, le=120)
-    position: int = Field(1, ge=1, le=40)
-    room: str = Field("", max_length=12)
-    area: float | None = Field(None, ge=0, le=999999)
-    use: str = Field("self_occupied", max_length=16)
-    owner_name: str = Field("", max_length=60)
-    owner_phone: str = Field("", max_length=40)
-    hazards: str = Field("", max_length=200)
+    unit: int = HOUSE["unit"].schema(1)
+    floor: int = HOUSE["floor"].schema(1)
+    position: int = HOUSE["position"].schema(1)
+    room: Text = HOUSE["room"].schema("")
+    area: float | None = HOUSE["area"].schema(None)
+    use: Text = HOUSE["use"].schema("self_occupied")
+    owner_name: Text = HOUSE["owner_name"].schema("")
+    owner_phone: Text = HOUSE["owner_phone"].schema("")
+    hazards: Text = HOUSE["hazards"].schema("")
 
 
 class HousePatch(Schema):
-    unit: int | None = Field(None, ge=1, le=30)
-    floor: int | None = Field(None, ge=-5, le=120)
-    position: int | None = Field(None, ge=1, le=40)
-    room: str | None = Field(None, max_length=12)
-    area: float | None = Field(None, ge=0, le=999999)
-    use: str | None = Field(None, max_length=16)
-    owner_name: str | None = Field(None, max_length=60)
-    owner_phone: str | None = Field(None, max_length=40)
-    hazards: str | None = Field(None, max_length=200)
+    unit: int | None = HOUSE["unit"].schema(None)
+    floor: int | None = HOUSE["floor"].schema(None)
+    position: int | None = HOUSE["position"].schema(None)
+    room: Text | None = HOUSE["room"].schema(None)
+    area: float | None = HOUSE["area"].schema(None)
+    use: Text | None = HOUSE["use"].schema(None)
+    owner_name: Text | None = HOUSE["owner_name"].schema(None)
+    owner_phone: Text | None = HOUSE["owner_phone"].schema(None)
+    hazards: Text | None = HOUSE["hazards"].schema(None)
 
 
 class BuildingOut(Schema):
@@ -288,43 +319,41 @@ class BuildingOut(Schema):
     region: RegionRef
 
 
-class BuildingPageOut(Page):
-    items: list[BuildingOut]
-
-
 class BuildingListQuery(PageQuery):
-    region: str = Field("", max_length=24)
+    region: Text = Field("", max_length=24)
     compound: int | None = None
 
 
 class BuildingIn(Schema):
     compound_id: int | None = None
-    name: str = Field(..., max_length=60)
-    address: str = Field("", max_length=200)
-    use: str = Field("residential", max_length=16)
-    floors: int = Field(6, ge=1, le=120)
-    units: int = Field(1, ge=1, le=30)
-    rooms_per_floor: int = Field(2, ge=1, le=40)
-    built_year: int | None = Field(None, ge=1800, le=2100)
-    lon: float | None = Field(None, ge=-180, le=180, allow_inf_nan=False)
-    lat: float | None = Field(None, ge=-90, le=90, allow_inf_nan=False)
-    region: str = Field("", max_length=24, description="A grid code when no coordinates are given")
+    name: Text = BUILDING["name"].schema(...)
+    address: Text = BUILDING["address"].schema("")
+    use: Text = BUILDING["use"].schema("residential")
+    floors: int = BUILDING["floors"].schema(6)
+    units: int = BUILDING["units"].schema(1)
+    rooms_per_floor: int = BUILDING["rooms_per_floor"].schema(2)
+    built_year: int | None = BUILDING["built_year"].schema(None)
+    lon: float | None = BUILDING["lon"].schema(None)
+    lat: float | None = BUILDING["lat"].schema(None)
+    region: Text = Field("", max_length=24, description="A grid code when no coordinates are given")
     with_houses: bool = True
 
 
 class BuildingPatch(Schema):
-    name: str | None = Field(None, max_length=60)
-    address: str | None = Field(None, max_length=200)
-    use: str | None = Field(None, max_length=16)
-    floors: int | None = Field(None, ge=1, le=120)
-    units: int | None = Field(None, ge=1, le=30)
-    rooms_per_floor: int | None = Field(None, ge=1, le=40)
-    built_year: int | None = Field(None, ge=1800, le=2100)
-    lon: float | None = Field(None, ge=-180, le=180, allow_inf_nan=False)
-    lat: float | None = Field(None, ge=-90, le=90, allow_inf_nan=False)
+    name: Text | None = BUILDING["name"].schema(None)
+    address: Text | None = BUILDING["address"].schema(None)
+    use: Text | None = BUILDING["use"].schema(None)
+    floors: int | None = BUILDING["floors"].schema(None)
+    units: int | None = BUILDING["units"].schema(None)
+    rooms_per_floor: int | None = BUILDING["rooms_per_floor"].schema(None)
+    built_year: int | None = BUILDING["built_year"].schema(None)
+    lon: float | None = BUILDING["lon"].schema(None)
+    lat: float | None = BUILDING["lat"].schema(None)
 
 
 class CellOut(Schema):
+    """One ``selectors.Cell`` of the building view."""
+
     house_id: int | None
     unit: int
     floor: int
@@ -334,8 +363,26 @@ class CellOut(Schema):
     residents: int
     labels: list[str]
 
+    @staticmethod
+    def resolve_house_id(cell) -> int | None:
+        return cell.house.pk if cell.house else None
+
+    @staticmethod
+    def resolve_room(cell) -> str:
+        return cell.house.room if cell.house else ""
+
+    @staticmethod
+    def resolve_use(cell) -> str:
+        return cell.house.use if cell.house else ""
+
+    @staticmethod
+    def resolve_labels(cell) -> list[str]:
+        return [kind for kind, _mark, _colour in cell.marks]
+
 
 class BuildingCellsOut(Schema):
+    """``selectors.BuildingGrid``: floors from the top down, every cell floor by floor, unit by unit."""
+
     building: BuildingOut
     floors: list[int]
     units: list[int]
@@ -344,6 +391,18 @@ class BuildingCellsOut(Schema):
     use_counts: dict[str, int]
     label_counts: dict[str, int] | None
     residents: int
+
+    @staticmethod
+    def resolve_floors(grid) -> list[int]:
+        return [floor for floor, _cells in grid.rows]
+
+    @staticmethod
+    def resolve_cells(grid) -> list:
+        return [cell for _floor, cells in grid.rows for cell in cells]
+
+    @staticmethod
+    def resolve_label_counts(grid, context) -> dict | None:
+        return grid.label_counts if _labels_visible(context) else None
 
 
 class CompoundOut(Schema):
@@ -356,22 +415,22 @@ class CompoundOut(Schema):
     region: RegionRef
 
 
-class CompoundPageOut(Page):
-    items: list[CompoundOut]
-
-
 class CompoundIn(Schema):
-    name: str = Field(..., max_length=100)
-    address: str = Field("", max_length=200)
+    name: Text = COMPOUND["name"].schema(...)
+    address: Text = COMPOUND["address"].schema("")
     property_company_id: int | None = None
-    lon: float | None = Field(None, ge=-180, le=180, allow_inf_nan=False)
-    lat: float | None = Field(None, ge=-90, le=90, allow_inf_nan=False)
-    region: str = Field("", max_length=24)
+    lon: float | None = COMPOUND["lon"].schema(None)
+    lat: float | None = COMPOUND["lat"].schema(None)
+    region: Text = Field("", max_length=24)
+
+
+class CompoundListQuery(PageQuery):
+    region: Text = Field("", max_length=24)
 
 
 class CompoundPatch(Schema):
-    name: str | None = Field(None, max_length=100)
-    address: str | None = Field(None, max_length=200)
+    name: Text | None = COMPOUND["name"].schema(None)
+    address: Text | None = COMPOUND["address"].schema(None)
     property_company_id: int | None = None
 
 
@@ -396,46 +455,46 @@ class OrganisationOut(Schema):
     lat: float | None
     region: RegionRef
 
-
-class OrganisationPageOut(Page):
-    items: list[OrganisationOut]
+    @staticmethod
+    def resolve_kind_label(organisation) -> str:
+        return str(organisation.get_kind_display())
 
 
 class OrganisationListQuery(PageQuery):
-    region: str = Field("", max_length=24)
-    kind: str = Field("", max_length=16)
-    q: str = Field("", max_length=60, description="Text in the name or credit code")
+    region: Text = Field("", max_length=24)
+    kind: Text = Field("", max_length=16)
+    q: Text = Field("", max_length=60, description="Text in the name or credit code")
 
 
 class OrganisationIn(Schema):
-    kind: str = Field(..., max_length=16)
-    name: str = Field(..., max_length=120)
-    credit_code: str = Field("", max_length=30)
-    legal_person: str = Field("", max_length=60)
-    phone: str = Field("", max_length=40)
-    employees: int | None = Field(None, ge=0, le=1_000_000)
-    address: str = Field("", max_length=200)
+    kind: Text = ORGANISATION["kind"].schema(...)
+    name: Text = ORGANISATION["name"].schema(...)
+    credit_code: Text = ORGANISATION["credit_code"].schema("")
+    legal_person: Text = ORGANISATION["legal_person"].schema("")
+    phone: Text = ORGANISATION["phone"].schema("")
+    employees: int | None = ORGANISATION["employees"].schema(None)
+    address: Text = ORGANISATION["address"].schema("")
     building_id: int | None = None
-    business_scope: str = Field("", max_length=200)
+    business_scope: Text = ORGANISATION["business_scope"].schema("")
     is_key: bool = False
     is_active: bool = True
-    lon: float | None = Field(None, ge=-180, le=180, allow_inf_nan=False)
-    lat: float | None = Field(None, ge=-90, le=90, allow_inf_nan=False)
+    lon: float | None = ORGANISATION["lon"].schema(None)
+    lat: float | None = ORGANISATION["lat"].schema(None)
 
 
 class OrganisationPatch(Schema):
-    kind: str | None = Field(None, max_length=16)
-    name: str | None = Field(None, max_length=120)
-    credit_code: str | None = Field(None, max_length=30)
-    legal_person: str | None = Field(None, max_length=60)
-    phone: str | None = Field(None, max_length=40)
-    employees: int | None = Field(None, ge=0, le=1_000_000)
-    address: str | None = Field(None, max_length=200)
-    business_scope: str | None = Field(None, max_length=200)
+    kind: Text | None = ORGANISATION["kind"].schema(None)
+    name: Text | None = ORGANISATION["name"].schema(None)
+    credit_code: Text | None = ORGANISATION["credit_code"].schema(None)
+    legal_person: Text | None = ORGANISATION["legal_person"].schema(None)
+    phone: Text | None = ORGANISATION["phone"].schema(None)
+    employees: int | None = ORGANISATION["employees"].schema(None)
+    address: Text | None = ORGANISATION["address"].schema(None)
+    business_scope: Text | None = ORGANISATION["business_scope"].schema(None)
     is_key: bool | None = None
     is_active: bool | None = None
-    lon: float | None = Field(None, ge=-180, le=180, allow_inf_nan=False)
-    lat: float | None = Field(None, ge=-90, le=90, allow_inf_nan=False)
+    lon: float | None = ORGANISATION["lon"].schema(None)
+    lat: float | None = ORGANISATION["lat"].schema(None)
 
 
 class FacilityOut(Schema):
@@ -453,39 +512,43 @@ class FacilityOut(Schema):
     lat: float | None
     region: RegionRef
 
+    @staticmethod
+    def resolve_kind_label(facility) -> str:
+        return str(facility.get_kind_display())
 
-class FacilityPageOut(Page):
-    items: list[FacilityOut]
+    @staticmethod
+    def resolve_status_label(facility) -> str:
+        return str(facility.get_status_display())
 
 
 class FacilityListQuery(PageQuery):
-    region: str = Field("", max_length=24)
-    kind: str = Field("", max_length=16)
-    status: str = Field("", max_length=12)
-    code: str = Field("", max_length=40)
+    region: Text = Field("", max_length=24)
+    kind: Text = Field("", max_length=16)
+    status: Text = Field("", max_length=12)
+    code: Text = Field("", max_length=40)
 
 
 class FacilityIn(Schema):
-    kind: str = Field(..., max_length=16)
-    code: str = Field(..., max_length=40)
-    name: str = Field("", max_length=100)
-    status: str = Field("normal", max_length=12)
-    owner: str = Field("", max_length=100)
-    address: str = Field("", max_length=200)
+    kind: Text = FACILITY["kind"].schema(...)
+    code: Text = FACILITY["code"].schema(...)
+    name: Text = FACILITY["name"].schema("")
+    status: Text = FACILITY["status"].schema("normal")
+    owner: Text = FACILITY["owner"].schema("")
+    address: Text = FACILITY["address"].schema("")
     installed_on: date | None = None
-    lon: float = Field(..., ge=-180, le=180, allow_inf_nan=False)
-    lat: float = Field(..., ge=-90, le=90, allow_inf_nan=False)
+    lon: float = FACILITY["lon"].schema(...)
+    lat: float = FACILITY["lat"].schema(...)
 
 
 class FacilityPatch(Schema):
-    kind: str | None = Field(None, max_length=16)
-    name: str | None = Field(None, max_length=100)
-    status: str | None = Field(None, max_length=12)
-    owner: str | None = Field(None, max_length=100)
-    address: str | None = Field(None, max_length=200)
+    kind: Text | None = FACILITY["kind"].schema(None)
+    name: Text | None = FACILITY["name"].schema(None)
+    status: Text | None = FACILITY["status"].schema(None)
+    owner: Text | None = FACILITY["owner"].schema(None)
+    address: Text | None = FACILITY["address"].schema(None)
     installed_on: date | None = None
-    lon: float | None = Field(None, ge=-180, le=180, allow_inf_nan=False)
-    lat: float | None = Field(None, ge=-90, le=90, allow_inf_nan=False)
+    lon: float | None = FACILITY["lon"].schema(None)
+    lat: float | None = FACILITY["lat"].schema(None)
 
 
 # --- import ----------------------------------------------------------------------------------------
@@ -509,8 +572,8 @@ class ImportReportOut(Schema):
 
 
 class ExportFiltersIn(Schema):
-    region: str = Field("", max_length=24)
-    kind: str = Field("", max_length=16)
-    status: str = Field("", max_length=12)
-    use: str = Field("", max_length=16)
+    region: Text = Field("", max_length=24)
+    kind: Text = Field("", max_length=16)
+    status: Text = Field("", max_length=12)
+    use: Text = Field("", max_length=16)
     building: int | None = None

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from wangge.accounts.scope import restrict, scope_for
 from wangge.core import pii
+from wangge.core.geo import box_around, metres_between
 from wangge.people import permissions
 from wangge.people.labels import LABEL_MARKS, LabelKind
 from wangge.people.models import (
@@ -36,6 +37,31 @@ def _scoped(queryset: QuerySet, user, capability: str = permissions.VIEW) -> Que
     if not permissions.can(user, capability):
         return queryset.none()
     return restrict(queryset, user, field="region_path")
+
+
+@dataclass
+class NearBuilding:
+    name: str
+    address: str
+    distance_m: float
+
+
+def nearest_building(lon: float, lat: float, within_m: float = 150) -> NearBuilding | None:
+    """The ledger building nearest to the point within ``within_m`` (those with coordinates), as its
+    name and address only. Not scoped to a user: a report's address is prefilled with it for anyone who
+    may report (residents, callers without an account), and a building's address is what its gate shows,
+    not ledger data about anyone; nothing else of the record leaves here."""
+    lon_range, lat_range = box_around(lon, lat, within_m)
+    rows = Building.objects.filter(lon__range=lon_range, lat__range=lat_range).values_list(
+        "name", "address", "compound__name", "compound__address", "lon", "lat"
+    )[:500]
+    best = None
+    for name, address, compound, compound_address, b_lon, b_lat in rows:
+        distance = metres_between(lon, lat, b_lon, b_lat)
+        if distance <= within_m and (best is None or distance < best.distance_m):
+            label = f"{compound} {name}" if compound else name
+            best = NearBuilding(label, address or " ".join(p for p in (compound_address, label) if p), distance)
+    return best
 
 
 def persons_for(user) -> QuerySet[Person]:

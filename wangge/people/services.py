@@ -5,9 +5,6 @@ Personal numbers arrive in plain, are checked (``validators``) and leave this mo
 three stored columns (encrypted, blind index, masked); audit records carry the masked form.
 """
 
-from datetime import date
-from decimal import Decimal, InvalidOperation
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -17,36 +14,28 @@ from django.views.decorators.debug import sensitive_variables
 from wangge.accounts import audit
 from wangge.accounts.scope import scope_for
 from wangge.core import pii
+from wangge.core.text import check_text
 from wangge.core.validators import validate_lon_lat
-from wangge.people import importing, permissions
+from wangge.people import importing, permissions, rules
 from wangge.people import labels as label_specs
 from wangge.people.id_numbers import check_id_number
 from wangge.people.models import (
     Building,
-    BuildingUse,
     Compound,
-    Education,
     Facility,
-    FacilityKind,
-    FacilityStatus,
-    Gender,
     House,
     Household,
-    HouseholdKind,
     HouseUse,
     IdType,
-    MaritalStatus,
     Organisation,
     OrganisationKind,
     Person,
     PersonLabel,
-    PersonStatus,
-    PoliticalStatus,
-    PopulationType,
     Relation,
     house_address,
     room_number,
 )
+from wangge.people.records import BUILDING, COMPOUND, FACILITY, HOUSE, HOUSEHOLD, ORGANISATION, PERSON, SINCE
 from wangge.people.validators import (
     validate_credit_code,
     validate_phone,
@@ -100,71 +89,6 @@ def _check_reach(actor, obj) -> None:
 
 
 # --- small helpers ---------------------------------------------------------------------------------
-
-
-def _text(data: dict, name: str) -> str:
-    value = data.get(name)
-    return "" if value is None else str(value).strip()
-
-
-def _choice(data: dict, name: str, choices, default=None):
-    value = data.get(name)
-    if value in (None, ""):
-        return default
-    if value not in choices.values:
-        raise ValidationError(
-            {name: _("Choose one of: %(choices)s.") % {"choices": ", ".join(str(c) for c in choices.labels)}}
-        )
-    return value
-
-
-def _int(data: dict, name: str, default=None, minimum=None, maximum=None):
-    value = data.get(name)
-    if value in (None, ""):
-        return default
-    try:
-        number = int(str(value).strip())
-    except ValueError:
-        raise ValidationError({name: _("Must be a whole number.")}) from None
-    if minimum is not None and number < minimum:
-        raise ValidationError({name: _("Must be at least %(limit)s.") % {"limit": minimum}})
-    if maximum is not None and number > maximum:
-        raise ValidationError({name: _("Must be at most %(limit)s.") % {"limit": maximum}})
-    return number
-
-
-def _decimal(data: dict, name: str):
-    value = data.get(name)
-    if value in (None, ""):
-        return None
-    try:
-        number = Decimal(str(value).strip())
-    except InvalidOperation:
-        raise ValidationError({name: _("Must be a number.")}) from None
-    if not number.is_finite() or number < 0 or number >= Decimal("1000000"):
-        raise ValidationError({name: _("Must be a number between 0 and 999999.")})
-    return number
-
-
-def _date(data: dict, name: str):
-    value = data.get(name)
-    if value in (None, ""):
-        return None
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise ValidationError({name: _("Enter a date like 1980-05-01.")}) from None
-
-
-def _bool(data: dict, name: str, default=False) -> bool:
-    value = data.get(name)
-    if value in (None, ""):
-        return default
-    if isinstance(value, bool):
-        return value
-    return str(value).strip().lower() in ("1", "true", "yes", "on", "是")
 
 
 def _collect(*checks) -> None:
@@ -240,7 +164,7 @@ def _apply_person_numbers(person: Person, data: dict, *, creating: bool) -> None
         if checked is not None:
             person.set_pii("id_number", checked.id_number)
             if checked.birth_date:
-                given = _date(data, "birth_date")
+                given = PERSON.parse(data, "birth_date")
                 if given is not None and given != checked.birth_date:
                     errors["birth_date"] = _("The birth date differs from the one the ID number holds.")
                 if data.get("gender") not in (None, "") and data["gender"] != checked.gender:
@@ -253,7 +177,7 @@ def _apply_person_numbers(person: Person, data: dict, *, creating: bool) -> None
                 if clash.exists():
                     errors["id_number"] = _("A person with this ID number is already in the ledger.")
     if "phone" in data:
-        plain_phone = _text(data, "phone")
+        plain_phone = PERSON.parse(data, "phone")
         try:
             person.set_pii("phone", validate_phone(plain_phone) if plain_phone else "")
         except ValidationError as exc:
@@ -262,31 +186,31 @@ def _apply_person_numbers(person: Person, data: dict, *, creating: bool) -> None
         raise ValidationError(errors)
 
 
-PERSON_CHOICES = {
-    "id_type": (IdType, IdType.RESIDENT_ID),
-    "gender": (Gender, ""),
-    "population_type": (PopulationType, PopulationType.REGISTERED),
-    "relation": (Relation, ""),
-    "status": (PersonStatus, PersonStatus.LIVING_HERE),
-    "political_status": (PoliticalStatus, PoliticalStatus.MASSES),
-    "marital_status": (MaritalStatus, ""),
-    "education": (Education, ""),
-}
+PERSON_CHOICES = (
+    "id_type",
+    "gender",
+    "population_type",
+    "relation",
+    "status",
+    "political_status",
+    "marital_status",
+    "education",
+)
 
 
 def _apply_person_fields(actor, person: Person, data: dict, *, creating: bool) -> None:
     if "name" in data or creating:
-        person.name = _text(data, "name")
+        person.name = PERSON.parse(data, "name")
         if not person.name:
             raise ValidationError({"name": _("Enter the name.")})
-    for name, (choices, default) in PERSON_CHOICES.items():
+    for name in PERSON_CHOICES:
         if name in data:
-            setattr(person, name, _choice(data, name, choices, default=default))
+            setattr(person, name, PERSON.parse(data, name))
     for name in ("ethnicity", "registered_address", "employer", "note"):
         if name in data:
-            setattr(person, name, _text(data, name))
+            setattr(person, name, PERSON.parse(data, name))
     if person.id_type != IdType.RESIDENT_ID and "birth_date" in data:
-        person.birth_date = _date(data, "birth_date")
+        person.birth_date = PERSON.parse(data, "birth_date")
     _apply_person_numbers(person, data, creating=creating)
     if person.birth_date is None:
         raise ValidationError({"birth_date": _("Enter the birth date.")})
@@ -330,27 +254,12 @@ def _apply_person_home(actor, person: Person, data: dict, *, creating: bool) -> 
 
 
 def _sync_head(actor, person: Person, previous_household_id: int | None) -> None:
-    """Keep ``Household.head`` in step with the members' relation."""
-    if previous_household_id and previous_household_id != person.household_id:
-        Household.objects.filter(pk=previous_household_id, head=person).update(head=None)
-    if person.household_id is None:
-        return
-    household = Household.objects.select_for_update().get(pk=person.household_id)
-    if person.relation == Relation.HEAD:
+    """Refuse a second head; then the households the person left and joined follow the relations."""
+    if person.household_id and person.relation == Relation.HEAD:
+        household = Household.objects.select_for_update().get(pk=person.household_id)
         if household.head_id and household.head_id != person.pk:
             raise ValidationError({"relation": _("The household already has a head: change their relation first.")})
-        if household.head_id != person.pk:
-            household.head = person
-            household.save(update_fields=["head", "updated_at"])
-    elif household.head_id == person.pk:
-        household.head = None
-        household.save(update_fields=["head", "updated_at"])
-
-
-def _sync_label_paths(person: Person) -> None:
-    PersonLabel.objects.filter(person=person).exclude(region_path=person.region_path).update(
-        region_path=person.region_path
-    )
+    rules.heads_follow_relations({previous_household_id, person.household_id})
 
 
 @sensitive_variables("data")
@@ -376,7 +285,7 @@ def update_person(*, actor, person: Person, data: dict) -> Person:
 
     def follow_household(person: Person, _changes: dict) -> None:
         _sync_head(actor, person, previous_household)
-        _sync_label_paths(person)
+        rules.labels_follow_persons([person.pk])
 
     _save_changes(
         actor, person, _apply_person_fields, data, PERSON_FIELDS, exclude=PERSON_INDEXES, after_save=follow_household
@@ -431,11 +340,11 @@ def _apply_household(actor, household: Household, data: dict, *, creating: bool)
         household.house = house
         household.place_in(house.region)
     if "number" in data:
-        household.number = _text(data, "number")
+        household.number = HOUSEHOLD.parse(data, "number")
     if "kind" in data:
-        household.kind = _choice(data, "kind", HouseholdKind, default=HouseholdKind.FAMILY)
+        household.kind = HOUSEHOLD.parse(data, "kind")
     if "note" in data:
-        household.note = _text(data, "note")
+        household.note = HOUSEHOLD.parse(data, "note")
 
 
 @transaction.atomic
@@ -444,10 +353,8 @@ def create_household(*, actor, data: dict) -> Household:
 
 
 def _occupy_house(household: Household) -> None:
-    """A vacant house that gains a household is lived in by its owners until told otherwise."""
-    if household.house.use == HouseUse.VACANT:
-        household.house.use = HouseUse.SELF_OCCUPIED
-        household.house.save(update_fields=["use", "updated_at"])
+    rules.occupy([household.house_id])
+    household.house.refresh_from_db(fields=["use", "updated_at"])
 
 
 @transaction.atomic
@@ -467,7 +374,7 @@ def _move_members(household: Household, changes: dict) -> None:
         member.house = household.house
         member.place_in(household.region)
     Person.objects.bulk_update(members, ["house", "region", "region_path"])
-    PersonLabel.objects.filter(person__household=household).update(region_path=household.region_path)
+    rules.labels_follow_persons(member.pk for member in members)
 
 
 # --- compounds, buildings, houses ----------------------------------------------------------------
@@ -477,11 +384,11 @@ COMPOUND_FIELDS = ("name", "address", "lon", "lat", "property_company", "region"
 
 def _apply_compound(actor, compound: Compound, data: dict, *, creating: bool) -> None:
     if "name" in data or creating:
-        compound.name = _text(data, "name")
+        compound.name = COMPOUND.parse(data, "name")
         if not compound.name:
             raise ValidationError({"name": _("Enter the name.")})
     if "address" in data:
-        compound.address = _text(data, "address")
+        compound.address = COMPOUND.parse(data, "address")
     if creating or any(k in data for k in ("lon", "lat", "region")):
         region = _place(actor, data)
         compound.place_in(region)
@@ -575,18 +482,17 @@ def _apply_building(actor, building: Building, data: dict, *, creating: bool) ->
                 raise ValidationError({"compound": _("Choose a compound in the grids you serve.")})
         building.compound = compound or None
     if "name" in data or creating:
-        building.name = _text(data, "name")
+        building.name = BUILDING.parse(data, "name")
         if not building.name:
             raise ValidationError({"name": _("Enter the building's name, e.g. 3幢.")})
     if "address" in data:
-        building.address = _text(data, "address")
+        building.address = BUILDING.parse(data, "address")
     if "use" in data:
-        building.use = _choice(data, "use", BuildingUse, default=BuildingUse.RESIDENTIAL)
-    building.floors = _int(data, "floors", building.floors, 1, 120)
-    building.units = _int(data, "units", building.units, 1, 30)
-    building.rooms_per_floor = _int(data, "rooms_per_floor", building.rooms_per_floor, 1, 40)
+        building.use = BUILDING.parse(data, "use")
+    for name in ("floors", "units", "rooms_per_floor"):
+        setattr(building, name, BUILDING.parse(data, name, default=getattr(building, name)))
     if "built_year" in data:
-        building.built_year = _int(data, "built_year", None, 1800, 2100)
+        building.built_year = BUILDING.parse(data, "built_year")
     if creating or any(k in data for k in ("lon", "lat", "region")):
         region = _place(actor, data, required=building.compound_id is None)
         if region is None:
@@ -692,24 +598,24 @@ def _apply_house(actor, house: House, data: dict, *, creating: bool) -> None:
         house.building = building
         house.place_in(building.region)
     building = house.building
-    house.unit = _int(data, "unit", house.unit, 1, building.units)
-    house.floor = _int(data, "floor", house.floor, -5, building.floors)
-    house.position = _int(data, "position", house.position, 1, building.rooms_per_floor)
+    house.unit = HOUSE.parse(data, "unit", default=house.unit, maximum=building.units)
+    house.floor = HOUSE.parse(data, "floor", default=house.floor, maximum=building.floors)
+    house.position = HOUSE.parse(data, "position", default=house.position, maximum=building.rooms_per_floor)
     if house.floor == 0:
         raise ValidationError({"floor": _("There is no floor 0: basements are -1, -2 …")})
-    house.room = _text(data, "room") or room_number(house.floor, house.position)
+    house.room = HOUSE.parse(data, "room") or room_number(house.floor, house.position)
     house.address = house_address(building, house.unit, house.room)
     if "area" in data:
-        house.area = _decimal(data, "area")
+        house.area = HOUSE.parse(data, "area")
     if "use" in data:
-        house.use = _choice(data, "use", HouseUse, default=HouseUse.SELF_OCCUPIED)
+        house.use = HOUSE.parse(data, "use")
     if "owner_name" in data:
-        house.owner_name = _text(data, "owner_name")
+        house.owner_name = HOUSE.parse(data, "owner_name")
     if "owner_phone" in data:
-        plain = _text(data, "owner_phone")
+        plain = HOUSE.parse(data, "owner_phone")
         house.set_pii("owner_phone", validate_phone(plain, field="owner_phone") if plain else "")
     if "hazards" in data:
-        house.hazards = _text(data, "hazards")
+        house.hazards = HOUSE.parse(data, "hazards")
     same_cell = House.objects.filter(building=building, unit=house.unit).exclude(pk=house.pk)
     if (
         same_cell.filter(floor=house.floor, position=house.position).exists()
@@ -762,8 +668,8 @@ def add_label(
         person=person,
         kind=kind,
         details=label_specs.clean_details(kind, details),
-        since=_date({"since": since}, "since"),
-        note=(note or "").strip(),
+        since=SINCE.parse(since),
+        note=check_text((note or "").strip(), field="note"),
         region_path=person.region_path,
     )
     label.full_clean()
@@ -782,9 +688,9 @@ def update_label(
     if details is not None:
         label.details = label_specs.clean_details(label.kind, details)
     if since is not None:
-        label.since = _date({"since": since}, "since")
+        label.since = SINCE.parse(since)
     if note is not None:
-        label.note = note.strip()
+        label.note = check_text(note.strip(), field="note")
     label.full_clean()
     label.save()
     _audit_label(actor, "update", label)
@@ -822,29 +728,29 @@ ORGANISATION_FIELDS = (
 @sensitive_variables("data")
 def _apply_organisation(actor, org: Organisation, data: dict, *, creating: bool) -> None:
     if "kind" in data or creating:
-        org.kind = _choice(data, "kind", OrganisationKind)
+        org.kind = ORGANISATION.parse(data, "kind")
         if not org.kind:
             raise ValidationError({"kind": _("Choose the kind of organisation.")})
     if "name" in data or creating:
-        org.name = _text(data, "name")
+        org.name = ORGANISATION.parse(data, "name")
         if not org.name:
             raise ValidationError({"name": _("Enter the name.")})
     if "credit_code" in data:
-        code = _text(data, "credit_code")
+        code = ORGANISATION.parse(data, "credit_code")
         org.credit_code = validate_credit_code(code) if code else ""
         if org.credit_code and Organisation.objects.filter(credit_code=org.credit_code).exclude(pk=org.pk).exists():
             raise ValidationError({"credit_code": _("An organisation with this credit code is already in the ledger.")})
     for name in ("legal_person", "address", "business_scope"):
         if name in data:
-            setattr(org, name, _text(data, name))
+            setattr(org, name, ORGANISATION.parse(data, name))
     if "phone" in data:
-        plain = _text(data, "phone")
+        plain = ORGANISATION.parse(data, "phone")
         org.set_pii("phone", validate_phone(plain) if plain else "")
     if "employees" in data:
-        org.employees = _int(data, "employees", None, 0, 1_000_000)
+        org.employees = ORGANISATION.parse(data, "employees")
     for name in ("is_key", "is_active"):
         if name in data:
-            setattr(org, name, _bool(data, name, default=name == "is_active"))
+            setattr(org, name, ORGANISATION.parse(data, name))
     if "building" in data:
         building = data["building"]
         if building not in (None, "") and not isinstance(building, Building):
@@ -880,22 +786,22 @@ FACILITY_FIELDS = ("kind", "code", "name", "status", "owner", "address", "instal
 
 def _apply_facility(actor, facility: Facility, data: dict, *, creating: bool) -> None:
     if "kind" in data or creating:
-        facility.kind = _choice(data, "kind", FacilityKind)
+        facility.kind = FACILITY.parse(data, "kind")
         if not facility.kind:
             raise ValidationError({"kind": _("Choose the kind of facility.")})
     if "code" in data or creating:
-        facility.code = _text(data, "code").upper()
+        facility.code = FACILITY.parse(data, "code").upper()
         if not facility.code:
             raise ValidationError({"code": _("Enter the facility code.")})
         if Facility.objects.filter(code=facility.code).exclude(pk=facility.pk).exists():
             raise ValidationError({"code": _("A facility with this code is already in the ledger.")})
     if "status" in data:
-        facility.status = _choice(data, "status", FacilityStatus, default=FacilityStatus.NORMAL)
+        facility.status = FACILITY.parse(data, "status")
     for name in ("name", "owner", "address"):
         if name in data:
-            setattr(facility, name, _text(data, name))
+            setattr(facility, name, FACILITY.parse(data, name))
     if "installed_on" in data:
-        facility.installed_on = _date(data, "installed_on")
+        facility.installed_on = FACILITY.parse(data, "installed_on")
     if creating or any(k in data for k in ("lon", "lat")):
         if data.get("lon") in (None, "") or data.get("lat") in (None, ""):
             raise ValidationError({"lon": _("A facility is placed by its longitude and latitude.")})

@@ -19,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from wangge.people import excel, exports, permissions, selectors, services, uploads
+from wangge.people import excel, exports, permissions, portrait, selectors, services, uploads
 from wangge.people.forms import (
     BuildingForm,
     CompoundForm,
@@ -36,6 +36,7 @@ from wangge.people.forms import (
 from wangge.people.importing import ImportFailed
 from wangge.people.labels import LABEL_MARKS, LabelKind, describe
 from wangge.people.models import FacilityKind, FacilityStatus, HouseUse, OrganisationKind
+from wangge.people.records import PERSON
 from wangge.people.validators import PHONE_CHARS_RE, normalise_id
 
 PAGE_SIZE = 30
@@ -149,7 +150,8 @@ def person_detail(request, pk):
     person = selectors.get_person_for(request.user, pk)
     selectors.attach_labels(request.user, [person])
     labels = [(label, describe(label.kind, label.details)) for label in person.shown_labels]
-    return _page(request, "people/person_detail.html", {"person": person, "labels": labels})
+    panels = portrait.panels_for(request.user, portrait.PERSON, person)
+    return _page(request, "people/person_detail.html", {"person": person, "labels": labels, "panels": panels})
 
 
 @sensitive_post_parameters(*SENSITIVE_FIELDS)
@@ -188,13 +190,7 @@ def person_new(request):
 @ledger_view(permissions.CHANGE)
 def person_edit(request, pk):
     person = selectors.get_person_for(request.user, pk)
-    initial = {
-        name: getattr(person, name)
-        for name in (
-            "name", "id_type", "gender", "birth_date", "ethnicity", "population_type", "registered_address",
-            "relation", "political_status", "marital_status", "education", "employer", "status", "note",
-        )
-    }  # fmt: skip
+    initial = {f.name: getattr(person, f.name) for f in PERSON.fields if not f.pii}  # numbers are never echoed
     initial.update(household=person.household_id, house=person.house_id)
     form = PersonForm(request.POST or None, initial=initial, person=person, grids=selectors.grids_for(request.user))
     if request.method == "POST" and form.is_valid():
@@ -310,14 +306,13 @@ def label_delete(request, pk):
 @ledger_view()
 def household_detail(request, pk):
     household = selectors.get_household_for(request.user, pk)
-    portrait = selectors.household_portrait(request.user, household)
-    members = [
-        (p, [(label, describe(label.kind, label.details)) for label in p.shown_labels]) for p in portrait.members
-    ]
+    card = selectors.household_portrait(request.user, household)
+    members = [(p, [(label, describe(label.kind, label.details)) for label in p.shown_labels]) for p in card.members]
+    panels = portrait.panels_for(request.user, portrait.HOUSEHOLD, household)
     return _page(
         request,
         "people/household_detail.html",
-        {"household": household, "portrait": portrait, "members": members, "marks": LABEL_MARKS},
+        {"household": household, "portrait": card, "members": members, "marks": LABEL_MARKS, "panels": panels},
     )
 
 
