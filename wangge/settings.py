@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "wangge.cases",
     "wangge.inbox",
     "wangge.people",
+    "wangge.rollups",
     "wangge.dashboard",
     "wangge.assessment",
     "wangge.accounts",

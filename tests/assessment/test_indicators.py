@@ -14,9 +14,9 @@ from tests.dashboard import timelines
 from wangge.accounts.models import User
 from wangge.assessment import selectors
 from wangge.assessment.models import Indicator, Subject
-from wangge.dashboard import raw
-from wangge.dashboard.selectors import dept_node, region_node
 from wangge.regions.models import Region
+from wangge.rollups import raw
+from wangge.rollups.selectors import dept_node, region_node
 
 MON, THU = date(2026, 3, 2), date(2026, 3, 5)
 

@@ -171,7 +171,7 @@ def test_a_department_s_newest_cases_are_walked_through_its_index(db):
 
     from wangge.accounts.models import Department
     from wangge.dashboard.screen import _scoped
-    from wangge.dashboard.selectors import dept_node
+    from wangge.rollups.selectors import dept_node
 
     node = dept_node(Department.objects.order_by("pk").first())
     week = _scoped(Case.objects.all(), node).filter(created_at__gte=timezone.now() - timedelta(days=7))

@@ -47,8 +47,8 @@ from wangge.cases.models import OPEN_STATUSES, Case, CaseEvent, CasePhoto, Categ
 from wangge.cases.permissions import case_roles
 from wangge.cases.services import IllegalTransition, Report, StaleCase
 from wangge.cases.workflow import ACTIONS, CLOCK_RESTARTING, REPORTER, RULES, STAGE_OF_STATUS, actions_from
-from wangge.dashboard import overdue
 from wangge.regions.models import Region
+from wangge.rollups import overdue
 from wangge.workcalendar import calendar as workcal
 from wangge.workcalendar.calendar import CALENDAR_TZ, forget_calendar
 

@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from tests.dashboard import test_rollups_equal_raw as walker
 from tests.dashboard.helpers import COMMUNITY_1, STREET_1
-from wangge.dashboard import screen, selectors
+from wangge.dashboard import screen
 from wangge.regions.models import Region
+from wangge.rollups import selectors
 
 
 @pytest.fixture

@@ -1,8 +1,9 @@
 """The screen's rankings cover this month or the last 30 days (a meeting early in the month)."""
 
 from tests.dashboard.helpers import COMMUNITY_1, STREET_1, sh
-from wangge.dashboard import screen, selectors
+from wangge.dashboard import screen
 from wangge.regions.models import Region
+from wangge.rollups import selectors
 
 NOW = sh(2026, 12, 3, 10, 0)
 

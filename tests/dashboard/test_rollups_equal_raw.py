@@ -22,11 +22,11 @@ from wangge.cases.models import Case, CaseEvent, Category
 from wangge.cases.permissions import case_roles
 from wangge.cases.services import IllegalTransition, StaleCase
 from wangge.cases.workflow import RULES, actions_from
-from wangge.dashboard import raw, rollups, selectors
-from wangge.dashboard.models import ActorRollup, ActorRollupDelta, CaseRollup, CaseRollupDelta, RollupCube
-from wangge.dashboard.rollups import department_node, rebuild_rollups
-from wangge.dashboard.timeline import ACTOR_COUNTERS, COUNTERS, local_day
 from wangge.regions.models import Region
+from wangge.rollups import raw, rollups, selectors
+from wangge.rollups.models import ActorRollup, ActorRollupDelta, CaseRollup, CaseRollupDelta, RollupCube
+from wangge.rollups.rollups import department_node, rebuild_rollups
+from wangge.rollups.timeline import ACTOR_COUNTERS, COUNTERS, local_day
 
 FORWARD = {"accept", "dispatch", "sign", "feedback", "verify_pass", "close", "rate", "solve_on_spot"}
 TICKS = [timedelta(minutes=5), timedelta(minutes=40), timedelta(hours=3), timedelta(days=1), timedelta(days=2)]

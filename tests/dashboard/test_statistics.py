@@ -12,8 +12,8 @@ from tests.dashboard.helpers import STREET_1
 from wangge.accounts.models import Department
 from wangge.cases.models import Category
 from wangge.dashboard import statistics
-from wangge.dashboard.selectors import region_node
 from wangge.regions.models import Region
+from wangge.rollups.selectors import region_node
 
 START, END = date(2026, 11, 1), date(2026, 12, 31)
 

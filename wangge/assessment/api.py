@@ -22,7 +22,7 @@ from wangge.core import validators
 from wangge.core.pagination import Page, PageQuery, keyset_page
 from wangge.core.text import MultilineText, Text
 from wangge.core.validators import Day
-from wangge.dashboard import selectors as nodes
+from wangge.rollups import selectors as nodes
 
 router = Router(tags=["assessment"])
 

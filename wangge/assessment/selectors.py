@@ -17,12 +17,12 @@ from django.db.models import Q, QuerySet, Sum
 from wangge.accounts.models import Department, Membership, Role, User
 from wangge.assessment import formulas
 from wangge.assessment.models import Indicator, PointEntry, Subject
-from wangge.dashboard import selectors as figures
-from wangge.dashboard.models import ActorRollup
-from wangge.dashboard.rollups import summed
-from wangge.dashboard.selectors import Node, region_node
-from wangge.dashboard.timeline import ACTOR_COUNTERS, OPEN_COUNTERS
 from wangge.regions.models import Region
+from wangge.rollups import selectors as figures
+from wangge.rollups.models import ActorRollup
+from wangge.rollups.rollups import summed
+from wangge.rollups.selectors import Node, region_node
+from wangge.rollups.timeline import ACTOR_COUNTERS, OPEN_COUNTERS
 
 THREE_RATES = ("response_rate", "resolution_rate", "satisfaction_rate")
 ON_TIME = "on_time_closure_rate"

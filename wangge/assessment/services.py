@@ -15,8 +15,10 @@ from wangge.accounts.scope import scope_for
 from wangge.assessment import selectors
 from wangge.assessment.models import Bulletin, PointEntry, Subject, WeeklyPlan
 from wangge.core import text, validators
-from wangge.dashboard.selectors import region_node
+from wangge.inbox.models import Kind
+from wangge.inbox.services import notify
 from wangge.regions.models import Level, Region
+from wangge.rollups.selectors import region_node
 
 MANAGE = "assessment.manage"
 
@@ -195,9 +197,6 @@ def plan_recipients(plan: WeeklyPlan) -> list[User]:
 @transaction.atomic
 def publish_plan(*, actor, plan: WeeklyPlan) -> int:
     """Send the list to the inbox of every grid worker, grid chief and liaison under its region (once)."""
-    from wangge.inbox.models import Kind
-    from wangge.inbox.services import notify
-
     plan = WeeklyPlan.objects.select_for_update().select_related("region").get(pk=plan.pk)
     _require(actor, plan.region)
     if plan.published_at is not None:

@@ -25,8 +25,8 @@ from wangge.assessment.visibility import (
     visible_plans,
 )
 from wangge.core.validators import day_out_of_range
-from wangge.dashboard import selectors as nodes
-from wangge.dashboard.screen import link
+from wangge.rollups import selectors as nodes
+from wangge.rollups.selectors import link
 
 UNITS = ("children", "departments", "people")
 

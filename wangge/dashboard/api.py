@@ -11,8 +11,9 @@ from ninja import Field, Query, Router, Schema
 from wangge.cases.selectors import visible_cases
 from wangge.core.text import Text
 from wangge.core.validators import Day
-from wangge.dashboard import drill, filters, screen, selectors, statistics
-from wangge.dashboard.selectors import Node
+from wangge.dashboard import drill, filters, screen, statistics
+from wangge.rollups import selectors
+from wangge.rollups.selectors import Node
 
 router = Router(tags=["dashboard"])
 

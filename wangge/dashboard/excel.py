@@ -3,16 +3,14 @@
 from django.utils.translation import gettext as _
 from openpyxl.styles import Font
 
-from wangge.core import excel
-from wangge.core.excel import XLSX, header, percent, to_bytes, widths
+from wangge.core.excel import XLSX, header, percent, to_bytes, widths, workbook
+from wangge.dashboard import statistics
 
 __all__ = ["XLSX", "statistics_workbook"]
 
 
 def statistics_workbook(node, filters, rows, total) -> bytes:
-    from wangge.dashboard import statistics
-
-    book = excel.workbook()
+    book = workbook()
     sheet = book.active
     sheet.title = _("Statistics")
     sheet.append([f"{node.name} {filters.start.isoformat()} – {filters.end.isoformat()}"])

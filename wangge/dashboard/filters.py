@@ -19,7 +19,7 @@ from wangge.accounts.models import Department
 from wangge.cases.models import Category, Source
 from wangge.core import validators
 from wangge.dashboard import statistics
-from wangge.dashboard.selectors import Node
+from wangge.rollups.selectors import Node
 
 MAX_DAYS = 3660
 NO_DEPARTMENT = "none"

@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 
 from wangge.assessment import selectors as assessment
 from wangge.cases.models import OPEN_STATUSES, Case, CaseEvent, Category, Source
-from wangge.dashboard import overdue, selectors
-from wangge.dashboard.selectors import Node
-from wangge.dashboard.timeline import OPEN_COUNTERS
+from wangge.regions.models import Region
+from wangge.rollups import overdue, selectors
+from wangge.rollups.selectors import Node, link
+from wangge.rollups.timeline import OPEN_COUNTERS
 
 TREND_NAMES = ("reported", "dispatched", "closed")
 ALARM_ACTIONS = ("supervise", "escalate", "mark_urgent", "reopen")
@@ -41,21 +42,6 @@ def overdue_cases(node: Node, now: datetime):
     if node.department is not None:
         return cases.filter(assigned_department_id=node.department.pk)
     return cases.filter(region_path__startswith=node.key)
-
-
-def link(node: Node, figure: str, start: date | None, end: date | None, **extra) -> str:
-    """Where a number leads: the list of the cases behind it."""
-    from urllib.parse import urlencode
-
-    params = {
-        "figure": figure,
-        **({"date_from": start.isoformat()} if start else {}),
-        **({"date_to": end.isoformat()} if end else {}),
-    }
-    params.update({k: v for k, v in extra.items() if v not in (None, "")})
-    if node.department is not None:
-        params.pop("department", None)  # the node is the department already
-    return f"/dashboard/cases/?{node.query}&{urlencode(params)}"
 
 
 def summary(node: Node, now: datetime | None = None) -> dict:
@@ -221,8 +207,6 @@ def map_data(node: Node, now: datetime | None = None) -> dict:
     from the cases table by street through the (assigned_department, status) index; a region's open
     cases come from the cube.
     """
-    from wangge.regions.models import Region
-
     now, _today = _local(now)
     base = map_region(node)
     if node.department is None and not node.has_children:

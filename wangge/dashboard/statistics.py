@@ -16,13 +16,13 @@ from django.utils.translation import gettext_lazy as _
 from wangge.accounts.models import Department
 from wangge.assessment import selectors as assessment
 from wangge.cases.models import Category, Source, Status
-from wangge.dashboard import selectors
-from wangge.dashboard.models import RollupCube
-from wangge.dashboard.rollups import summed
 from wangge.dashboard.screen import category_label
-from wangge.dashboard.selectors import Node
-from wangge.dashboard.timeline import COUNTERS, STATUSES
 from wangge.regions.models import GRID_LEVELS, Region
+from wangge.rollups import selectors
+from wangge.rollups.models import RollupCube
+from wangge.rollups.rollups import summed
+from wangge.rollups.selectors import Node
+from wangge.rollups.timeline import COUNTERS, STATUSES
 
 GROUPS = {
     "region": _("Region"),

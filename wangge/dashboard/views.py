@@ -10,11 +10,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from wangge.accounts.selectors import active_departments
+from wangge.assessment.selectors import workers
 from wangge.cases.models import Source
 from wangge.cases.selectors import active_categories, visible_cases
-from wangge.dashboard import drill, excel, screen, selectors, statistics
+from wangge.dashboard import drill, excel, screen, statistics
 from wangge.dashboard import filters as dashboard_filters
-from wangge.dashboard.timeline import DEFINITIONS
+from wangge.rollups import selectors
+from wangge.rollups.timeline import DEFINITIONS
 
 PAGE = 100
 
@@ -141,8 +143,6 @@ def _total_row(node, filters, rows, total) -> dict:
 
 def _person_in(node, username: str):
     """A grid worker serving under the node (404 otherwise: people outside the node are not shown)."""
-    from wangge.assessment.selectors import workers
-
     for user in workers(node):
         if user.username == username:
             return user
