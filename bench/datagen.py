@@ -5,7 +5,7 @@ category catalogue; not the people ledger). Cases follow the demo's paths (depar
 spot, rework, extension, return, reopen, rejection, merge, parking), cut short for recent cases so
 that every open status appears; each step records its stage deadline and whether it was on time, as
 ``cases.services`` does. Rows go in with ``executemany`` on SQLite and ``COPY`` on PostgreSQL, then
-``dashboard.rollups.rebuild_rollups`` computes the roll-ups from the timelines — the production code.
+``rollups.rollups.rebuild_rollups`` computes the roll-ups from the timelines — the production code.
 """
 
 import json
@@ -385,7 +385,7 @@ def generate_cases(
 ) -> int:
     """Write ``count`` cases with their timelines; returns the number of events written."""
     from wangge.cases.models import Case, CaseEvent
-    from wangge.dashboard.rollups import department_ids
+    from wangge.rollups.rollups import department_ids
 
     bulk_load_settings()
 

@@ -229,13 +229,13 @@ def _build(cases: int) -> None:
     from wangge.accounts.models import ApiToken, Membership, Role
     from wangge.accounts.services import issue_token
     from wangge.cases.models import Category
-    from wangge.dashboard.rollups import rebuild_rollups
     from wangge.regions.models import Level, Region
+    from wangge.rollups.rollups import rebuild_rollups
 
     call_command("migrate", verbosity=0)
     datagen.build_town(scale=1, seed=SEED)
     datagen.generate_cases(cases, seed=SEED, log=lambda *a: None)
-    rebuild_rollups(points=False)
+    rebuild_rollups(ledgers=False)
     worker = (
         Membership.objects.filter(role=Role.GRID_WORKER, is_active=True).select_related("user").order_by("pk").first()
     )

@@ -60,9 +60,9 @@ def _checkpoint() -> None:
 def ensure_data(args, log=print) -> list[Row]:
     from bench import datagen
     from wangge.cases.models import Case, CaseEvent
-    from wangge.dashboard.models import CaseRollup, RollupCube
-    from wangge.dashboard.rollups import rebuild_rollups
     from wangge.regions.models import Region
+    from wangge.rollups.models import CaseRollup, RollupCube
+    from wangge.rollups.rollups import rebuild_rollups
 
     if not getattr(args, "no_migrate", False):
         call_command("migrate", verbosity=0)
@@ -96,7 +96,7 @@ def ensure_data(args, log=print) -> list[Row]:
         log("  rebuilding the roll-ups from the timelines")
         datagen.bulk_load_settings()
         started = time.monotonic()
-        rebuild_rollups(points=False)
+        rebuild_rollups(ledgers=False)
         timings["rollups_s"] = round(time.monotonic() - started, 1)
         _checkpoint()
         _save({**wanted, "cases": args.cases, "timings": timings})

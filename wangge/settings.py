@@ -50,11 +50,13 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "axes",
     "huey.contrib.djhuey",
+    "ninja",  # serves /api/v1/docs (Swagger UI) from its own static files, not a CDN
     "wangge.core",
     "wangge.regions",
     "wangge.cases",
     "wangge.inbox",
     "wangge.people",
+    "wangge.rollups",
     "wangge.dashboard",
     "wangge.assessment",
     "wangge.party",
@@ -68,11 +70,13 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "wangge.core.bodies.JsonBodyGuardMiddleware",  # before anything parses an API body
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wangge.core.middleware.RequestContextMiddleware",
+    "wangge.core.middleware.SecurityHeadersMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

@@ -31,8 +31,8 @@ OPEN = ("reported", "accepted", "dispatched", "in_progress", "handled", "verifie
 def nodes():
     """One node per level of a screen: the whole city, a street, a community, a grid and a department."""
     from wangge.accounts.models import Department
-    from wangge.dashboard.selectors import dept_node, region_node
     from wangge.regions.models import Level, Region
+    from wangge.rollups.selectors import dept_node, region_node
 
     def first(level):
         return Region.objects.filter(level=level, is_active=True).order_by("code").first()

@@ -84,14 +84,14 @@ ANSWER_ABOUT = {
     "detail": lambda body: body["code"],
     "children": lambda body: body["parent"]["id"],
     "export": lambda body: body["features"][0]["id"],
-    "list": lambda body: [r["code"] for r in body],
+    "list": lambda body: [r["code"] for r in body["items"]],
 }
 
 
 def _expected_body(endpoint: str, code: str):
     if endpoint == "list":
         children = Region.objects.filter(parent__code=code, is_active=True).order_by("code")
-        return [{"code": c} for c in children.values_list("code", flat=True)]
+        return {"items": [{"code": c} for c in children.values_list("code", flat=True)]}
     return {"code": code, "parent": {"id": code}, "features": [{"id": code}]}
 
 
@@ -123,8 +123,8 @@ def test_anonymous_callers_get_401_on_the_root_list_and_locate(api):
 
 def test_gridworker1_reads_their_own_grid_and_its_micro_grids(caller):
     client = caller("gridworker1")
-    assert [r["code"] for r in client.get("/regions").json()] == [GRID_1]
-    children = client.get("/regions", {"parent": GRID_1}).json()
+    assert [r["code"] for r in client.get("/regions").json()["items"]] == [GRID_1]
+    children = client.get("/regions", {"parent": GRID_1}).json()["items"]
     assert [r["code"] for r in children] == [f"{GRID_1}{i:03d}" for i in range(1, 6)]
     assert {r["level"] for r in children} == {"micro_grid"}
     geojson = client.get(f"/regions/{GRID_1}/children.geojson").json()
@@ -133,27 +133,27 @@ def test_gridworker1_reads_their_own_grid_and_its_micro_grids(caller):
 
 
 def test_community1_lists_exactly_the_grids_of_their_community(caller):
-    listed = [r["code"] for r in caller("community1").get("/regions", {"parent": COMMUNITY_1}).json()]
+    listed = [r["code"] for r in caller("community1").get("/regions", {"parent": COMMUNITY_1}).json()["items"]]
     expected = list(
         Region.objects.filter(parent__code=COMMUNITY_1, is_active=True).order_by("code").values_list("code", flat=True)
     )
     assert listed == expected
     assert len(listed) == 12
-    assert [r["code"] for r in caller("community1").get("/regions").json()] == [COMMUNITY_1]
+    assert [r["code"] for r in caller("community1").get("/regions").json()["items"]] == [COMMUNITY_1]
 
 
 def test_leader_roots_are_their_street(caller):
-    assert [r["code"] for r in caller("leader").get("/regions").json()] == [STREET_1]
+    assert [r["code"] for r in caller("leader").get("/regions").json()["items"]] == [STREET_1]
 
 
 def test_resident1_sees_only_their_home_grid(caller):
-    assert [r["code"] for r in caller("resident1").get("/regions").json()] == [GRID_1]
+    assert [r["code"] for r in caller("resident1").get("/regions").json()["items"]] == [GRID_1]
 
 
 def test_department1_sees_the_district(caller):
     client = caller("department1")
-    assert [r["code"] for r in client.get("/regions").json()] == [DISTRICT]
-    assert [r["code"] for r in client.get("/regions", {"parent": DISTRICT}).json()] == [
+    assert [r["code"] for r in client.get("/regions").json()["items"]] == [DISTRICT]
+    assert [r["code"] for r in client.get("/regions", {"parent": DISTRICT}).json()["items"]] == [
         STREET_1,
         STREET_2,
         "329901100000",
@@ -163,7 +163,7 @@ def test_department1_sees_the_district(caller):
 def test_a_user_without_membership_gets_an_empty_list(caller):
     client = caller("nobody")
     response = client.get("/regions")
-    assert (response.status_code, response.json()) == (200, [])
+    assert (response.status_code, response.json()) == (200, {"items": [], "next_cursor": None, "count": 0})
     assert client.get("/regions/locate", {"lon": 120.9, "lat": 31.4}).status_code == 404
 
 

@@ -14,9 +14,9 @@ from tests.dashboard import timelines
 from wangge.accounts.models import User
 from wangge.assessment import selectors
 from wangge.assessment.models import Indicator, Subject
-from wangge.dashboard import raw
-from wangge.dashboard.selectors import dept_node, region_node
 from wangge.regions.models import Region
+from wangge.rollups import raw
+from wangge.rollups.selectors import dept_node, region_node
 
 MON, THU = date(2026, 3, 2), date(2026, 3, 5)
 
@@ -177,7 +177,7 @@ def test_indicators_from_roll_ups_equal_those_from_the_raw_timeline(db, seed):
 
 def test_the_assessment_page_takes_any_period(built, browser_client):
     client = browser_client("leader", language="en")
-    page = client.get("/assessment/?region=329901001000&from=2026-03-05&to=2026-03-02&unit=children")
+    page = client.get("/assessment/?region=329901001000&date_from=2026-03-05&date_to=2026-03-02&unit=children")
     assert page.status_code == 200
     assert (page.context["start"], page.context["end"]) == (MON, THU)
     total = {c["v"].indicator.code: c["v"] for c in page.context["total"]["values"]}

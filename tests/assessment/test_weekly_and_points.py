@@ -131,3 +131,26 @@ def test_points_by_hand(user, db):
         )
     points.rebuild_ledger()
     assert PointEntry.objects.filter(pk=entry.pk).exists()  # a rebuild keeps lines made by hand
+
+
+def test_a_task_list_for_a_region_out_of_reach_answers_like_an_unknown_one(api, db):
+    body = {"week": "2026-11-25", "title": "第48周工作要点", "items": "走访独居老人"}
+    other_street = api("community1").post("/assessment/weekly", {**body, "region": "329901002000"})
+    unknown = api("community1").post("/assessment/weekly", {**body, "region": "329999999999"})
+    assert (other_street.status_code, unknown.status_code) == (404, 404)
+    assert other_street.json() == unknown.json()
+    assert api("community1").post("/assessment/weekly", {**body, "region": COMMUNITY_1}).status_code == 201
+    assert not WeeklyPlan.objects.filter(region__code="329901002000").exists()
+
+
+def test_task_lists_come_in_pages_newest_week_first(api, user, db):
+    community = Region.objects.get(code=COMMUNITY_1)
+    for day in (2, 9, 16):
+        services.create_plan(
+            actor=user("community1"), region=community, week_start=date(2026, 11, day), title=f"第{day}周", items="走访"
+        )
+    client = api("community1")
+    first = client.get("/assessment/weekly", {"size": 2}).json()
+    assert ([p["title"] for p in first["items"]], first["count"]) == (["第16周", "第9周"], 3)
+    rest = client.get("/assessment/weekly", {"size": 2, "cursor": first["next_cursor"]}).json()
+    assert ([p["title"] for p in rest["items"]], rest["next_cursor"]) == (["第2周"], None)

@@ -6,7 +6,7 @@ import argparse
 import pytest
 
 from bench.figures import city, excel
-from wangge.core.management.commands import demo
+from wangge.dashboard.management.commands import demo
 from wangge.people.models import Person
 
 

@@ -6,6 +6,7 @@ import pytest
 
 from tests.cases.conftest import CATEGORY, GRID_1, point_in
 from wangge.cases.models import Case, CaseEvent
+from wangge.regions.models import Region
 
 
 @pytest.fixture
@@ -110,8 +111,8 @@ def test_a_malformed_body_is_a_400_naming_the_body(caller):
     response = caller("resident1").post("/cases", raw='{"category": "0602", ')
     assert response.status_code == 400
     assert response.json()["errors"] == [{"field": "body", "message": "The request body is not valid JSON."}]
-    response = caller("resident1").post("/cases", raw="[1, 2]")
-    assert (response.status_code, _fields(response)) == (400, ["body"])
+    response = caller("resident1").post("/cases", raw="[1, 2]")  # valid JSON, not an object: a schema error
+    assert (response.status_code, _fields(response)) == (422, ["body"])
 
 
 def test_an_unknown_category_is_a_400_naming_category(caller, payload):
@@ -192,9 +193,18 @@ def test_errors_are_translated(caller, payload):
     assert response.json()["errors"][0]["message"] != "Must be a number."
 
 
-def test_a_point_outside_every_grid_goes_to_the_nearest_street_for_triage(caller, payload):
-    response = caller("resident1").post("/cases", {**payload, "lon": 0.0, "lat": 0.0})
+def test_a_point_just_outside_every_region_goes_to_the_nearest_street_for_triage(caller, payload):
+    edge = max(Region.objects.filter(is_active=True, max_lon__isnull=False).values_list("max_lon", flat=True))
+    lat = Region.objects.filter(is_active=True, max_lon=edge).values_list("min_lat", "max_lat").first()
+    response = caller("resident1").post("/cases", {**payload, "lon": edge + 0.005, "lat": sum(lat) / 2})
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["flags"]["needs_triage"] is True
     assert body["region"]["level"] == "street"
+
+
+def test_a_point_far_from_every_region_served_is_a_400_naming_lon(caller, payload):
+    response = caller("resident1").post("/cases", {**payload, "lon": 0.0, "lat": 0.0})
+    assert response.status_code == 400
+    assert [e["field"] for e in response.json()["errors"]] == ["lon"]
+    assert not Case.objects.exists()

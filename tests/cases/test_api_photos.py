@@ -88,3 +88,51 @@ def test_no_photos_on_a_rejected_case(caller, report):
     services.transition(case, "reject", actor=User.objects.get(username="operator"), opinion="重复")
     response = _upload(caller, "resident1", case.number, "x.png", image_bytes())
     assert response.status_code == 409
+
+
+def huge_png(width: int, height: int) -> bytes:
+    """A valid PNG header of ``width`` × ``height`` with a tiny, truncated data stream (as a bomb is)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    data = zlib.compress((b"\0" + b"\0" * width) * 16, 9)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", data) + chunk(b"IEND", b"")
+
+
+@pytest.mark.parametrize("side", [10_000, 20_000])
+def test_a_pixel_bomb_is_a_400_naming_the_limit_and_nothing_is_stored(caller, report, settings, side):
+    settings.UPLOAD_MAX_IMAGE_PIXELS = 40_000_000
+    case = report("resident1")
+    response = _upload(caller, "resident1", case.number, "bomb.png", huge_png(side, side))
+    assert response.status_code == 400
+    assert response.json()["errors"] == [
+        {"field": "file", "message": "The image has more than 40 megapixels; it was not opened."}
+    ]
+    assert CasePhoto.objects.filter(case=case).count() == 0
+
+
+def test_an_image_just_over_the_pixel_limit_names_its_size(caller, report, settings):
+    settings.UPLOAD_MAX_IMAGE_PIXELS = 40_000_000
+    case = report("resident1")
+    response = _upload(caller, "resident1", case.number, "big.png", huge_png(7_000, 7_000))
+    assert response.status_code == 400
+    assert response.json()["errors"] == [
+        {"field": "file", "message": "The image is 7000 × 7000 pixels; at most 40 megapixels are accepted."}
+    ]
+
+
+def test_a_photo_url_from_an_api_answer_opens_with_the_bearer_token(caller, report):
+    case = report("resident1")
+    resident = caller("resident1")
+    body = _upload(caller, "resident1", case.number, "x.png", image_bytes("PNG", (40, 30))).json()
+    from django.test import Client
+
+    response = Client().get(body["url"], **resident.headers)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
+    assert Client().get(body["url"], **caller("gridworker2").headers).status_code == 404  # outside the reach
+    assert Client().get(body["url"]).status_code == 302  # no token, no session: the login page

@@ -44,7 +44,7 @@ def reporter(db):
 
     def report(at: datetime, urgent: bool = False) -> Case:
         case, _ = services.report_case(
-            actor=users["resident1"],
+            actor=users["gridworker1" if urgent else "resident1"],  # only staff mark a report urgent
             report=Report(category=category.code, description="占道经营", lon=point.x, lat=point.y, urgent=urgent),
             at=at,
         )

@@ -11,8 +11,7 @@ from tests.cases.conftest import GRID_1
 from tests.cases.test_concurrency import _report
 from tests.postgres import committed, concurrent_postgres, in_thread  # noqa: F401 (a fixture)
 from wangge.accounts.models import User
-from wangge.cases import services
-from wangge.dashboard import rollups
+from wangge.cases import events, services
 
 pytestmark = concurrent_postgres("needs concurrent connections and row locks")
 
@@ -24,15 +23,15 @@ def test_a_report_completes_while_another_report_is_still_in_its_transaction(com
     # committed. Were the second to need a row the first holds, it could not finish while the first is
     # held: it fails after ``BOUND`` seconds instead of being timed.
     inside, release, slow_done = threading.Event(), threading.Event(), threading.Event()
-    count_event = rollups.count_event
 
-    def held_for_the_first(case, event):
-        count_event(case, event)
-        if case.description == "慢":
+    def held_for_the_first(notice):
+        if notice.case.description == "慢":
             inside.set()
             release.wait(BOUND * 3)
 
-    monkeypatch.setattr(rollups, "count_event", held_for_the_first)
+    # The last subscriber of the event's transaction: after the roll-ups and the points.
+    held = [*events.subscribers(events.RECORDED), events.Subscriber(held_for_the_first)]
+    monkeypatch.setitem(events._subscribers, events.RECORDED, held)
     resident = in_thread(User.objects.get, username="resident1")
     outcome: dict = {}
 

@@ -47,7 +47,7 @@ def test_a_retried_key_still_answers_with_the_case_as_it_is_now(caller, payload)
 
 def test_the_centre_hears_of_a_report_in_the_reports_own_transaction(report):
     """The inbox rows are written with the case (no after-commit write): here no commit ever happens."""
-    from wangge.cases.notifications import centre_users_at
+    from wangge.inbox.case_notices import centre_users_at
     from wangge.inbox.models import Kind, Message
 
     case = report()

@@ -34,7 +34,7 @@ def plan(queryset) -> str:
 def test_a_count_is_shown_up_to_99_then_99_plus():
     assert views.count_label(0) == "0"
     assert views.count_label(99) == "99"
-    assert views.count_label(views.COUNT_CAP) == "99+"
+    assert views.count_label(selectors.COUNT_CAP) == "99+"
 
 
 def test_a_box_stops_counting_at_the_cap_and_the_tab_says_so(browser, user, report, monkeypatch):
@@ -42,9 +42,9 @@ def test_a_box_stops_counting_at_the_cap_and_the_tab_says_so(browser, user, repo
         report()
     operator = user("operator")
     assert selectors.worklist(operator, selectors.CaseFilters(box="todo")).count() == 4
-    monkeypatch.setattr(views, "COUNT_CAP", 3)
+    monkeypatch.setattr(selectors, "COUNT_CAP", 3)
     with CaptureQueriesContext(connection) as queries:
-        counts = views.work_counts(operator)
+        counts = selectors.work_counts(operator)
     assert counts["todo"] == 3
     todo_count = next(q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"] and "cases_case" in q["sql"])
     assert "LIMIT 3" in todo_count
@@ -59,14 +59,14 @@ def test_a_box_under_the_cap_shows_its_exact_count(browser, user, report, demo_c
         report()
     now = timezone.now()
     for persona in ("operator", "admin"):
-        counts = views.work_counts(user(persona), now)
+        counts = selectors.work_counts(user(persona), now)
         for box in ("todo", "soon", "overdue"):
             exact = selectors.worklist(user(persona), selectors.CaseFilters(box=box), now=now).count()
-            assert counts[box] == min(exact, views.COUNT_CAP), (persona, box)
+            assert counts[box] == min(exact, selectors.COUNT_CAP), (persona, box)
         assert counts["todo"] >= 3
     html = browser("operator").get("/cases/").content.decode()
     shown = re.search(r'data-testid="count-todo">(\d+)<', html)
-    assert shown and int(shown.group(1)) == views.work_counts(user("operator"))["todo"]
+    assert shown and int(shown.group(1)) == selectors.work_counts(user("operator"))["todo"]
 
 
 def test_the_to_do_box_holds_only_open_cases_and_closed_ones_to_rate(user, demo_cases):
@@ -87,7 +87,7 @@ def test_a_pending_request_waits_only_while_the_case_is_with_its_assignee(demo_c
 @pytest.mark.parametrize("persona", ["admin", "dispatcher", "operator"])
 def test_the_box_counts_read_indexes_not_every_case(persona, user):
     with CaptureQueriesContext(connection) as queries:
-        views.work_counts(user(persona))
+        selectors.work_counts(user(persona))
     counts = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT COUNT(")]
     assert len(counts) == 3
     with connection.cursor() as cursor:
@@ -171,7 +171,7 @@ def test_a_department_s_newest_cases_are_walked_through_its_index(db):
 
     from wangge.accounts.models import Department
     from wangge.dashboard.screen import _scoped
-    from wangge.dashboard.selectors import dept_node
+    from wangge.rollups.selectors import dept_node
 
     node = dept_node(Department.objects.order_by("pk").first())
     week = _scoped(Case.objects.all(), node).filter(created_at__gte=timezone.now() - timedelta(days=7))

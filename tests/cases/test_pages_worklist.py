@@ -216,7 +216,7 @@ def test_the_number_of_queries_does_not_grow_with_the_page_size(persona, browser
 
 def test_the_home_page_counts_my_work_and_links_the_tabs(browser, user, demo_cases):
     html = browser("operator").get("/home/").content.decode()
-    counts = views.work_counts(user("operator"))
+    counts = selectors.work_counts(user("operator"))
     for box in ("todo", "soon", "overdue"):
         link = re.search(rf'href="/cases/\?box={box}" data-testid="work-{box}">[^<]*<span[^>]*>(\d+)<', html)
         assert link and int(link.group(1)) == counts[box], box

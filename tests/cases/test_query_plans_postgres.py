@@ -17,9 +17,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from wangge.cases import selectors, views
+from wangge.cases import selectors
 from wangge.cases.models import Case, Status
-from wangge.dashboard import overdue
+from wangge.rollups import overdue
 
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="reads PostgreSQL's query plans")
 
@@ -83,7 +83,7 @@ def demo_cases(db):
 @pytest.mark.parametrize("persona", ["admin", "dispatcher", "operator"])
 def test_the_box_counts_read_index_ranges_not_every_case(persona, user, demo_cases):
     with CaptureQueriesContext(connection) as queries:
-        views.work_counts(user(persona))
+        selectors.work_counts(user(persona))
     counts = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT COUNT(")]
     assert len(counts) == 3
     for sql in counts:
@@ -103,7 +103,7 @@ def test_one_sub_class_is_walked_newest_first_through_its_index(user, demo_cases
 def test_a_department_s_newest_cases_are_walked_through_its_index(demo_cases):
     from wangge.accounts.models import Department
     from wangge.dashboard.screen import _scoped
-    from wangge.dashboard.selectors import dept_node
+    from wangge.rollups.selectors import dept_node
 
     node = dept_node(Department.objects.order_by("pk").first())
     week = _scoped(Case.objects.all(), node).filter(created_at__gte=timezone.now() - timedelta(days=7))

@@ -1,7 +1,7 @@
 """The case workflow as a state machine: random actions by random people with random parameters.
 
-Each hypothesis example reports a fresh case (resident1, inside gridworker1's grid, a category that may
-be solved on the spot), then runs a sequence of steps: an action from ``workflow.ACTIONS`` (or a name
+Each hypothesis example reports a fresh case (resident1, or gridworker1 when urgent, inside gridworker1's
+grid, a category that may be solved on the spot), then runs a sequence of steps: an action from ``workflow.ACTIONS`` (or a name
 that is no action at all) by one of the demo personas with valid or invalid parameters, or a move of
 the simulated clock (across lunch, nights, weekends and holidays). After every step the invariants
 below are checked against the database:
@@ -47,8 +47,8 @@ from wangge.cases.models import OPEN_STATUSES, Case, CaseEvent, CasePhoto, Categ
 from wangge.cases.permissions import case_roles
 from wangge.cases.services import IllegalTransition, Report, StaleCase
 from wangge.cases.workflow import ACTIONS, CLOCK_RESTARTING, REPORTER, RULES, STAGE_OF_STATUS, actions_from
-from wangge.dashboard import overdue
 from wangge.regions.models import Region
+from wangge.rollups import overdue
 from wangge.workcalendar import calendar as workcal
 from wangge.workcalendar.calendar import CALENDAR_TZ, forget_calendar
 
@@ -188,10 +188,16 @@ class WorkflowMachine(RuleBasedStateMachine):
     def report(self, start, urgent):
         w = self.world
         self.now = start
+        # Only staff mark a report urgent: an urgent one comes from the grid worker's patrol.
         case, created = services.report_case(
-            actor=w.users["resident1"],
+            actor=w.users["gridworker1" if urgent else "resident1"],
             report=Report(
-                category=w.category.code, description="井盖缺失，行人容易踩空", lon=w.lon, lat=w.lat, urgent=urgent
+                category=w.category.code,
+                description="井盖缺失，行人容易踩空",
+                lon=w.lon,
+                lat=w.lat,
+                source="patrol" if urgent else "resident",
+                urgent=urgent,
             ),
             at=start,
         )

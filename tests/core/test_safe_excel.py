@@ -105,3 +105,18 @@ def test_properties_from_data_are_cleaned():
     book.create_sheet("s").append(["x"])
     props = reopen(excel.to_bytes(book)).properties
     assert (props.creator, props.title) == ("user", "t")
+
+
+def test_no_module_but_core_excel_makes_an_openpyxl_workbook():
+    from pathlib import Path
+
+    import wangge
+
+    root = Path(wangge.__file__).parent
+    makers = [
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
+        if path.name != "excel.py" or path.parent.name != "core"
+        if "import Workbook" in path.read_text() or "openpyxl.Workbook" in path.read_text()
+    ]
+    assert makers == []

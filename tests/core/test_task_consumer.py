@@ -22,8 +22,8 @@ from tests.postgres import committed, concurrent_postgres, in_thread  # noqa: F4
 from wangge.accounts.models import User
 from wangge.cases import services
 from wangge.core.management.commands import serve
-from wangge.dashboard import rollups, selectors
 from wangge.inbox.models import Delivery, Message
+from wangge.rollups import rollups, selectors
 
 pytestmark = concurrent_postgres("the consumer is another process: it sees only committed rows")
 
@@ -110,6 +110,6 @@ def test_the_consumer_folds_the_roll_ups_and_delivers_the_messages_a_report_queu
             from wangge.cases.models import Case
 
             Case.objects.filter(pk__in=committed).delete()
-            rollups.rebuild_rollups(points=False)
+            rollups.rebuild_rollups(ledgers=False)
 
         in_thread(forget_the_report)

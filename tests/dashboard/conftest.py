@@ -29,6 +29,6 @@ def api(db):
 def _rollups_in_step_with_the_database(db):
     """Start from roll-ups that match the cases already in the database: tests elsewhere commit cases from
     other connections and delete them afterwards, which leaves their counts behind."""
-    from wangge.dashboard.rollups import rebuild_rollups
+    from wangge.rollups.rollups import rebuild_rollups
 
-    rebuild_rollups(points=False)
+    rebuild_rollups(ledgers=False)

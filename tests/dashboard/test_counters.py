@@ -7,11 +7,11 @@ import pytest
 
 from tests.dashboard import timelines
 from wangge.accounts.models import User
-from wangge.dashboard import raw, selectors
-from wangge.dashboard.models import ActorRollup, ActorRollupDelta
-from wangge.dashboard.rollups import department_node, rebuild_rollups
-from wangge.dashboard.timeline import ACTOR_COUNTERS, COUNTERS
 from wangge.regions.models import Region
+from wangge.rollups import raw, selectors
+from wangge.rollups.models import ActorRollup, ActorRollupDelta
+from wangge.rollups.rollups import department_node, rebuild_rollups
+from wangge.rollups.timeline import ACTOR_COUNTERS, COUNTERS
 
 MON, THU = date(2026, 3, 2), date(2026, 3, 5)
 
@@ -105,6 +105,6 @@ def _people() -> dict:
 
 
 def test_every_counter_has_a_definition():
-    from wangge.dashboard.timeline import DEFINITIONS
+    from wangge.rollups.timeline import DEFINITIONS
 
     assert set(COUNTERS) | set(ACTOR_COUNTERS) <= set(DEFINITIONS)

@@ -4,8 +4,9 @@ moves them into the keyed tables exactly once, and readers are exact before, dur
 import pytest
 
 from tests.dashboard.helpers import STREET_1, sh
-from wangge.dashboard import raw, rollups, selectors
-from wangge.dashboard.models import (
+from wangge.regions.models import Region
+from wangge.rollups import raw, rollups, selectors
+from wangge.rollups.models import (
     ActorRollup,
     ActorRollupDelta,
     CaseRollup,
@@ -13,7 +14,6 @@ from wangge.dashboard.models import (
     RollupCube,
     RollupCubeDelta,
 )
-from wangge.regions.models import Region
 
 MON = sh(2026, 3, 2, 9, 0)
 
@@ -87,7 +87,7 @@ def test_a_failed_fold_loses_nothing(flow, monkeypatch):
 
 
 def test_a_fold_is_queued_after_commit_at_most_once_a_second(flow, monkeypatch, django_capture_on_commit_callbacks):
-    from wangge.dashboard import tasks
+    from wangge.rollups import tasks
 
     queued = []
     monkeypatch.setattr(tasks, "fold_rollups", lambda: queued.append(1))
@@ -105,6 +105,6 @@ def test_a_fold_is_queued_after_commit_at_most_once_a_second(flow, monkeypatch, 
 def test_the_fold_runs_every_minute_on_the_consumer():
     from huey.contrib.djhuey import HUEY
 
-    from wangge.dashboard import tasks
+    from wangge.rollups import tasks
 
     assert tasks.fold_rollups_every_minute.task_class in HUEY._registry._periodic_tasks

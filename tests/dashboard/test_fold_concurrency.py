@@ -12,7 +12,7 @@ from tests.postgres import committed, concurrent_postgres, in_thread, race  # no
 from wangge.accounts.models import User
 from wangge.cases import services
 from wangge.cases.models import Case
-from wangge.dashboard import rollups, selectors
+from wangge.rollups import rollups, selectors
 
 pytestmark = concurrent_postgres("concurrent folds need concurrent connections")
 
@@ -43,7 +43,7 @@ def test_two_folds_at_once_count_each_delta_once(committed):  # noqa: F811
 
     def clean_up():
         Case.objects.filter(pk__in=committed).delete()  # before ``committed`` itself runs: the roll-ups
-        rollups.rebuild_rollups(points=False)  # are rebuilt without these cases
+        rollups.rebuild_rollups(ledgers=False)  # are rebuilt without these cases
 
     in_thread(rollups.fold_all)
     in_thread(report_some)

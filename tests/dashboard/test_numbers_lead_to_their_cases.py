@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from tests.dashboard import test_rollups_equal_raw as walker
 from tests.dashboard.helpers import COMMUNITY_1, STREET_1
-from wangge.dashboard import screen, selectors
+from wangge.dashboard import screen
 from wangge.regions.models import Region
+from wangge.rollups import selectors
 
 
 @pytest.fixture
@@ -87,12 +88,16 @@ def test_statistics_cells_lead_to_their_cases(recent_cases, api, browser_client)
     today = timezone.localdate()
     start = (today - timedelta(days=30)).isoformat()
     for group in ("region", "category", "source", "department", "status", "day"):
-        body = client.get(f"/dashboard/statistics?region={STREET_1}&from={start}&to={today}&group={group}").json()
+        body = client.get(
+            f"/dashboard/statistics?region={STREET_1}&date_from={start}&date_to={today}&group={group}"
+        ).json()
         for row in [*body["rows"], body["total"]]:
             for key, cell in row["counts"].items():
                 if group != "status":
                     assert _drill_total(client, cell["link"]) == cell["value"], (group, row["label"], key)
-    page = browser_client("leader", language="en").get(f"/dashboard/stats/?region={STREET_1}&from={start}&group=status")
+    page = browser_client("leader", language="en").get(
+        f"/dashboard/stats/?region={STREET_1}&date_from={start}&group=status"
+    )
     assert page.status_code == 200
 
 
@@ -116,7 +121,7 @@ def test_the_map_counts_agree_with_the_open_and_overdue_lists(recent_cases, api)
 def test_a_link_names_its_days_and_filters(recent_cases, api):
     body = api("leader").get(f"/dashboard/breakdown?dim=source&region={STREET_1}").json()
     query = parse_qs(urlparse(body["items"][0]["link"]).query)
-    assert set(query) == {"region", "figure", "from", "to", "source"}
+    assert set(query) == {"region", "figure", "date_from", "date_to", "source"}
 
 
 def test_a_departments_map_counts_its_open_and_overdue_cases_by_region(recent_cases, api):

@@ -22,9 +22,10 @@ from wangge.cases.models import OPEN_STATUSES, Case
 from wangge.cases.permissions import case_roles
 from wangge.cases.services import IllegalTransition, StaleCase
 from wangge.cases.workflow import RULES, actions_from
-from wangge.dashboard import overdue, rollups, screen, selectors
-from wangge.dashboard.models import OverdueTally, OverdueTallyDelta, OverdueWatermark
+from wangge.dashboard import screen
 from wangge.regions.models import Region
+from wangge.rollups import overdue, rollups, selectors
+from wangge.rollups.models import OverdueTally, OverdueTallyDelta, OverdueWatermark
 
 CITY = "0000000001"
 
@@ -78,7 +79,7 @@ def _take_out_of_red(now) -> int:
     return moved
 
 
-@pytest.mark.parametrize("seed", [1, 2])
+@pytest.mark.parametrize("seed", [2, 3])  # seeds whose walks leave cases to fall due later
 def test_the_tally_equals_the_cases_table_through_scans_transitions_and_folds(db, seed):
     walk(seed, count=18)
     now = sh(2026, 11, 25, 10, 0)
@@ -110,7 +111,7 @@ def test_the_tally_equals_the_cases_table_through_scans_transitions_and_folds(db
     assert tally[CITY] == city
     assert OverdueWatermark.objects.get().through == later  # the scan reached every due case
 
-    rollups.rebuild_rollups(points=False)  # a rebuild counts the red cases again: the same tally
+    rollups.rebuild_rollups(ledgers=False)  # a rebuild counts the red cases again: the same tally
     assert tally_table() == tally
     check(later)
 
@@ -172,7 +173,7 @@ def test_the_roll_ups_spell_the_statuses_as_the_cases_app_does():
     # "Not finished" (``overdue.NOT_OPEN``) is derived from these plain strings: a status added to the
     # model and not here would be counted as open.
     from wangge.cases.models import Status
-    from wangge.dashboard import timeline
+    from wangge.rollups import timeline
 
     assert set(timeline.STATUSES) == set(Status.values)
     assert set(timeline.OPEN_STATUSES) == set(OPEN_STATUSES)

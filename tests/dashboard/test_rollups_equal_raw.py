@@ -22,11 +22,11 @@ from wangge.cases.models import Case, CaseEvent, Category
 from wangge.cases.permissions import case_roles
 from wangge.cases.services import IllegalTransition, StaleCase
 from wangge.cases.workflow import RULES, actions_from
-from wangge.dashboard import raw, rollups, selectors
-from wangge.dashboard.models import ActorRollup, ActorRollupDelta, CaseRollup, CaseRollupDelta, RollupCube
-from wangge.dashboard.rollups import department_node, rebuild_rollups
-from wangge.dashboard.timeline import ACTOR_COUNTERS, COUNTERS, local_day
 from wangge.regions.models import Region
+from wangge.rollups import raw, rollups, selectors
+from wangge.rollups.models import ActorRollup, ActorRollupDelta, CaseRollup, CaseRollupDelta, RollupCube
+from wangge.rollups.rollups import department_node, rebuild_rollups
+from wangge.rollups.timeline import ACTOR_COUNTERS, COUNTERS, local_day
 
 FORWARD = {"accept", "dispatch", "sign", "feedback", "verify_pass", "close", "rate", "solve_on_spot"}
 TICKS = [timedelta(minutes=5), timedelta(minutes=40), timedelta(hours=3), timedelta(days=1), timedelta(days=2)]
@@ -70,6 +70,7 @@ def _params(rng, case, action) -> dict:
 def walk(seed: int, count: int = 14) -> list[Case]:
     from tests.dashboard.helpers import point_in
     from wangge.cases import services
+    from wangge.cases.permissions import is_resident_only
     from wangge.cases.services import Report
 
     rng = random.Random(seed)
@@ -84,16 +85,20 @@ def walk(seed: int, count: int = 14) -> list[Case]:
         now += rng.choice(TICKS[:3])
         lon, lat = point_in(grid)
         reporter = User.objects.filter(username=reporters.get(grid, "")).first()
+        category = rng.choice(categories).code  # drawn in the order the walk always drew them
+        source, urgent = rng.choice(["resident", "patrol", "hotline", "sensor"]), rng.random() < 0.2
+        if is_resident_only(reporter):  # residents report as residents, never urgent
+            source, urgent = "resident", False
         case, _ = services.report_case(
             actor=reporter,
             report=Report(
-                category=rng.choice(categories).code,
+                category=category,
                 description="随机案件",
                 lon=lon,
                 lat=lat,
-                source=rng.choice(["resident", "patrol", "hotline", "sensor"]),
+                source=source,
                 contact_phone="" if reporter else "13912345678",
-                urgent=rng.random() < 0.2,
+                urgent=urgent,
             ),
             at=now,
         )
@@ -136,7 +141,7 @@ PERIODS = [
 ]
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("seed", [2, 3, 4])  # seeds whose walks include a category correction
 def test_rollups_equal_the_raw_timeline_after_random_workflows(db, seed):
     walk(seed)
     assert CaseEvent.objects.count() > 40  # the walk did go somewhere

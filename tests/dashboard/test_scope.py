@@ -144,7 +144,7 @@ def test_the_drill_list_never_shows_a_case_outside_the_reach(flow, api):
 
     timelines.build(flow)
     # gridworker2's grid has none of the eight cases: an empty list, not someone else's cases.
-    week = "from=2026-03-02&to=2026-03-05"
+    week = "date_from=2026-03-02&date_to=2026-03-05"
     body = api("gridworker2").get(f"/dashboard/cases?region={GRID_2}&figure=reported&{week}").json()
     assert body == {"figure": "reported", "total": 0, "cases": []}
     mine = api("gridworker1").get(f"/dashboard/cases?region={GRID_1}&figure=reported&{week}").json()

@@ -12,8 +12,8 @@ from tests.dashboard.helpers import STREET_1
 from wangge.accounts.models import Department
 from wangge.cases.models import Category
 from wangge.dashboard import statistics
-from wangge.dashboard.selectors import region_node
 from wangge.regions.models import Region
+from wangge.rollups.selectors import region_node
 
 START, END = date(2026, 11, 1), date(2026, 12, 31)
 
@@ -56,7 +56,7 @@ def test_the_status_rows_add_up_to_the_reports(cases):
 @pytest.mark.parametrize("group", ["category", "region", "status", "day"])
 def test_the_excel_export_holds_the_numbers_of_the_page(cases, browser_client, group):
     client = browser_client("leader", language="en")
-    query = f"region={STREET_1}&from={START}&to={END}&group={group}"
+    query = f"region={STREET_1}&date_from={START}&date_to={END}&group={group}"
     page = client.get(f"/dashboard/stats/?{query}")
     assert page.status_code == 200
     export = client.get(f"/dashboard/stats/?{query}&format=xlsx")
@@ -78,5 +78,8 @@ def test_unknown_filters_are_400_naming_the_field(api):
     client = api("leader")
     assert client.get("/dashboard/statistics?category=0000").json()["errors"][0]["field"] == "category"
     assert client.get("/dashboard/statistics?source=pigeon").json()["errors"][0]["field"] == "source"
-    assert client.get("/dashboard/statistics?from=2026-02-01&to=2026-01-01").json()["errors"][0]["field"] == "from"
+    assert (
+        client.get("/dashboard/statistics?date_from=2026-02-01&date_to=2026-01-01").json()["errors"][0]["field"]
+        == "date_from"
+    )
     assert client.get("/dashboard/statistics?group=weather").status_code == 422

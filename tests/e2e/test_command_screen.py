@@ -45,11 +45,11 @@ def test_a_street_leader_runs_the_meeting_from_the_wall_screen(chromium, server)
     # Early in a month the leader ranks the last 30 days instead: both rankings follow the switch.
     first_link = page.locator("[data-testid=ranking-children] [data-testid=rank-row] a[href*='figure=']").first
     today = datetime.now(ZoneInfo("Asia/Shanghai")).date()  # the server's day
-    assert f"from={today.replace(day=1).isoformat()}" in first_link.get_attribute("href")
+    assert f"date_from={today.replace(day=1).isoformat()}" in first_link.get_attribute("href")
     page.click("[data-testid=ranking-30d]")
     since = (today - timedelta(days=29)).isoformat()
-    page.wait_for_selector(f"[data-testid=ranking-children] [data-testid=rank-row] a[href*='from={since}']")
-    page.wait_for_selector(f"[data-testid=ranking-departments] [data-testid=rank-row] a[href*='from={since}']")
+    page.wait_for_selector(f"[data-testid=ranking-children] [data-testid=rank-row] a[href*='date_from={since}']")
+    page.wait_for_selector(f"[data-testid=ranking-departments] [data-testid=rank-row] a[href*='date_from={since}']")
     assert "active" in page.get_attribute("[data-testid=ranking-30d]", "class")
 
     # The "open now" tile opens exactly its cases.

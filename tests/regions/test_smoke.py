@@ -13,4 +13,13 @@ def test_demo_town_has_the_promised_shape(db):
 def test_gridworker1_sees_only_their_grid_in_the_region_list(api):
     response = api("gridworker1").get("/regions")
     assert response.status_code == 200
-    assert [r["level"] for r in response.json()] == ["grid"]
+    assert [r["level"] for r in response.json()["items"]] == ["grid"]
+
+
+def test_the_region_list_comes_in_pages_by_code(api):
+    client = api("community1")
+    first = client.get("/regions", {"parent": "329901001001", "size": 5}).json()
+    assert (len(first["items"]), first["count"]) == (5, 12)
+    second = client.get("/regions", {"parent": "329901001001", "size": 5, "cursor": first["next_cursor"]}).json()
+    codes = [r["code"] for r in first["items"] + second["items"]]
+    assert codes == sorted(codes) and len(set(codes)) == 10

@@ -2,17 +2,20 @@ from datetime import datetime
 
 from axes.utils import reset as axes_reset
 from django.contrib.auth import authenticate
+from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from wangge.accounts import roles, services
 from wangge.accounts.models import Role
+from wangge.core.pagination import Page, PageQuery, keyset_page
+from wangge.core.text import Text
 
 router = Router(tags=["auth"])
 
 
 class TokenIn(Schema):
-    username: str = Field(..., min_length=1, max_length=150, description="Username or mobile number")
+    username: Text = Field(..., min_length=1, max_length=150, description="Username or mobile number")
     password: str = Field(..., min_length=1, max_length=256)
 
 
@@ -65,3 +68,60 @@ def issue_token(request, payload: TokenIn):
 def me(request):
     """Who the caller is and which roles they hold."""
     return me_of(request.auth)
+
+
+class ApiTokenOut(Schema):
+    id: int
+    prefix: str = Field(description="The first characters of the token, to tell them apart")
+    created_at: datetime
+    expires_at: datetime
+    last_used_at: datetime | None
+    current: bool = Field(description="The token this request was made with")
+
+
+class RevokedOut(Schema):
+    revoked: int
+
+
+def _current_token_id(request) -> int | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _sep, key = header.partition(" ")
+    token = services.token_for_key(key.strip()) if scheme.lower() == "bearer" else None
+    return token.pk if token is not None else None
+
+
+@router.get("/tokens", response=Page[ApiTokenOut])
+def my_tokens(request, query: Query[PageQuery]):
+    """The caller's live tokens (newest first); a token itself is never shown again."""
+    current = _current_token_id(request)
+    return keyset_page(
+        services.live_tokens(request.auth),
+        query,
+        order=("-created_at", "-id"),
+        count=True,
+        item=lambda t: {
+            "id": t.pk,
+            "prefix": t.prefix,
+            "created_at": t.created_at,
+            "expires_at": t.expires_at,
+            "last_used_at": t.last_used_at,
+            "current": t.pk == current,
+        },
+    )
+
+
+# Declared before /tokens/{token_id}, which would take "revoke-all" for an id.
+@router.post("/tokens/revoke-all", response=RevokedOut)
+def revoke_all_tokens(request):
+    """Revoke every token of the caller, this one included."""
+    return {"revoked": services.revoke_all_tokens(actor=request.auth)}
+
+
+@router.delete("/tokens/{token_id}", response={204: None})
+def revoke_token(request, token_id: int):
+    """Revoke one of the caller's tokens (the one in use too); it stops working at once."""
+    token = services.live_tokens(request.auth).filter(pk=token_id).first()
+    if token is None:
+        raise Http404("token")
+    services.revoke_own_token(actor=request.auth, token=token)
+    return Status(204, None)

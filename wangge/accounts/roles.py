@@ -30,7 +30,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     ),
 }
 
-# Command centre, statistics and assessment: figures are scoped like cases (see dashboard.selectors).
+# Command centre, statistics and assessment: figures are scoped like cases (see rollups.selectors).
 # stats.view: the screen, statistics, rankings and bulletins of one's reach; assessment.manage: generate
 # bulletins, publish weekly task lists, enter points by hand.
 STATS_CAPABILITIES: dict[str, frozenset[str]] = {

@@ -2,9 +2,9 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Sum
+from django.db.models import Count, QuerySet, Sum
 
-from wangge.accounts.models import Membership
+from wangge.accounts.models import Department, Membership
 from wangge.accounts.roles import primary_role, roles_of
 from wangge.regions.figures import figures_for
 from wangge.regions.models import GRID_LEVELS, Level, Region
@@ -23,6 +23,11 @@ class AreaSummary:
     @property
     def grids(self) -> int:
         return self.counts_by_level.get(Level.GRID, 0) + self.counts_by_level.get(Level.SPECIAL_GRID, 0)
+
+
+def active_departments() -> QuerySet[Department]:
+    """The departments a filter may name (not scoped: the list of departments is no secret)."""
+    return Department.objects.filter(is_active=True).order_by("code")
 
 
 def memberships_of(user) -> list[Membership]:

@@ -64,6 +64,50 @@ def grant_membership(
     return membership
 
 
+def token_for_key(key: str) -> ApiToken | None:
+    """The live (unrevoked, unexpired) token for ``key``, with its user."""
+    if not key.startswith(TOKEN_PREFIX):
+        return None
+    return (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=_hash(key), revoked_at__isnull=True, expires_at__gt=timezone.now())
+        .first()
+    )
+
+
+def is_locked_out(user: User, request=None) -> bool:
+    """Whether django-axes holds ``user`` locked (failures by username, whatever the address)."""
+    from axes.handlers.proxy import AxesProxyHandler
+
+    return AxesProxyHandler.is_locked(request, credentials={"username": user.get_username()})
+
+
+def live_tokens(user: User):
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
+@transaction.atomic
+def revoke_own_token(*, actor: User, token: ApiToken) -> ApiToken:
+    """Revoke one of ``actor``'s own tokens; it stops working at once."""
+    if token.user_id != actor.pk:
+        raise ApiToken.DoesNotExist
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit.record(actor=actor, action="auth.token.revoke", obj=actor, changes={"prefix": token.prefix})
+    return token
+
+
+@transaction.atomic
+def revoke_all_tokens(*, actor: User) -> int:
+    """Revoke every live token of ``actor`` (a lost phone, a leaked script); the number revoked."""
+    prefixes = list(live_tokens(actor).values_list("prefix", flat=True))
+    count = live_tokens(actor).update(revoked_at=timezone.now())
+    if count:
+        audit.record(actor=actor, action="auth.token.revoke_all", obj=actor, changes={"prefixes": prefixes})
+    return count
+
+
 def _hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
@@ -78,16 +122,11 @@ def issue_token(*, user: User) -> tuple[str, ApiToken]:
     return key, token
 
 
-def user_for_token(key: str) -> User | None:
-    """The active user behind a bearer token, or None when it is unknown, revoked or expired."""
-    if not key.startswith(TOKEN_PREFIX):
-        return None
-    token = (
-        ApiToken.objects.select_related("user")
-        .filter(key_hash=_hash(key), revoked_at__isnull=True, expires_at__gt=timezone.now())
-        .first()
-    )
-    if token is None or not token.user.is_active:
+def user_for_token(key: str, request=None) -> User | None:
+    """The active user behind a bearer token, or None when it is unknown, revoked or expired, or its user
+    is inactive or locked out after failed log-ins (a stolen token must not outlive the lock)."""
+    token = token_for_key(key)
+    if token is None or not token.user.is_active or is_locked_out(token.user, request):
         return None
     now = timezone.now()
     # Touch last_used at most once a minute: a write per request would serialise SQLite.

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy
 from wangge.accounts import selectors
 from wangge.accounts.forms import LoginForm
 from wangge.accounts.models import Role
-from wangge.cases.views import work_counts
+from wangge.cases.selectors import work_counts
 
 
 def root(request):

@@ -4,17 +4,25 @@ bulletins, weekly task lists. Reads are scoped like the dashboard (404 outside t
 from datetime import date
 from typing import Literal
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from wangge.assessment import selectors, services
 from wangge.assessment.models import Subject
-from wangge.assessment.visibility import visible_bulletins, visible_plans
-from wangge.dashboard import selectors as nodes
-from wangge.regions.models import Region
+from wangge.assessment.visibility import (
+    get_bulletin_for,
+    get_plan_for,
+    get_region_in_reach,
+    visible_bulletins,
+    visible_plans,
+)
+from wangge.core import validators
+from wangge.core.pagination import Page, PageQuery, keyset_page
+from wangge.core.text import MultilineText, Text
+from wangge.core.validators import Day
+from wangge.rollups import selectors as nodes
 
 router = Router(tags=["assessment"])
 
@@ -54,10 +62,10 @@ def indicators(request):
 
 
 class ScoresQuery(Schema):
-    region: str | None = Field(None, max_length=24)
-    department: str | None = Field(None, max_length=32)
-    from_: date | None = Field(None, alias="from")
-    to: date | None = None
+    region: Text | None = Field(None, max_length=24)
+    department: Text | None = Field(None, max_length=32)
+    date_from: Day | None = Field(None, description="First day (default: the first of date_to's month)")
+    date_to: Day | None = Field(None, description="Last day, included (default: today)")
     unit: Literal["self", "children", "departments", "people"] = "children"
 
 
@@ -77,15 +85,39 @@ def _row(row) -> dict:
     }
 
 
-@router.get("/scores")
+class ValueOut(Schema):
+    numerator: float
+    denominator: float
+    value: float | None
+
+
+class ScoreRowOut(Schema):
+    rank: int | None
+    kind: str
+    code: str
+    name: str
+    score: float | None
+    tier: str
+    points: float
+    values: dict[str, ValueOut]
+
+
+class ScoresOut(Schema):
+    date_from: str
+    date_to: str
+    unit: str
+    rows: list[ScoreRowOut]
+
+
+@router.get("/scores", response=ScoresOut)
 def scores(request, query: Query[ScoresQuery]):
     """Indicator values for a node (``unit=self``) or the units under it, ranked, for any period."""
     node = nodes.get_node_for(request.auth, region=query.region, department=query.department)
     today = timezone.localdate()
-    end = query.to or today
-    start = query.from_ or end.replace(day=1)
+    end = query.date_to or today
+    start = query.date_from or end.replace(day=1)
     if start > end:
-        raise ValidationError({"from": _("The period ends before it starts.")})
+        raise ValidationError({"date_from": _("The period ends before it starts.")})
     if query.unit == "self":
         rows = [selectors.node_row(node, start, end)]
     elif query.unit == "people":
@@ -94,7 +126,12 @@ def scores(request, query: Query[ScoresQuery]):
         rows = selectors.rank(selectors.department_rows(node, start, end))
     else:
         rows = selectors.rank(selectors.children_rows(node, start, end))
-    return {"from": start.isoformat(), "to": end.isoformat(), "unit": query.unit, "rows": [_row(r) for r in rows]}
+    return {
+        "date_from": start.isoformat(),
+        "date_to": end.isoformat(),
+        "unit": query.unit,
+        "rows": [_row(r) for r in rows],
+    }
 
 
 class BulletinOut(Schema):
@@ -117,9 +154,11 @@ def _bulletin(b) -> dict:
     }
 
 
-@router.get("/bulletins", response=list[BulletinOut])
-def bulletins(request):
-    return [_bulletin(b) for b in visible_bulletins(request.auth).select_related("region")[:200]]
+@router.get("/bulletins", response=Page[BulletinOut])
+def bulletins(request, query: Query[PageQuery]):
+    """The bulletins of regions in your reach, newest period first."""
+    rows = visible_bulletins(request.auth).select_related("region")
+    return keyset_page(rows, query, order=("-period_start", "-id"), count=True, item=_bulletin)
 
 
 class BulletinDetailOut(BulletinOut):
@@ -128,32 +167,24 @@ class BulletinDetailOut(BulletinOut):
 
 @router.get("/bulletins/{bulletin_id}", response=BulletinDetailOut)
 def bulletin(request, bulletin_id: int):
-    item = visible_bulletins(request.auth).select_related("region").filter(pk=bulletin_id).first()
-    if item is None:
-        raise Http404("bulletin")
+    item = get_bulletin_for(request.auth, bulletin_id)
     return {**_bulletin(item), "data": item.data}
 
 
 class GenerateIn(Schema):
-    region: str = Field(..., max_length=24)
+    region: Text = Field(..., max_length=24)
     month: str = Field(..., pattern=r"^\d{4}-\d{2}$", description="YYYY-MM")
 
 
 @router.post("/bulletins", response={201: BulletinDetailOut})
 def generate(request, payload: GenerateIn):
     """Generate (or regenerate) a region's bulletin for a month."""
-    region = Region.objects.filter(code=payload.region, is_active=True).first()
-    if region is None:
-        raise Http404("region")
+    region = get_region_in_reach(request.auth, payload.region)
     year, month = (int(p) for p in payload.month.split("-"))
-    if not 1 <= month <= 12:
+    if not 1 <= month <= 12 or not validators.FIRST_DAY.year <= year <= validators.LAST_DAY.year:
         raise ValidationError({"month": _("Give the month as YYYY-MM.")})
     start, end = services.month_bounds(year, month)
-    try:
-        item = services.generate_bulletin(actor=request.auth, region=region, start=start, end=end)
-    except PermissionDenied:
-        nodes.get_node_for(request.auth, region=region.code)  # 404 when outside the reach
-        raise
+    item = services.generate_bulletin(actor=request.auth, region=region, start=start, end=end)
     return Status(201, {**_bulletin(item), "data": item.data})
 
 
@@ -179,23 +210,23 @@ def _plan(p) -> dict:
     }
 
 
-@router.get("/weekly", response=list[PlanOut])
-def plans(request):
-    return [_plan(p) for p in visible_plans(request.auth).select_related("region")[:100]]
+@router.get("/weekly", response=Page[PlanOut])
+def plans(request, query: Query[PageQuery]):
+    """The task lists you may read, newest week first."""
+    rows = visible_plans(request.auth).select_related("region")
+    return keyset_page(rows, query, order=("-week_start", "-id"), count=True, item=_plan)
 
 
 class PlanIn(Schema):
-    region: str = Field(..., max_length=24)
-    week: date
-    title: str = Field(..., max_length=120)
-    items: str = Field(..., max_length=20000, description="One task per line")
+    region: Text = Field(..., max_length=24)
+    week: Day
+    title: Text = Field(..., max_length=120)
+    items: MultilineText = Field(..., max_length=20000, description="One task per line")
 
 
 @router.post("/weekly", response={201: PlanOut})
 def create_plan(request, payload: PlanIn):
-    region = Region.objects.filter(code=payload.region, is_active=True).first()
-    if region is None:
-        raise Http404("region")
+    region = get_region_in_reach(request.auth, payload.region)
     plan = services.create_plan(
         actor=request.auth, region=region, week_start=payload.week, title=payload.title, items=payload.items
     )
@@ -204,9 +235,7 @@ def create_plan(request, payload: PlanIn):
 
 @router.post("/weekly/{plan_id}/publish", response=PlanOut)
 def publish_plan(request, plan_id: int):
-    plan = visible_plans(request.auth).select_related("region").filter(pk=plan_id).first()
-    if plan is None:
-        raise Http404("plan")
+    plan = get_plan_for(request.auth, plan_id)
     services.publish_plan(actor=request.auth, plan=plan)
     plan.refresh_from_db()
     return _plan(plan)

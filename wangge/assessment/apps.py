@@ -6,3 +6,12 @@ class AssessmentConfig(AppConfig):
     name = "wangge.assessment"
     label = "assessment"
     verbose_name = _("Assessment")
+
+    def ready(self):
+        from wangge.assessment import points
+        from wangge.cases import events
+        from wangge.rollups import rollups
+
+        # After the store's roll-ups (INSTALLED_APPS order): the points reuse the timeline they replayed.
+        events.subscribe(events.RECORDED, points.event_recorded)
+        rollups.also_rebuild("points_entries", points.rebuild_ledger, ledger=True)

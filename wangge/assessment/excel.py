@@ -6,11 +6,11 @@ from urllib.parse import urlencode
 
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
 from wangge.assessment.models import Bulletin
-from wangge.dashboard.excel import XLSX, header, to_bytes, widths
+from wangge.core import excel
+from wangge.core.excel import XLSX, header, to_bytes, widths
 
 __all__ = ["XLSX", "bulletin_view", "bulletin_workbook"]
 
@@ -40,7 +40,7 @@ def _num(value) -> float | int:
 def _drill(query: str, figure: str, start: str, end: str, **extra) -> str:
     if not query:
         return ""
-    params = {"figure": figure, "from": start, "to": end, **{k: v for k, v in extra.items() if v}}
+    params = {"figure": figure, "date_from": start, "date_to": end, **{k: v for k, v in extra.items() if v}}
     return f"/dashboard/cases/?{query}&{urlencode(params)}"
 
 
@@ -49,14 +49,18 @@ def _row(row: dict, indicators: list[dict], data: dict, region_query: str) -> di
     cells = {}
     for item in indicators:
         value = row["values"].get(item["code"], {"numerator": 0, "denominator": 0, "value": None})
-        dept = row.get("code") if row["kind"] == "department" else ""
+        department = row.get("code") if row["kind"] == "department" else ""
         query = row.get("query") or ""
         cells[item["code"]] = {
             "num": _num(value["numerator"]),
             "den": _num(value["denominator"]),
             "pct": _pct(value["value"]),
-            "num_link": "" if row["kind"] == "person" else _drill(query, item["numerator"], start, end, dept=dept),
-            "den_link": "" if row["kind"] == "person" else _drill(query, item["denominator"], start, end, dept=dept),
+            "num_link": ""
+            if row["kind"] == "person"
+            else _drill(query, item["numerator"], start, end, department=department),
+            "den_link": ""
+            if row["kind"] == "person"
+            else _drill(query, item["denominator"], start, end, department=department),
         }
     person_links = {}
     if row["kind"] == "person":
@@ -144,20 +148,20 @@ def _ranking_sheet(sheet, rows, weighted) -> None:
 
 def bulletin_workbook(bulletin: Bulletin) -> bytes:
     view = bulletin_view(bulletin)
-    book = Workbook()
+    book = excel.workbook()
     sheet = book.active
-    sheet.title = _("Ranking")[:31]
+    sheet.title = _("Ranking")
     sheet.append([view["title"]])
     sheet["A1"].font = Font(bold=True, size=14)
     sheet.append([f"{view['start'].isoformat()} – {view['end'].isoformat()}"])
     _ranking_sheet(sheet, view["ranking"], view["weighted"])
 
-    sheet = book.create_sheet(_("Departments")[:31])
+    sheet = book.create_sheet(_("Departments"))
     _ranking_sheet(sheet, view["departments"], view["weighted"])
 
     for table in view["tables"]:
         item = table["item"]
-        sheet = book.create_sheet(item["label"][:31])
+        sheet = book.create_sheet(item["label"])
         sheet.append([item["label"], f"{item['numerator']} ÷ ({item['denominator']})", item["description"]])
         sheet["A1"].font = Font(bold=True)
         header(sheet, [_("Name"), _("Numerator"), _("Denominator"), _("Value (%)")])
@@ -166,7 +170,7 @@ def bulletin_workbook(bulletin: Bulletin) -> bytes:
             sheet.append([row["name"], cell["num"], cell["den"], cell["pct"]])
         widths(sheet, first=24, rest=14)
 
-    sheet = book.create_sheet(_("Grid workers")[:31])
+    sheet = book.create_sheet(_("Grid workers"))
     header(
         sheet,
         [

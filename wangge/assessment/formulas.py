@@ -1,4 +1,4 @@
-"""Indicator formulas kept as data: arithmetic over the counters defined in ``dashboard.timeline``.
+"""Indicator formulas kept as data: arithmetic over the counters defined in ``rollups.timeline``.
 
 A formula is a numerator and a denominator, each an expression of counter names, whole numbers,
 ``+ - * /`` and parentheses, e.g. ``finished_on_time`` over ``due - deferred``. Nothing else is
@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from wangge.dashboard.timeline import ACTOR_COUNTERS, COUNTERS
+from wangge.rollups.timeline import ACTOR_COUNTERS, COUNTERS
 
 CASE_NAMES = frozenset(COUNTERS) | {"open"}
 PERSON_NAMES = frozenset(ACTOR_COUNTERS) | {"points"}

@@ -1,7 +1,7 @@
 """Assessment (考核): indicator definitions as data, the points ledger and its rules, monthly
 bulletins and weekly task lists.
 
-An indicator is a ratio of two formulas over the roll-up counters (``dashboard.timeline``), so every
+An indicator is a ratio of two formulas over the roll-up counters (``rollups.timeline``), so every
 figure can be recomputed from the cases' timelines for any period and any unit.
 """
 

@@ -2,7 +2,7 @@
 
 What earns points is decided here (``awards``: which event credits whom); how many points is data
 (``PointRule.points``, editable in the admin; several rules may share a trigger). Lines are written in
-the event's transaction by ``dashboard.rollups.count_event`` and rebuilt from the timeline by
+the event's transaction (``event_recorded``, a subscriber of ``cases.events.RECORDED``) and rebuilt from the timeline by
 ``rebuild_ledger``; a line keeps the points of its rule at the time it was written. Lines entered by
 hand (no rule) are never touched by a rebuild.
 """
@@ -11,7 +11,10 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from wangge.assessment.models import PointEntry, PointRule, Trigger
-from wangge.dashboard.timeline import FILING_ACTIONS, STEP_FIELDS, Step, local_day
+from wangge.cases import events
+from wangge.cases.models import CaseEvent
+from wangge.rollups import rollups
+from wangge.rollups.timeline import FILING_ACTIONS, STEP_FIELDS, Step, local_day
 
 HANDLING_ACTIONS = ("feedback", "solve_on_spot")
 
@@ -61,6 +64,11 @@ def _entries(case_id: int, event_id: int, step: Step, earned, rules) -> list[Poi
     ]
 
 
+def event_recorded(notice: events.Recorded) -> int:
+    """A subscriber of ``cases.events.RECORDED``, after the roll-ups (it reuses their replayed timeline)."""
+    return credit_event(notice.case, notice.event, rollups.steps_through(notice))
+
+
 def credit_event(case, event, steps: Sequence[Step]) -> int:
     """Write the lines the newest event earns (called in the event's transaction)."""
     earned = awards(steps, len(steps) - 1)
@@ -73,8 +81,6 @@ def credit_event(case, event, steps: Sequence[Step]) -> int:
 
 def rebuild_ledger(*, chunk: int = 5000) -> int:
     """Rewrite every rule-made line from the timelines (hand-made lines stay)."""
-    from wangge.cases.models import CaseEvent
-
     PointEntry.objects.filter(rule__isnull=False).delete()
     rules = _rules()
     if not rules:

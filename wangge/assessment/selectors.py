@@ -12,17 +12,17 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Q, Sum
+from django.db.models import Q, QuerySet, Sum
 
 from wangge.accounts.models import Department, Membership, Role, User
 from wangge.assessment import formulas
 from wangge.assessment.models import Indicator, PointEntry, Subject
-from wangge.dashboard import selectors as figures
-from wangge.dashboard.models import ActorRollup
-from wangge.dashboard.rollups import summed
-from wangge.dashboard.selectors import Node, region_node
-from wangge.dashboard.timeline import ACTOR_COUNTERS, OPEN_COUNTERS
 from wangge.regions.models import Region
+from wangge.rollups import selectors as figures
+from wangge.rollups.models import ActorRollup
+from wangge.rollups.rollups import summed
+from wangge.rollups.selectors import Node, region_node
+from wangge.rollups.timeline import ACTOR_COUNTERS, OPEN_COUNTERS
 
 THREE_RATES = ("response_rate", "resolution_rate", "satisfaction_rate")
 ON_TIME = "on_time_closure_rate"
@@ -170,7 +170,7 @@ def department_rows(node: Node, start: date | None, end: date | None, items=None
             items,
             node=node,
         )
-        row.extra["dept"] = department.code
+        row.extra["department"] = department.code
         rows.append(row)
     return rows
 
@@ -194,6 +194,11 @@ def points_of(user_ids: list[int], start: date | None, end: date | None) -> dict
     if end:
         entries = entries.filter(day__lte=end)
     return dict(entries.values("user_id").annotate(n=Sum("points")).values_list("user_id", "n"))
+
+
+def point_entries(user_ids: list[int], start: date, end: date) -> QuerySet[PointEntry]:
+    """The points of these people (the workers under a node the caller may see) in the period."""
+    return PointEntry.objects.filter(user_id__in=user_ids, day__range=(start, end))
 
 
 def person_rows(node: Node, start: date | None, end: date | None, items=None) -> list[Row]:

@@ -14,8 +14,11 @@ from wangge.accounts.roles import has_capability
 from wangge.accounts.scope import scope_for
 from wangge.assessment import selectors
 from wangge.assessment.models import Bulletin, PointEntry, Subject, WeeklyPlan
-from wangge.dashboard.selectors import region_node
+from wangge.core import text, validators
+from wangge.inbox.models import Kind
+from wangge.inbox.services import notify
 from wangge.regions.models import Level, Region
+from wangge.rollups.selectors import region_node
 
 MANAGE = "assessment.manage"
 
@@ -163,6 +166,9 @@ def _clean_plan(title: str, items: str) -> tuple[str, str]:
         errors["items"] = _("Write at least one task, one per line.")
     elif len(lines) > 50 or any(len(line) > 300 for line in lines):
         errors["items"] = _("At most 50 tasks of 300 characters each.")
+    for field, value, multiline in (("title", title, False), ("items", items or "", True)):
+        if kind := text.problem(value, multiline=multiline):  # the page posts here without a form
+            errors[field] = text.message(kind, multiline=multiline)
     if errors:
         raise ValidationError(errors)
     return title, "\n".join(lines)
@@ -171,6 +177,7 @@ def _clean_plan(title: str, items: str) -> tuple[str, str]:
 @transaction.atomic
 def create_plan(*, actor, region: Region, week_start: date, title: str, items: str) -> WeeklyPlan:
     _require(actor, region)
+    validators.check_day(week_start, field="week")
     title, items = _clean_plan(title, items)
     monday = week_start - timedelta(days=week_start.weekday())
     plan = WeeklyPlan.objects.create(region=region, week_start=monday, title=title, items=items, created_by=actor)
@@ -190,9 +197,6 @@ def plan_recipients(plan: WeeklyPlan) -> list[User]:
 @transaction.atomic
 def publish_plan(*, actor, plan: WeeklyPlan) -> int:
     """Send the list to the inbox of every grid worker, grid chief and liaison under its region (once)."""
-    from wangge.inbox.models import Kind
-    from wangge.inbox.services import notify
-
     plan = WeeklyPlan.objects.select_for_update().select_related("region").get(pk=plan.pk)
     _require(actor, plan.region)
     if plan.published_at is not None:

@@ -15,11 +15,18 @@ from django.views.decorators.http import require_GET, require_POST
 
 from wangge.accounts.roles import has_capability
 from wangge.assessment import excel, selectors, services
-from wangge.assessment.models import Bulletin, PointEntry, Subject, WeeklyPlan
-from wangge.assessment.visibility import visible_bulletins, visible_plans
-from wangge.dashboard import selectors as nodes
-from wangge.dashboard.screen import link
-from wangge.regions.models import Region
+from wangge.assessment.models import Subject
+from wangge.assessment.visibility import (
+    get_bulletin_for,
+    get_plan_for,
+    get_region_in_reach,
+    regions_in_reach,
+    visible_bulletins,
+    visible_plans,
+)
+from wangge.core.validators import day_out_of_range
+from wangge.rollups import selectors as nodes
+from wangge.rollups.selectors import link
 
 UNITS = ("children", "departments", "people")
 
@@ -35,7 +42,10 @@ def _month(value: str | None) -> tuple[date, date]:
     today = timezone.localdate()
     try:
         year, month = (int(p) for p in (value or "").split("-"))
-        return services.month_bounds(year, month)
+        start, end = services.month_bounds(year, month)
+        if day_out_of_range(start):
+            raise ValueError(value)
+        return start, end
     except ValueError:
         return services.month_bounds(today.year, today.month)
 
@@ -45,6 +55,8 @@ def _period(low: str | None, high: str | None) -> tuple[date, date] | None:
     try:
         start, end = date.fromisoformat(low or ""), date.fromisoformat(high or "")
     except ValueError:
+        return None
+    if day_out_of_range(start) or day_out_of_range(end):
         return None
     return (start, end) if start <= end else (end, start)
 
@@ -58,7 +70,7 @@ def _can_manage(user) -> bool:
 def index(request):
     node = _node(request)
     start, end = _month(request.GET.get("month"))
-    custom = _period(request.GET.get("from"), request.GET.get("to"))
+    custom = _period(request.GET.get("date_from"), request.GET.get("date_to"))
     if custom:
         start, end = custom
     unit = request.GET.get("unit") or ("children" if node.has_children else "departments")
@@ -102,7 +114,7 @@ def _display(row, start, end) -> dict:
         if row.kind == "person":
             num_link = den_link = ""
         else:
-            extra = {"dept": row.extra.get("dept")}
+            extra = {"department": row.extra.get("department")}
             num_link = link(row.node, v.indicator.numerator, start, end, **extra)
             den_link = link(row.node, v.indicator.denominator, start, end, **extra)
         values.append({"v": v, "num_link": num_link, "den_link": den_link})
@@ -120,7 +132,7 @@ def bulletins(request):
     if _can_manage(request.user):
         regions = [n.region for n in nodes.root_nodes(request.user) if n.region is not None]
         regions += list(
-            Region.objects.filter(parent__in=regions, is_active=True, level__in=("district", "street", "community"))
+            regions_in_reach(request.user).filter(parent__in=regions, level__in=("district", "street", "community"))
         )
     today = timezone.localdate()
     last = services.previous_month(today)[0]
@@ -131,17 +143,10 @@ def bulletins(request):
     )
 
 
-def _bulletin_for(user, pk) -> Bulletin:
-    bulletin = visible_bulletins(user).select_related("region").filter(pk=pk).first()
-    if bulletin is None:
-        raise Http404("bulletin")
-    return bulletin
-
-
 @login_required
 @require_GET
 def bulletin(request, pk):
-    item = _bulletin_for(request.user, pk)
+    item = get_bulletin_for(request.user, pk)
     return render(
         request,
         "assessment/bulletin.html",
@@ -157,7 +162,7 @@ def bulletin(request, pk):
 @login_required
 @require_GET
 def bulletin_xlsx(request, pk):
-    item = _bulletin_for(request.user, pk)
+    item = get_bulletin_for(request.user, pk)
     response = HttpResponse(excel.bulletin_workbook(item), content_type=excel.XLSX)
     name = f"bulletin-{item.region.code}-{item.period_start:%Y%m}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -167,9 +172,7 @@ def bulletin_xlsx(request, pk):
 @login_required
 @require_POST
 def generate(request):
-    region = Region.objects.filter(code=request.POST.get("region") or "", is_active=True).first()
-    if region is None:
-        raise Http404("region")
+    region = get_region_in_reach(request.user, request.POST.get("region") or "")
     start, end = _month(request.POST.get("month"))
     try:
         item = services.generate_bulletin(actor=request.user, region=region, start=start, end=end)
@@ -191,7 +194,7 @@ def weekly(request):
         if not manage:
             raise Http404("plan")
         form = {k: request.POST.get(k, "") for k in form}
-        region = Region.objects.filter(code=form["region"], is_active=True).first()
+        region = regions_in_reach(request.user).filter(code=form["region"]).first()
         try:
             week = date.fromisoformat(form["week"])
         except ValueError:
@@ -206,15 +209,13 @@ def weekly(request):
                 )
             except ValidationError as exc:
                 errors = {f: " ".join(m) for f, m in exc.message_dict.items()}
-            except PermissionDenied:
-                errors["region"] = _("This region is outside your reach.")
             else:
                 messages.success(request, _("The task list was saved. Publish it to send it to the grid workers."))
                 return redirect("assessment:plan", pk=plan.pk)
     regions = []
     if manage:
         roots = [n.region for n in nodes.root_nodes(request.user) if n.region is not None]
-        regions = roots + list(Region.objects.filter(parent__in=roots, is_active=True).exclude(level="micro_grid"))
+        regions = roots + list(regions_in_reach(request.user).filter(parent__in=roots).exclude(level="micro_grid"))
     return render(
         request,
         "assessment/weekly.html",
@@ -230,17 +231,10 @@ def weekly(request):
     )
 
 
-def _plan_for(user, pk) -> WeeklyPlan:
-    plan = visible_plans(user).select_related("region", "created_by").filter(pk=pk).first()
-    if plan is None:
-        raise Http404("plan")
-    return plan
-
-
 @login_required
 @require_GET
 def plan(request, pk):
-    item = _plan_for(request.user, pk)
+    item = get_plan_for(request.user, pk)
     return render(
         request, "assessment/plan.html", {"nav": "assessment", "plan": item, "can_manage": _can_manage(request.user)}
     )
@@ -249,7 +243,7 @@ def plan(request, pk):
 @login_required
 @require_POST
 def publish(request, pk):
-    item = _plan_for(request.user, pk)
+    item = get_plan_for(request.user, pk)
     try:
         sent = services.publish_plan(actor=request.user, plan=item)
     except PermissionDenied:
@@ -271,9 +265,7 @@ def ledger(request):
     start, end = _month(request.GET.get("month"))
     people = {str(u.pk): u for u in selectors.workers(node)}
     person = people.get(request.GET.get("person") or "")
-    entries = PointEntry.objects.filter(user_id__in=[int(k) for k in people], day__range=(start, end))
-    if person is not None:
-        entries = entries.filter(user=person)
+    entries = selectors.point_entries([person.pk] if person else [int(k) for k in people], start, end)
     total = entries.aggregate(n=Sum("points"))["n"] or 0
     entries = entries.select_related("user", "rule", "case").order_by("-day", "-id")[:500]
     return render(

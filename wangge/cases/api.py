@@ -6,7 +6,6 @@ DATA_UPLOAD_MAX_MEMORY_SIZE is a clean 400) and ``POST /cases/{number}/actions``
 when the action carries photos).
 """
 
-import hashlib
 import json
 from datetime import date, datetime, time, timedelta
 
@@ -25,10 +24,9 @@ from ninja.security import django_auth
 
 from wangge.accounts.api_auth import BearerToken
 from wangge.accounts.models import DepartmentKind, Role
-from wangge.accounts.roles import roles_of
 from wangge.cases import deadlines, selectors, services
 from wangge.cases.duplicates import nearby_cases
-from wangge.cases.models import Case, CaseEvent, CasePhoto, Category, CategoryKind, PhotoKind, Source
+from wangge.cases.models import Case, CaseEvent, CasePhoto, Category, CategoryKind, PhotoKind
 from wangge.cases.permissions import available_actions, case_roles
 from wangge.cases.schemas import (
     ActionIn,
@@ -47,6 +45,7 @@ from wangge.cases.schemas import (
 )
 from wangge.cases.throttling import anonymous_report_allowed
 from wangge.cases.workflow import ACTION_LABELS, ASSIGNEE, REPORTER
+from wangge.core.pagination import keyset_page
 
 router = Router(tags=["cases"])
 
@@ -315,19 +314,12 @@ def list_cases(request, query: Query[CaseListQuery]):
     )
     now = timezone.now()
     cases = selectors.worklist(request.auth, filters, now=now).select_related("handling_region")
-    rows, next_cursor = selectors.page_after(cases, query.cursor, query.size)
-    return {"items": [case_item(c, now) for c in rows], "next_cursor": next_cursor}
+    return keyset_page(cases, query, order=("-created_at", "-id"), item=lambda case: case_item(case, now))
 
 
 class ThrottledOut(Schema):
     detail: str
     errors: list[dict] = []
-
-
-def _is_resident_only(user) -> bool:
-    if not user.is_authenticated:
-        return True
-    return not user.is_superuser and set(roles_of(user)) <= {Role.RESIDENT}
 
 
 @router.post(
@@ -355,23 +347,10 @@ def report_case(request):
         message = _("Too many reports from this address without an account: try again later or log in.")
         return Status(429, {"detail": message, "errors": [{"field": "", "message": message}]})
     payload = _validated(CaseIn, _json_object(request))
-    if _is_resident_only(actor):
-        if payload.source != Source.RESIDENT:
-            raise ValidationError({"source": _("Residents report with the source “resident”.")})
-        if payload.urgent:
-            raise ValidationError({"urgent": _("Only staff may mark a report urgent.")})
-    key = (request.headers.get("Idempotency-Key") or "").strip()
-    if len(key) > 100:
-        raise ValidationError({"Idempotency-Key": _("The idempotency key is longer than 100 characters.")})
-    if key and not actor.is_authenticated:
-        # Anonymous keys share one namespace: tie them to the phone so nobody reads another's report.
-        key = hashlib.sha256(f"{payload.contact_phone.strip()}\n{key}".encode()).hexdigest()
-    report = services.Report(**payload.dict(), idempotency_key=key)
-    case, created = services.report_case(actor=actor if actor.is_authenticated else None, report=report)
+    report = services.Report(**payload.dict(), idempotency_key=request.headers.get("Idempotency-Key") or "")
+    case, created = services.report_case(actor=actor, report=report)
     if not created:  # a retried key: the first case, as it is now
-        case = Case.objects.select_related(
-            "category__parent", "region", "handling_region", "assigned_department", "assigned_region", "assigned_user"
-        ).get(pk=case.pk)
+        case = selectors.reloaded(case)
     # A new case already holds its category (with its class), region and handling region; nobody is assigned
     # yet, and a JSON report carries no photo.
     return Status(201 if created else 200, case_detail(case, actor, photos=[] if created else None))
@@ -383,7 +362,7 @@ def nearby(request, query: Query[NearbyQuery]):
     """Possible duplicates among open cases the caller can see, best first."""
     category = None
     if query.category:
-        category = Category.objects.filter(code=query.category.strip(), is_active=True).first()
+        category = selectors.active_categories().filter(code=query.category.strip()).first()
         if category is None:
             raise ValidationError({"category": _("Unknown category %(code)s.") % {"code": query.category}})
     candidates = nearby_cases(
@@ -436,8 +415,7 @@ def case_action(request, number: str):
         return _detail_for(request.auth, number)
     except Http404:
         # The action took the case out of the caller's reach: answer with what they just did.
-        moved = Case.objects.select_related("category__parent", "region", "handling_region").get(pk=case.pk)
-        return case_detail(moved, request.auth)
+        return case_detail(selectors.reloaded(case), request.auth)
 
 
 @router.post("/cases/{number}/photos", response={201: PhotoOut})
@@ -512,9 +490,9 @@ def suggest_categories(request, query: Query[SuggestQuery]):
     # A few spare: a code the model knows may have been switched off in the catalogue since.
     ranked = suggester.suggest(query.text, query.k + 5)
     names = dict(
-        Category.objects.filter(
-            code__in=[code for code, _score in ranked], is_active=True, parent__isnull=False
-        ).values_list("code", "name")
+        selectors.active_categories()
+        .filter(code__in=[code for code, _score in ranked], parent__isnull=False)
+        .values_list("code", "name")
     )
     return [
         {"code": code, "name": names[code], "score": round(float(score), 4)} for code, score in ranked if code in names

@@ -17,11 +17,13 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from wangge.accounts.models import Department, Role
+from wangge.accounts.models import Department
 from wangge.accounts.roles import roles_of
 from wangge.cases import selectors, services
 from wangge.cases.models import PhotoKind, Source, Status, Supervision
+from wangge.cases.permissions import is_resident_only
 from wangge.cases.workflow import GRID_ROLES, rule_for
+from wangge.core.text import validate_multiline_text, validate_text
 from wangge.regions.models import GRID_LEVELS, Region
 
 STAFF_SOURCES = (Source.PATROL, Source.HOTLINE, Source.VISIT, Source.INSPECTION, Source.OTHER)
@@ -41,8 +43,7 @@ PHOTO_ATTRS = {"accept": "image/*", "capture": "environment", "class": "form-con
 
 
 def is_staff_member(user) -> bool:
-    """Anyone with a role other than resident reports as staff (chooses the source, may mark urgent)."""
-    return user.is_authenticated and any(role != Role.RESIDENT for role in roles_of(user))
+    return not is_resident_only(user)
 
 
 def is_grid_member(user) -> bool:
@@ -128,6 +129,7 @@ def apply_service_errors(form: forms.Form, exc: ValidationError, aliases: dict[s
 class IntakeForm(forms.Form):
     category = forms.ChoiceField(label=_("Category"))
     description = forms.CharField(
+        validators=[validate_multiline_text],
         label=_("Description"),
         max_length=services.MAX_DESCRIPTION,
         widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"}),
@@ -136,6 +138,7 @@ class IntakeForm(forms.Form):
     lon = forms.FloatField(widget=forms.HiddenInput, error_messages={"required": _("Put the pin on the map.")})
     lat = forms.FloatField(widget=forms.HiddenInput, error_messages={"required": _("Put the pin on the map.")})
     address = forms.CharField(
+        validators=[validate_text],
         label=_("Address or landmark"),
         required=False,
         max_length=services.MAX_ADDRESS,
@@ -145,9 +148,14 @@ class IntakeForm(forms.Form):
     source = forms.ChoiceField(label=_("Source"), required=False)
     urgent = forms.BooleanField(label=_("Urgent (half the time limits)"), required=False)
     contact_name = forms.CharField(
-        label=_("Your name"), required=False, max_length=60, widget=forms.TextInput(attrs={"class": "form-control"})
+        validators=[validate_text],
+        label=_("Your name"),
+        required=False,
+        max_length=60,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
     )
     contact_phone = forms.CharField(
+        validators=[validate_text],
         label=_("Mobile number"),
         required=False,
         max_length=20,
@@ -155,6 +163,7 @@ class IntakeForm(forms.Form):
     )
     solved_on_spot = forms.BooleanField(label=_("I solved it on the spot"), required=False)
     on_spot_note = forms.CharField(
+        validators=[validate_multiline_text],
         label=_("What you did"),
         required=False,
         max_length=services.MAX_OPINION,
@@ -162,7 +171,9 @@ class IntakeForm(forms.Form):
     )
     photo_before = PhotoField(label=_("Photo before"))
     photo_after = PhotoField(label=_("Photo after"))
-    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=100, required=False)
+    idempotency_key = forms.CharField(
+        validators=[validate_text], widget=forms.HiddenInput, max_length=100, required=False
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -271,7 +282,7 @@ class QuickSelect(forms.Select):
 
 
 class FilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    q = forms.CharField(validators=[validate_text], label=_("Search"), required=False, max_length=100)
     status = forms.ChoiceField(label=_("Status"), required=False, widget=QuickSelect)
     category = forms.ChoiceField(label=_("Category"), required=False, widget=QuickSelect)
     source = forms.ChoiceField(label=_("Source"), required=False, widget=QuickSelect)
@@ -340,6 +351,7 @@ class ActionForm(forms.Form):
     action = ""
     version = forms.IntegerField(widget=forms.HiddenInput)
     opinion = forms.CharField(
+        validators=[validate_multiline_text],
         label=_("Opinion"),
         required=False,
         max_length=services.MAX_OPINION,
@@ -435,6 +447,7 @@ class RateForm(ActionForm):
     speed = forms.ChoiceField(label=_("Speed"), choices=SCORES, widget=forms.RadioSelect)
     result = forms.ChoiceField(label=_("Result"), choices=SCORES, widget=forms.RadioSelect)
     comment = forms.CharField(
+        validators=[validate_multiline_text],
         label=_("Comment"),
         required=False,
         max_length=500,
@@ -468,6 +481,7 @@ class SuperviseForm(ActionForm):
 
 class MergeForm(ActionForm):
     duplicate_of = forms.CharField(
+        validators=[validate_text],
         label=_("Number of the original case"),
         max_length=24,
         widget=forms.TextInput(attrs={"class": "form-control font-monospace", "autocomplete": "off"}),

@@ -4,11 +4,17 @@ import json
 from dataclasses import dataclass
 
 import shapely
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from wangge.cases.models import HandlingLevel
 from wangge.people.selectors import NearBuilding, nearest_building
 from wangge.regions.locator import get_locator
 from wangge.regions.models import Level, Region
+
+# A pin outside every region but this close to a street (GPS drift at the town's edge, about 2 km) goes to
+# that street's triage queue; farther away (0,0 from a phone without a fix) it is refused.
+OUTSIDE_MARGIN_DEGREES = 0.02
 
 LEVEL_OF_HANDLING = {
     HandlingLevel.GRID: (Level.GRID, Level.SPECIAL_GRID),
@@ -73,13 +79,23 @@ def _nearest_street(lon: float, lat: float, inside: Region | None) -> Region:
     if inside is not None and inside.level in (Level.STREET, Level.COMMUNITY):
         return inside if inside.level == Level.STREET else inside.parent
     point = shapely.Point(lon, lat)
-    best = min(streets, key=lambda s: shapely.from_geojson(json.dumps(s.boundary)).distance(point), default=None)
+    if inside is None and _distance_to_the_area_served(point) > OUTSIDE_MARGIN_DEGREES:
+        raise ValidationError({"lon": _("This place lies outside every region served here: put the pin in the town.")})
+    best = min(streets, key=lambda s: _shape(s).distance(point), default=None)
     if best is None:
-        from django.core.exceptions import ValidationError
-        from django.utils.translation import gettext as _
-
         raise ValidationError({"lon": _("No street is set up to receive cases yet.")})
     return best
+
+
+def _shape(region: Region):
+    return shapely.from_geojson(json.dumps(region.boundary))
+
+
+def _distance_to_the_area_served(point) -> float:
+    """How far ``point`` lies from the outermost regions with a boundary (the roots, else the streets)."""
+    served = Region.objects.filter(is_active=True, boundary__isnull=False)
+    outermost = served.filter(parent__isnull=True) or served.filter(level=Level.STREET)
+    return min((_shape(region).distance(point) for region in outermost), default=0.0)
 
 
 def handling_region_for(region: Region, level: str) -> Region:

@@ -1,11 +1,23 @@
 """An actor's relation to one case: the membership roles that reach it, ``assignee``, ``reporter``."""
 
 from wangge.accounts.models import Role
-from wangge.accounts.roles import ROLE_PRECEDENCE
-from wangge.cases.workflow import ASSIGNEE, CENTRE_SCOPED, REPORTER
+from wangge.accounts.roles import ROLE_PRECEDENCE, roles_of
+from wangge.cases.models import PendingRequest
+from wangge.cases.workflow import ASSIGNEE, CENTRE_SCOPED, REPORTER, RULES
 
 # Roles that act on cases; residents and department staff act only as reporter or assignee.
 GRID_SCOPED = frozenset({Role.GRID_WORKER, Role.GRID_CHIEF, Role.MICRO_GRID_LIAISON, Role.STREET_LEADER})
+
+
+def is_resident_only(user) -> bool:
+    """Someone not signed in, or with no role but resident: reports with the source "resident", never urgent.
+
+    Anyone with another role (an administrator included) reports as staff: chooses the source, may mark
+    urgent. ``None`` is the system itself (imports, sensors, the demo), not a resident.
+    """
+    if user is None:
+        return False
+    return not user.is_authenticated or all(role == Role.RESIDENT for role in roles_of(user))
 
 
 def _memberships(user) -> list[tuple[str, str, int | None]]:
@@ -70,8 +82,6 @@ def pick_role(roles: set[str]) -> str:
 
 def allowed_actions(user, case) -> list[str]:
     """The actions this user may press on this case now (for the buttons)."""
-    from wangge.cases.workflow import RULES
-
     roles = case_roles(user, case)
     return [action for (status, action), rule in RULES.items() if status == case.status and roles & rule.roles]
 
@@ -79,8 +89,6 @@ def allowed_actions(user, case) -> list[str]:
 def available_actions(user, case) -> list[str]:
     """``allowed_actions`` without those the service would refuse now anyway: nothing to approve, a
     request already waiting, already urgent, one's own handling to verify, a satisfied reporter."""
-    from wangge.cases.models import PendingRequest
-
     pending = case.pending_request
     own_handling = case.handled_by_id is not None and case.handled_by_id == user.pk
     reporter_only = case.reporter_id == user.pk and Role.DUTY_CHIEF not in case_roles(user, case)

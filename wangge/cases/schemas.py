@@ -9,20 +9,23 @@ from pydantic_core import PydanticCustomError
 
 from wangge.cases.models import PhotoKind, Source, Status
 from wangge.cases.workflow import ACTIONS
+from wangge.core.pagination import Page, PageQuery
+from wangge.core.text import MultilineText, Text
+from wangge.core.validators import INT32_MAX, schema_day
 
 # --- requests -----------------------------------------------------------------------------------
 
 
 class CaseIn(Schema):
-    category: str = Field(..., max_length=8, description="A sub-class code from GET /categories")
-    description: str = Field(..., max_length=2000)
+    category: Text = Field(..., max_length=8, description="A sub-class code from GET /categories")
+    description: MultilineText = Field(..., max_length=2000)
     lon: float = Field(..., ge=-180, le=180, allow_inf_nan=False)
     lat: float = Field(..., ge=-90, le=90, allow_inf_nan=False)
-    address: str = Field("", max_length=200)
+    address: Text = Field("", max_length=200)
     source: Source = Source.RESIDENT
-    title: str = Field("", max_length=80, description="Defaults to the start of the description")
-    contact_name: str = Field("", max_length=60)
-    contact_phone: str = Field("", max_length=20, description="Required when reporting without a token")
+    title: Text = Field("", max_length=80, description="Defaults to the start of the description")
+    contact_name: Text = Field("", max_length=60)
+    contact_phone: Text = Field("", max_length=20, description="Required when reporting without a token")
     urgent: bool = Field(False, description="Staff only")
     household_id: int | None = Field(None, description="The ledger's household the case concerns (staff)")
     person_id: int | None = Field(None, description="The ledger's person the case concerns (staff)")
@@ -30,17 +33,19 @@ class CaseIn(Schema):
 
 class ActionIn(Schema):
     action: Literal[tuple(ACTIONS)]  # type: ignore[valid-type]
-    opinion: str = Field("", max_length=2000)
-    version: int | None = Field(None, ge=0, description="The case version you saw; a stale one is refused (409)")
-    department: str | None = Field(None, max_length=32, description="dispatch: a department code")
-    region: str | None = Field(None, max_length=24, description="dispatch: a grid code")
-    extension: str | None = Field(None, max_length=8, description="request_extension: e.g. 2d or 4h")
+    opinion: MultilineText = Field("", max_length=2000)
+    version: int | None = Field(
+        None, ge=0, le=INT32_MAX, description="The case version you saw; a stale one is refused (409)"
+    )
+    department: Text | None = Field(None, max_length=32, description="dispatch: a department code")
+    region: Text | None = Field(None, max_length=24, description="dispatch: a grid code")
+    extension: Text | None = Field(None, max_length=8, description="request_extension: e.g. 2d or 4h")
     speed: int | None = Field(None, description="rate: 1-5")
     result: int | None = Field(None, description="rate: 1-5")
-    comment: str | None = Field(None, max_length=500, description="rate")
-    supervision: str | None = Field(None, max_length=8, description="supervise: normal, yellow or red")
-    duplicate_of: str | None = Field(None, max_length=24, description="merge: the number of the original case")
-    category: str | None = Field(
+    comment: MultilineText | None = Field(None, max_length=500, description="rate")
+    supervision: Text | None = Field(None, max_length=8, description="supervise: normal, yellow or red")
+    duplicate_of: Text | None = Field(None, max_length=24, description="merge: the number of the original case")
+    category: Text | None = Field(
         None, max_length=8, description="accept: a sub-class code, to accept the case under another category"
     )
 
@@ -48,47 +53,46 @@ class ActionIn(Schema):
 DAY_OR_MOMENT = {"type": "string", "examples": ["2026-03-01", "2026-03-01T09:00:00+08:00"]}
 
 
-class CaseListQuery(Schema):
+class CaseListQuery(PageQuery):
     status: Status | None = None
-    category: str = Field("", max_length=8, description="A class or sub-class code")
+    category: Text = Field("", max_length=8, description="A class or sub-class code")
     source: Source | None = None
-    region: str = Field("", max_length=24, description="A region code: cases that happened under it")
+    region: Text = Field("", max_length=24, description="A region code: cases that happened under it")
     warning: Literal["yellow", "red"] | None = None
     box: Literal["todo", "done", "soon", "overdue", "mine"] | None = None
-    q: str = Field("", max_length=100, description="Text in the number, title or description")
+    q: Text = Field("", max_length=100, description="Text in the number, title or description")
     date_from: date | datetime | None = Field(
         None, description="Reported at or after (a date is local midnight)", json_schema_extra=DAY_OR_MOMENT
     )
     date_to: date | datetime | None = Field(
         None, description="Reported before (a date includes that whole day)", json_schema_extra=DAY_OR_MOMENT
     )
-    cursor: str | None = Field(None, max_length=100, description="next_cursor of the previous page")
-    size: int = Field(20, ge=1, le=100)
 
     @field_validator("date_from", "date_to", mode="plain")
     @classmethod
     def _day_or_moment(cls, value):
         """A plain date (YYYY-MM-DD) stays a date, so that ``date_to`` can include its whole day."""
         if value is None or isinstance(value, date):
-            return value
+            return schema_day(value)
         text = str(value).strip()
         if not text:
             return None
         try:
-            return date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)
+            parsed = date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)
         except ValueError:
             raise PydanticCustomError("datetime_parsing", "Not a date or time") from None
+        return schema_day(parsed)
 
 
 class NearbyQuery(Schema):
     lon: float = Field(..., ge=-180, le=180, allow_inf_nan=False)
     lat: float = Field(..., ge=-90, le=90, allow_inf_nan=False)
-    category: str = Field("", max_length=8)
-    text: str = Field("", max_length=2000)
+    category: Text = Field("", max_length=8)
+    text: MultilineText = Field("", max_length=2000)
 
 
 class SuggestQuery(Schema):
-    text: str = Field(..., min_length=1, max_length=2000)
+    text: MultilineText = Field(..., min_length=1, max_length=2000)
     k: int = Field(5, ge=1, le=20)
 
 
@@ -131,9 +135,7 @@ class CaseItemOut(Schema):
     created_at: datetime
 
 
-class CasePageOut(Schema):
-    items: list[CaseItemOut]
-    next_cursor: str | None
+CasePageOut = Page[CaseItemOut]
 
 
 class AssigneeOut(Schema):

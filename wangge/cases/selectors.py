@@ -14,7 +14,10 @@ from django.utils import timezone
 from wangge.accounts.models import Role
 from wangge.accounts.scope import paths_filter, scope_for
 from wangge.cases.models import OPEN_STATUSES, Case, CaseEvent, Category, PendingRequest, Status
-from wangge.cases.permissions import _memberships
+from wangge.cases.permissions import _memberships, is_resident_only
+from wangge.core.pagination import PageQuery, keyset_page
+
+COUNT_CAP = 100  # a worklist box counts its cases up to here and shows "99+" beyond
 
 
 def visible_cases(user) -> QuerySet[Case]:
@@ -169,6 +172,20 @@ def worklist(user, filters: CaseFilters, *, now: datetime | None = None) -> Quer
     return cases.order_by("-created_at", "-id")
 
 
+def work_counts(user, now=None) -> dict[str, int]:
+    """How many cases wait in each worklist box (the home page and the tabs show them), counted up to
+    ``COUNT_CAP``: a box holding more shows "99+" (``count_label``), and its count stops reading there."""
+    now = now or timezone.now()
+    boxes = ("todo", "mine") if is_resident_only(user) else ("todo", "soon", "overdue")
+    counts = {}
+    for box in boxes:
+        cases = worklist(user, CaseFilters(box=box), now=now).order_by()
+        if box == "todo":  # the same cases, found through the status index (due soon and overdue: due_at's)
+            cases = cases.filter(status__in=TODO_STATUSES)
+        counts[box] = cases[:COUNT_CAP].count()
+    return counts
+
+
 def _category_filter(cases: QuerySet[Case], code: str) -> QuerySet[Case]:
     """Cases of a sub-class, or of every sub-class of a class.
 
@@ -184,25 +201,22 @@ def _category_filter(cases: QuerySet[Case], code: str) -> QuerySet[Case]:
 
 
 def page_after(cases: QuerySet[Case], cursor: str | None, size: int) -> tuple[list[Case], str | None]:
-    """Keyset pagination on (created_at, id) descending: a cursor is "<iso time>_<id>"."""
-    if cursor:
-        try:
-            stamp, _, raw_id = cursor.rpartition("_")
-            at = datetime.fromisoformat(stamp)
-            last_id = int(raw_id)
-        except ValueError:
-            from django.core.exceptions import ValidationError
-            from django.utils.translation import gettext as _
+    """Keyset pagination on (created_at, id) descending, the one page convention (``core.pagination``)."""
+    page = keyset_page(cases, PageQuery(cursor=cursor, size=size), order=("-created_at", "-id"))
+    return page["items"], page["next_cursor"]
 
-            raise ValidationError({"cursor": _("The page cursor is not valid.")}) from None
-        cases = cases.filter(Q(created_at__lt=at) | Q(created_at=at, id__lt=last_id))
-    rows = list(cases[: size + 1])
-    next_cursor = None
-    if len(rows) > size:
-        rows = rows[:size]
-        last = rows[-1]
-        next_cursor = f"{last.created_at.isoformat()}_{last.pk}"
-    return rows, next_cursor
+
+def categories_by_code(codes) -> dict[str, Category]:
+    """Categories by code, switched-off ones included (old events name them)."""
+    return {c.code: c for c in Category.objects.filter(code__in=codes)}
+
+
+def reloaded(case: Case) -> Case:
+    """The case again with what its detail shows, for a caller who already holds it (their retried report,
+    or a case their own action just moved out of their reach)."""
+    return Case.objects.select_related(
+        "category__parent", "region", "handling_region", "assigned_department", "assigned_region", "assigned_user"
+    ).get(pk=case.pk)
 
 
 def active_categories() -> QuerySet[Category]:

@@ -1,9 +1,11 @@
 """Every write to a case: intake and the one ``transition`` that moves it through the workflow.
 
 Each function is one transaction; the case row is locked first, the timeline row is written in the
-same transaction, and notifications are queued to run after commit.
+same transaction, and the case's events are published (``cases.events``): in-transaction subscribers
+write in it, the others are queued to run after commit.
 """
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -14,7 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wangge.accounts.models import Department, Role
-from wangge.cases import deadlines, notifications
+from wangge.accounts.roles import primary_role
+from wangge.cases import deadlines, events, suggester
 from wangge.cases.locating import handling_region_for, locate_case_point
 from wangge.cases.models import (
     LEVEL_STEPS,
@@ -30,15 +33,15 @@ from wangge.cases.models import (
     Status,
     Supervision,
 )
-from wangge.cases.permissions import case_roles, pick_role
+from wangge.cases.permissions import case_roles, is_resident_only, pick_role
 from wangge.cases.workflow import CLOCK_RESTARTING, STAGE_OF_STATUS, rule_for
-from wangge.core import pii
+from wangge.core import pii, uploads
 from wangge.core.errors import Conflict
 from wangge.core.validators import validate_lon_lat, validate_mobile
 from wangge.core.writelock import serialized_writes
-from wangge.dashboard import overdue, rollups
 from wangge.people import selectors as ledger
 from wangge.regions.models import GRID_LEVELS, Level, Region
+from wangge.workcalendar import calendar as workcal
 
 MAX_DESCRIPTION = 2000
 MAX_ADDRESS = 200
@@ -118,19 +121,35 @@ def _check_ledger_links(actor, report: Report) -> None:
         raise ValidationError(errors)
 
 
-def _idempotency_key(actor, key: str) -> str | None:
+def _idempotency_key(actor, key: str, phone: str) -> str | None:
     key = (key or "").strip()
     if not key:
         return None
     if len(key) > 100:
         raise ValidationError({"Idempotency-Key": _("The idempotency key is longer than 100 characters.")})
-    owner = actor.pk if actor is not None and actor.is_authenticated else "anon"
-    return f"{owner}:{key}"
+    if actor is not None and actor.is_authenticated:
+        return f"{actor.pk}:{key}"
+    # Anonymous keys share one namespace: tie them to the phone so that nobody reads another's report.
+    return "anon:" + hashlib.sha256(f"{(phone or '').strip()}\n{key}".encode()).hexdigest()
+
+
+def _check_resident_rules(actor, report: Report) -> None:
+    """Residents and anonymous reporters report as residents: source "resident", never urgent."""
+    if not is_resident_only(actor):
+        return
+    if report.source != Source.RESIDENT:
+        raise ValidationError({"source": _("Residents report with the source “resident”.")})
+    if report.urgent:
+        raise ValidationError({"urgent": _("Only staff may mark a report urgent.")})
 
 
 def report_case(*, actor, report: Report, photos=(), at: datetime | None = None) -> tuple[Case, bool]:
-    """Create a case (status ``reported``). Returns (case, created); a retried key returns the first case."""
-    key = _idempotency_key(actor, report.idempotency_key)
+    """Create a case (status ``reported``). Returns (case, created); a retried key returns the first case.
+
+    ``actor``: the reporter (an ``AnonymousUser`` for a report without an account), or None for the system.
+    """
+    _check_resident_rules(actor, report)
+    key = _idempotency_key(actor, report.idempotency_key, report.contact_phone)
     if key:
         # The id alone (a fresh key is the usual case): building and reading every column of a case costs more.
         existing_pk = Case.objects.filter(idempotency_key=key).values_list("pk", flat=True).first()
@@ -154,13 +173,15 @@ def report_case(*, actor, report: Report, photos=(), at: datetime | None = None)
         # The number in its own statement (autocommit): the day's counter row is locked for that statement
         # only, not for the whole report. A report that fails later leaves a gap in the day's numbers.
         number = next_number(place.region.district_code or "000000", now)
-    recipients = notifications.centre_users_at(place.handling)
+    prepared = events.prepare(events.REPORTED, events.Intake(handling=place.handling))
     try:
         with serialized_writes(), transaction.atomic():
-            case = _create(actor if authenticated else None, report, category, lon, lat, phone, key, now, place, number)
+            case, event = _create(
+                actor if authenticated else None, report, category, lon, lat, phone, key, now, place, number
+            )
             for upload, meta in cleaned_photos:
                 _store_photo(case, None, upload, meta, PhotoKind.REPORT, actor if authenticated else None)
-            notifications.case_reported(case, recipients)  # inbox rows in this transaction
+            events.publish(events.REPORTED, events.Reported(case, event), prepared)
     except IntegrityError:
         # The same key raced in from a retry: the first request won, answer with its case.
         if key and (existing := Case.objects.filter(idempotency_key=key).first()):
@@ -200,7 +221,9 @@ def _place(lon: float, lat: float, category: Category) -> _Place:
     return _Place(region, needs_triage, handling_region_for(region, category.default_level), _grid_of(region))
 
 
-def _create(actor, report: Report, category, lon, lat, phone, key, now, place: _Place, number=None) -> Case:
+def _create(
+    actor, report: Report, category, lon, lat, phone, key, now, place: _Place, number=None
+) -> tuple[Case, CaseEvent]:
     region, needs_triage, handling = place.region, place.needs_triage, place.handling
     description = report.description.strip()
     case = Case(
@@ -234,8 +257,8 @@ def _create(actor, report: Report, category, lon, lat, phone, key, now, place: _
     )
     deadlines.start_clock(case, STAGE_OF_STATUS[Status.REPORTED], now)
     case.save()
-    _event(case, "report", actor, _reporter_role(actor, report.source), "", Status.REPORTED, "", {}, now, seq=1)
-    return case
+    event = _event(case, "report", actor, _reporter_role(actor, report.source), "", Status.REPORTED, "", {}, now, seq=1)
+    return case, event
 
 
 def _title_from(description: str, category: Category) -> str:
@@ -266,8 +289,6 @@ def level_of(region: Region) -> str:
 def _reporter_role(actor, source: str) -> str:
     if actor is None:
         return Role.RESIDENT
-    from wangge.accounts.roles import primary_role
-
     return primary_role(actor) or Role.RESIDENT
 
 
@@ -304,29 +325,25 @@ ACCEPTED_IMAGES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp
 
 
 def validate_photo(upload, *, field: str = "photo"):
-    """Check that ``upload`` is a real image under the size limit; returns (upload, meta)."""
+    """Check that ``upload`` is a real image under the size and pixel limits, without decoding it;
+    returns (upload, meta)."""
     import hashlib
 
     from django.conf import settings
-    from PIL import Image, UnidentifiedImageError
 
-    if upload.size > settings.CASE_PHOTO_MAX_BYTES:
-        raise ValidationError(
-            {field: _("The photo is larger than %(mb)d MB.") % {"mb": settings.CASE_PHOTO_MAX_BYTES // (1024 * 1024)}}
-        )
-    upload.seek(0)
-    try:
-        with Image.open(upload) as image:
-            image.verify()
-            kind, size = image.format, image.size
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise ValidationError({field: _("The file is not a JPEG, PNG or WebP image.")}) from exc
-    if kind not in ACCEPTED_IMAGES:
-        raise ValidationError({field: _("The file is not a JPEG, PNG or WebP image.")})
+    facts = uploads.check_image(
+        upload,
+        field=field,
+        max_bytes=settings.CASE_PHOTO_MAX_BYTES,
+        formats=ACCEPTED_IMAGES,
+        declared_type="",  # phones name photos freely; the content decides, and is stored as what it is
+        too_big_message=_("The photo is larger than %(mb)d MB."),
+        not_image_message=_("The file is not a JPEG, PNG or WebP image."),
+    )
     upload.seek(0)
     digest = hashlib.sha256(upload.read()).hexdigest()
     upload.seek(0)
-    return upload, {"content_type": ACCEPTED_IMAGES[kind], "width": size[0], "height": size[1], "sha256": digest}
+    return upload, {"content_type": facts.content_type, "width": facts.width, "height": facts.height, "sha256": digest}
 
 
 def _store_photo(case, event, upload, meta, kind, actor) -> CasePhoto:
@@ -390,14 +407,13 @@ def transition(
             raise ValidationError({"opinion": _("Give a reason or an opinion for this action.")})
         from_status = locked.status
         stage_before = (locked.stage, locked.due_at)
-        red_before = overdue.key_of(locked)
+        before = events.Before.of(locked)
         data = EFFECTS.get(action, _no_effect)(locked, actor, params, now) or {}
         locked.status = rule.to
         if rule.to != from_status or action in CLOCK_RESTARTING:
             deadlines.start_clock(locked, STAGE_OF_STATUS.get(rule.to, ""), now)
         locked.version += 1
         locked.save()
-        overdue.case_saved(red_before, locked, now)
         event = _event(
             locked,
             action,
@@ -413,7 +429,7 @@ def transition(
         )
         for upload, meta, kind in params.get("_photos", ()):
             _store_photo(locked, event, upload, meta, kind, actor)
-    notifications.case_moved(locked, event)
+        events.publish(events.MOVED, events.Moved(locked, event, before, now))
     return locked
 
 
@@ -443,15 +459,14 @@ def record_system_flag(case: Case, action: str, *, opinion: str, at: datetime | 
             )
         status = locked.status
         stage_before = (locked.stage, locked.due_at)
-        red_before = overdue.key_of(locked)
+        before = events.Before.of(locked)
         data = EFFECTS[action](locked, None, params, now) or {}
         locked.version += 1
         locked.save()
-        overdue.case_saved(red_before, locked, now)
         event = _event(
             locked, action, None, SYSTEM_ROLE, status, status, opinion, data, now, stage_before, seq=locked.version + 1
         )
-    notifications.case_moved(locked, event)
+        events.publish(events.MOVED, events.Moved(locked, event, before, now))
     return locked
 
 
@@ -478,7 +493,7 @@ def _event(
         stage_due_at=stage_due,
         on_time=None if stage_due is None else now <= stage_due,
     )
-    rollups.count_event(case, event)  # roll-ups and points, in this transaction
+    events.publish(events.RECORDED, events.Recorded(case, event))  # roll-ups, points: in this transaction
     return event
 
 
@@ -498,8 +513,6 @@ def _accept(case, actor, params, now):
         raise ValidationError(
             {"category": _("Unknown category %(code)s: choose a sub-class from the catalogue.") % {"code": code}}
         )
-    from wangge.cases import suggester
-
     previous, case.category = case.category, category
     suggester.record_correction(case=case, from_category=previous, to_category=category, actor=actor, at=now)
     return {"category": category.code, "category_from": previous.code}
@@ -586,8 +599,6 @@ def _require_pending(case, kind):
 
 
 def _request_extension(case, actor, params, now):
-    from wangge.workcalendar import calendar as workcal
-
     if case.pending_request:
         raise IllegalTransition(_("A request is already waiting for approval."))
     extension = (params.get("extension") or "").strip()
@@ -733,8 +744,6 @@ def _mark_urgent(case, actor, params, now):
     case.is_urgent = True
     if not case.stage:
         return {}
-    from wangge.workcalendar import calendar as workcal
-
     shortened = workcal.deadline(case.stage_started_at, deadlines.stage_limit(case, case.stage))
     if shortened < case.due_at:
         case.due_at = shortened

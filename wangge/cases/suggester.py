@@ -29,6 +29,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wangge.accounts import audit
 from wangge.cases import classifier
 from wangge.cases.models import CategoryCorrection, SuggesterTraining
 
@@ -57,8 +58,6 @@ def record_correction(*, case, from_category, to_category, actor, at) -> Categor
 @transaction.atomic
 def set_corrections_in_use(*, actor, corrections, in_use: bool) -> int:
     """Use the corrections for training or leave them out (an administrator's review); returns how many changed."""
-    from wangge.accounts import audit
-
     changed = 0
     for correction in corrections:
         if correction.is_active != in_use:
@@ -90,8 +89,6 @@ def training_corrections() -> list[tuple[int, str, str]]:
 def retrain(*, actor=None, trigger: str = SuggesterTraining.Trigger.COMMAND) -> SuggesterTraining:
     """Train on the shipped text plus the corrections in use; take the model into use unless it scores
     lower on the held-out split than the one served now. Training happens outside any transaction."""
-    from wangge.accounts import audit
-
     corrections = training_corrections()
     started = time.perf_counter()
     served_version, served = stored_model()

@@ -10,11 +10,12 @@ are right without this task; the scan stores the colour once and tells people:
   stage's entry of ``settings.CASE_OVERDUE_POLICY`` (e.g. a system yellow card for an overdue handle
   stage, recorded on the timeline by ``services.record_system_flag``).
 
-Neither colour is a timeline row; a new stage clears it (``deadlines.start_clock``). Turning a case red
-adds it to the overdue tally of the command-centre screen (``dashboard.overdue``), in the same
-transaction; at the end the scan moves the tally's watermark to the oldest deadline it has not reached. Each case is claimed
-with a conditional UPDATE (``… WHERE warning = ''`` / ``… WHERE warning <> 'red'``) in the same
-transaction as its messages, so two consumers, or a scan that runs twice, never tell anyone twice.
+Neither colour is a timeline row; a new stage clears it (``deadlines.start_clock``). Each colour is
+published (``events.WARNED`` / ``events.OVERDUE``) in the transaction that claims it: the inbox writes
+its messages there, the roll-up store adds a red case to its overdue tally; at the end of a run
+``events.SCANNED`` lets the store move the tally's watermark. Each case is claimed with a conditional
+UPDATE (``… WHERE warning = ''`` / ``… WHERE warning <> 'red'``) in the same transaction as its
+messages, so two consumers, or a scan that runs twice, never tell anyone twice.
 """
 
 import logging
@@ -28,10 +29,9 @@ from django.utils.translation import gettext as _
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from wangge.cases import notifications, services
-from wangge.cases.models import OPEN_STATUSES, Case, Supervision, Warning
-from wangge.dashboard import overdue as tally
-from wangge.inbox.models import Kind
+from wangge.accounts.models import User
+from wangge.cases import events, services, suggester
+from wangge.cases.models import OPEN_STATUSES, Case, SuggesterTraining, Supervision, Warning
 
 log = logging.getLogger("wangge.cases.tasks")
 
@@ -65,7 +65,7 @@ def scan(now: datetime | None = None) -> ScanResult:
         red, flagged = _overdue(pk, now)
         result.red += red
         result.flagged += flagged
-    tally.advance_watermark(now)
+    events.publish(events.SCANNED, events.Scanned(now))
     if result.yellow or result.red:
         log.info("deadline scan: %d due soon, %d overdue, %d flagged", result.yellow, result.red, result.flagged)
     return result
@@ -83,13 +83,7 @@ def _claim(pk: int, now: datetime, colour: str) -> Case | None:
     case = Case.objects.select_related(
         "category", "region", "handling_region", "assigned_user", "assigned_region", "assigned_department"
     ).get(pk=pk)
-    if colour == Warning.RED:
-        tally.case_changed(None, tally.key_of(case))  # it was not red: the claim says so
     return case
-
-
-def _recipients(case: Case) -> list:
-    return notifications._assignees(case) + notifications._centre_users(case)
 
 
 def _warn(pk: int, now: datetime) -> int:
@@ -97,8 +91,7 @@ def _warn(pk: int, now: datetime) -> int:
         case = _claim(pk, now, Warning.YELLOW)
         if case is None:
             return 0
-        title = _("Due soon: %(number)s %(title)s") % {"number": case.number, "title": case.title}
-        _notify(case, Kind.WARNING, title)
+        events.publish(events.WARNED, events.Coloured(case, now))
     return 1
 
 
@@ -107,19 +100,9 @@ def _overdue(pk: int, now: datetime) -> tuple[int, int]:
         case = _claim(pk, now, Warning.RED)
         if case is None:
             return 0, 0
-        title = _("Overdue: %(number)s %(title)s") % {"number": case.number, "title": case.title}
-        _notify(case, Kind.OVERDUE, title)
+        events.publish(events.OVERDUE, events.Coloured(case, now))  # it was not red: the claim says so
         flagged = _apply_policy(case, now)
     return 1, flagged
-
-
-def _notify(case: Case, kind: str, title: str) -> None:
-    from wangge.inbox.services import notify
-
-    stage = case.get_stage_display()
-    due = timezone.localtime(case.due_at).strftime("%Y-%m-%d %H:%M")
-    body = _("Stage: %(stage)s. Due: %(due)s.") % {"stage": stage, "due": due}
-    notify(users=_recipients(case), kind=kind, title=title, body=body, url=f"/cases/{case.number}/")
 
 
 def _apply_policy(case: Case, now: datetime) -> int:
@@ -143,9 +126,6 @@ def _apply_policy(case: Case, now: datetime) -> int:
 # Asia/Shanghai is UTC+8 all year), and only when the corrections in use changed since the last run.
 @db_periodic_task(crontab(hour=str((settings.SUGGESTER_RETRAIN_HOUR - 8) % 24), minute="20"))
 def retrain_suggester() -> str:
-    from wangge.cases import suggester
-    from wangge.cases.models import SuggesterTraining
-
     if not suggester.retrain_due():
         return "unchanged"
     return suggester.retrain(trigger=SuggesterTraining.Trigger.SCHEDULE).status
@@ -154,9 +134,5 @@ def retrain_suggester() -> str:
 @db_task()
 def retrain_suggester_now(actor_id: int | None = None) -> str:
     """An administrator's "Retrain now" (the admin page), run on the consumer rather than in the request."""
-    from wangge.accounts.models import User
-    from wangge.cases import suggester
-    from wangge.cases.models import SuggesterTraining
-
     actor = User.objects.filter(pk=actor_id).first() if actor_id else None
     return suggester.retrain(actor=actor, trigger=SuggesterTraining.Trigger.ADMIN).status

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from wangge.accounts.api_auth import login_or_bearer_required
 from wangge.accounts.models import Role
 from wangge.accounts.scope import scope_for
 from wangge.cases import deadlines, selectors, services
@@ -35,17 +36,16 @@ from wangge.cases.forms import (
     is_staff_member,
 )
 from wangge.cases.locating import describe_place
-from wangge.cases.models import CasePhoto, Category, Status, Supervision, Warning
-from wangge.cases.permissions import available_actions
+from wangge.cases.models import CasePhoto, Status, Supervision, Warning
+from wangge.cases.permissions import available_actions, is_resident_only
 from wangge.cases.throttling import anonymous_locate_allowed, anonymous_report_allowed
 from wangge.cases.workflow import ACTION_LABELS, ASSIGNEE, REPORTER, RULES
 from wangge.core.errors import Conflict
 from wangge.core.validators import validate_lon_lat
 from wangge.regions import selectors as region_selectors
-from wangge.regions.models import GRID_LEVELS, Level, Region
+from wangge.regions.models import GRID_LEVELS, Level
 
 PAGE_SIZE = 25
-COUNT_CAP = 100  # a worklist box counts its cases up to here and shows "99+" beyond
 THUMB_SIZE = 320
 ROLE_LABELS = {ASSIGNEE: gettext_lazy("Assignee"), REPORTER: gettext_lazy("Reporter")}
 KNOWN_ACTIONS = {action for _status, action in RULES}
@@ -135,27 +135,9 @@ class RowMaker:
         )
 
 
-def is_resident_only(user) -> bool:
-    return not is_staff_member(user)
-
-
-def work_counts(user, now=None) -> dict[str, int]:
-    """How many cases wait in each worklist box (the home page and the tabs show them), counted up to
-    ``COUNT_CAP``: a box holding more shows "99+" (``count_label``), and its count stops reading there."""
-    now = now or timezone.now()
-    boxes = ("todo", "mine") if is_resident_only(user) else ("todo", "soon", "overdue")
-    counts = {}
-    for box in boxes:
-        cases = selectors.worklist(user, selectors.CaseFilters(box=box), now=now).order_by()
-        if box == "todo":  # the same cases, found through the status index (due soon and overdue: due_at's)
-            cases = cases.filter(status__in=selectors.TODO_STATUSES)
-        counts[box] = cases[:COUNT_CAP].count()
-    return counts
-
-
 def count_label(count: int) -> str:
     """A box's count as shown: the number, or "99+" from ``COUNT_CAP`` on."""
-    return f"{COUNT_CAP - 1}+" if count >= COUNT_CAP else str(count)
+    return f"{selectors.COUNT_CAP - 1}+" if count >= selectors.COUNT_CAP else str(count)
 
 
 FILTER_OPTIONS_SECONDS = 60  # a renamed or new region reaches the filter's list within a minute
@@ -222,7 +204,7 @@ def worklist(request):
     tab_query = request.GET.copy()
     tab_query.pop("cursor", None)
     tab_query.pop("box", None)
-    counts = work_counts(user, now)
+    counts = selectors.work_counts(user, now)
     make_row = RowMaker(now)
     context = {
         "nav": "cases",
@@ -262,7 +244,7 @@ def _category_corrections(events) -> dict[int, str]:
     if not changed:
         return {}
     codes = {code for e in changed for code in (e.data["category_from"], e.data["category"])}
-    labels = {c.code: category_label(c) for c in Category.objects.filter(code__in=codes)}
+    labels = {code: category_label(c) for code, c in selectors.categories_by_code(codes).items()}
     return {
         e.pk: f"{labels.get(e.data['category_from'], e.data['category_from'])} → "
         f"{labels.get(e.data['category'], e.data['category'])}"
@@ -369,7 +351,7 @@ def act(request, number, action):
     return redirect("cases:detail", number=case.number)
 
 
-@login_required
+@login_or_bearer_required
 @require_GET
 def photo(request, number, photo_id):
     """A case photo, only for someone who may see the case (404 otherwise, like an absent one)."""
@@ -425,7 +407,7 @@ def _map_start(user) -> dict:
         )
         region = membership.region if membership else None
     if region is None:
-        region = Region.objects.filter(level=Level.STREET, is_active=True, center_lon__isnull=False).first()
+        region = region_selectors.default_map_start()
     outlines = []
     if region is not None and region.boundary:
         outlines.append({"type": "Feature", "geometry": region.boundary, "properties": {"name": region.name}})
@@ -439,7 +421,6 @@ def _map_start(user) -> dict:
 def _submit_report(user, form: IntakeForm):
     """Create the case; a grid worker's "solved on the spot" closes the loop in the same transaction."""
     data = form.cleaned_data
-    actor = user if user.is_authenticated else None
     if data.get("solved_on_spot"):
         return services.report_solved_on_spot(
             actor=user,
@@ -449,7 +430,7 @@ def _submit_report(user, form: IntakeForm):
             photo_after=data.get("photo_after") or [],
             note=data.get("on_spot_note", ""),
         )
-    return services.report_case(actor=actor, report=form.report(), photos=data.get("photos") or [])
+    return services.report_case(actor=user, report=form.report(), photos=data.get("photos") or [])
 
 
 def _intake(request, *, template: str, anonymous: bool):

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from wangge.core import text
+from wangge.core import text, validators
 from wangge.core.errors import Conflict
 
 
@@ -32,6 +32,8 @@ def _pydantic_message(error: dict) -> str:
     }
     if kind in messages:
         return messages[kind]
+    if kind == validators.DATE_RANGE_ERROR:
+        return validators.date_range_message()
     if kind in (text.CONTROL_ERROR, text.INVISIBLE_ERROR):
         return text.message(kind, multiline=bool(ctx.get("multiline")))
     if kind in ("greater_than_equal", "greater_than"):
@@ -104,3 +106,10 @@ def install(api) -> None:
                 status=400,
             )
         return api.create_response(request, {"detail": str(exc), "errors": []}, status=exc.status_code)
+
+    @api.exception_handler(OverflowError)
+    def on_out_of_range(request, exc):
+        # The last line behind the schemas' bounds: a number or a date past what Python's calendar or the
+        # database can hold is the caller's error, not the server's (and its text names Python internals).
+        message = _("A number or a date in the request is out of range.")
+        return api.create_response(request, error_body([{"field": "", "message": message}]), status=400)

@@ -113,6 +113,7 @@ def check_image(
     formats: dict[str, str] = IMAGE_TYPES,
     declared_type: str | None = None,
     too_big_message: str | None = None,
+    not_image_message: str | None = None,
 ) -> ImageFacts:
     """Facts about an uploaded image, checked without decoding it; ``ValidationError`` naming the limit."""
     from PIL import Image, UnidentifiedImageError
@@ -120,7 +121,7 @@ def check_image(
     size = check_size(upload, max_bytes=max_bytes, field=field, message=too_big_message)
     max_pixels = max_pixels or max_image_pixels()
     names = ", ".join(sorted({name if name != "WEBP" else "WebP" for name in formats}))
-    not_an_image = _("The file is not a %(formats)s image.") % {"formats": names}
+    not_an_image = not_image_message or _("The file is not a %(formats)s image.") % {"formats": names}
     stream = _stream(upload)
     try:
         with warnings.catch_warnings():

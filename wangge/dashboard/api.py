@@ -4,25 +4,23 @@ Every route names its node with ``region=<code>`` or ``department=<code>`` (defa
 the caller's reach) and answers 404 for a node outside the caller's reach, like an absent one.
 """
 
-from datetime import date
 from typing import Literal
 
-from django.core.exceptions import ValidationError
-from django.utils import timezone
-from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from wangge.cases.models import Category
 from wangge.cases.selectors import visible_cases
-from wangge.dashboard import drill, screen, selectors, statistics
-from wangge.dashboard.selectors import Node
+from wangge.core.text import Text
+from wangge.core.validators import Day
+from wangge.dashboard import drill, filters, screen, statistics
+from wangge.rollups import selectors
+from wangge.rollups.selectors import Node
 
 router = Router(tags=["dashboard"])
 
 
 class NodeQuery(Schema):
-    region: str | None = Field(None, max_length=24, description="A region code")
-    department: str | None = Field(None, max_length=32, description="A department code")
+    region: Text | None = Field(None, max_length=24, description="A region code")
+    department: Text | None = Field(None, max_length=32, description="A department code")
 
 
 class NodeOut(Schema):
@@ -92,11 +90,114 @@ def summary(request, query: Query[NodeQuery]):
     }
 
 
+class TrendOut(Schema):
+    measure: str
+    days: list[str]
+    series: dict[str, list[int]]
+    links: dict[str, str]
+
+
+class BreakdownItemOut(Schema):
+    value: str
+    name: str
+    reported: int
+    closed: int
+    link: str
+
+
+class BreakdownOut(Schema):
+    date_from: str
+    date_to: str
+    measure: str
+    items: list[BreakdownItemOut]
+
+
+class RankingItemOut(Schema):
+    rank: int | None
+    code: str
+    name: str
+    query: str
+    on_time: float | None
+    numerator: float
+    denominator: float
+    score: float | None
+    tier: str
+    link: str
+
+
+class RankingOut(Schema):
+    date_from: str
+    date_to: str
+    by: str
+    period: str
+    items: list[RankingItemOut]
+
+
+class MapCountOut(Schema):
+    open: int
+    overdue: int
+
+
+class MapOut(Schema):
+    regions: dict[str, MapCountOut]
+
+
+class FeedItemOut(Schema):
+    id: str | int
+    at: str
+    time: str
+    action: str
+    alarm: bool
+    number: str
+    title: str
+    category: str
+    source: str
+    status: str
+    supervision: str
+    url: str
+
+
+class FeedOut(Schema):
+    items: list[FeedItemOut]
+
+
+class CellOut(Schema):
+    value: int
+    link: str
+
+
+class StatisticsRowOut(Schema):
+    key: str
+    label: str
+    counts: dict[str, CellOut]
+    rates: dict[str, float | None]
+
+
+class StatisticsOut(Schema):
+    node: NodeOut
+    date_from: str
+    date_to: str
+    group: str
+    rows: list[StatisticsRowOut]
+    total: StatisticsRowOut
+
+
+class DrillCaseOut(Schema):
+    number: str
+    count: int
+
+
+class DrillOut(Schema):
+    figure: str
+    total: int
+    cases: list[DrillCaseOut]
+
+
 class TrendQuery(NodeQuery):
     days: int = Field(30, ge=7, le=366)
 
 
-@router.get("/trend")
+@router.get("/trend", response=TrendOut)
 def trend(request, query: Query[TrendQuery]):
     """Reported, closed and closed-on-time per day over the last ``days`` days."""
     return screen.trend(_node(request, query), days=query.days)
@@ -107,7 +208,7 @@ class BreakdownQuery(TrendQuery):
     top: int = Field(10, ge=1, le=50)
 
 
-@router.get("/breakdown")
+@router.get("/breakdown", response=BreakdownOut)
 def breakdown(request, query: Query[BreakdownQuery]):
     """Reports of the last ``days`` days by category or source, largest first."""
     return screen.breakdown(_node(request, query), query.dim, days=query.days, top=query.top)
@@ -118,66 +219,44 @@ class RankingQuery(NodeQuery):
     period: Literal["month", "30d"] = "month"
 
 
-@router.get("/ranking")
+@router.get("/ranking", response=RankingOut)
 def ranking(request, query: Query[RankingQuery]):
     """Child regions or departments ranked by the on-time closure rate, this month or the last 30 days."""
     return screen.ranking(_node(request, query), by=query.by, period=query.period)
 
 
-@router.get("/map")
+@router.get("/map", response=MapOut)
 def map_counts(request, query: Query[NodeQuery]):
     """Open and overdue cases per child region, to colour the map."""
     return screen.map_data(_node(request, query))
 
 
-@router.get("/feed")
+@router.get("/feed", response=FeedOut)
 def feed(request, query: Query[NodeQuery]):
     """The newest reports and alarms in the node."""
     return {"items": screen.feed(_node(request, query))}
 
 
 class StatisticsQuery(NodeQuery):
-    from_: date | None = Field(None, alias="from")
-    to: date | None = None
-    category: str | None = Field(None, max_length=8, description="A class or sub-class code")
-    source: str | None = Field(None, max_length=16)
-    dept: str | None = Field(None, max_length=32, description="Figures credited to this department")
+    """With ``region``, ``department`` filters the figures to those credited to that department."""
+
+    date_from: Day | None = Field(None, description="First day (default: the first of date_to's month)")
+    date_to: Day | None = Field(None, description="Last day, included (default: today)")
+    category: Text | None = Field(None, max_length=8, description="A class or sub-class code")
+    source: Text | None = Field(None, max_length=16)
     group: Literal["region", "class", "category", "source", "department", "status", "day"] = "category"
 
 
 def parse_filters(request, query) -> tuple[Node, statistics.Filters]:
     node = _node(request, query)
-    today = timezone.localdate()
-    end = query.to or today
-    start = query.from_ or end.replace(day=1)
-    if start > end:
-        raise ValidationError({"from": _("The period ends before it starts.")})
-    if (end - start).days > 3660:
-        raise ValidationError({"from": _("The period is longer than ten years.")})
-    category = None
-    if query.category:
-        category = Category.objects.filter(code=query.category).first()
-        if category is None:
-            raise ValidationError({"category": _("Unknown category %(code)s.") % {"code": query.category}})
-    department = None
-    if query.dept:
-        from wangge.accounts.models import Department
-
-        department = Department.objects.filter(code=query.dept).first()
-        if department is None:
-            raise ValidationError({"dept": _("Unknown department %(code)s.") % {"code": query.dept}})
-    from wangge.cases.models import Source
-
-    if query.source and query.source not in Source.values:
-        raise ValidationError({"source": _("Unknown source %(source)s.") % {"source": query.source}})
-    return node, statistics.Filters(start, end, category, query.source or "", department, query.group)
+    return node, filters.statistics_filters(node, query.dict())
 
 
-@router.get("/statistics")
+@router.get("/statistics", response=StatisticsOut)
 def statistics_table(request, query: Query[StatisticsQuery]):
     """Counts and rates for any period, grouped; every count with the link to its cases."""
-    node, filters = parse_filters(request, query)
-    rows, total = statistics.table(node, filters)
+    node, chosen = parse_filters(request, query)
+    rows, total = statistics.table(node, chosen)
 
     def out(row):
         return {
@@ -188,7 +267,7 @@ def statistics_table(request, query: Query[StatisticsQuery]):
                     "value": row.counters[key]
                     if key != "filed"
                     else row.counters["accepted"] + row.counters["on_spot"],
-                    "link": statistics.cell_link(node, filters, row, figure),
+                    "link": statistics.cell_link(node, chosen, row, figure),
                 }
                 for key, _label, figure in statistics.COUNTS
             },
@@ -197,64 +276,36 @@ def statistics_table(request, query: Query[StatisticsQuery]):
 
     return {
         "node": node_out(node),
-        "from": filters.start.isoformat(),
-        "to": filters.end.isoformat(),
-        "group": filters.group,
+        "date_from": chosen.start.isoformat(),
+        "date_to": chosen.end.isoformat(),
+        "group": chosen.group,
         "rows": [out(r) for r in rows],
         "total": out(total),
     }
 
 
 class DrillQuery(StatisticsQuery):
-    figure: str = Field(..., max_length=200)
+    figure: Text = Field(..., max_length=200)
 
 
-@router.get("/cases")
+@router.get("/cases", response=DrillOut)
 def cases_behind(request, query: Query[DrillQuery]):
-    """The cases behind a number: the same node, days, filters and figure as the number."""
-    node, filters = parse_filters_for_drill(request, query)
+    """The cases behind a number: the same node, days, filters and figure as the number (no period: all time;
+    ``department=none``: credited to no department)."""
+    node = _node(request, query)
+    chosen = filters.drill_filters(node, query.dict())
     found = drill.cases_behind(
         node,
         query.figure,
-        filters["start"],
-        filters["end"],
-        category_ids=filters["category_ids"],
-        source=filters["source"],
-        department_id=filters["department_id"],
+        chosen.start,
+        chosen.end,
+        category_ids=chosen.category_ids,
+        source=chosen.source or None,
+        department_id=chosen.department_id,
     )
     numbers = dict(visible_cases(request.auth).filter(pk__in=list(found.counts)).values_list("pk", "number"))
     return {
         "figure": query.figure,
         "total": found.total,
         "cases": [{"number": numbers[pk], "count": n} for pk, n in sorted(found.counts.items()) if pk in numbers],
-    }
-
-
-def parse_filters_for_drill(request, query) -> tuple[Node, dict]:
-    """Like the statistics, but an absent period means all time and ``dept=none`` means no department."""
-    node = _node(request, query)
-    category_ids = None
-    if query.category:
-        category = Category.objects.filter(code=query.category).first()
-        if category is None:
-            raise ValidationError({"category": _("Unknown category %(code)s.") % {"code": query.category}})
-        children = list(Category.objects.filter(parent=category).values_list("pk", flat=True))
-        category_ids = tuple(children) if category.parent_id is None else (category.pk,)
-    department_id = None
-    if query.dept:
-        from wangge.accounts.models import Department
-
-        if query.dept == "none":
-            department_id = 0
-        else:
-            department = Department.objects.filter(code=query.dept).first()
-            if department is None:
-                raise ValidationError({"dept": _("Unknown department %(code)s.") % {"code": query.dept}})
-            department_id = department.pk
-    return node, {
-        "start": query.from_,
-        "end": query.to,
-        "category_ids": category_ids,
-        "source": query.source or None,
-        "department_id": department_id,
     }

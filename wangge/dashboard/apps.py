@@ -3,6 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class DashboardConfig(AppConfig):
+    """The command-centre screen and statistics: pages and API over the roll-up store and assessment."""
+
     name = "wangge.dashboard"
-    label = "dashboard"
+    label = "screen"
     verbose_name = _("Command centre and statistics")

@@ -15,10 +15,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wangge.dashboard import raw
 from wangge.dashboard.screen import overdue_cases
-from wangge.dashboard.selectors import Node
-from wangge.dashboard.timeline import COUNTERS
+from wangge.rollups import raw
+from wangge.rollups.selectors import Node
+from wangge.rollups.timeline import COUNTERS
 
 TERM = re.compile(r"\s*([+-]?)\s*([a-z_]+)\s*")
 OVERDUE = "overdue"

@@ -1,46 +1,18 @@
-"""Excel exports of the statistics (openpyxl): the same rows and numbers as the page."""
-
-from io import BytesIO
+"""Excel exports of the statistics: the same rows and numbers as the page, written by ``wangge.core.excel``."""
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl.styles import Font
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-HEADER = Font(bold=True, color="FFFFFF")
-HEADER_FILL = PatternFill("solid", fgColor="8C1D18")
+from wangge.core.excel import XLSX, header, percent, to_bytes, widths, workbook
+from wangge.dashboard import statistics
 
-
-def header(sheet, labels: list[str]) -> None:
-    sheet.append(labels)
-    for cell in sheet[sheet.max_row]:
-        cell.font = HEADER
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-
-
-def widths(sheet, first: int = 28, rest: int = 12) -> None:
-    for index in range(1, sheet.max_column + 1):
-        sheet.column_dimensions[get_column_letter(index)].width = first if index == 1 else rest
-
-
-def percent(value) -> float | None:
-    return None if value is None else round(value * 100, 2)
-
-
-def to_bytes(book: Workbook) -> bytes:
-    buffer = BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+__all__ = ["XLSX", "statistics_workbook"]
 
 
 def statistics_workbook(node, filters, rows, total) -> bytes:
-    from wangge.dashboard import statistics
-
-    book = Workbook()
+    book = workbook()
     sheet = book.active
-    sheet.title = _("Statistics")[:31]
+    sheet.title = _("Statistics")
     sheet.append([f"{node.name} {filters.start.isoformat()} – {filters.end.isoformat()}"])
     sheet["A1"].font = Font(bold=True, size=13)
     rate_items = [v.indicator for v in total.values]

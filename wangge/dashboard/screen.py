@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 
 from wangge.assessment import selectors as assessment
 from wangge.cases.models import OPEN_STATUSES, Case, CaseEvent, Category, Source
-from wangge.dashboard import overdue, selectors
-from wangge.dashboard.selectors import Node
-from wangge.dashboard.timeline import OPEN_COUNTERS
+from wangge.regions.models import Region
+from wangge.rollups import overdue, selectors
+from wangge.rollups.selectors import Node, link
+from wangge.rollups.timeline import OPEN_COUNTERS
 
 TREND_NAMES = ("reported", "dispatched", "closed")
 ALARM_ACTIONS = ("supervise", "escalate", "mark_urgent", "reopen")
@@ -41,19 +42,6 @@ def overdue_cases(node: Node, now: datetime):
     if node.department is not None:
         return cases.filter(assigned_department_id=node.department.pk)
     return cases.filter(region_path__startswith=node.key)
-
-
-def link(node: Node, figure: str, start: date | None, end: date | None, **extra) -> str:
-    """Where a number leads: the list of the cases behind it."""
-    from urllib.parse import urlencode
-
-    params = {
-        "figure": figure,
-        **({"from": start.isoformat()} if start else {}),
-        **({"to": end.isoformat()} if end else {}),
-    }
-    params.update({k: v for k, v in extra.items() if v not in (None, "")})
-    return f"/dashboard/cases/?{node.query}&{urlencode(params)}"
 
 
 def summary(node: Node, now: datetime | None = None) -> dict:
@@ -161,7 +149,7 @@ def breakdown(node: Node, dim: str, days: int = 30, top: int = 10, now: datetime
         }
         for v, c in items[:top]
     ]
-    return {"from": start.isoformat(), "to": today.isoformat(), "measure": intake, "items": out}
+    return {"date_from": start.isoformat(), "date_to": today.isoformat(), "measure": intake, "items": out}
 
 
 RANKING_PERIODS = ("month", "30d")
@@ -193,12 +181,12 @@ def ranking(node: Node, by: str = "children", now: datetime | None = None, perio
                 "denominator": value.denominator if value else 0,
                 "score": row.score,
                 "tier": row.tier,
-                "link": link(row.node, value.indicator.numerator, start, today, dept=row.extra.get("dept"))
+                "link": link(row.node, value.indicator.numerator, start, today, department=row.extra.get("department"))
                 if value and row.node
                 else "",
             }
         )
-    return {"from": start.isoformat(), "to": today.isoformat(), "by": by, "period": period, "items": out}
+    return {"date_from": start.isoformat(), "date_to": today.isoformat(), "by": by, "period": period, "items": out}
 
 
 def map_region(node: Node):
@@ -219,8 +207,6 @@ def map_data(node: Node, now: datetime | None = None) -> dict:
     from the cases table by street through the (assigned_department, status) index; a region's open
     cases come from the cube.
     """
-    from wangge.regions.models import Region
-
     now, _today = _local(now)
     base = map_region(node)
     if node.department is None and not node.has_children:

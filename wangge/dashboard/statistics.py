@@ -16,13 +16,13 @@ from django.utils.translation import gettext_lazy as _
 from wangge.accounts.models import Department
 from wangge.assessment import selectors as assessment
 from wangge.cases.models import Category, Source, Status
-from wangge.dashboard import selectors
-from wangge.dashboard.models import RollupCube
-from wangge.dashboard.rollups import summed
 from wangge.dashboard.screen import category_label
-from wangge.dashboard.selectors import Node
-from wangge.dashboard.timeline import COUNTERS, STATUSES
 from wangge.regions.models import GRID_LEVELS, Region
+from wangge.rollups import selectors
+from wangge.rollups.models import RollupCube
+from wangge.rollups.rollups import summed
+from wangge.rollups.selectors import Node
+from wangge.rollups.timeline import COUNTERS, STATUSES
 
 GROUPS = {
     "region": _("Region"),
@@ -77,13 +77,13 @@ class Filters:
         return sum(1 for f in (self.category, self.source, self.department) if f)
 
     def query(self) -> dict:
-        q = {"from": self.start.isoformat(), "to": self.end.isoformat()}
+        q = {"date_from": self.start.isoformat(), "date_to": self.end.isoformat()}
         if self.category:
             q["category"] = self.category.code
         if self.source:
             q["source"] = self.source
         if self.department:
-            q["dept"] = self.department.code
+            q["department"] = self.department.code
         return q
 
 
@@ -202,14 +202,19 @@ def table(node: Node, filters: Filters) -> tuple[list[Row], Row]:
                 continue
             department = departments.get(key)
             label = department.name if department else str(_("No department (grid, community, centre)"))
-            rows.append(Row(key, label, counters, {"dept": department.code if department else "0"}))
+            rows.append(Row(key, label, counters, {"department": department.code if department else "0"}))
     elif group == "day":
         day = filters.start
         while day <= filters.end:
             counters = grouped.get(day.isoformat(), Counter())
             if any(counters.values()):
                 rows.append(
-                    Row(day.isoformat(), day.isoformat(), counters, {"from": day.isoformat(), "to": day.isoformat()})
+                    Row(
+                        day.isoformat(),
+                        day.isoformat(),
+                        counters,
+                        {"date_from": day.isoformat(), "date_to": day.isoformat()},
+                    )
                 )
             day += timedelta(days=1)
     items = [i for i in assessment.indicators() if i.code in RATES]
@@ -222,6 +227,6 @@ def table(node: Node, filters: Filters) -> tuple[list[Row], Row]:
 def cell_link(node: Node, filters: Filters, row: Row, figure: str) -> str:
     target = row.node or node
     query = {**filters.query(), **row.slice, "figure": figure}
-    if query.get("dept") == "0":
-        query["dept"] = "none"
+    if query.get("department") == "0":
+        query["department"] = "none"
     return f"/dashboard/cases/?{target.query}&{urlencode(query)}"

@@ -1,22 +1,22 @@
 """Pages: the command-centre screen, its live feed, the statistics (with Excel export) and the list of
 the cases behind any number. Thin: figures come from ``screen``, ``statistics`` and ``drill``."""
 
-from datetime import date
-
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from wangge.accounts.models import Department
-from wangge.cases.models import Category, Source
-from wangge.cases.selectors import visible_cases
-from wangge.dashboard import drill, excel, screen, selectors, statistics
-from wangge.dashboard.timeline import DEFINITIONS
+from wangge.accounts.selectors import active_departments
+from wangge.assessment.selectors import workers
+from wangge.cases.models import Source
+from wangge.cases.selectors import active_categories, visible_cases
+from wangge.dashboard import drill, excel, screen, statistics
+from wangge.dashboard import filters as dashboard_filters
+from wangge.rollups import selectors
+from wangge.rollups.timeline import DEFINITIONS
 
 PAGE = 100
 
@@ -25,15 +25,6 @@ def _node(request):
     return selectors.get_node_for(
         request.user, region=request.GET.get("region") or None, department=request.GET.get("department") or None
     )
-
-
-def _date(value: str | None) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        return None
 
 
 @login_required
@@ -82,28 +73,12 @@ def feed(request):
 # --- statistics -------------------------------------------------------------------------------------
 
 
-def _filters(request, node) -> statistics.Filters:
-    today = timezone.localdate()
-    end = _date(request.GET.get("to")) or today
-    start = _date(request.GET.get("from")) or end.replace(day=1)
-    if start > end:
-        start, end = end, start
-    category = Category.objects.filter(code=request.GET.get("category") or "").first()
-    source = request.GET.get("source") or ""
-    if source not in Source.values:
-        source = ""
-    department = Department.objects.filter(code=request.GET.get("dept") or "").first()
-    group = request.GET.get("group") or ("region" if node.has_children else "category")
-    if group not in statistics.GROUPS or (group == "region" and not node.has_children):
-        group = "category"
-    return statistics.Filters(start, end, category, source, department, group)
-
-
 @login_required
 @require_GET
 def statistics_page(request):
     node = _node(request)
-    filters = _filters(request, node)
+    # Bad filters: the same messages the API gives, a 400, and the figures with those filters at their defaults.
+    filters, errors = dashboard_filters.statistics_filters_for_page(node, request.GET)
     rows, total = statistics.table(node, filters)
     if request.GET.get("format") == "xlsx":
         content = excel.statistics_workbook(node, filters, rows, total)
@@ -125,12 +100,13 @@ def statistics_page(request):
         "rows": table_rows,
         "total": _total_row(node, filters, rows, total),
         "group_label": statistics.GROUPS[filters.group],
-        "categories": Category.objects.filter(is_active=True).select_related("parent").order_by("code"),
+        "categories": active_categories(),
         "sources": Source.choices,
-        "departments": Department.objects.filter(is_active=True).order_by("code"),
+        "departments": active_departments(),
         "export_query": request.GET.urlencode(),
+        "filter_errors": errors,
     }
-    return render(request, "dashboard/statistics.html", context)
+    return render(request, "dashboard/statistics.html", context, status=400 if errors else 200)
 
 
 def _table_row(node, filters, row) -> dict:
@@ -167,8 +143,6 @@ def _total_row(node, filters, rows, total) -> dict:
 
 def _person_in(node, username: str):
     """A grid worker serving under the node (404 otherwise: people outside the node are not shown)."""
-    from wangge.assessment.selectors import workers
-
     for user in workers(node):
         if user.username == username:
             return user
@@ -180,32 +154,25 @@ def _person_in(node, username: str):
 def cases_behind(request):
     node = _node(request)
     figure = (request.GET.get("figure") or "").strip()[:200]
-    start, end = _date(request.GET.get("from")), _date(request.GET.get("to"))
-    category_ids, category = None, None
-    if request.GET.get("category"):
-        category = Category.objects.filter(code=request.GET["category"]).first()
-        if category is not None:
-            subs = list(Category.objects.filter(parent=category).values_list("pk", flat=True))
-            category_ids = tuple(subs) if category.parent_id is None else (category.pk,)
-        else:
-            category_ids = ()
-    source = request.GET.get("source") or None
-    department_id, department = None, None
-    if request.GET.get("dept"):
-        if request.GET["dept"] == "none":
-            department_id = 0
-        else:
-            department = Department.objects.filter(code=request.GET["dept"]).first()
-            department_id = department.pk if department else -1
+    chosen, errors = dashboard_filters.drill_filters_for_page(node, request.GET)
+    start, end = chosen.start, chosen.end
     error = ""
     person = None
     try:
-        if request.GET.get("person"):
+        if errors:  # a filter that names nothing known lists no cases (the messages say why)
+            found = None
+        elif request.GET.get("person"):
             person = _person_in(node, request.GET["person"])
             found = drill.person_cases(person.pk, figure, start, end)
         else:
             found = drill.cases_behind(
-                node, figure, start, end, category_ids=category_ids, source=source, department_id=department_id
+                node,
+                figure,
+                start,
+                end,
+                category_ids=chosen.category_ids,
+                source=chosen.source or None,
+                department_id=chosen.department_id,
             )
     except ValidationError:
         found, error = None, _("This figure is not known.")
@@ -237,13 +204,14 @@ def cases_behind(request):
         "error": error,
         "start": start,
         "end": end,
-        "category": category,
-        "source": dict(Source.choices).get(source or "", ""),
-        "department": department,
-        "no_department": department_id == 0,
+        "category": chosen.category,
+        "source": dict(Source.choices).get(chosen.source, ""),
+        "department": chosen.department,
+        "no_department": chosen.no_department,
+        "filter_errors": errors,
         "person": person,
         "page": page,
         "pages": pages,
         "query": query.urlencode(),
     }
-    return render(request, "dashboard/cases.html", context)
+    return render(request, "dashboard/cases.html", context, status=400 if errors else 200)

@@ -6,3 +6,8 @@ class InboxConfig(AppConfig):
     name = "wangge.inbox"
     label = "inbox"
     verbose_name = _("Inbox")
+
+    def ready(self):
+        from wangge.inbox import case_notices
+
+        case_notices.subscribe()

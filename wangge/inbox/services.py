@@ -1,7 +1,11 @@
 from django.db import transaction
 from django.utils import timezone
 
-from wangge.inbox.models import Delivery, Message
+from wangge.inbox.delivery import deliver
+from wangge.inbox.models import Message
+from wangge.inbox.tasks import deliver_messages
+
+__all__ = ["deliver", "mark_read", "notify"]
 
 
 def notify(*, users, kind: str, title: str, body: str = "", url: str = "") -> list[Message]:
@@ -12,25 +16,8 @@ def notify(*, users, kind: str, title: str, body: str = "", url: str = "") -> li
     )
     if messages:
         ids = [m.pk for m in messages if m.pk]
-        transaction.on_commit(lambda: _deliver_later(ids))
+        transaction.on_commit(lambda: deliver_messages(ids))
     return messages
-
-
-def _deliver_later(ids):
-    from wangge.inbox.tasks import deliver_messages
-
-    deliver_messages(ids)
-
-
-def deliver(message: Message) -> None:
-    from wangge.inbox.channels import configured_channels
-
-    for channel in configured_channels():
-        try:
-            ok, detail = channel.send(message.user, message)
-        except Exception as exc:  # a channel failing must not lose the record of the attempt
-            ok, detail = False, f"{type(exc).__name__}"
-        Delivery.objects.create(message=message, channel=channel.name, ok=ok, detail=detail[:200])
 
 
 def mark_read(*, user, ids: list[int] | None = None) -> int:

@@ -1,11 +1,10 @@
 from huey.contrib.djhuey import task
 
+from wangge.inbox.delivery import deliver
 from wangge.inbox.models import Message
 
 
 @task(retries=3, retry_delay=30)
 def deliver_messages(ids: list[int]) -> None:
-    from wangge.inbox.services import deliver
-
     for message in Message.objects.filter(pk__in=ids).select_related("user"):
         deliver(message)

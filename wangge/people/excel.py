@@ -10,10 +10,10 @@
 
 import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,7 +22,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from wangge.core import excel
+from wangge.core import excel, uploads
 from wangge.people import conf
 from wangge.people.records import LEDGERS, choice_lookup, squash  # noqa: F401 — choice_lookup: importing
 
@@ -191,12 +191,13 @@ def read_ledger(kind: str, data: bytes) -> LedgerSheet:
         sheet.problems.append(_not_excel())
         return sheet
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        if sum(info.file_size for info in archive.infolist()) > conf.import_max_bytes() * 40:
-            sheet.problems.append(
-                Problem(0, "", "", _("The workbook unpacks to an implausible size; it was not read."))
-            )
-            return sheet
+        uploads.check_zip(
+            data, max_bytes=conf.import_max_bytes(), declared_type="", not_zip_message=_not_excel().message
+        )
+    except ValidationError as refusal:
+        sheet.problems.append(Problem(0, "", "", refusal.message_dict["file"][0]))
+        return sheet
+    try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
         worksheet = next(ws for ws in workbook.worksheets if getattr(ws, "sheet_state", "visible") == "visible")
     except Exception:  # noqa: BLE001 — any failure to open means "not a readable workbook"

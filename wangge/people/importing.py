@@ -20,6 +20,7 @@ from wangge.accounts.scope import scope_for
 from wangge.core import pii
 from wangge.people import records, rules
 from wangge.people.excel import LEDGERS, LedgerSheet, Problem
+from wangge.people.id_numbers import check_id_number
 from wangge.people.models import (
     Building,
     BuildingUse,
@@ -294,8 +295,6 @@ class PersonPlan(Plan):
         return {(h.building_id, h.unit, h.room): h for h in houses}
 
     def _check_numbers(self, parsed) -> None:
-        from wangge.people.services import check_id_number
-
         first_row: dict[str, int] = {}
         for row, data in parsed:
             if "id_number" not in data or "id_type" not in data:

@@ -5,9 +5,6 @@ Personal numbers arrive in plain, are checked (``validators``) and leave this mo
 three stored columns (encrypted, blind index, masked); audit records carry the masked form.
 """
 
-from dataclasses import dataclass
-from datetime import date
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -19,8 +16,9 @@ from wangge.accounts.scope import scope_for
 from wangge.core import pii
 from wangge.core.text import check_text
 from wangge.core.validators import validate_lon_lat
+from wangge.people import importing, permissions, rules
 from wangge.people import labels as label_specs
-from wangge.people import permissions, rules
+from wangge.people.id_numbers import check_id_number
 from wangge.people.models import (
     Building,
     Compound,
@@ -40,9 +38,7 @@ from wangge.people.models import (
 from wangge.people.records import BUILDING, COMPOUND, FACILITY, HOUSE, HOUSEHOLD, ORGANISATION, PERSON, SINCE
 from wangge.people.validators import (
     validate_credit_code,
-    validate_other_document,
     validate_phone,
-    validate_resident_id,
 )
 from wangge.regions.locator import get_locator
 from wangge.regions.models import GRID_LEVELS, Level, Region
@@ -150,26 +146,6 @@ PERSON_FIELDS = (
     "note",
     "region",
 )
-
-
-@dataclass
-class CheckedNumbers:
-    id_number: str = ""
-    birth_date: date | None = None
-    gender: str = ""
-
-
-@sensitive_variables("id_number", "checked")
-def check_id_number(id_type: str, id_number: str, *, field: str = "id_number") -> CheckedNumbers:
-    """The normalised number with the birth date and gender it holds (resident IDs only)."""
-    if id_type == IdType.RESIDENT_ID:
-        checked = validate_resident_id(id_number, field=field)
-        return CheckedNumbers(checked.number, checked.birth_date, checked.gender)
-    if not (id_number or "").strip():
-        if id_type == IdType.OTHER:
-            return CheckedNumbers()
-        raise ValidationError({field: _("Enter the document number.")})
-    return CheckedNumbers(validate_other_document(id_number, field=field))
 
 
 def _apply_person_numbers(person: Person, data: dict, *, creating: bool) -> None:
@@ -332,6 +308,7 @@ def reveal(*, actor, obj, field: str, reason: str) -> str:
     if field not in REVEALABLE.get(type(obj), ()):
         raise ValidationError({"field": _("This number cannot be revealed.")})
     reason = (reason or "").strip()
+    check_text(reason, field="reason")  # four zero-width spaces are not a reason
     if len(reason) < MIN_REASON:
         raise ValidationError(
             {"reason": _("Give the reason for seeing the full number (at least %(n)d characters).") % {"n": MIN_REASON}}
@@ -865,7 +842,5 @@ def record_export(*, actor, kind: str, count: int, filters: dict) -> None:
 def import_ledger(*, actor, kind: str, sheet, dry_run: bool, on_duplicate: str = "update"):
     """Check every row of a parsed ledger (``excel.read_ledger``); unless ``dry_run``, write all rows
     in one transaction, or none when any cell is wrong. Returns an ``importing.ImportReport``."""
-    from wangge.people import importing
-
     permissions.require(actor, permissions.CHANGE)
     return importing.run(actor=actor, kind=kind, sheet=sheet, dry_run=dry_run, on_duplicate=on_duplicate)

@@ -3,6 +3,9 @@ from django.utils.translation import gettext as _
 from ninja import Body, Field, Query, Router, Schema, Status
 
 from wangge.accounts.roles import has_capability
+from wangge.core.pagination import Page, PageQuery, keyset_page
+from wangge.core.text import Text
+from wangge.core.validators import INT32_MAX
 from wangge.regions import selectors, services
 from wangge.regions.models import Level, Region
 
@@ -51,19 +54,19 @@ class LocateOut(Schema):
 
 
 class RegionIn(Schema):
-    code: str = Field(..., max_length=24)
-    name: str = Field(..., max_length=100)
+    code: Text = Field(..., max_length=24)
+    name: Text = Field(..., max_length=100)
     level: Level
-    parent_code: str | None = Field(None, max_length=24)
+    parent_code: Text | None = Field(None, max_length=24)
     boundary: dict | None = None
-    special_kind: str = Field("", max_length=40)
-    household_count: int = Field(0, ge=0)
+    special_kind: Text = Field("", max_length=40)
+    household_count: int = Field(0, ge=0, le=INT32_MAX)
 
 
 class RegionPatch(Schema):
-    name: str | None = Field(None, max_length=100)
+    name: Text | None = Field(None, max_length=100)
     boundary: dict | None = None
-    household_count: int | None = Field(None, ge=0)
+    household_count: int | None = Field(None, ge=0, le=INT32_MAX)
 
 
 class ImportProblemOut(Schema):
@@ -107,14 +110,22 @@ def _require(request, capability: str) -> None:
         raise PermissionDenied(_("Your role may not change the region tree."))
 
 
-@router.get("", response=list[RegionOut])
-def list_regions(request, parent: str | None = Query(None, max_length=24, description="Parent code")):
-    """Children of ``parent``; without it, the roots of the caller's scope."""
-    regions = selectors.with_child_counts(selectors.children_for(request.auth, parent))
-    if parent:
-        return [region_out(r, parent_code=parent) for r in regions]
-    parents = Region.objects.in_bulk([r.parent_id for r in regions if r.parent_id])
-    return [region_out(r, parent_code=parents[r.parent_id].code if r.parent_id else None) for r in regions]
+class RegionListQuery(PageQuery):
+    parent: str | None = Field(None, max_length=24, description="Parent code")
+
+
+@router.get("", response=Page[RegionOut])
+def list_regions(request, query: Query[RegionListQuery]):
+    """Children of ``parent`` by code; without it, the roots of the caller's scope."""
+    page = keyset_page(selectors.children_queryset(request.auth, query.parent), query, order=("code", "id"), count=True)
+    regions = selectors.with_child_counts(page["items"])
+    if query.parent:
+        page["items"] = [region_out(r, parent_code=query.parent) for r in regions]
+        return page
+    parent_ids = {r.parent_id for r in regions if r.parent_id}
+    parents = dict(Region.objects.filter(pk__in=parent_ids).values_list("pk", "code")) if parent_ids else {}
+    page["items"] = [region_out(r, parent_code=parents.get(r.parent_id)) for r in regions]
+    return page
 
 
 class LocateQuery(Schema):
@@ -184,7 +195,7 @@ def region_detail(request, code: str):
 
 
 class BBoxQuery(Schema):
-    bbox: str | None = Field(None, description="west,south,east,north", max_length=100)
+    bbox: Text | None = Field(None, description="west,south,east,north", max_length=100)
 
 
 def _parse_bbox(raw: str | None):

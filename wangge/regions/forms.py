@@ -4,6 +4,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from wangge.core import bodies, uploads
+
 MAX_IMPORT_BYTES = 50 * 1024 * 1024
 
 
@@ -16,9 +18,14 @@ class GeoJSONImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_IMPORT_BYTES:
-            raise ValidationError(_("The file is larger than 50 MB."))
         try:
-            return json.loads(upload.read().decode("utf-8-sig"))
+            uploads.check_size(upload, max_bytes=MAX_IMPORT_BYTES)
+            upload.seek(0)
+            data = upload.read()
+            bodies.check_json_depth(data, field="file")  # before the parser recurses into it
+        except ValidationError as refusal:
+            raise ValidationError(refusal.message_dict["file"]) from None
+        try:
+            return json.loads(data.decode("utf-8-sig"))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise ValidationError(_("The file is not valid JSON: %(reason)s") % {"reason": str(exc)[:120]}) from exc

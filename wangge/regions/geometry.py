@@ -22,15 +22,17 @@ def parse_boundary(geojson, *, field: str = "boundary") -> BaseGeometry:
     geom_type = geojson.get("type")
     if geom_type not in ACCEPTED_TYPES:
         raise ValidationError(
-            {field: _("The boundary must be a Polygon or MultiPolygon, not %(type)s.") % {"type": geom_type}}
+            {field: _("The boundary must be a Polygon or MultiPolygon, not %(type)s.") % {"type": str(geom_type)[:40]}}
         )
     _check_coordinates(geojson.get("coordinates"), field)
     try:
         geom = shape(geojson)
     except (ValueError, TypeError, AttributeError, IndexError, shapely.errors.GEOSException) as exc:
-        raise ValidationError(
-            {field: _("The boundary coordinates cannot form a polygon: %(reason)s") % {"reason": str(exc)[:200]}}
-        ) from exc
+        message = _(
+            "The boundary coordinates cannot form a polygon: a polygon is a list of rings, each a list of at "
+            "least four [longitude, latitude] positions, the last equal to the first."
+        )
+        raise ValidationError({field: message}) from exc  # the parser's own text names Python internals
     # Validity before area: a self-intersecting bow-tie's lobes cancel out to zero area.
     if not geom.is_empty and not geom.is_valid:
         raise ValidationError(
@@ -53,9 +55,13 @@ def _iter_positions(coords, field: str) -> Iterable[tuple[float, float]]:
     if not isinstance(coords, list) or not coords:
         raise ValidationError({field: _("The boundary has no coordinates.")})
     if all(isinstance(c, int | float) and not isinstance(c, bool) for c in coords):
-        if len(coords) < 2 or not all(math.isfinite(c) for c in coords):
+        try:
+            position = [float(c) for c in coords]
+        except OverflowError:  # an integer too large for a float
+            position = []
+        if len(position) < 2 or not all(math.isfinite(c) for c in position):
             raise ValidationError({field: _("Every position needs a finite longitude and latitude.")})
-        yield float(coords[0]), float(coords[1])
+        yield position[0], position[1]
         return
     for item in coords:
         if not isinstance(item, list):

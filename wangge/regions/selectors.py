@@ -30,11 +30,27 @@ def locate_for(user, lon: float, lat: float) -> Region | None:
     return visible_regions(user).filter(pk=region_id).first() if region_id else None
 
 
+def default_map_start() -> Region | None:
+    """Where a map opens for someone with no region of their own (an anonymous reporter): a street.
+    Its outline and centre are public (the intake map shows them to anyone)."""
+    return Region.objects.filter(level=Level.STREET, is_active=True, center_lon__isnull=False).first()
+
+
 def scope_roots(user) -> list[Region]:
     scope = scope_for(user)
     if scope.is_global:
         return list(Region.objects.filter(parent__isnull=True, is_active=True))
     return list(Region.objects.filter(path__in=scope.map_paths, is_active=True).order_by("code"))
+
+
+def children_queryset(user, code: str | None) -> QuerySet[Region]:
+    """The children of the region ``code`` (404 out of reach), or the roots of the user's scope."""
+    if not code:
+        scope = scope_for(user)
+        if scope.is_global:
+            return Region.objects.filter(parent__isnull=True, is_active=True)
+        return Region.objects.filter(path__in=scope.map_paths, is_active=True)
+    return get_region_for(user, code).children.filter(is_active=True)
 
 
 def children_for(user, code: str | None) -> list[Region]:

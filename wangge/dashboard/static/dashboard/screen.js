@@ -88,7 +88,7 @@
       yAxis: { type: "value", minInterval: 1, ...AXIS },
       series: series.map(([key, name, color]) => ({
         name, type: "line", smooth: true, symbolSize: 5, itemStyle: { color },
-        data: data.series[key].map((value, i) => ({ value, link: data.links[key].replace(/from=[^&]*&to=[^&]*/, `from=${data.days[i]}&to=${data.days[i]}`) })),
+        data: data.series[key].map((value, i) => ({ value, link: data.links[key].replace(/date_from=[^&]*&date_to=[^&]*/, `date_from=${data.days[i]}&date_to=${data.days[i]}`) })),
       })),
     }, true);
   }

@@ -10,11 +10,11 @@ from wangge.accounts import demo as accounts_demo
 from wangge.assessment.services import generate_monthly
 from wangge.cases.catalogue import CATALOGUE, load_catalogue
 from wangge.cases.demo import create_demo_cases
-from wangge.dashboard.rollups import rebuild_rollups
 from wangge.party.demo import create_demo_party
 from wangge.people.demo import create_demo_people
 from wangge.regions import demo as regions_demo
 from wangge.regions.models import Level, Region
+from wangge.rollups.rollups import rebuild_rollups
 
 # `--scale city`: about 10,000 grids, 1 million persons and 5 million cases over three years, all bulk-written.
 CITY_SCALE = 34

@@ -4,7 +4,7 @@
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from wangge.dashboard import rollups
+from wangge.rollups import rollups
 
 
 @db_task()

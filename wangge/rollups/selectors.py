@@ -9,6 +9,7 @@ their department, an administrator everything. Any other node answers 404, like 
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
+from urllib.parse import urlencode
 
 from django.db.models import Q
 from django.http import Http404
@@ -16,10 +17,10 @@ from django.http import Http404
 from wangge.accounts.models import Department
 from wangge.accounts.roles import has_capability
 from wangge.accounts.scope import scope_for
-from wangge.dashboard.models import CaseRollup, RollupCube
-from wangge.dashboard.rollups import department_node, summed
-from wangge.dashboard.timeline import COUNTERS, OPEN_COUNTERS
 from wangge.regions.models import GRID_LEVELS, PATH_STEP, Level, Region
+from wangge.rollups.models import CaseRollup, RollupCube
+from wangge.rollups.rollups import class_of, department_node, summed
+from wangge.rollups.timeline import COUNTERS, OPEN_COUNTERS
 
 CAPABILITY = "stats.view"
 DEPARTMENT_LEVEL = "department"
@@ -58,6 +59,19 @@ def dept_node(department: Department) -> Node:
     )
 
 
+def link(node: Node, figure: str, start: date | None, end: date | None, **extra) -> str:
+    """Where a number leads: the list of the cases behind it (the screen's drill page)."""
+    params = {
+        "figure": figure,
+        **({"date_from": start.isoformat()} if start else {}),
+        **({"date_to": end.isoformat()} if end else {}),
+    }
+    params.update({k: v for k, v in extra.items() if v not in (None, "")})
+    if node.department is not None:
+        params.pop("department", None)  # the node is the department already
+    return f"/dashboard/cases/?{node.query}&{urlencode(params)}"
+
+
 def can_view(user) -> bool:
     return user.is_authenticated and has_capability(user, CAPABILITY)
 
@@ -76,20 +90,23 @@ def root_nodes(user) -> list[Node]:
 
 
 def get_node_for(user, *, region: str | None = None, department: str | None = None) -> Node:
-    """The node named by a region code or a department code, if the user may see it; else 404."""
+    """The node named by a region code or a department code, if the user may see it; else 404.
+
+    With both, the region is the node (the department then filters its figures, see ``filters``).
+    """
     if not can_view(user):
         raise Http404("node")
     scope = scope_for(user)
-    if department:
-        found = Department.objects.filter(code=department, is_active=True).first()
-        if found is None or not (scope.is_global or found.pk in scope.department_ids):
-            raise Http404("node")
-        return dept_node(found)
     if region:
         found = Region.objects.filter(code=region, is_active=True).first()
         if found is None or not scope.covers_path(found.path):
             raise Http404("node")
         return region_node(found)
+    if department:
+        found = Department.objects.filter(code=department, is_active=True).first()
+        if found is None or not (scope.is_global or found.pk in scope.department_ids):
+            raise Http404("node")
+        return dept_node(found)
     roots = root_nodes(user)
     if not roots:
         raise Http404("node")
@@ -143,8 +160,6 @@ def breakdown(node: Node, dim: str, start: date | None, end: date | None, names=
 
 
 def _fine_breakdown(path: str, dim: str, start, end, names) -> dict[str, Counter]:
-    from wangge.dashboard.rollups import class_of
-
     column = {"class": "category_id", "source": "source", "department": "department_id"}[dim]
     out: dict[str, Counter] = {}
     for (value,), counters in summed(CaseRollup, Q(path=path) & _days(start, end), (column,), names).items():
@@ -210,8 +225,6 @@ def fine(
             out.setdefault(path[:width], Counter(dict.fromkeys(names, 0))).update(counters)
         return out
     if group == "class":
-        from wangge.dashboard.rollups import class_of
-
         classes: dict[str, Counter] = {}
         for (category_id,), counters in summed(CaseRollup, where, ("category_id",), names).items():
             classes.setdefault(str(class_of(category_id)), Counter(dict.fromkeys(names, 0))).update(counters)

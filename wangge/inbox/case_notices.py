@@ -1,16 +1,21 @@
-"""Who hears about a case move: the new assignee, the handling centre, the reporter.
+"""Who hears about a case: the new assignee, the handling centre, the reporter (subscribers of
+``cases.events``, registered in ``InboxConfig.ready()``).
 
 Moves write their inbox rows after commit. A new report writes them in its own transaction, to
-recipients read before it (``centre_users_at(handling region)``): one write transaction per report
-instead of two, and the message cannot be lost between the two commits. Outside channels always run
-after commit (``inbox.services.notify``).
+recipients read before it (``prepare``: ``centre_users_at(handling region)``): one write transaction per
+report instead of two, and the message cannot be lost between the two commits. The deadline scan's
+warnings are written in the transaction that claims the case's colour, so no one hears twice. Outside
+channels always run after commit (``inbox.services.notify``).
 """
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wangge.accounts.models import Membership, Role, User
+from wangge.cases import events
 from wangge.inbox.models import Kind
+from wangge.inbox.services import notify
 
 
 def _url(case) -> str:
@@ -45,25 +50,24 @@ def _assignees(case):
 
 
 def _send(users, kind, title, case):
-    from wangge.inbox.services import notify
-
     transaction.on_commit(lambda: notify(users=users, kind=kind, title=title, url=_url(case)))
 
 
-def case_reported(case, recipients: list | None = None) -> None:
-    """The handling centre hears of a new case. With ``recipients`` (read before the report's transaction,
-    see ``centre_users_at``) the inbox rows are written now, in the caller's transaction; else after commit."""
-    title = _("New case %(number)s: %(title)s") % {"number": case.number, "title": case.title}
-    if recipients is None:
-        _send(_centre_users(case), Kind.ASSIGNED, title, case)
-        return
-    from wangge.inbox.services import notify
+def recipients_of_report(intake: events.Intake) -> list[User]:
+    """Before the report's transaction: who will hear of it."""
+    return centre_users_at(intake.handling)
 
+
+def case_reported(notice: events.Reported, recipients: list) -> None:
+    """The handling centre hears of a new case: the inbox rows in the report's transaction."""
+    case = notice.case
+    title = _("New case %(number)s: %(title)s") % {"number": case.number, "title": case.title}
     notify(users=recipients, kind=Kind.ASSIGNED, title=title, url=_url(case))
 
 
-def case_moved(case, event) -> None:
-    action = event.action
+def case_moved(notice: events.Moved) -> None:
+    """After a move committed: who has to act now, or should know."""
+    case, action = notice.case, notice.event.action
     title = f"{case.number} {case.title}"
     if action in ("dispatch", "reopen"):
         _send(_assignees(case), Kind.ASSIGNED, _("Assigned to you: %(title)s") % {"title": title}, case)
@@ -95,3 +99,27 @@ def case_moved(case, event) -> None:
             _("Your report was closed: please rate it. %(title)s") % {"title": title},
             case,
         )
+
+
+def _scan_notice(case, kind: str, title: str) -> None:
+    stage = case.get_stage_display()
+    due = timezone.localtime(case.due_at).strftime("%Y-%m-%d %H:%M")
+    body = _("Stage: %(stage)s. Due: %(due)s.") % {"stage": stage, "due": due}
+    notify(users=_assignees(case) + _centre_users(case), kind=kind, title=title, body=body, url=_url(case))
+
+
+def case_warned(notice: events.Coloured) -> None:
+    case = notice.case
+    _scan_notice(case, Kind.WARNING, _("Due soon: %(number)s %(title)s") % {"number": case.number, "title": case.title})
+
+
+def case_overdue(notice: events.Coloured) -> None:
+    case = notice.case
+    _scan_notice(case, Kind.OVERDUE, _("Overdue: %(number)s %(title)s") % {"number": case.number, "title": case.title})
+
+
+def subscribe() -> None:
+    events.subscribe(events.REPORTED, case_reported, prepare=recipients_of_report)
+    events.subscribe(events.MOVED, case_moved, after_commit=True)
+    events.subscribe(events.WARNED, case_warned)
+    events.subscribe(events.OVERDUE, case_overdue)

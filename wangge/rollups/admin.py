@@ -3,7 +3,7 @@
 
 from django.contrib import admin
 
-from wangge.dashboard.models import CaseRollup
+from wangge.rollups.models import CaseRollup
 
 
 @admin.register(CaseRollup)

@@ -3,7 +3,7 @@ import time
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from wangge.dashboard.rollups import rebuild_rollups
+from wangge.rollups.rollups import rebuild_rollups
 
 
 class Command(BaseCommand):
@@ -23,6 +23,6 @@ class Command(BaseCommand):
                 "rows": result["rows"],
                 "cube": result["cube_rows"],
                 "people": result["person_rows"],
-                "points": result["points_entries"],
+                "points": result.get("points_entries", 0),
             }
         )

@@ -19,7 +19,7 @@ Every counter is defined in ``timeline.py``; ``rollups.py`` is the only writer.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from wangge.dashboard.timeline import ACTOR_COUNTERS, COUNTERS
+from wangge.rollups.timeline import ACTOR_COUNTERS, COUNTERS
 
 
 class CaseCounters(models.Model):
@@ -156,7 +156,7 @@ class OverdueTally(models.Model):
 
     ``node`` is a region path, ``D<id>`` for a department, or ``D<id>@<region path>`` for a
     department's cases in that region (the department's map); ``parent`` the node one level up. Kept
-    by ``dashboard.overdue`` in the transactions that turn a case red or take it out of red.
+    by ``rollups.overdue`` in the transactions that turn a case red or take it out of red.
     """
 
     node = models.CharField(max_length=255, unique=True)

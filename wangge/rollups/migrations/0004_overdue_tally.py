@@ -6,7 +6,7 @@ from django.utils import timezone
 
 def count_red_cases(apps, schema_editor):
     """The tally of the cases already red, and the watermark: what the scan has reached."""
-    from wangge.dashboard import overdue
+    from wangge.rollups import overdue
 
     overdue.rebuild(
         timezone.now(),

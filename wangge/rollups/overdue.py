@@ -4,9 +4,10 @@ An open case is overdue from its ``due_at``: a state that begins with the passin
 no event. The deadline scan (``cases.tasks``) finds such cases every minute and turns them red; the
 tally counts the open red cases per node and moves in the same transactions as the case row:
 
-- the scan turning a case red adds it (``case_changed(None, case)``);
+- the scan turning a case red adds it (``case_turned_red``, on ``cases.events.OVERDUE``);
 - a transition that takes it out of red — a new stage's clock, an extension, closing, a department
-  change — moves it (``case_changed(before, after)`` with the two keys of ``key_of``).
+  change — moves it (``case_moved`` on ``cases.events.MOVED``: ``case_changed(before, after)`` with the
+  two keys of ``key_of``).
 
 The changes are appended to ``OverdueTallyDelta`` and folded with the other roll-up deltas, so no row
 is shared between two transactions. What the scan has not reached yet — cases due since the
@@ -21,11 +22,15 @@ from datetime import UTC, datetime
 
 from django.db.models import Count, F, Q, Subquery, Sum, Value
 from django.db.models.functions import Left
+from django.utils import timezone
 
-from wangge.dashboard.rollups import department_node
-from wangge.dashboard.timeline import OPEN_STATUSES as OPEN
-from wangge.dashboard.timeline import STATUSES
+from wangge.cases import events
+from wangge.cases.models import Case
 from wangge.regions.models import PATH_STEP
+from wangge.rollups import rollups
+from wangge.rollups.models import OverdueTally, OverdueTallyDelta, OverdueWatermark
+from wangge.rollups.timeline import OPEN_STATUSES as OPEN
+from wangge.rollups.timeline import STATUSES
 
 RED = "red"
 NOT_OPEN = tuple(s for s in STATUSES if s not in OPEN)
@@ -52,13 +57,35 @@ def nodes_of(key: Key) -> list[tuple[str, str]]:
     prefixes = [path[:end] for end in range(PATH_STEP, len(path) + 1, PATH_STEP)]
     out = [(prefix, prefix[:-PATH_STEP]) for prefix in prefixes]
     if department:
-        top = department_node(department)
+        top = rollups.department_node(department)
         out.append((top, ""))
         out += [
             (department_region_node(department, p), department_region_node(department, p[:-PATH_STEP]))
             for p in prefixes
         ]
     return out
+
+
+# --- subscribers of cases.events (RollupsConfig.ready()) -------------------------------------------
+
+
+def case_moved(notice: events.Moved) -> None:
+    """A transition or system flag saved the case: it may have left red (or its key moved)."""
+    case_saved(key_of(notice.before), notice.case, notice.now)
+
+
+def case_turned_red(notice: events.Coloured) -> None:
+    """The deadline scan claimed the case red: it was not red before."""
+    case_changed(None, key_of(notice.case))
+
+
+def scan_finished(notice: events.Scanned) -> None:
+    advance_watermark(notice.now)
+
+
+def rebuild_now() -> int:
+    """For ``rollups.rebuild_rollups`` (registered in ``RollupsConfig.ready()``)."""
+    return rebuild(timezone.now())
 
 
 def case_saved(before: Key | None, case, now: datetime) -> None:
@@ -83,14 +110,11 @@ def case_changed(before: Key | None, after: Key | None) -> None:
 
 
 def _append(change: Counter) -> None:
-    from wangge.dashboard.models import OverdueTallyDelta
 
     rows = [OverdueTallyDelta(node=node, parent=parent, overdue=n) for (node, parent), n in sorted(change.items()) if n]
     if rows:
         OverdueTallyDelta.objects.bulk_create(rows)
-        from wangge.dashboard.rollups import fold_soon
-
-        fold_soon()
+        rollups.fold_soon()
 
 
 # --- reading ----------------------------------------------------------------------------------------
@@ -98,8 +122,6 @@ def _append(change: Counter) -> None:
 
 def _unscanned(now: datetime, department_id: int | None):
     """Open cases due since the watermark that the scan has not turned red yet (a short ``due_at`` range)."""
-    from wangge.cases.models import Case
-    from wangge.dashboard.models import OverdueWatermark
 
     through = Subquery(OverdueWatermark.objects.order_by("-through").values("through")[:1])
     # "Not finished" rather than "status IN open": SQLite would otherwise walk the status index over
@@ -113,7 +135,6 @@ def _unscanned(now: datetime, department_id: int | None):
 
 
 def _tallied(where: Q, group: bool):
-    from wangge.dashboard.models import OverdueTally, OverdueTallyDelta
 
     parts = []
     for model in (OverdueTally, OverdueTallyDelta):
@@ -158,7 +179,6 @@ def count_by_child(parent: str, width: int, now: datetime, department_id: int | 
 
 
 def set_watermark(through: datetime, model=None) -> None:
-    from wangge.dashboard.models import OverdueWatermark
 
     model = model or OverdueWatermark
     if not model.objects.filter(pk=1).update(through=through):
@@ -166,7 +186,6 @@ def set_watermark(through: datetime, model=None) -> None:
 
 
 def lower_watermark(through: datetime) -> None:
-    from wangge.dashboard.models import OverdueWatermark
 
     OverdueWatermark.objects.filter(pk=1, through__gt=through).update(through=through)
 
@@ -176,7 +195,6 @@ def advance_watermark(now: datetime) -> None:
 
     The search reads past every red case, so it runs outside any write; the update then applies only
     if the watermark is still the one read before it (a transition may have lowered it meanwhile)."""
-    from wangge.dashboard.models import OverdueWatermark
 
     before = OverdueWatermark.objects.filter(pk=1).values_list("through", flat=True).first()
     through = first_unscanned_due(now)
@@ -193,7 +211,6 @@ def first_unscanned_due(now: datetime, case_model=None) -> datetime:
     """The watermark after a scan: the oldest deadline of an open case that is due and not red yet, else
     ``now`` — or the epoch while there are no cases at all (no scan has run, nothing is red; a test may
     report cases at any date)."""
-    from wangge.cases.models import Case
 
     model = case_model or Case
     cases = model.objects.filter(status__in=OPEN, due_at__lte=now).exclude(warning=RED)
@@ -207,8 +224,6 @@ def rebuild(now: datetime, *, case_model=None, tally=None, delta=None, watermark
     """Recount the tally from the cases that are red now and set the watermark; returns the red cases.
 
     The models may be passed in (a migration's historical models)."""
-    from wangge.cases.models import Case
-    from wangge.dashboard.models import OverdueTally, OverdueTallyDelta
 
     case_model, tally, delta = case_model or Case, tally or OverdueTally, delta or OverdueTallyDelta
     delta.objects.all().delete()

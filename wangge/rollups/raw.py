@@ -12,7 +12,10 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Q
 from django.utils import timezone
 
-from wangge.dashboard.timeline import (
+from wangge.accounts.models import Department
+from wangge.cases.models import Case, CaseEvent
+from wangge.rollups.rollups import department_ids
+from wangge.rollups.timeline import (
     FINISHED_STATUSES,
     STEP_FIELDS,
     Step,
@@ -145,13 +148,10 @@ def case_figures(steps: list[Step], department_ids) -> list[tuple[str, date, int
 
 
 def _cases(slice_: Slice, start, end, counters):
-    from wangge.cases.models import Case, CaseEvent
 
     cases = Case.objects.all()
     department = slice_.department_node
     if department is not None:
-        from wangge.accounts.models import Department
-
         code = Department.objects.filter(pk=department).values_list("code", flat=True).first() or ""
         dispatched = CaseEvent.objects.filter(action="dispatch", data__department=code)
         cases = cases.filter(pk__in=dispatched.values("case_id"))
@@ -177,8 +177,6 @@ def _cases(slice_: Slice, start, end, counters):
 
 def figures(slice_: Slice, start: date | None, end: date | None, counters=None) -> dict[str, Counter]:
     """counter → {case id: how many times the case counts}, for the slice and the local days [start, end]."""
-    from wangge.cases.models import CaseEvent
-    from wangge.dashboard.rollups import department_ids
 
     ids = department_ids(refresh=True)
     wanted = set(counters) if counters else None
@@ -229,8 +227,6 @@ PERSON_ACTIONS = {
 
 def person_figures(user_id: int, names, start: date | None, end: date | None) -> dict[str, Counter]:
     """counter → {case id: n} for what one person did (the events they are the actor of)."""
-    from wangge.cases.models import CaseEvent
-    from wangge.dashboard.rollups import department_ids
 
     actions = {a for name in names for a in PERSON_ACTIONS[name]}
     low, high = day_bounds(start, end)

@@ -1,8 +1,8 @@
 """The only writer of the roll-up tables.
 
-``count_event(case, event)`` runs at the end of ``cases.services._event``, in the transaction that
-writes the event: it replays the case's timeline with and without the new event and *appends* the
-difference to the delta tables (``CaseRollupDelta``, ``RollupCubeDelta``, ``ActorRollupDelta``) with
+``event_recorded`` subscribes to ``cases.events.RECORDED`` (``RollupsConfig.ready()``): in the
+transaction that writes an event, it replays the case's timeline with and without the new event and
+*appends* the difference to the delta tables (``CaseRollupDelta``, ``RollupCubeDelta``, ``ActorRollupDelta``) with
 plain multi-row INSERTs. No row is shared between two reports, so reports no longer queue on the
 city's, district's and street's cube rows for the day.
 
@@ -10,7 +10,7 @@ city's, district's and street's cube rows for the day.
 RETURNING`` and adds their sums with ``INSERT … ON CONFLICT DO UPDATE SET n = n + excluded.n`` (the
 same SQL on SQLite and PostgreSQL), both in one transaction, so a delta row is folded exactly once even
 when two consumers fold at the same time (on PostgreSQL the second also skips at once on an advisory
-lock). The huey task ``dashboard.tasks.fold_rollups`` runs it about every second while events arrive
+lock). The huey task ``rollups.tasks.fold_rollups`` runs it about every second while events arrive
 (queued after commit, at most once a second per process) and every minute regardless.
 
 Readers never see a figure that is off by the unfolded part: ``summed()`` reads a keyed table and its
@@ -23,13 +23,19 @@ bulk demo (which writes cases without the services) and from ``manage.py rebuild
 
 import time
 from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 
 from django.db import connection, transaction
 from django.db.models import Q, Sum, Value
 
+from wangge.accounts.models import Department
+from wangge.cases import events
+from wangge.cases.models import Case, CaseEvent, Category
 from wangge.core.writelock import serialized_writes
-from wangge.dashboard.models import (
+from wangge.regions.models import PATH_STEP
+from wangge.rollups.models import (
     ActorRollup,
     ActorRollupDelta,
     CaseRollup,
@@ -39,7 +45,7 @@ from wangge.dashboard.models import (
     RollupCube,
     RollupCubeDelta,
 )
-from wangge.dashboard.timeline import (
+from wangge.rollups.timeline import (
     ACTOR_COUNTERS,
     COUNTERS,
     STEP_FIELDS,
@@ -48,7 +54,6 @@ from wangge.dashboard.timeline import (
     difference,
     rollup_path,
 )
-from wangge.regions.models import PATH_STEP
 
 FINE_KEY = ("day", "path", "category_id", "department_id", "source")
 CUBE_KEY = ("node", "dim", "value", "day")
@@ -66,8 +71,6 @@ def class_ids(refresh: bool = False) -> dict[int, int]:
     """Category id → its class id (a class maps to itself)."""
     global _class_ids
     if refresh or not _class_ids:
-        from wangge.cases.models import Category
-
         _class_ids = {pk: parent or pk for pk, parent in Category.objects.values_list("pk", "parent_id")}
     return _class_ids
 
@@ -83,8 +86,6 @@ def department_ids(refresh: bool = False) -> dict[str, int]:
     """Department code → id (codes are what dispatch events record)."""
     global _department_ids
     if refresh or not _department_ids:
-        from wangge.accounts.models import Department
-
         _department_ids = dict(Department.objects.values_list("code", "id"))
     return _department_ids
 
@@ -98,8 +99,6 @@ def _ids_for(steps: list[Step]) -> dict[str, int]:
 
 
 def steps_of(case_id: int) -> list[Step]:
-    from wangge.cases.models import CaseEvent
-
     rows = CaseEvent.objects.filter(case_id=case_id).order_by("seq").values_list(*STEP_FIELDS)
     return [Step(*row) for row in rows]
 
@@ -111,12 +110,27 @@ def department_node(department_id: int) -> str:
 # --- the hook ---------------------------------------------------------------------------------------
 
 
-def count_event(case, event) -> None:
-    """Append what ``event`` changes to the roll-up deltas (and write its points), in the caller's transaction."""
-    # A report's timeline is the event alone: no need to read it back.
-    steps = [Step(*(getattr(event, name) for name in STEP_FIELDS))] if event.seq == 1 else steps_of(case.pk)
-    if not steps or steps[-1].seq != event.seq:
-        raise RuntimeError(f"case {case.pk}: event {event.seq} is not the last of its timeline")
+def steps_through(notice: events.Recorded) -> list[Step]:
+    """The case's timeline up to the notice's event, read once per event (kept in ``notice.memo`` for the
+    other subscribers: points replay the same steps)."""
+    steps = notice.memo.get("steps")
+    if steps is None:
+        case, event = notice.case, notice.event
+        # A report's timeline is the event alone: no need to read it back.
+        steps = [Step(*(getattr(event, name) for name in STEP_FIELDS))] if event.seq == 1 else steps_of(case.pk)
+        if not steps or steps[-1].seq != event.seq:
+            raise RuntimeError(f"case {case.pk}: event {event.seq} is not the last of its timeline")
+        notice.memo["steps"] = steps
+    return steps
+
+
+def event_recorded(notice: events.Recorded) -> None:
+    """A subscriber of ``cases.events.RECORDED``: the roll-ups of the notice's event."""
+    count_event(notice.case, notice.event, steps_through(notice))
+
+
+def count_event(case, event, steps: list[Step]) -> None:
+    """Append what ``event`` (the last of ``steps``) changes to the roll-up deltas, in the caller's transaction."""
     ids = _ids_for(steps)
     counts_after, people_after = contributions(steps, ids)
     counts_before, people_before = contributions(steps[:-1], ids)
@@ -126,8 +140,6 @@ def count_event(case, event) -> None:
     if corrected_from:
         # The category was corrected (at acceptance): the whole case counts under the new one from now on,
         # as a recomputation from the timeline and the case's category would count it.
-        from wangge.cases.models import Category
-
         old_category_id = Category.objects.values_list("pk", flat=True).get(code=corrected_from)
         apply_case_delta(path, old_category_id, case.source, difference(Counter(), counts_before), in_grid=in_grid)
         apply_case_delta(path, case.category_id, case.source, difference(counts_after, Counter()), in_grid=in_grid)
@@ -135,10 +147,6 @@ def count_event(case, event) -> None:
         delta = difference(counts_after, counts_before)
         apply_case_delta(path, case.category_id, case.source, delta, in_grid=in_grid)
     apply_actor_delta(difference(people_after, people_before))
-
-    from wangge.assessment import points
-
-    points.credit_event(case, event, steps)
     fold_soon()
 
 
@@ -321,7 +329,7 @@ def fold_soon() -> None:
     _next_fold = now + FOLD_INTERVAL
 
     def queue():
-        from wangge.dashboard.tasks import fold_rollups
+        from wangge.rollups.tasks import fold_rollups  # a real cycle: the task module imports this one
 
         fold_rollups()
 
@@ -361,14 +369,9 @@ def summed(model, where: Q, group: tuple[str, ...] = (), names=COUNTERS) -> dict
 
 
 @transaction.atomic
-def rebuild_rollups(*, chunk: int = 5000, points: bool = True) -> dict[str, int]:
-    """Recompute every roll-up (and, unless told not to, the rule-made points) from the cases' timelines,
-    and the overdue tally from the cases that are red now."""
-    from django.utils import timezone
-
-    from wangge.cases.models import Case
-    from wangge.dashboard import overdue
-
+def rebuild_rollups(*, chunk: int = 5000, ledgers: bool = True) -> dict[str, int]:
+    """Recompute every roll-up from the cases' timelines, then what registered with ``also_rebuild``: the
+    overdue tally from the cases that are red now and, unless ``ledgers=False``, the rule-made points."""
     for model in (CaseRollup, RollupCube, ActorRollup, *DELTA_OF.values()):
         model.objects.all().delete()
     ids = department_ids(refresh=True)
@@ -390,19 +393,34 @@ def rebuild_rollups(*, chunk: int = 5000, points: bool = True) -> dict[str, int]
         upsert(ActorRollup, ACTOR_KEY, people)
     _fine_from_load_table()
     build_cube()
-    overdue.rebuild(timezone.now())
-    entries = 0
-    if points:
-        from wangge.assessment import points as ledger
-
-        entries = ledger.rebuild_ledger()
-    return {
+    result = {
         "cases": cases,
         "rows": CaseRollup.objects.count(),
         "cube_rows": RollupCube.objects.count(),
         "person_rows": ActorRollup.objects.count(),
-        "points_entries": entries,
     }
+    for rebuilder in _rebuilders:
+        if ledgers or not rebuilder.ledger:
+            result[rebuilder.name] = rebuilder.rebuild()
+    return result
+
+
+@dataclass(frozen=True)
+class Rebuilder:
+    name: str  # its count's key in the answer of ``rebuild_rollups``
+    rebuild: Callable[[], int]
+    ledger: bool  # a ledger derived from the timeline (points): skipped with ``ledgers=False``
+
+
+_rebuilders: list[Rebuilder] = []
+
+
+def also_rebuild(name: str, rebuild: Callable[[], int], *, ledger: bool = False) -> None:
+    """Have ``rebuild_rollups`` rebuild more data derived from the cases, in its transaction, after the
+    roll-ups (registered from an ``AppConfig.ready()``: the overdue tally, the points ledger)."""
+    entry = Rebuilder(name, rebuild, ledger)
+    if entry not in _rebuilders:
+        _rebuilders.append(entry)
 
 
 LOAD = "rollup_load"
@@ -453,8 +471,6 @@ def _fine_from_load_table() -> None:
 
 
 def _contributions_of(batch, ids) -> tuple[dict, dict]:
-    from wangge.cases.models import CaseEvent
-
     by_case: dict[int, list[Step]] = defaultdict(list)
     rows = (
         CaseEvent.objects.filter(case_id__in=[row[0] for row in batch])
@@ -486,8 +502,6 @@ def build_cube() -> None:
     table. Department nodes are summed from the fine table directly. The SQL is assembled from the
     models' table names and the code's counter names only (no input).
     """
-    from wangge.cases.models import Category
-
     quote = connection.ops.quote_name
     fine = quote(CaseRollup._meta.db_table)
     category = quote(Category._meta.db_table)

@@ -1,0 +1,451 @@
+"""Every API route and every page, persona by persona: who gets what.
+
+One row per route (from the NinjaAPI's OpenAPI paths) and per named page URL pattern: a request with
+concrete codes and ids, and the status each persona must get. A route added without a row fails
+``test_every_api_route_has_a_row`` / ``test_every_page_has_a_row``. The objects asked for lie in
+gridworker1's grid (GRID_1), community1's community and the leader's street: gridworker2 (the next
+grid) is the outsider who must get 404 exactly as for an absent one; anonymous callers get 401 from
+the API and the login page from the pages. Writes are checked for who is refused (no body that
+would succeed is sent), reads for who may and who may not.
+"""
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from tests.cases.conftest import CATEGORY, point_in
+from wangge.accounts.models import User
+from wangge.accounts.services import issue_token
+from wangge.api import api as ninja_api
+from wangge.assessment import services as assessment_services
+from wangge.cases import services as case_services
+from wangge.inbox import services as inbox_services
+from wangge.party.models import CentralHousehold, OrganisationKind, PartyOrganisation
+from wangge.regions.models import Region
+
+GRID_1 = "329901001001001"
+GRID_2 = "329901001001002"
+COMMUNITY_1 = "329901001001"
+STREET_1 = "329901001000"
+STREET_2 = "329901002000"
+ABSENT = 99999999
+
+ANON = "anonymous"
+LOGIN = "login"  # a page sends an anonymous caller to the login page (302 there)
+
+
+@dataclass
+class Row:
+    url: str
+    expect: dict[str, int]
+    method: str = "get"
+    body: dict = field(default_factory=dict)
+
+
+# --- the API --------------------------------------------------------------------------------------------
+
+PEOPLE_IDS = {
+    "persons": "person_id",
+    "households": "household_id",
+    "houses": "house_id",
+    "buildings": "building_id",
+    "compounds": "compound_id",
+    "organisations": "organisation_id",
+    "facilities": "facility_id",
+}
+PEOPLE_LISTS = list(PEOPLE_IDS)
+PEOPLE_READ = {ANON: 401, "resident1": 403, "leader": 200}
+PEOPLE_ABSENT = {ANON: 401, "resident1": 403, "leader": 404}
+WRITE_REFUSED = {ANON: 401}
+
+API_ROWS: dict[str, Row] = {
+    "POST /auth/token": Row(
+        "/auth/token", {ANON: 401}, "post", {"username": "gridworker1", "password": "not the password"}
+    ),
+    "GET /auth/me": Row("/auth/me", {ANON: 401, "resident1": 200, "gridworker2": 200}),
+    "GET /auth/tokens": Row("/auth/tokens", {ANON: 401, "resident1": 200}),
+    "DELETE /auth/tokens/{token_id}": Row(f"/auth/tokens/{ABSENT}", {ANON: 401, "resident1": 404}, "delete"),
+    "POST /auth/tokens/revoke-all": Row("/auth/tokens/revoke-all", {ANON: 401, "resident1": 200}, "post"),
+    "GET /regions": Row("/regions", {ANON: 401, "resident1": 200, "gridworker2": 200}),
+    "POST /regions": Row("/regions", {ANON: 401, "leader": 403}, "post", {"code": "1", "name": "x", "level": "grid"}),
+    "GET /regions/locate": Row("/regions/locate?lon=0&lat=0", {ANON: 401, "gridworker2": 404}),
+    "POST /regions/import": Row("/regions/import?dry_run=true", {ANON: 401, "leader": 403}, "post", {}),
+    "GET /regions/{code}": Row(f"/regions/{GRID_1}", {ANON: 401, "gridworker1": 200, "gridworker2": 404}),
+    "PATCH /regions/{code}": Row(f"/regions/{GRID_1}", {ANON: 401, "gridworker1": 403}, "patch", {"name": "x"}),
+    "GET /regions/{code}/children.geojson": Row(
+        f"/regions/{GRID_1}/children.geojson", {ANON: 401, "gridworker1": 200, "gridworker2": 404}
+    ),
+    "GET /regions/{code}/export.geojson": Row(
+        f"/regions/{GRID_1}/export.geojson", {ANON: 401, "gridworker1": 200, "gridworker2": 404}
+    ),
+    "GET /cases": Row("/cases", {ANON: 401, "resident1": 200, "gridworker2": 200}),
+    "POST /cases": Row(
+        "/cases",
+        {"resident1": 400},
+        "post",
+        {"category": CATEGORY, "description": "x", "lon": 0, "lat": 0, "urgent": True},
+    ),
+    "GET /cases/nearby": Row("/cases/nearby?lon=120.9&lat=31.4", {ANON: 401, "gridworker2": 200}),
+    "GET /cases/{number}": Row(
+        "/cases/{case}", {ANON: 401, "resident1": 200, "gridworker1": 200, "gridworker2": 404, "leader": 200}
+    ),
+    "GET /cases/{number}/timeline": Row("/cases/{case}/timeline", {ANON: 401, "resident1": 200, "gridworker2": 404}),
+    "POST /cases/{number}/actions": Row(
+        "/cases/{case}/actions", {ANON: 401, "gridworker2": 404}, "post", {"action": "accept"}
+    ),
+    "POST /cases/{number}/photos": Row("/cases/{case}/photos", {ANON: 401, "gridworker2": 404}, "post"),
+    "GET /categories": Row("/categories", {ANON: 401, "resident1": 200}),
+    "GET /categories/suggest": Row("/categories/suggest?text=路灯坏了", {ANON: 401, "resident1": 200}),
+    "GET /dashboard/nodes": Row("/dashboard/nodes", {ANON: 401, "leader": 200}),
+    **{
+        f"GET /dashboard/{name}": Row(
+            f"/dashboard/{name}?region={STREET_1}{extra}",
+            {ANON: 401, "resident1": 404, "community1": 404, "leader": 200},
+        )
+        for name, extra in [
+            ("summary", ""),
+            ("trend", ""),
+            ("breakdown", ""),
+            ("ranking", ""),
+            ("map", ""),
+            ("feed", ""),
+            ("statistics", ""),
+            ("cases", "&figure=reported"),
+        ]
+    },
+    "GET /assessment/indicators": Row("/assessment/indicators", {ANON: 401, "leader": 200}),
+    "GET /assessment/scores": Row(
+        f"/assessment/scores?region={STREET_1}", {ANON: 401, "community1": 404, "leader": 200}
+    ),
+    "GET /assessment/bulletins": Row("/assessment/bulletins", {ANON: 401, "leader": 200}),
+    "POST /assessment/bulletins": Row(
+        "/assessment/bulletins",
+        {ANON: 401, "leader": 404, "gridworker1": 404},  # out of reach before the role: like absent
+        "post",
+        {"region": STREET_2, "month": "2026-11"},
+    ),
+    "GET /assessment/bulletins/{bulletin_id}": Row(
+        "/assessment/bulletins/{bulletin}", {ANON: 401, "leader": 200, "gridworker2": 404}
+    ),
+    "GET /assessment/weekly": Row("/assessment/weekly", {ANON: 401, "gridworker2": 200}),
+    "POST /assessment/weekly": Row(
+        "/assessment/weekly",
+        {ANON: 401, "community1": 404, "leader": 404},
+        "post",
+        {"region": STREET_2, "week": "2026-11-23", "title": "x", "items": "x"},
+    ),
+    "POST /assessment/weekly/{plan_id}/publish": Row(
+        "/assessment/weekly/{plan}/publish", {ANON: 401, "gridworker2": 404}, "post"
+    ),
+    # The people routes: read-only checks (capability first, then scope).
+    **{f"GET /{kind}": Row(f"/{kind}", PEOPLE_READ) for kind in PEOPLE_LISTS},
+    **{f"GET /{kind}/{{{PEOPLE_IDS[kind]}}}": Row(f"/{kind}/{ABSENT}", PEOPLE_ABSENT) for kind in PEOPLE_LISTS},
+    **{f"POST /{kind}": Row(f"/{kind}", WRITE_REFUSED, "post") for kind in PEOPLE_LISTS},
+    **{
+        f"PATCH /{kind}/{{{PEOPLE_IDS[kind]}}}": Row(f"/{kind}/{ABSENT}", WRITE_REFUSED, "patch")
+        for kind in PEOPLE_LISTS
+    },
+    "POST /persons/search": Row("/persons/search", {ANON: 401, "resident1": 403, "leader": 200}, "post"),
+    "POST /persons/{person_id}/reveal": Row(f"/persons/{ABSENT}/reveal", WRITE_REFUSED, "post"),
+    "GET /persons/{person_id}/labels": Row(f"/persons/{ABSENT}/labels", {ANON: 401, "resident1": 403}),
+    "POST /persons/{person_id}/labels": Row(f"/persons/{ABSENT}/labels", WRITE_REFUSED, "post"),
+    "PATCH /labels/{label_id}": Row(f"/labels/{ABSENT}", WRITE_REFUSED, "patch"),
+    "DELETE /labels/{label_id}": Row(f"/labels/{ABSENT}", WRITE_REFUSED, "delete"),
+    "GET /label-counts": Row(f"/label-counts?region={GRID_1}", {ANON: 401, "resident1": 403}),
+    "POST /houses/{house_id}/reveal": Row(f"/houses/{ABSENT}/reveal", WRITE_REFUSED, "post"),
+    "GET /buildings/{building_id}/cells": Row(f"/buildings/{ABSENT}/cells", PEOPLE_ABSENT),
+    "POST /organisations/{organisation_id}/reveal": Row(f"/organisations/{ABSENT}/reveal", WRITE_REFUSED, "post"),
+    "GET /ledgers/{kind}/template": Row("/ledgers/persons/template", {ANON: 401, "resident1": 403}),
+    "POST /ledgers/{kind}/import": Row("/ledgers/persons/import", WRITE_REFUSED, "post"),
+    "POST /ledgers/persons/export": Row("/ledgers/persons/export", {ANON: 401, "resident1": 403}, "post"),
+    "POST /ledgers/{kind}/export": Row("/ledgers/houses/export", {ANON: 401, "resident1": 403}, "post"),
+    # Party work: people.view to read, people.change to write; members follow the reach of persons.
+    "GET /party/organisations": Row("/party/organisations", {ANON: 401, "resident1": 403, "gridworker2": 200}),
+    "POST /party/organisations": Row(
+        "/party/organisations", {ANON: 401, "leader": 403}, "post", {"kind": "group", "name": "x", "regions": [GRID_1]}
+    ),
+    "GET /party/organisations/{organisation_id}": Row(
+        "/party/organisations/{party_branch}", {ANON: 401, "resident1": 403, "gridworker1": 200, "gridworker2": 404}
+    ),
+    "PATCH /party/organisations/{organisation_id}": Row(
+        "/party/organisations/{party_branch}", {ANON: 401, "gridworker2": 404}, "patch", {"name": "x"}
+    ),
+    "POST /party/organisations/{organisation_id}/move": Row(
+        "/party/organisations/{party_branch}/move", {ANON: 401, "gridworker2": 404}, "post", {"parent_id": None}
+    ),
+    "PUT /party/organisations/{organisation_id}/committee": Row(
+        "/party/organisations/{party_branch}/committee", {ANON: 401, "gridworker2": 404}, "put", {"members": []}
+    ),
+    "GET /party/members": Row("/party/members", {ANON: 401, "resident1": 403, "gridworker2": 200}),
+    "POST /party/members": Row(
+        "/party/members", {ANON: 401, "leader": 403}, "post", {"person_id": ABSENT, "organisation_id": ABSENT}
+    ),
+    "POST /party/members/export": Row("/party/members/export", {ANON: 401, "resident1": 403}, "post"),
+    "GET /party/members/{member_id}": Row(
+        "/party/members/{party_member}", {ANON: 401, "resident1": 403, "gridworker1": 200, "gridworker2": 404}
+    ),
+    "PATCH /party/members/{member_id}": Row(
+        "/party/members/{party_member}", {ANON: 401, "gridworker2": 404}, "patch", {"employer": "x"}
+    ),
+    "GET /party/central-households": Row(
+        "/party/central-households", {ANON: 401, "resident1": 403, "gridworker2": 200}
+    ),
+    "POST /party/central-households": Row(
+        "/party/central-households", {ANON: 401, "gridworker2": 404}, "post", {"member_id": ABSENT, "household_ids": []}
+    ),
+    "GET /party/central-households/{central_id}": Row(
+        "/party/central-households/{party_central}", {ANON: 401, "gridworker1": 200, "gridworker2": 404}
+    ),
+    "PUT /party/central-households/{central_id}": Row(
+        "/party/central-households/{party_central}", {ANON: 401, "gridworker2": 404}, "put", {"household_ids": []}
+    ),
+    "DELETE /party/central-households/{central_id}": Row(
+        "/party/central-households/{party_central}", {ANON: 401, "gridworker2": 404}, "delete"
+    ),
+    "GET /party/coverage": Row(
+        f"/party/coverage?region={GRID_1}", {ANON: 401, "resident1": 403, "gridworker1": 200, "gridworker2": 404}
+    ),
+    "GET /party/coverage/uncovered": Row(
+        f"/party/coverage/uncovered?region={GRID_1}",
+        {ANON: 401, "resident1": 403, "gridworker1": 200, "gridworker2": 404},
+    ),
+}
+
+# --- the pages ------------------------------------------------------------------------------------------
+
+PAGE_ROWS: dict[str, Row] = {
+    "root": Row("/", {ANON: 302, "resident1": 302}),
+    "home": Row("/home/", {ANON: LOGIN, "resident1": 200}),
+    "accounts:login": Row("/accounts/login/", {ANON: 200}),
+    "accounts:logout": Row("/accounts/logout/", {ANON: 302}, "post"),
+    "regions:tree": Row("/regions/", {ANON: LOGIN, "gridworker2": 200}),
+    "regions:map": Row("/regions/map/", {ANON: LOGIN, "gridworker2": 200}),
+    "regions:detail": Row(f"/regions/{GRID_1}/", {ANON: LOGIN, "gridworker1": 200, "gridworker2": 404}),
+    "regions:card": Row(f"/regions/{GRID_1}/card/", {ANON: LOGIN, "gridworker1": 200, "gridworker2": 404}),
+    "regions:children": Row(f"/regions/{GRID_1}/children/", {ANON: LOGIN, "gridworker1": 200, "gridworker2": 404}),
+    "cases:worklist": Row("/cases/", {ANON: LOGIN, "resident1": 200, "gridworker2": 200}),
+    "cases:new": Row("/cases/new/", {ANON: LOGIN, "resident1": 200}),
+    "cases:report": Row("/cases/report/", {ANON: 200, "resident1": 302}),
+    "cases:report_done": Row("/cases/report/done/", {ANON: 302}),
+    "cases:suggest": Row("/cases/suggest/?description=路灯坏了", {ANON: 200}),
+    "cases:locate": Row("/cases/locate/?lon=0&lat=0", {ANON: 400, "resident1": 400}),
+    "cases:nearby": Row("/cases/nearby/?lon=120.9&lat=31.4", {ANON: LOGIN, "gridworker2": 200}),
+    "cases:detail": Row("/cases/{case}/", {ANON: LOGIN, "resident1": 200, "gridworker1": 200, "gridworker2": 404}),
+    "cases:act": Row("/cases/{case}/do/accept/", {ANON: LOGIN, "gridworker2": 404}, "post"),
+    "cases:photo": Row(f"/cases/{{case}}/photos/{ABSENT}/", {ANON: LOGIN, "gridworker1": 404, "gridworker2": 404}),
+    "inbox:list": Row("/inbox/", {ANON: LOGIN, "gridworker2": 200}),
+    "inbox:read_all": Row("/inbox/read-all/", {ANON: LOGIN}, "post"),
+    "inbox:open": Row("/inbox/{message}/", {ANON: LOGIN, "gridworker1": 302, "gridworker2": 404}, "post"),
+    "dashboard:screen": Row(f"/dashboard/?region={STREET_1}", {ANON: LOGIN, "community1": 404, "leader": 200}),
+    "dashboard:feed": Row(f"/dashboard/feed/?region={STREET_1}", {ANON: LOGIN, "community1": 404, "leader": 200}),
+    "dashboard:statistics": Row(
+        f"/dashboard/stats/?region={STREET_1}", {ANON: LOGIN, "community1": 404, "leader": 200}
+    ),
+    "dashboard:cases": Row(
+        f"/dashboard/cases/?region={STREET_1}&figure=reported", {ANON: LOGIN, "community1": 404, "leader": 200}
+    ),
+    "assessment:index": Row(f"/assessment/?region={STREET_1}", {ANON: LOGIN, "community1": 404, "leader": 200}),
+    "assessment:bulletins": Row("/assessment/bulletins/", {ANON: LOGIN, "leader": 200}),
+    "assessment:generate": Row(
+        "/assessment/bulletins/generate/",
+        {ANON: LOGIN, "leader": 404},
+        "post",
+        {"region": STREET_2, "month": "2026-11"},
+    ),
+    "assessment:bulletin": Row("/assessment/bulletins/{bulletin}/", {ANON: LOGIN, "leader": 200, "gridworker2": 404}),
+    "assessment:bulletin_xlsx": Row(
+        "/assessment/bulletins/{bulletin}/xlsx/", {ANON: LOGIN, "leader": 200, "gridworker2": 404}
+    ),
+    "assessment:weekly": Row("/assessment/weekly/", {ANON: LOGIN, "gridworker2": 200}),
+    "assessment:plan": Row("/assessment/weekly/{plan}/", {ANON: LOGIN, "community1": 200, "gridworker2": 404}),
+    "assessment:publish": Row("/assessment/weekly/{plan}/publish/", {ANON: LOGIN, "gridworker2": 404}, "post"),
+    "assessment:ledger": Row(f"/assessment/points/?region={STREET_1}", {ANON: LOGIN, "community1": 404, "leader": 200}),
+    "set_language": Row("/i18n/setlang/", {ANON: 302}, "post", {"language": "en"}),
+    # The people pages: read-only checks.
+    "people:index": Row("/people/", {ANON: LOGIN, "resident1": 403, "leader": 200}),
+    **{
+        f"people:{name}": Row(f"/people/{name}/", {ANON: LOGIN, "resident1": 403, "leader": 200})
+        for name in ("persons", "buildings", "organisations", "facilities")
+    },
+    **{
+        f"people:{name}": Row(url, {ANON: LOGIN, "resident1": 403, "leader": 404})
+        for name, url in [
+            ("person", f"/people/persons/{ABSENT}/"),
+            ("household", f"/people/households/{ABSENT}/"),
+            ("building", f"/people/buildings/{ABSENT}/"),
+            ("house", f"/people/houses/{ABSENT}/"),
+            ("organisation", f"/people/organisations/{ABSENT}/"),
+        ]
+    },
+    # Editing needs people.change: a leader (who may only read) is refused before any lookup.
+    **{
+        f"people:{name}": Row(url, {ANON: LOGIN, "resident1": 403, "leader": 403})
+        for name, url in [
+            ("person_edit", f"/people/persons/{ABSENT}/edit/"),
+            ("label_new", f"/people/persons/{ABSENT}/labels/new/"),
+            ("label_edit", f"/people/labels/{ABSENT}/edit/"),
+            ("household_edit", f"/people/households/{ABSENT}/edit/"),
+            ("building_edit", f"/people/buildings/{ABSENT}/edit/"),
+            ("house_edit", f"/people/houses/{ABSENT}/edit/"),
+            ("organisation_edit", f"/people/organisations/{ABSENT}/edit/"),
+            ("facility_edit", f"/people/facilities/{ABSENT}/edit/"),
+        ]
+    },
+    **{
+        f"people:{name}": Row(url, {ANON: LOGIN, "resident1": 403})
+        for name, url in [
+            ("person_new", "/people/persons/new/"),
+            ("household_new", "/people/households/new/"),
+            ("building_new", "/people/buildings/new/"),
+            ("compound_new", "/people/compounds/new/"),
+            ("organisation_new", "/people/organisations/new/"),
+            ("facility_new", "/people/facilities/new/"),
+            ("import", "/people/import/"),
+            ("template", "/people/import/persons/template.xlsx"),
+        ]
+    },
+    "people:export": Row("/people/export/persons/", {ANON: LOGIN, "resident1": 403}, "post"),
+    "people:label_delete": Row(f"/people/labels/{ABSENT}/delete/", {ANON: LOGIN}, "post"),
+    "people:reveal": Row(f"/people/reveal/person/{ABSENT}/", {ANON: LOGIN}, "post"),
+    "people:import_confirm": Row("/people/import/confirm/", {ANON: LOGIN}, "post"),
+    "party:tree": Row("/party/", {ANON: LOGIN, "resident1": 403, "gridworker2": 200}),
+    "party:organisation": Row(
+        "/party/organisations/{party_branch}/", {ANON: LOGIN, "resident1": 403, "gridworker1": 200, "gridworker2": 404}
+    ),
+    "party:members": Row("/party/members/", {ANON: LOGIN, "resident1": 403, "gridworker2": 200}),
+    "party:member_export": Row("/party/members/export/", {ANON: LOGIN, "resident1": 403}, "post"),
+    "party:member": Row(
+        "/party/members/{party_member}/", {ANON: LOGIN, "resident1": 403, "gridworker1": 200, "gridworker2": 404}
+    ),
+    "party:central_edit": Row(
+        "/party/members/{party_member}/central-household/",
+        {ANON: LOGIN, "resident1": 403, "leader": 403, "gridworker1": 200, "gridworker2": 404},
+    ),
+    "party:coverage": Row(
+        f"/party/coverage/?region={GRID_1}", {ANON: LOGIN, "resident1": 403, "gridworker1": 200, "gridworker2": 404}
+    ),
+}
+
+
+# --- what exists ----------------------------------------------------------------------------------------
+
+
+def api_routes() -> set[str]:
+    prefix = "/api/v1"
+    paths = ninja_api.get_openapi_schema()["paths"]
+    return {f"{method.upper()} {path.removeprefix(prefix)}" for path, ops in paths.items() for method in ops}
+
+
+def page_names(patterns=None, namespace: str = "", prefix: str = "") -> set[str]:
+    names = set()
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            if route.startswith(("api/", "admin/")):
+                continue
+            names |= page_names(pattern.url_patterns, pattern.namespace or namespace, route)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.add(f"{namespace}:{pattern.name}" if namespace else pattern.name)
+    return names
+
+
+def test_every_api_route_has_a_row():
+    routes = api_routes()
+    assert sorted(routes - set(API_ROWS)) == [], "add a row to API_ROWS for each new route"
+    assert sorted(set(API_ROWS) - routes) == [], "rows for routes that no longer exist"
+
+
+def test_every_page_has_a_row():
+    names = page_names()
+    assert sorted(names - set(PAGE_ROWS)) == [], "add a row to PAGE_ROWS for each new page"
+    assert sorted(set(PAGE_ROWS) - names) == [], "rows for pages that no longer exist"
+
+
+# --- the objects the rows ask for ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def objects(db) -> dict[str, object]:
+    resident = User.objects.get(username="resident1")
+    lon, lat = point_in(GRID_1)
+    case, _created = case_services.report_case(
+        actor=resident,
+        report=case_services.Report(category=CATEGORY, description="路灯坏了", lon=lon, lat=lat),
+    )
+    street, community = Region.objects.get(code=STREET_1), Region.objects.get(code=COMMUNITY_1)
+    bulletin = assessment_services.generate_bulletin(
+        actor=None, region=street, start=date(2026, 11, 1), end=date(2026, 11, 30)
+    )
+    plan = assessment_services.create_plan(
+        actor=User.objects.get(username="community1"),
+        region=community,
+        week_start=date(2026, 11, 23),
+        title="第48周",
+        items="走访",
+    )
+    [message] = inbox_services.notify(
+        users=[User.objects.get(username="gridworker1")], kind="system", title="通知", url=f"/cases/{case.number}/"
+    )
+    grid = Region.objects.get(code=GRID_1)
+    branch = PartyOrganisation.objects.get(kind=OrganisationKind.BRANCH, served__region=grid)
+    central = CentralHousehold.objects.filter(member__person__region_path__startswith=grid.path).order_by("pk").first()
+    return {
+        "case": case.number,
+        "bulletin": bulletin.pk,
+        "plan": plan.pk,
+        "message": message.pk,
+        "party_branch": branch.pk,
+        "party_member": central.member_id,
+        "party_central": central.pk,
+    }
+
+
+def _api_call(row: Row, persona: str, objects: dict):
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    headers = {}
+    if persona != ANON:
+        key, _token = issue_token(user=User.objects.get(username=persona))
+        headers["HTTP_AUTHORIZATION"] = f"Bearer {key}"
+    url = "/api/v1" + row.url.format(**objects)
+    if row.method == "get":
+        return client.get(url, **headers)
+    return getattr(client, row.method)(url, json.dumps(row.body), content_type="application/json", **headers)
+
+
+def _page_call(row: Row, persona: str, objects: dict):
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    if persona != ANON:
+        client.force_login(User.objects.get(username=persona))
+    url = row.url.format(**objects)
+    return client.get(url) if row.method == "get" else client.post(url, row.body)
+
+
+API_CASES = [
+    pytest.param(route, persona, status, id=f"{route}-{persona}")
+    for route, row in API_ROWS.items()
+    for persona, status in row.expect.items()
+]
+PAGE_CASES = [
+    pytest.param(name, persona, status, id=f"{name}-{persona}")
+    for name, row in PAGE_ROWS.items()
+    for persona, status in row.expect.items()
+]
+
+
+@pytest.mark.parametrize(("route", "persona", "expected"), API_CASES)
+def test_api_route_answers_each_persona(objects, route, persona, expected):
+    response = _api_call(API_ROWS[route], persona, objects)
+    assert response.status_code == expected, response.content[:300]
+
+
+@pytest.mark.parametrize(("name", "persona", "expected"), PAGE_CASES)
+def test_page_answers_each_persona(objects, name, persona, expected):
+    response = _page_call(PAGE_ROWS[name], persona, objects)
+    if expected == LOGIN:
+        assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    else:
+        assert response.status_code == expected, response.content[:300]
