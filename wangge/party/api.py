@@ -11,27 +11,27 @@ from wangge.core.pagination import Page, keyset_page
 from wangge.party import exports, selectors, services
 from wangge.party.models import ServedRegion
 from wangge.party.schemas import (
-    CentralIn,
-    CentralListQuery,
-    CentralOut,
-    CentralPatch,
-    CommitteeIn,
-    CoverageOut,
-    CoverageQuery,
-    HouseholdRef,
-    MemberExportIn,
-    MemberIn,
-    MemberItemOut,
-    MemberListQuery,
-    MemberOut,
-    MemberPatch,
-    MoveIn,
-    OrganisationIn,
-    OrganisationItemOut,
-    OrganisationListQuery,
-    OrganisationOut,
-    OrganisationPatch,
-    UncoveredQuery,
+    PartyCentralIn,
+    PartyCentralListQuery,
+    PartyCentralOut,
+    PartyCentralPatch,
+    PartyCommitteeIn,
+    PartyCoverageOut,
+    PartyCoverageQuery,
+    PartyHouseholdRef,
+    PartyMemberExportIn,
+    PartyMemberIn,
+    PartyMemberItemOut,
+    PartyMemberListQuery,
+    PartyMemberOut,
+    PartyMemberPatch,
+    PartyMoveIn,
+    PartyOrganisationIn,
+    PartyOrganisationItemOut,
+    PartyOrganisationListQuery,
+    PartyOrganisationOut,
+    PartyOrganisationPatch,
+    PartyUncoveredQuery,
 )
 from wangge.people import permissions
 
@@ -57,8 +57,8 @@ def _organisation(request, pk: int):
 # --- organisations -----------------------------------------------------------------------------------
 
 
-@router.get("/organisations", response=Page[OrganisationItemOut])
-def list_organisations(request, query: Query[OrganisationListQuery]):
+@router.get("/organisations", response=Page[PartyOrganisationItemOut])
+def list_organisations(request, query: Query[PartyOrganisationListQuery]):
     """The tops of your reach, or the children of ``parent``."""
     _view(request)
     rows = selectors.organisations_filtered(
@@ -73,8 +73,8 @@ def list_organisations(request, query: Query[OrganisationListQuery]):
     return keyset_page(rows, query, order=("name", "id"), count=True)
 
 
-@router.post("/organisations", response={201: OrganisationOut})
-def create_organisation(request, payload: OrganisationIn):
+@router.post("/organisations", response={201: PartyOrganisationOut})
+def create_organisation(request, payload: PartyOrganisationIn):
     organisation = services.create_organisation(
         actor=request.auth,
         kind=payload.kind,
@@ -88,14 +88,14 @@ def create_organisation(request, payload: OrganisationIn):
     return Status(201, _organisation(request, organisation.pk))
 
 
-@router.get("/organisations/{organisation_id}", response=OrganisationOut)
+@router.get("/organisations/{organisation_id}", response=PartyOrganisationOut)
 def get_organisation(request, organisation_id: int):
     _view(request)
     return _organisation(request, organisation_id)
 
 
-@router.patch("/organisations/{organisation_id}", response=OrganisationOut)
-def update_organisation(request, organisation_id: int, payload: OrganisationPatch):
+@router.patch("/organisations/{organisation_id}", response=PartyOrganisationOut)
+def update_organisation(request, organisation_id: int, payload: PartyOrganisationPatch):
     _view(request)
     organisation = selectors.get_organisation_for(request.auth, organisation_id)
     changes = payload.dict(exclude_unset=True)
@@ -106,8 +106,8 @@ def update_organisation(request, organisation_id: int, payload: OrganisationPatc
     return _organisation(request, organisation_id)
 
 
-@router.post("/organisations/{organisation_id}/move", response=OrganisationOut)
-def move_organisation(request, organisation_id: int, payload: MoveIn):
+@router.post("/organisations/{organisation_id}/move", response=PartyOrganisationOut)
+def move_organisation(request, organisation_id: int, payload: PartyMoveIn):
     """Put the organisation under ``parent_id``: refused (400 on ``parent``) when that would make a cycle or
     the organisation serves regions outside the new parent's area."""
     _view(request)
@@ -116,8 +116,8 @@ def move_organisation(request, organisation_id: int, payload: MoveIn):
     return _organisation(request, organisation_id)
 
 
-@router.put("/organisations/{organisation_id}/committee", response=OrganisationOut)
-def set_committee(request, organisation_id: int, payload: CommitteeIn):
+@router.put("/organisations/{organisation_id}/committee", response=PartyOrganisationOut)
+def set_committee(request, organisation_id: int, payload: PartyCommitteeIn):
     """Replace the committee: members (in your reach) with their duties."""
     _view(request)
     organisation = selectors.get_organisation_for(request.auth, organisation_id)
@@ -134,8 +134,8 @@ def _member(request, pk: int):
     return selectors.get_member_for(request.auth, pk)
 
 
-@router.get("/members", response=Page[MemberItemOut])
-def list_members(request, query: Query[MemberListQuery]):
+@router.get("/members", response=Page[PartyMemberItemOut])
+def list_members(request, query: Query[PartyMemberListQuery]):
     """Members living in your data reach (persons' reach), by name."""
     _view(request)
     rows = selectors.members_filtered(
@@ -148,8 +148,8 @@ def list_members(request, query: Query[MemberListQuery]):
     return keyset_page(rows, query, order=("person__name", "id"), count=True)
 
 
-@router.post("/members", response={201: MemberOut})
-def create_member(request, payload: MemberIn):
+@router.post("/members", response={201: PartyMemberOut})
+def create_member(request, payload: PartyMemberIn):
     member = services.create_member(
         actor=request.auth,
         person=payload.person_id,
@@ -164,7 +164,7 @@ def create_member(request, payload: MemberIn):
 
 
 @router.post("/members/export")
-def export_members(request, payload: MemberExportIn):
+def export_members(request, payload: PartyMemberExportIn):
     """The filtered members as .xlsx, watermarked; needs ``people.export``; audited."""
     exported = exports.export_members(
         request.auth,
@@ -179,14 +179,14 @@ def export_members(request, payload: MemberExportIn):
     return response
 
 
-@router.get("/members/{member_id}", response=MemberOut)
+@router.get("/members/{member_id}", response=PartyMemberOut)
 def get_member(request, member_id: int):
     _view(request)
     return _member(request, member_id)
 
 
-@router.patch("/members/{member_id}", response=MemberOut)
-def update_member(request, member_id: int, payload: MemberPatch):
+@router.patch("/members/{member_id}", response=PartyMemberOut)
+def update_member(request, member_id: int, payload: PartyMemberPatch):
     _view(request)
     member = _member(request, member_id)
     changes = payload.dict(exclude_unset=True)
@@ -199,8 +199,8 @@ def update_member(request, member_id: int, payload: MemberPatch):
 # --- central households and coverage -------------------------------------------------------------------
 
 
-@router.get("/central-households", response=Page[CentralOut])
-def list_central_households(request, query: Query[CentralListQuery]):
+@router.get("/central-households", response=Page[PartyCentralOut])
+def list_central_households(request, query: Query[PartyCentralListQuery]):
     _view(request)
     rows = selectors.centrals_for(request.auth).select_related("member__grid")
     if query.region:
@@ -210,8 +210,8 @@ def list_central_households(request, query: Query[CentralListQuery]):
     return keyset_page(rows, query, order=("id",), count=True)
 
 
-@router.post("/central-households", response={201: CentralOut})
-def create_central_household(request, payload: CentralIn):
+@router.post("/central-households", response={201: PartyCentralOut})
+def create_central_household(request, payload: PartyCentralIn):
     """Make a member a 党员中心户 linked to households (at most ``PARTY_CENTRAL_HOUSEHOLD_MAX``; a household
     another central household covers is refused unless ``PARTY_SHARED_COVERAGE``)."""
     _view(request)
@@ -220,14 +220,14 @@ def create_central_household(request, payload: CentralIn):
     return Status(201, selectors.get_central_for(request.auth, central.pk))
 
 
-@router.get("/central-households/{central_id}", response=CentralOut)
+@router.get("/central-households/{central_id}", response=PartyCentralOut)
 def get_central_household(request, central_id: int):
     _view(request)
     return selectors.get_central_for(request.auth, central_id)
 
 
-@router.put("/central-households/{central_id}", response=CentralOut)
-def set_central_households(request, central_id: int, payload: CentralPatch):
+@router.put("/central-households/{central_id}", response=PartyCentralOut)
+def set_central_households(request, central_id: int, payload: PartyCentralPatch):
     """Replace the households linked to the central household."""
     _view(request)
     central = selectors.get_central_for(request.auth, central_id)
@@ -242,8 +242,8 @@ def delete_central_household(request, central_id: int):
     return Status(204, None)
 
 
-@router.get("/coverage", response=CoverageOut)
-def coverage(request, query: Query[CoverageQuery]):
+@router.get("/coverage", response=PartyCoverageOut)
+def coverage(request, query: Query[PartyCoverageQuery]):
     """Households of the region covered by a 党员中心户: in total, per grid, and the buildings (GeoJSON)."""
     _view(request)
     total, grids = selectors.coverage(request.auth, query.region)
@@ -264,8 +264,8 @@ def coverage(request, query: Query[CoverageQuery]):
     }
 
 
-@router.get("/coverage/uncovered", response=Page[HouseholdRef])
-def uncovered(request, query: Query[UncoveredQuery]):
+@router.get("/coverage/uncovered", response=Page[PartyHouseholdRef])
+def uncovered(request, query: Query[PartyUncoveredQuery]):
     """The households of the region no central household covers."""
     _view(request)
     return keyset_page(selectors.uncovered_households(request.auth, query.region), query, order=("id",), count=True)

@@ -11,26 +11,26 @@ from wangge.core.text import Text
 from wangge.party.models import MemberStatus, OrganisationKind
 
 
-class RegionRef(Schema):
+class PartyRegionRef(Schema):
     code: str
     name: str
     level: str
 
 
-class OrganisationRef(Schema):
+class PartyOrganisationRef(Schema):
     id: int
     name: str
     kind: str
 
 
-class OrganisationItemOut(Schema):
+class PartyOrganisationItemOut(Schema):
     id: int
     kind: str
     kind_label: str
     name: str
     parent_id: int | None
-    regions: list[RegionRef]
-    community: RegionRef | None
+    regions: list[PartyRegionRef]
+    community: PartyRegionRef | None
     ledger_organisation_id: int | None
     children: int
     members: int
@@ -54,7 +54,7 @@ class OrganisationItemOut(Schema):
         return obj.members.count() if counted is None else counted
 
 
-class MemberRef(Schema):
+class PartyMemberRef(Schema):
     id: int
     name: str
 
@@ -63,16 +63,16 @@ class MemberRef(Schema):
         return obj.person.name
 
 
-class CommitteeOut(Schema):
-    member: MemberRef
+class PartyCommitteeOut(Schema):
+    member: PartyMemberRef
     duty: str
 
 
-class OrganisationOut(OrganisationItemOut):
+class PartyOrganisationOut(PartyOrganisationItemOut):
     note: str
-    secretary: MemberRef | None
-    committee: list[CommitteeOut]
-    chain: list[OrganisationRef]
+    secretary: PartyMemberRef | None
+    committee: list[PartyCommitteeOut]
+    chain: list[PartyOrganisationRef]
 
     @staticmethod
     def resolve_committee(obj) -> list:
@@ -99,13 +99,13 @@ class OrganisationOut(OrganisationItemOut):
         return chain
 
 
-class OrganisationListQuery(PageQuery):
+class PartyOrganisationListQuery(PageQuery):
     parent: int | None = Field(None, description="The children of this organisation; none: the tops of your reach")
     kind: str = Field("", max_length=16)
     q: Text = Field("", max_length=60, description="Text in the name")
 
 
-class OrganisationIn(Schema):
+class PartyOrganisationIn(Schema):
     kind: OrganisationKind
     name: Text = Field(..., min_length=1, max_length=100)
     regions: list[Text] = Field(default_factory=list, max_length=200, description="Codes of the regions served")
@@ -115,7 +115,7 @@ class OrganisationIn(Schema):
     note: Text = Field("", max_length=200)
 
 
-class OrganisationPatch(Schema):
+class PartyOrganisationPatch(Schema):
     name: Text | None = Field(None, min_length=1, max_length=100)
     regions: list[Text] | None = Field(None, max_length=200)
     community: Text | None = Field(None, max_length=24)
@@ -124,20 +124,20 @@ class OrganisationPatch(Schema):
     note: Text | None = Field(None, max_length=200)
 
 
-class CommitteeRowIn(Schema):
+class PartyCommitteeRowIn(Schema):
     member_id: int
     duty: Text = Field("", max_length=40)
 
 
-class CommitteeIn(Schema):
-    members: list[CommitteeRowIn] = Field(..., max_length=50)
+class PartyCommitteeIn(Schema):
+    members: list[PartyCommitteeRowIn] = Field(..., max_length=50)
 
 
-class MoveIn(Schema):
+class PartyMoveIn(Schema):
     parent_id: int | None = Field(..., description="The new parent; null puts it at the top")
 
 
-class MemberItemOut(Schema):
+class PartyMemberItemOut(Schema):
     id: int
     person_id: int
     name: str
@@ -146,9 +146,9 @@ class MemberItemOut(Schema):
     joined_on: date | None
     in_service: bool
     employer: str
-    organisation: OrganisationRef
-    grid: RegionRef | None
-    region: RegionRef
+    organisation: PartyOrganisationRef
+    grid: PartyRegionRef | None
+    region: PartyRegionRef
     central_household_id: int | None
 
     @staticmethod
@@ -169,24 +169,24 @@ class MemberItemOut(Schema):
         return central.pk if central else None
 
 
-MemberOut = MemberItemOut
+PartyMemberOut = PartyMemberItemOut
 
 
-class MemberListQuery(PageQuery):
+class PartyMemberListQuery(PageQuery):
     organisation: int | None = None
     region: Text = Field("", max_length=24, description="Members living under this region")
     kind: MemberStatus | None = Field(None, description="full or probationary")
     in_service: bool | None = None
 
 
-class MemberExportIn(Schema):
+class PartyMemberExportIn(Schema):
     organisation: int | None = None
     region: Text = Field("", max_length=24)
     kind: MemberStatus | None = None
     in_service: bool | None = None
 
 
-class MemberIn(Schema):
+class PartyMemberIn(Schema):
     person_id: int
     organisation_id: int
     status: MemberStatus = MemberStatus.FULL
@@ -196,7 +196,7 @@ class MemberIn(Schema):
     grid: Text | None = Field(None, max_length=24, description="Code of the grid the member is linked to")
 
 
-class MemberPatch(Schema):
+class PartyMemberPatch(Schema):
     organisation_id: int | None = None
     status: MemberStatus | None = None
     joined_on: date | None = None
@@ -205,21 +205,21 @@ class MemberPatch(Schema):
     grid: Text | None = Field(None, max_length=24)
 
 
-class HouseholdRef(Schema):
+class PartyHouseholdRef(Schema):
     id: int
     address: str
-    region: RegionRef
+    region: PartyRegionRef
 
     @staticmethod
     def resolve_address(obj) -> str:
         return obj.house.address if obj.house_id else ""
 
 
-class CentralOut(Schema):
+class PartyCentralOut(Schema):
     id: int
-    member: MemberRef
-    grid: RegionRef | None
-    households: list[HouseholdRef]
+    member: PartyMemberRef
+    grid: PartyRegionRef | None
+    households: list[PartyHouseholdRef]
     count: int
 
     @staticmethod
@@ -242,40 +242,40 @@ class CentralOut(Schema):
         return obj.covered.count()
 
 
-class CentralListQuery(PageQuery):
+class PartyCentralListQuery(PageQuery):
     region: Text = Field("", max_length=24, description="Central households whose member lives under this region")
 
 
-class CentralIn(Schema):
+class PartyCentralIn(Schema):
     member_id: int
     household_ids: list[int] = Field(..., max_length=1000)
 
 
-class CentralPatch(Schema):
+class PartyCentralPatch(Schema):
     household_ids: list[int] = Field(..., max_length=1000)
 
 
-class GridCoverageOut(Schema):
-    region: RegionRef
+class PartyGridCoverageOut(Schema):
+    region: PartyRegionRef
     households: int
     covered: int
     uncovered: int
     rate: float | None
 
 
-class CoverageOut(Schema):
-    region: RegionRef
+class PartyCoverageOut(Schema):
+    region: PartyRegionRef
     households: int
     covered: int
     uncovered: int
     rate: float | None
-    grids: list[GridCoverageOut]
+    grids: list[PartyGridCoverageOut]
     buildings: dict = Field(..., description="GeoJSON: buildings with coordinates, households covered and not")
 
 
-class CoverageQuery(Schema):
+class PartyCoverageQuery(Schema):
     region: Text = Field(..., max_length=24)
 
 
-class UncoveredQuery(PageQuery):
+class PartyUncoveredQuery(PageQuery):
     region: Text = Field(..., max_length=24)
