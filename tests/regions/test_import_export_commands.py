@@ -104,6 +104,13 @@ def test_import_refuses_a_file_that_is_not_json(tmp_path, db):
         _run("import_regions", str(path))
 
 
+def test_import_refuses_a_file_nested_800_levels_before_parsing_it(tmp_path, db):
+    path = tmp_path / "deep.geojson"
+    path.write_text('{"type": "FeatureCollection", "features": ' + "[" * 800 + "]" * 800 + "}", encoding="utf-8")
+    with pytest.raises(CommandError, match=r"nests arrays and objects more than \d+ levels deep"):
+        _run("import_regions", str(path))
+
+
 def test_import_refuses_a_missing_file(tmp_path, db):
     with pytest.raises(CommandError, match=r"^Cannot read .*absent\.geojson"):
         _run("import_regions", str(tmp_path / "absent.geojson"))

@@ -1,9 +1,11 @@
 import json
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from wangge.core.bodies import check_json_depth
 from wangge.regions import services
 
 
@@ -16,7 +18,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, dry_run, **options):
         try:
-            data = json.loads(Path(file).read_text(encoding="utf-8-sig"))
+            raw = Path(file).read_bytes()
+            # A file nested hundreds of levels deep would exhaust the parser's recursion: refuse it first.
+            check_json_depth(raw, field="file")
+            data = json.loads(raw.decode("utf-8-sig"))
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.message_dict["file"])) from exc
         except OSError as exc:
             raise CommandError(_("Cannot read %(file)s: %(reason)s") % {"file": file, "reason": exc}) from exc
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
