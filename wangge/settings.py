@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "wangge.rollups",
     "wangge.dashboard",
     "wangge.assessment",
+    "wangge.party",
     "wangge.accounts",
     "wangge.workcalendar",
 ]

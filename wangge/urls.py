@@ -15,6 +15,7 @@ urlpatterns = [
     path("people/", include("wangge.people.urls")),
     path("dashboard/", include("wangge.dashboard.urls")),
     path("assessment/", include("wangge.assessment.urls")),
+    path("party/", include("wangge.party.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

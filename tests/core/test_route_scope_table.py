@@ -24,6 +24,7 @@ from wangge.api import api as ninja_api
 from wangge.assessment import services as assessment_services
 from wangge.cases import services as case_services
 from wangge.inbox import services as inbox_services
+from wangge.party.models import CentralHousehold, OrganisationKind, PartyOrganisation
 from wangge.regions.models import Region
 
 GRID_1 = "329901001001001"
@@ -162,6 +163,56 @@ API_ROWS: dict[str, Row] = {
     "POST /ledgers/{kind}/import": Row("/ledgers/persons/import", WRITE_REFUSED, "post"),
     "POST /ledgers/persons/export": Row("/ledgers/persons/export", {ANON: 401, "resident1": 403}, "post"),
     "POST /ledgers/{kind}/export": Row("/ledgers/houses/export", {ANON: 401, "resident1": 403}, "post"),
+    # Party work: people.view to read, people.change to write; members follow the reach of persons.
+    "GET /party/organisations": Row("/party/organisations", {ANON: 401, "resident1": 403, "gridworker2": 200}),
+    "POST /party/organisations": Row(
+        "/party/organisations", {ANON: 401, "leader": 403}, "post", {"kind": "group", "name": "x", "regions": [GRID_1]}
+    ),
+    "GET /party/organisations/{organisation_id}": Row(
+        "/party/organisations/{party_branch}", {ANON: 401, "resident1": 403, "gridworker1": 200, "gridworker2": 404}
+    ),
+    "PATCH /party/organisations/{organisation_id}": Row(
+        "/party/organisations/{party_branch}", {ANON: 401, "gridworker2": 404}, "patch", {"name": "x"}
+    ),
+    "POST /party/organisations/{organisation_id}/move": Row(
+        "/party/organisations/{party_branch}/move", {ANON: 401, "gridworker2": 404}, "post", {"parent_id": None}
+    ),
+    "PUT /party/organisations/{organisation_id}/committee": Row(
+        "/party/organisations/{party_branch}/committee", {ANON: 401, "gridworker2": 404}, "put", {"members": []}
+    ),
+    "GET /party/members": Row("/party/members", {ANON: 401, "resident1": 403, "gridworker2": 200}),
+    "POST /party/members": Row(
+        "/party/members", {ANON: 401, "leader": 403}, "post", {"person_id": ABSENT, "organisation_id": ABSENT}
+    ),
+    "POST /party/members/export": Row("/party/members/export", {ANON: 401, "resident1": 403}, "post"),
+    "GET /party/members/{member_id}": Row(
+        "/party/members/{party_member}", {ANON: 401, "resident1": 403, "gridworker1": 200, "gridworker2": 404}
+    ),
+    "PATCH /party/members/{member_id}": Row(
+        "/party/members/{party_member}", {ANON: 401, "gridworker2": 404}, "patch", {"employer": "x"}
+    ),
+    "GET /party/central-households": Row(
+        "/party/central-households", {ANON: 401, "resident1": 403, "gridworker2": 200}
+    ),
+    "POST /party/central-households": Row(
+        "/party/central-households", {ANON: 401, "gridworker2": 404}, "post", {"member_id": ABSENT, "household_ids": []}
+    ),
+    "GET /party/central-households/{central_id}": Row(
+        "/party/central-households/{party_central}", {ANON: 401, "gridworker1": 200, "gridworker2": 404}
+    ),
+    "PUT /party/central-households/{central_id}": Row(
+        "/party/central-households/{party_central}", {ANON: 401, "gridworker2": 404}, "put", {"household_ids": []}
+    ),
+    "DELETE /party/central-households/{central_id}": Row(
+        "/party/central-households/{party_central}", {ANON: 401, "gridworker2": 404}, "delete"
+    ),
+    "GET /party/coverage": Row(
+        f"/party/coverage?region={GRID_1}", {ANON: 401, "resident1": 403, "gridworker1": 200, "gridworker2": 404}
+    ),
+    "GET /party/coverage/uncovered": Row(
+        f"/party/coverage/uncovered?region={GRID_1}",
+        {ANON: 401, "resident1": 403, "gridworker1": 200, "gridworker2": 404},
+    ),
 }
 
 # --- the pages ------------------------------------------------------------------------------------------
@@ -261,6 +312,22 @@ PAGE_ROWS: dict[str, Row] = {
     "people:label_delete": Row(f"/people/labels/{ABSENT}/delete/", {ANON: LOGIN}, "post"),
     "people:reveal": Row(f"/people/reveal/person/{ABSENT}/", {ANON: LOGIN}, "post"),
     "people:import_confirm": Row("/people/import/confirm/", {ANON: LOGIN}, "post"),
+    "party:tree": Row("/party/", {ANON: LOGIN, "resident1": 403, "gridworker2": 200}),
+    "party:organisation": Row(
+        "/party/organisations/{party_branch}/", {ANON: LOGIN, "resident1": 403, "gridworker1": 200, "gridworker2": 404}
+    ),
+    "party:members": Row("/party/members/", {ANON: LOGIN, "resident1": 403, "gridworker2": 200}),
+    "party:member_export": Row("/party/members/export/", {ANON: LOGIN, "resident1": 403}, "post"),
+    "party:member": Row(
+        "/party/members/{party_member}/", {ANON: LOGIN, "resident1": 403, "gridworker1": 200, "gridworker2": 404}
+    ),
+    "party:central_edit": Row(
+        "/party/members/{party_member}/central-household/",
+        {ANON: LOGIN, "resident1": 403, "leader": 403, "gridworker1": 200, "gridworker2": 404},
+    ),
+    "party:coverage": Row(
+        f"/party/coverage/?region={GRID_1}", {ANON: LOGIN, "resident1": 403, "gridworker1": 200, "gridworker2": 404}
+    ),
 }
 
 
@@ -323,7 +390,18 @@ def objects(db) -> dict[str, object]:
     [message] = inbox_services.notify(
         users=[User.objects.get(username="gridworker1")], kind="system", title="通知", url=f"/cases/{case.number}/"
     )
-    return {"case": case.number, "bulletin": bulletin.pk, "plan": plan.pk, "message": message.pk}
+    grid = Region.objects.get(code=GRID_1)
+    branch = PartyOrganisation.objects.get(kind=OrganisationKind.BRANCH, served__region=grid)
+    central = CentralHousehold.objects.filter(member__person__region_path__startswith=grid.path).order_by("pk").first()
+    return {
+        "case": case.number,
+        "bulletin": bulletin.pk,
+        "plan": plan.pk,
+        "message": message.pk,
+        "party_branch": branch.pk,
+        "party_member": central.member_id,
+        "party_central": central.pk,
+    }
 
 
 def _api_call(row: Row, persona: str, objects: dict):

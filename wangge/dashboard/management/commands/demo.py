@@ -10,6 +10,7 @@ from wangge.accounts import demo as accounts_demo
 from wangge.assessment.services import generate_monthly
 from wangge.cases.catalogue import CATALOGUE, load_catalogue
 from wangge.cases.demo import create_demo_cases
+from wangge.party.demo import create_demo_party
 from wangge.people.demo import create_demo_people
 from wangge.regions import demo as regions_demo
 from wangge.regions.models import Level, Region
@@ -91,6 +92,10 @@ class Command(BaseCommand):
         with phase("people"):
             persons = 50_000 * scale if people is None else people
             ledger = create_demo_people(persons=persons, seed=seed) if people != 0 else None
+        party = ""
+        if ledger is not None:
+            with phase("party"):
+                party = create_demo_party(seed=seed)
         case_count = 0
         if CATALOGUE.exists():
             load_catalogue()
@@ -124,6 +129,8 @@ class Command(BaseCommand):
         )
         if ledger is not None:
             self.stdout.write(str(ledger))
+        if party:
+            self.stdout.write(party)
         if city:
             self.stdout.write(f"{case_count:,} cases over the last {CITY_DAYS} days (city).")
             for name, seconds in phases.items():

@@ -1,0 +1,21 @@
+"""Settings of party work, read from Django settings when present, else from the environment."""
+
+import os
+
+from django.conf import settings
+
+
+def central_household_max() -> int:
+    """Households one 党员中心户 may be linked to (PARTY_CENTRAL_HOUSEHOLD_MAX, default 30)."""
+    value = getattr(settings, "PARTY_CENTRAL_HOUSEHOLD_MAX", None)
+    return int(value if value is not None else os.environ.get("WANGGE_PARTY_CENTRAL_HOUSEHOLD_MAX", "30"))
+
+
+def central_household_min() -> int:
+    """Below this a central household is shown as short of households (not refused: it is being built up)."""
+    return int(getattr(settings, "PARTY_CENTRAL_HOUSEHOLD_MIN", 10))
+
+
+def shared_coverage() -> bool:
+    """Whether a household may be linked to more than one central household (PARTY_SHARED_COVERAGE)."""
+    return bool(getattr(settings, "PARTY_SHARED_COVERAGE", False))

@@ -1,0 +1,172 @@
+"""The party tree, its members and the 党员中心户 (central households) linked to the households they cover.
+
+- ``PartyOrganisation``: one node of the tree (党委/大党委 → 党总支 → 网格党支部 → 党小组; co-building units'
+  party organisations beside them). It serves one or more regions (``ServedRegion``, each with a copy of the
+  region's materialized path); a child serves only regions inside its parent's area. The tree is small
+  (hundreds of nodes per street), so moves check for cycles by walking up the parent chain.
+- ``PartyMember``: a ledger person (``people.Person``) with their party standing. Political status is
+  personal data: members are read through the person's ``region_path`` under the caller's data reach.
+- ``CentralHousehold`` and ``CoveredHousehold``: a member made a central household and the households
+  linked to it (at most ``PARTY_CENTRAL_HOUSEHOLD_MAX``; one central household per household unless
+  ``PARTY_SHARED_COVERAGE``).
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from wangge.core.text import TextGuardMixin
+
+
+class OrganisationKind(models.TextChoices):
+    COMMITTEE = "committee", _("Party committee (党委/大党委)")
+    GENERAL_BRANCH = "general_branch", _("General branch (党总支)")
+    BRANCH = "branch", _("Grid branch (网格党支部)")
+    GROUP = "group", _("Party group (党小组)")
+    COBUILDING = "cobuilding", _("Co-building unit (共驻共建单位)")
+
+
+class PartyOrganisation(TextGuardMixin, models.Model):
+    kind = models.CharField(_("kind"), max_length=16, choices=OrganisationKind.choices)
+    name = models.CharField(_("name"), max_length=100)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    regions = models.ManyToManyField(
+        "regions.Region", verbose_name=_("regions served"), through="ServedRegion", related_name="+"
+    )
+    community = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("community co-built with"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    ledger_organisation = models.ForeignKey(
+        "people.Organisation",
+        verbose_name=_("unit in the ledger"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    secretary = models.ForeignKey(
+        "PartyMember",
+        verbose_name=_("secretary"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("party organisation")
+        verbose_name_plural = _("party organisations")
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ServedRegion(models.Model):
+    organisation = models.ForeignKey(PartyOrganisation, on_delete=models.CASCADE, related_name="served")
+    region = models.ForeignKey("regions.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="+")
+    region_path = models.CharField(max_length=255, db_index=True, editable=False)
+
+    class Meta:
+        verbose_name = _("region served")
+        verbose_name_plural = _("regions served")
+        constraints = [models.UniqueConstraint(fields=["organisation", "region"], name="party_served_once")]
+
+    def __str__(self) -> str:
+        return str(self.region_id)
+
+
+class CommitteeMember(TextGuardMixin, models.Model):
+    organisation = models.ForeignKey(PartyOrganisation, on_delete=models.CASCADE, related_name="committee")
+    member = models.ForeignKey("PartyMember", verbose_name=_("member"), on_delete=models.CASCADE, related_name="+")
+    duty = models.CharField(_("duty"), max_length=40, blank=True, help_text=_("e.g. 组织委员"))
+
+    class Meta:
+        verbose_name = _("committee member")
+        verbose_name_plural = _("committee members")
+        constraints = [models.UniqueConstraint(fields=["organisation", "member"], name="party_committee_once")]
+
+    def __str__(self) -> str:
+        return self.duty
+
+
+class MemberStatus(models.TextChoices):
+    FULL = "full", _("Full member (正式党员)")
+    PROBATIONARY = "probationary", _("Probationary member (预备党员)")
+
+
+class PartyMember(TextGuardMixin, models.Model):
+    person = models.OneToOneField(
+        "people.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="party_member"
+    )
+    organisation = models.ForeignKey(
+        PartyOrganisation,
+        verbose_name=_("organisation holding the membership (组织关系)"),
+        on_delete=models.PROTECT,
+        related_name="members",
+    )
+    status = models.CharField(_("standing"), max_length=16, choices=MemberStatus.choices, default=MemberStatus.FULL)
+    joined_on = models.DateField(_("joined on"), null=True, blank=True)
+    in_service = models.BooleanField(_("in-service member (在职党员)"), default=False)
+    employer = models.CharField(_("employer unit"), max_length=100, blank=True)
+    grid = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("grid linked to (党员联系网格)"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("party member")
+        verbose_name_plural = _("party members")
+
+    def __str__(self) -> str:
+        return str(self.person_id)
+
+
+class CentralHousehold(models.Model):
+    member = models.OneToOneField(
+        PartyMember, verbose_name=_("member"), on_delete=models.CASCADE, related_name="central_household"
+    )
+    households = models.ManyToManyField("people.Household", through="CoveredHousehold", related_name="+")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("central household (党员中心户)")
+        verbose_name_plural = _("central households (党员中心户)")
+
+    def __str__(self) -> str:
+        return str(self.member_id)
+
+
+class CoveredHousehold(models.Model):
+    central = models.ForeignKey(CentralHousehold, on_delete=models.CASCADE, related_name="covered")
+    household = models.ForeignKey(
+        "people.Household", verbose_name=_("household"), on_delete=models.CASCADE, related_name="party_covers"
+    )
+
+    class Meta:
+        verbose_name = _("covered household")
+        verbose_name_plural = _("covered households")
+        constraints = [models.UniqueConstraint(fields=["central", "household"], name="party_covered_once")]
+
+    def __str__(self) -> str:
+        return str(self.household_id)

@@ -1,0 +1,281 @@
+"""Request and response bodies of the party API. Text in requests goes through the shared guard
+(``Text``); lists answer ``Page[…]`` (``wangge.core.pagination``). Members carry no personal numbers: the
+person's page in the ledger is where those are (masked, revealed with a reason)."""
+
+from datetime import date
+
+from ninja import Field, Schema
+
+from wangge.core.pagination import PageQuery
+from wangge.core.text import Text
+from wangge.party.models import MemberStatus, OrganisationKind
+
+
+class PartyRegionRef(Schema):
+    code: str
+    name: str
+    level: str
+
+
+class PartyOrganisationRef(Schema):
+    id: int
+    name: str
+    kind: str
+
+
+class PartyOrganisationItemOut(Schema):
+    id: int
+    kind: str
+    kind_label: str
+    name: str
+    parent_id: int | None
+    regions: list[PartyRegionRef]
+    community: PartyRegionRef | None
+    ledger_organisation_id: int | None
+    children: int
+    members: int
+
+    @staticmethod
+    def resolve_kind_label(obj) -> str:
+        return str(obj.get_kind_display())
+
+    @staticmethod
+    def resolve_regions(obj) -> list:
+        return [s.region for s in obj.served.all()]
+
+    @staticmethod
+    def resolve_children(obj) -> int:
+        counted = getattr(obj, "children_count", None)  # annotated on lists
+        return obj.children.count() if counted is None else counted
+
+    @staticmethod
+    def resolve_members(obj) -> int:
+        counted = getattr(obj, "members_count", None)
+        return obj.members.count() if counted is None else counted
+
+
+class PartyMemberRef(Schema):
+    id: int
+    name: str
+
+    @staticmethod
+    def resolve_name(obj) -> str:
+        return obj.person.name
+
+
+class PartyCommitteeOut(Schema):
+    member: PartyMemberRef
+    duty: str
+
+
+class PartyOrganisationOut(PartyOrganisationItemOut):
+    note: str
+    secretary: PartyMemberRef | None
+    committee: list[PartyCommitteeOut]
+    chain: list[PartyOrganisationRef]
+
+    @staticmethod
+    def resolve_committee(obj) -> list:
+        return list(obj.committee.select_related("member__person").order_by("id"))
+
+    @staticmethod
+    def resolve_secretary(obj, context):
+        # The secretary is named only when the caller may see the member (political status is personal data).
+        from wangge.party.selectors import members_for
+
+        if obj.secretary_id and members_for(context["request"].auth).filter(pk=obj.secretary_id).exists():
+            return obj.secretary
+        return None
+
+    @staticmethod
+    def resolve_chain(obj, context) -> list:
+        from wangge.party.selectors import organisations_for
+
+        visible = set(organisations_for(context["request"].auth).values_list("pk", flat=True))
+        chain, node = [], obj.parent
+        while node is not None and node.pk in visible:
+            chain.insert(0, node)
+            node = node.parent
+        return chain
+
+
+class PartyOrganisationListQuery(PageQuery):
+    parent: int | None = Field(None, description="The children of this organisation; none: the tops of your reach")
+    kind: str = Field("", max_length=16)
+    q: Text = Field("", max_length=60, description="Text in the name")
+
+
+class PartyOrganisationIn(Schema):
+    kind: OrganisationKind
+    name: Text = Field(..., min_length=1, max_length=100)
+    regions: list[Text] = Field(default_factory=list, max_length=200, description="Codes of the regions served")
+    parent_id: int | None = None
+    community: Text | None = Field(None, max_length=24, description="Co-building units: the community's code")
+    ledger_organisation_id: int | None = None
+    note: Text = Field("", max_length=200)
+
+
+class PartyOrganisationPatch(Schema):
+    name: Text | None = Field(None, min_length=1, max_length=100)
+    regions: list[Text] | None = Field(None, max_length=200)
+    community: Text | None = Field(None, max_length=24)
+    ledger_organisation_id: int | None = None
+    secretary_id: int | None = None
+    note: Text | None = Field(None, max_length=200)
+
+
+class PartyCommitteeRowIn(Schema):
+    member_id: int
+    duty: Text = Field("", max_length=40)
+
+
+class PartyCommitteeIn(Schema):
+    members: list[PartyCommitteeRowIn] = Field(..., max_length=50)
+
+
+class PartyMoveIn(Schema):
+    parent_id: int | None = Field(..., description="The new parent; null puts it at the top")
+
+
+class PartyMemberItemOut(Schema):
+    id: int
+    person_id: int
+    name: str
+    status: str
+    status_label: str
+    joined_on: date | None
+    in_service: bool
+    employer: str
+    organisation: PartyOrganisationRef
+    grid: PartyRegionRef | None
+    region: PartyRegionRef
+    central_household_id: int | None
+
+    @staticmethod
+    def resolve_name(obj) -> str:
+        return obj.person.name
+
+    @staticmethod
+    def resolve_status_label(obj) -> str:
+        return str(obj.get_status_display())
+
+    @staticmethod
+    def resolve_region(obj):
+        return obj.person.region
+
+    @staticmethod
+    def resolve_central_household_id(obj):
+        central = getattr(obj, "central_household", None)
+        return central.pk if central else None
+
+
+PartyMemberOut = PartyMemberItemOut
+
+
+class PartyMemberListQuery(PageQuery):
+    organisation: int | None = None
+    region: Text = Field("", max_length=24, description="Members living under this region")
+    kind: MemberStatus | None = Field(None, description="full or probationary")
+    in_service: bool | None = None
+
+
+class PartyMemberExportIn(Schema):
+    organisation: int | None = None
+    region: Text = Field("", max_length=24)
+    kind: MemberStatus | None = None
+    in_service: bool | None = None
+
+
+class PartyMemberIn(Schema):
+    person_id: int
+    organisation_id: int
+    status: MemberStatus = MemberStatus.FULL
+    joined_on: date | None = None
+    in_service: bool = False
+    employer: Text = Field("", max_length=100)
+    grid: Text | None = Field(None, max_length=24, description="Code of the grid the member is linked to")
+
+
+class PartyMemberPatch(Schema):
+    organisation_id: int | None = None
+    status: MemberStatus | None = None
+    joined_on: date | None = None
+    in_service: bool | None = None
+    employer: Text | None = Field(None, max_length=100)
+    grid: Text | None = Field(None, max_length=24)
+
+
+class PartyHouseholdRef(Schema):
+    id: int
+    address: str
+    region: PartyRegionRef
+
+    @staticmethod
+    def resolve_address(obj) -> str:
+        return obj.house.address if obj.house_id else ""
+
+
+class PartyCentralOut(Schema):
+    id: int
+    member: PartyMemberRef
+    grid: PartyRegionRef | None
+    households: list[PartyHouseholdRef]
+    count: int
+
+    @staticmethod
+    def resolve_grid(obj):
+        return obj.member.grid
+
+    @staticmethod
+    def resolve_households(obj, context) -> list:
+        from wangge.people.selectors import households_for
+
+        return list(
+            households_for(context["request"].auth)
+            .filter(party_covers__central=obj)
+            .select_related("house", "region")
+            .order_by("id")
+        )
+
+    @staticmethod
+    def resolve_count(obj) -> int:
+        return obj.covered.count()
+
+
+class PartyCentralListQuery(PageQuery):
+    region: Text = Field("", max_length=24, description="Central households whose member lives under this region")
+
+
+class PartyCentralIn(Schema):
+    member_id: int
+    household_ids: list[int] = Field(..., max_length=1000)
+
+
+class PartyCentralPatch(Schema):
+    household_ids: list[int] = Field(..., max_length=1000)
+
+
+class PartyGridCoverageOut(Schema):
+    region: PartyRegionRef
+    households: int
+    covered: int
+    uncovered: int
+    rate: float | None
+
+
+class PartyCoverageOut(Schema):
+    region: PartyRegionRef
+    households: int
+    covered: int
+    uncovered: int
+    rate: float | None
+    grids: list[PartyGridCoverageOut]
+    buildings: dict = Field(..., description="GeoJSON: buildings with coordinates, households covered and not")
+
+
+class PartyCoverageQuery(Schema):
+    region: Text = Field(..., max_length=24)
+
+
+class PartyUncoveredQuery(PageQuery):
+    region: Text = Field(..., max_length=24)
