@@ -104,7 +104,7 @@ class CodeName(Schema):
     name: str
 
 
-class RegionRef(Schema):
+class CaseRegionRef(Schema):
     code: str
     name: str
     level: str
@@ -185,11 +185,11 @@ class CaseOut(Schema):
     lon: float
     lat: float
     address: str
-    region: RegionRef
-    region_chain: list[RegionRef] = Field(description="From the city down to the region where it happened")
+    region: CaseRegionRef
+    region_chain: list[CaseRegionRef] = Field(description="From the city down to the region where it happened")
     level: str
     level_label: str
-    handling_region: RegionRef
+    handling_region: CaseRegionRef
     assignee: AssigneeOut
     stage: str
     due_at: datetime | None

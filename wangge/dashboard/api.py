@@ -161,7 +161,7 @@ class FeedOut(Schema):
     items: list[FeedItemOut]
 
 
-class CellOut(Schema):
+class StatisticsCellOut(Schema):
     value: int
     link: str
 
@@ -169,7 +169,7 @@ class CellOut(Schema):
 class StatisticsRowOut(Schema):
     key: str
     label: str
-    counts: dict[str, CellOut]
+    counts: dict[str, StatisticsCellOut]
     rates: dict[str, float | None]
 
 

@@ -76,7 +76,7 @@ class ImportProblemOut(Schema):
     message: str
 
 
-class ImportReportOut(Schema):
+class RegionImportReportOut(Schema):
     total: int
     created: int
     dry_run: bool
@@ -156,7 +156,7 @@ def locate(request, query: Query[LocateQuery]):
 
 
 # Declared before /{code}: that pattern would take "import" as a code and answer 405 to a POST.
-@router.post("/import", response={200: ImportReportOut, 400: ImportReportOut})
+@router.post("/import", response={200: RegionImportReportOut, 400: RegionImportReportOut})
 def import_regions(request, payload: Body[dict], dry_run: bool = True):
     """Import a GeoJSON FeatureCollection (the request body): a dry run reports every bad feature; a real run
     writes all or nothing."""
