@@ -1,3 +1,6 @@
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
 from ninja.security import HttpBearer, django_auth
 
 from wangge.accounts.services import user_for_token
@@ -18,9 +21,6 @@ API_AUTH = [BearerToken(), django_auth]
 def login_or_bearer_required(view):
     """``login_required`` that also accepts the API's bearer token, for files an API answer links to (case
     photos): an app holding a token can open the URLs it was given."""
-    from functools import wraps
-
-    from django.contrib.auth.views import redirect_to_login
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):

@@ -4,6 +4,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -77,8 +78,6 @@ def token_for_key(key: str) -> ApiToken | None:
 
 def is_locked_out(user: User, request=None) -> bool:
     """Whether django-axes holds ``user`` locked (failures by username, whatever the address)."""
-    from axes.handlers.proxy import AxesProxyHandler
-
     return AxesProxyHandler.is_locked(request, credentials={"username": user.get_username()})
 
 

@@ -1,5 +1,6 @@
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,8 +25,6 @@ def lockout_response(request, credentials, *args, **kwargs):
     """What a locked-out user sees (django-axes calls this)."""
     message = _("Too many failed attempts: this account is locked for a while. Try again later.")
     if request.path.startswith("/api/"):
-        from django.http import JsonResponse
-
         return JsonResponse({"detail": message, "errors": [{"field": "username", "message": message}]}, status=429)
     form = LoginForm(request)
     form.cleaned_data = {}  # an unbound form has none, and add_error needs it

@@ -39,26 +39,15 @@ class IndicatorOut(Schema):
     description: str
     description_en: str
 
+    @staticmethod
+    def resolve_weight(indicator) -> float:
+        return float(indicator.weight)
+
 
 @router.get("/indicators", response=list[IndicatorOut])
 def indicators(request):
     """The indicator definitions (formulas over the roll-up counters, with weights)."""
-    items = selectors.indicators(Subject.CASES) + selectors.indicators(Subject.PERSON)
-    return [
-        {
-            "code": i.code,
-            "name": i.name,
-            "name_en": i.name_en,
-            "subject": i.subject,
-            "numerator": i.numerator,
-            "denominator": i.denominator,
-            "weight": float(i.weight),
-            "higher_is_better": i.higher_is_better,
-            "description": i.description,
-            "description_en": i.description_en,
-        }
-        for i in items
-    ]
+    return selectors.indicators(Subject.CASES) + selectors.indicators(Subject.PERSON)
 
 
 class ScoresQuery(Schema):
@@ -67,22 +56,6 @@ class ScoresQuery(Schema):
     date_from: Day | None = Field(None, description="First day (default: the first of date_to's month)")
     date_to: Day | None = Field(None, description="Last day, included (default: today)")
     unit: Literal["self", "children", "departments", "people"] = "children"
-
-
-def _row(row) -> dict:
-    return {
-        "rank": row.rank,
-        "kind": row.kind,
-        "code": row.code,
-        "name": row.name,
-        "score": row.score,
-        "tier": row.tier,
-        "points": row.points,
-        "values": {
-            v.indicator.code: {"numerator": v.numerator, "denominator": v.denominator, "value": v.value}
-            for v in row.values
-        },
-    }
 
 
 class ValueOut(Schema):
@@ -100,6 +73,10 @@ class ScoreRowOut(Schema):
     tier: str
     points: float
     values: dict[str, ValueOut]
+
+    @staticmethod
+    def resolve_values(row) -> dict:
+        return {v.indicator.code: v for v in row.values}
 
 
 class ScoresOut(Schema):
@@ -130,7 +107,7 @@ def scores(request, query: Query[ScoresQuery]):
         "date_from": start.isoformat(),
         "date_to": end.isoformat(),
         "unit": query.unit,
-        "rows": [_row(r) for r in rows],
+        "rows": rows,
     }
 
 
@@ -142,23 +119,20 @@ class BulletinOut(Schema):
     period_end: date
     generated_at: str
 
+    @staticmethod
+    def resolve_region(bulletin) -> str:
+        return bulletin.region.code
 
-def _bulletin(b) -> dict:
-    return {
-        "id": b.pk,
-        "title": b.title,
-        "region": b.region.code,
-        "period_start": b.period_start,
-        "period_end": b.period_end,
-        "generated_at": b.generated_at.isoformat(),
-    }
+    @staticmethod
+    def resolve_generated_at(bulletin) -> str:
+        return bulletin.generated_at.isoformat()
 
 
 @router.get("/bulletins", response=Page[BulletinOut])
 def bulletins(request, query: Query[PageQuery]):
     """The bulletins of regions in your reach, newest period first."""
     rows = visible_bulletins(request.auth).select_related("region")
-    return keyset_page(rows, query, order=("-period_start", "-id"), count=True, item=_bulletin)
+    return keyset_page(rows, query, order=("-period_start", "-id"), count=True)
 
 
 class BulletinDetailOut(BulletinOut):
@@ -168,7 +142,7 @@ class BulletinDetailOut(BulletinOut):
 @router.get("/bulletins/{bulletin_id}", response=BulletinDetailOut)
 def bulletin(request, bulletin_id: int):
     item = get_bulletin_for(request.auth, bulletin_id)
-    return {**_bulletin(item), "data": item.data}
+    return item
 
 
 class GenerateIn(Schema):
@@ -185,7 +159,7 @@ def generate(request, payload: GenerateIn):
         raise ValidationError({"month": _("Give the month as YYYY-MM.")})
     start, end = services.month_bounds(year, month)
     item = services.generate_bulletin(actor=request.auth, region=region, start=start, end=end)
-    return Status(201, {**_bulletin(item), "data": item.data})
+    return Status(201, item)
 
 
 class PlanOut(Schema):
@@ -197,24 +171,24 @@ class PlanOut(Schema):
     published_at: str | None
     recipients: int
 
+    @staticmethod
+    def resolve_region(plan) -> str:
+        return plan.region.code
 
-def _plan(p) -> dict:
-    return {
-        "id": p.pk,
-        "region": p.region.code,
-        "week_start": p.week_start,
-        "title": p.title,
-        "tasks": p.task_lines,
-        "published_at": p.published_at.isoformat() if p.published_at else None,
-        "recipients": p.recipients,
-    }
+    @staticmethod
+    def resolve_tasks(plan) -> list[str]:
+        return plan.task_lines
+
+    @staticmethod
+    def resolve_published_at(plan) -> str | None:
+        return plan.published_at.isoformat() if plan.published_at else None
 
 
 @router.get("/weekly", response=Page[PlanOut])
 def plans(request, query: Query[PageQuery]):
     """The task lists you may read, newest week first."""
     rows = visible_plans(request.auth).select_related("region")
-    return keyset_page(rows, query, order=("-week_start", "-id"), count=True, item=_plan)
+    return keyset_page(rows, query, order=("-week_start", "-id"), count=True)
 
 
 class PlanIn(Schema):
@@ -230,7 +204,7 @@ def create_plan(request, payload: PlanIn):
     plan = services.create_plan(
         actor=request.auth, region=region, week_start=payload.week, title=payload.title, items=payload.items
     )
-    return Status(201, _plan(plan))
+    return Status(201, plan)
 
 
 @router.post("/weekly/{plan_id}/publish", response=PlanOut)
@@ -238,4 +212,4 @@ def publish_plan(request, plan_id: int):
     plan = get_plan_for(request.auth, plan_id)
     services.publish_plan(actor=request.auth, plan=plan)
     plan.refresh_from_db()
-    return _plan(plan)
+    return plan

@@ -3,6 +3,7 @@
 import calendar
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -86,8 +87,6 @@ def _indicator(i) -> dict:
 def bulletin_data(region: Region, start: date, end: date) -> dict:
     """Everything a bulletin shows, as frozen JSON: the ranking of the region's units, departments and
     grid workers with every indicator's numerator, denominator and value."""
-    from django.conf import settings
-
     node = region_node(region)
     case_items = selectors.indicators(Subject.CASES)
     person_items = selectors.indicators(Subject.PERSON)

@@ -3,9 +3,9 @@
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
+from wangge.assessment.services import generate_monthly
+
 
 @db_periodic_task(crontab(day="1", hour="1", minute="30"))
 def monthly_bulletins() -> int:
-    from wangge.assessment.services import generate_monthly
-
     return len(generate_monthly())

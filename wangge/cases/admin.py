@@ -6,7 +6,10 @@ from django.urls import path
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from wangge.cases import suggester
 from wangge.cases.models import Case, CaseEvent, Category, CategoryCorrection, SuggesterTraining
+from wangge.cases.tasks import retrain_suggester_now
+from wangge.workcalendar.calendar import parse_limit
 
 
 class SubclassInline(admin.TabularInline):
@@ -52,8 +55,6 @@ class CategoryForm(forms.ModelForm):
         )
 
     def clean(self):
-        from wangge.workcalendar.calendar import parse_limit
-
         cleaned = super().clean()
         for stage in ("accept", "sign", "handle", "verify"):
             field = f"limit_{stage}"
@@ -195,8 +196,6 @@ class SuggesterTrainingAdmin(admin.ModelAdmin):
     def retrain_view(self, request):
         if request.method != "POST" or not request.user.has_perm("cases.add_suggestertraining"):
             raise PermissionDenied
-        from wangge.cases.tasks import retrain_suggester_now
-
         retrain_suggester_now(request.user.pk)
         self.message_user(
             request, _("Retraining started: its result appears in this list when it is done (about a minute).")
@@ -225,15 +224,11 @@ class CategoryCorrectionAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Leave out of training"))
     def leave_out(self, request, queryset):
-        from wangge.cases import suggester
-
         changed = suggester.set_corrections_in_use(actor=request.user, corrections=queryset, in_use=False)
         self.message_user(request, _("%(n)d corrections left out of training.") % {"n": changed})
 
     @admin.action(description=_("Use for training"))
     def use(self, request, queryset):
-        from wangge.cases import suggester
-
         changed = suggester.set_corrections_in_use(actor=request.user, corrections=queryset, in_use=True)
         self.message_user(request, _("%(n)d corrections used for training.") % {"n": changed})
 

@@ -24,7 +24,7 @@ from ninja.security import django_auth
 
 from wangge.accounts.api_auth import BearerToken
 from wangge.accounts.models import DepartmentKind, Role
-from wangge.cases import deadlines, selectors, services
+from wangge.cases import deadlines, selectors, services, suggester
 from wangge.cases.duplicates import nearby_cases
 from wangge.cases.models import Case, CaseEvent, CasePhoto, Category, CategoryKind, PhotoKind
 from wangge.cases.permissions import available_actions, case_roles
@@ -485,8 +485,6 @@ def categories(request):
 @router.get("/categories/suggest", response=list[SuggestionOut])
 def suggest_categories(request, query: Query[SuggestQuery]):
     """Sub-classes that fit a description, best first (``score`` from the classifier)."""
-    from wangge.cases import suggester
-
     # A few spare: a code the model knows may have been switched off in the catalogue since.
     ranked = suggester.suggest(query.text, query.k + 5)
     names = dict(

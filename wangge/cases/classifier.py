@@ -97,6 +97,7 @@ class Model:
 
     def dumps(self) -> bytes:
         """The model as compressed arrays (numpy's npz, no pickle)."""
+        # not a cycle: numpy/scikit-learn load here so that importing this module stays cheap
         import numpy as np
 
         vocabulary = sorted(self.vectorizer.vocabulary_.items(), key=lambda pair: pair[1])
@@ -120,6 +121,7 @@ class Model:
 
     @classmethod
     def loads(cls, blob: bytes) -> Model:
+        # not a cycle: numpy/scikit-learn load here so that importing this module stays cheap
         import numpy as np
         from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -150,6 +152,7 @@ def _softmax(values: Sequence[float], temperature: float) -> list[float]:
 
 
 def _fit(texts: Sequence[str], labels: Sequence[str]) -> tuple[Any, Any]:
+    # not a cycle: numpy/scikit-learn load here so that importing this module stays cheap
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.svm import LinearSVC
 
@@ -162,6 +165,7 @@ def _fit(texts: Sequence[str], labels: Sequence[str]) -> tuple[Any, Any]:
 
 def _fit_temperature(texts: Sequence[str], labels: Sequence[str]) -> float:
     """Temperature scaling: the T that minimises the log-loss of softmax(margin / T) on out-of-fold margins."""
+    # not a cycle: numpy/scikit-learn load here so that importing this module stays cheap
     import numpy as np
     from scipy.optimize import minimize_scalar
     from sklearn.model_selection import StratifiedKFold
@@ -222,6 +226,7 @@ def train(examples: Iterable[tuple[str, str]], *, with_catalogue: bool = True) -
 
 
 def _model_of(vectorizer, svm, temperature: float, n_examples: int) -> Model:
+    # not a cycle: numpy/scikit-learn load here so that importing this module stays cheap
     import numpy as np
 
     coef, intercept = svm.coef_, np.atleast_1d(svm.intercept_)

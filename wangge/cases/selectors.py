@@ -14,8 +14,10 @@ from django.utils import timezone
 from wangge.accounts.models import Role
 from wangge.accounts.scope import paths_filter, scope_for
 from wangge.cases.models import OPEN_STATUSES, Case, CaseEvent, Category, PendingRequest, Status
-from wangge.cases.permissions import _memberships, is_resident_only
+from wangge.cases.permissions import _memberships, case_roles, is_resident_only
+from wangge.cases.workflow import REPORTER
 from wangge.core.pagination import PageQuery, keyset_page
+from wangge.regions.models import Region
 
 COUNT_CAP = 100  # a worklist box counts its cases up to here and shows "99+" beyond
 
@@ -71,9 +73,6 @@ def timeline(case: Case, viewer=None) -> list[CaseEvent]:
 
 
 def _sees_roles_only(viewer, case: Case) -> bool:
-    from wangge.cases.permissions import case_roles
-    from wangge.cases.workflow import REPORTER
-
     return not viewer.is_authenticated or case_roles(viewer, case) <= {REPORTER}
 
 
@@ -154,8 +153,6 @@ def worklist(user, filters: CaseFilters, *, now: datetime | None = None) -> Quer
     if filters.source:
         cases = cases.filter(source=filters.source)
     if filters.region:
-        from wangge.regions.models import Region
-
         region = Region.objects.filter(code=filters.region).first()
         cases = cases.filter(region_path__startswith=region.path) if region else cases.none()
     if filters.warning == "red":

@@ -6,10 +6,13 @@ write in it, the others are queued to run after commit.
 """
 
 import hashlib
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
 from django.http import Http404
 from django.utils import timezone
@@ -327,10 +330,6 @@ ACCEPTED_IMAGES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp
 def validate_photo(upload, *, field: str = "photo"):
     """Check that ``upload`` is a real image under the size and pixel limits, without decoding it;
     returns (upload, meta)."""
-    import hashlib
-
-    from django.conf import settings
-
     facts = uploads.check_image(
         upload,
         field=field,
@@ -347,10 +346,6 @@ def validate_photo(upload, *, field: str = "photo"):
 
 
 def _store_photo(case, event, upload, meta, kind, actor) -> CasePhoto:
-    import uuid
-
-    from django.core.files.base import ContentFile
-
     extension = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}[meta["content_type"]]
     photo = CasePhoto(case=case, event=event, kind=kind, size=upload.size, uploaded_by=actor, **meta)
     photo.file.save(f"{uuid.uuid4().hex}.{extension}", ContentFile(upload.read()), save=False)

@@ -25,7 +25,7 @@ import threading
 import time
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -227,8 +227,6 @@ def warm_in_background() -> threading.Thread:
     start-up), so that the first person asking for a suggestion does not wait for it."""
 
     def warm():
-        from django.db import connection
-
         try:
             current_model()
         except Exception:  # a worker without its database yet: the first request will try again

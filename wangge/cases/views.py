@@ -8,6 +8,7 @@ import hashlib
 import io
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -20,11 +21,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
+from PIL import Image, ImageOps
 
 from wangge.accounts.api_auth import login_or_bearer_required
 from wangge.accounts.models import Role
 from wangge.accounts.scope import scope_for
-from wangge.cases import deadlines, selectors, services
+from wangge.cases import deadlines, selectors, services, suggester
 from wangge.cases.duplicates import nearby_cases
 from wangge.cases.forms import (
     MAX_PHOTOS,
@@ -309,8 +311,6 @@ def _render_case(request, case, *, bound=None, status=200):
 
 
 def _tile_url() -> str:
-    from django.conf import settings
-
     return settings.MAP_TILE_URL
 
 
@@ -376,8 +376,6 @@ def _thumbnail(item: CasePhoto) -> bytes | None:
     key = f"wangge:case-thumb:{item.pk}:{item.sha256[:16]}"
     data = cache.get(key)
     if data is None:
-        from PIL import Image, ImageOps
-
         try:
             with item.file.open("rb") as handle, Image.open(handle) as image:
                 image.draft("RGB", (THUMB_SIZE * 2, THUMB_SIZE * 2))
@@ -511,8 +509,6 @@ def report_done(request):
 @require_GET
 def suggest(request):
     """Up to three categories that fit the description so far, as chips (suggested, never forced)."""
-    from wangge.cases import suggester
-
     text = (request.GET.get("description") or "").strip()[:2000]
     chips = []
     if len(text) >= 2:

@@ -29,6 +29,8 @@ from django.core.exceptions import RequestDataTooBig, ValidationError
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 
+from wangge.core.api_errors import error_body
+
 # A string, with escapes; an unterminated one runs to the end, so a match never fails and rescans.
 _STRING = re.compile(rb'"(?:[^"\\]|\\.?)*(?:"|\Z)', re.DOTALL)
 _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
@@ -71,8 +73,6 @@ def first_char(data: bytes) -> bytes:
 
 
 def error_response(field: str, message: str, status: int) -> JsonResponse:
-    from wangge.core.api_errors import error_body
-
     return JsonResponse(error_body([{"field": field, "message": message}]), status=status)
 
 

@@ -1,3 +1,7 @@
+from urllib.parse import urlsplit
+
+from django.conf import settings
+
 from wangge.core import request_context
 
 
@@ -24,10 +28,6 @@ def content_security_policy() -> str:
 
     Styles allow inline ``style`` attributes (Leaflet, Bootstrap utilities and a few templates set them);
     scripts never run inline: pages bind behaviour from static files (``wangge/app.js``)."""
-    from urllib.parse import urlsplit
-
-    from django.conf import settings
-
     images = ["'self'", "data:", "blob:"]
     tiles = urlsplit(getattr(settings, "MAP_TILE_URL", "") or "")
     if tiles.scheme in ("http", "https") and tiles.netloc:

@@ -3,6 +3,8 @@
 from contextvars import ContextVar
 from dataclasses import dataclass
 
+from django.conf import settings
+
 
 @dataclass(frozen=True)
 class RequestContext:
@@ -29,8 +31,6 @@ def reset(token) -> None:
 
 def client_ip(request) -> str:
     # Behind a reverse proxy set WANGGE_TRUST_X_FORWARDED_FOR=1; otherwise the header is forgeable.
-    from django.conf import settings
-
     if getattr(settings, "TRUST_X_FORWARDED_FOR", False):
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
         if forwarded:

@@ -30,6 +30,7 @@ import re
 from typing import Annotated
 
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext as _
 from pydantic import AfterValidator
@@ -123,8 +124,6 @@ class TextGuardMixin:
     TEXT_GUARD_EXEMPT: tuple[str, ...] = ()
 
     def clean_fields(self, exclude=None):
-        from django.db import models
-
         errors: dict[str, list] = {}
         try:
             super().clean_fields(exclude=exclude)

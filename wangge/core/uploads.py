@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from PIL import Image, UnidentifiedImageError
 
 IMAGE_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 XLSX_TYPES = {
@@ -116,8 +117,6 @@ def check_image(
     not_image_message: str | None = None,
 ) -> ImageFacts:
     """Facts about an uploaded image, checked without decoding it; ``ValidationError`` naming the limit."""
-    from PIL import Image, UnidentifiedImageError
-
     size = check_size(upload, max_bytes=max_bytes, field=field, message=too_big_message)
     max_pixels = max_pixels or max_image_pixels()
     names = ", ".join(sorted({name if name != "WEBP" else "WebP" for name in formats}))
@@ -212,6 +211,4 @@ def check_zip(
 
 def set_pillow_limit() -> None:
     """Make Pillow refuse to decode images over the upload limit anywhere in the process."""
-    from PIL import Image
-
     Image.MAX_IMAGE_PIXELS = max_image_pixels()

@@ -31,16 +31,6 @@ class NodeOut(Schema):
     has_children: bool
 
 
-def node_out(node: Node) -> dict:
-    return {
-        "code": node.code,
-        "name": node.name,
-        "level": node.level,
-        "query": node.query,
-        "has_children": node.has_children,
-    }
-
-
 def _node(request, query: NodeQuery) -> Node:
     return selectors.get_node_for(request.auth, region=query.region, department=query.department)
 
@@ -48,7 +38,7 @@ def _node(request, query: NodeQuery) -> Node:
 @router.get("/nodes", response=list[NodeOut])
 def nodes(request):
     """The nodes the caller starts from (the top of their data reach); empty without the capability."""
-    return [node_out(n) for n in selectors.root_nodes(request.auth)]
+    return selectors.root_nodes(request.auth)
 
 
 class TileOut(Schema):
@@ -84,8 +74,8 @@ def summary(request, query: Query[NodeQuery]):
     """Today's reported and closed, open and overdue now, this month's 三率 and on-time closure rate."""
     node = _node(request, query)
     return {
-        "node": node_out(node),
-        "chain": [node_out(n) for n in selectors.chain(request.auth, node)],
+        "node": node,
+        "chain": selectors.chain(request.auth, node),
         **screen.summary(node),
     }
 
@@ -275,7 +265,7 @@ def statistics_table(request, query: Query[StatisticsQuery]):
         }
 
     return {
-        "node": node_out(node),
+        "node": node,
         "date_from": chosen.start.isoformat(),
         "date_to": chosen.end.isoformat(),
         "group": chosen.group,

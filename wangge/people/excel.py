@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
@@ -213,8 +213,6 @@ def read_ledger(kind: str, data: bytes) -> LedgerSheet:
 
 
 def _header_lookup(kind: str) -> dict[str, str]:
-    from django.utils import translation
-
     lookup: dict[str, str] = {}
     for column in LEDGERS[kind]:
         lookup[squash(column.key)] = column.key

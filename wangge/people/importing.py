@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wangge.accounts import audit
-from wangge.accounts.scope import scope_for
+from wangge.accounts.scope import paths_filter, scope_for
 from wangge.core import pii
 from wangge.people import records, rules
 from wangge.people.excel import LEDGERS, LedgerSheet, Problem
@@ -211,8 +211,6 @@ class Plan:
         found: dict[tuple[str, str], list[Building]] = {}
         queryset = Building.objects.filter(name__in=names).select_related("compound", "region")
         if not self.scope.is_global:
-            from wangge.accounts.scope import paths_filter
-
             queryset = queryset.filter(paths_filter(self.scope.paths, "region_path"))
         for building in queryset:
             compound = building.compound.name if building.compound_id else ""

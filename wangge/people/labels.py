@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
@@ -173,8 +174,6 @@ SPECS: dict[str, LabelSpec] = {
 
 def label_names() -> dict[str, str]:
     """Every name a ledger may use for a kind (code, label in either language, short names) → kind."""
-    from django.utils import translation
-
     names: dict[str, str] = {}
     for kind in LabelKind:
         names[kind.value] = kind.value

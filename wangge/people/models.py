@@ -13,6 +13,7 @@ exact look-up) and ``<name>_masked`` (what every page shows).
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -343,8 +344,6 @@ class Person(PiiMixin, Placed):
 
     @property
     def age(self) -> int:
-        from django.utils import timezone
-
         today = timezone.localdate()
         birth = self.birth_date
         return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))

@@ -12,7 +12,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from wangge.accounts.scope import restrict, scope_for
+from wangge.accounts.scope import paths_filter, restrict, scope_for
 from wangge.core import pii
 from wangge.core.geo import box_around, metres_between
 from wangge.people import permissions
@@ -30,7 +30,7 @@ from wangge.people.models import (
 )
 from wangge.people.validators import normalise_id, validate_phone
 from wangge.regions.figures import Figure
-from wangge.regions.models import Region
+from wangge.regions.models import GRID_LEVELS, Level, Region
 
 
 def _scoped(queryset: QuerySet, user, capability: str = permissions.VIEW) -> QuerySet:
@@ -100,9 +100,6 @@ def labels_for(user) -> QuerySet[PersonLabel]:
 
 def grids_for(user) -> list[Region]:
     """Grids and micro-grids in the user's data reach (for the pickers of the forms)."""
-    from wangge.accounts.scope import paths_filter
-    from wangge.regions.models import GRID_LEVELS, Level
-
     scope = scope_for(user)
     if not permissions.can(user, permissions.VIEW) or scope.is_empty:
         return []

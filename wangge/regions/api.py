@@ -1,4 +1,5 @@
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F
 from django.utils.translation import gettext as _
 from ninja import Body, Field, Query, Router, Schema, Status
 
@@ -13,6 +14,9 @@ router = Router(tags=["regions"])
 
 
 class RegionOut(Schema):
+    """Read from a ``Region``; a list gives ``parent_code`` (annotated, or set when known) and
+    ``child_count`` (``selectors.with_child_counts``) without a query per row."""
+
     code: str
     name: str
     level: str
@@ -25,6 +29,30 @@ class RegionOut(Schema):
     center: list[float] | None
     bbox: list[float] | None
 
+    @staticmethod
+    def resolve_level_label(region) -> str:
+        return str(region.get_level_display())
+
+    @staticmethod
+    def resolve_parent_code(region) -> str | None:
+        if hasattr(region, "parent_code"):
+            return region.parent_code
+        return region.parent.code if region.parent_id else None
+
+    @staticmethod
+    def resolve_child_count(region) -> int | None:
+        return getattr(region, "child_count", None)
+
+    @staticmethod
+    def resolve_center(region) -> list[float] | None:
+        return [region.center_lon, region.center_lat] if region.min_lon is not None else None
+
+    @staticmethod
+    def resolve_bbox(region) -> list[float] | None:
+        if region.min_lon is None:
+            return None
+        return [region.min_lon, region.min_lat, region.max_lon, region.max_lat]
+
 
 class ChainItem(Schema):
     code: str
@@ -33,18 +61,59 @@ class ChainItem(Schema):
 
 
 class StaffOut(Schema):
+    """Read from a ``Membership`` with its user."""
+
     name: str
     role: str
     role_label: str
     title: str
     phone: str = Field(description="Masked")
 
+    @staticmethod
+    def resolve_name(membership) -> str:
+        return membership.user.display_name or membership.user.username
+
+    @staticmethod
+    def resolve_role_label(membership) -> str:
+        return str(membership.get_role_display())
+
+    @staticmethod
+    def resolve_phone(membership) -> str:
+        return membership.user.phone_masked
+
 
 class RegionDetailOut(RegionOut):
+    """Read from a ``Region`` carrying its ``selectors.RegionCard`` as ``card``: the sizes are the card's,
+    summed over the grids below."""
+
     chain: list[ChainItem]
     counts_by_level: dict[str, int]
     staff: list[StaffOut]
     special_kind: str
+
+    @staticmethod
+    def resolve_chain(region) -> list:
+        return region.card.chain
+
+    @staticmethod
+    def resolve_counts_by_level(region) -> dict[str, int]:
+        return region.card.counts_by_level
+
+    @staticmethod
+    def resolve_staff(region) -> list:
+        return region.card.staff
+
+    @staticmethod
+    def resolve_household_count(region) -> int:
+        return region.card.households
+
+    @staticmethod
+    def resolve_population(region) -> int:
+        return region.card.population
+
+    @staticmethod
+    def resolve_child_count(region) -> int:
+        return sum(region.card.counts_by_level.values())
 
 
 class LocateOut(Schema):
@@ -84,27 +153,6 @@ class RegionImportReportOut(Schema):
     problems: list[ImportProblemOut]
 
 
-def region_out(region: Region, parent_code: str | None = None) -> dict:
-    has_box = region.min_lon is not None
-    return {
-        "code": region.code,
-        "name": region.name,
-        "level": region.level,
-        "level_label": str(region.get_level_display()),
-        "parent_code": parent_code if parent_code is not None else (region.parent.code if region.parent_id else None),
-        "depth": region.depth,
-        "child_count": getattr(region, "child_count", None),
-        "household_count": region.household_count,
-        "population": region.population,
-        "center": [region.center_lon, region.center_lat] if has_box else None,
-        "bbox": [region.min_lon, region.min_lat, region.max_lon, region.max_lat] if has_box else None,
-    }
-
-
-def chain_item(region: Region) -> dict:
-    return {"code": region.code, "name": region.name, "level": region.level}
-
-
 def _require(request, capability: str) -> None:
     if not has_capability(request.auth, capability):
         raise PermissionDenied(_("Your role may not change the region tree."))
@@ -117,14 +165,9 @@ class RegionListQuery(PageQuery):
 @router.get("", response=Page[RegionOut])
 def list_regions(request, query: Query[RegionListQuery]):
     """Children of ``parent`` by code; without it, the roots of the caller's scope."""
-    page = keyset_page(selectors.children_queryset(request.auth, query.parent), query, order=("code", "id"), count=True)
-    regions = selectors.with_child_counts(page["items"])
-    if query.parent:
-        page["items"] = [region_out(r, parent_code=query.parent) for r in regions]
-        return page
-    parent_ids = {r.parent_id for r in regions if r.parent_id}
-    parents = dict(Region.objects.filter(pk__in=parent_ids).values_list("pk", "code")) if parent_ids else {}
-    page["items"] = [region_out(r, parent_code=parents.get(r.parent_id)) for r in regions]
+    rows = selectors.children_queryset(request.auth, query.parent).annotate(parent_code=F("parent__code"))
+    page = keyset_page(rows, query, order=("code", "id"), count=True)
+    selectors.with_child_counts(page["items"])
     return page
 
 
@@ -145,14 +188,7 @@ def locate(request, query: Query[LocateQuery]):
     if region is None:
         message = _("No region contains the point (%(lon)s, %(lat)s).") % {"lon": query.lon, "lat": query.lat}
         return Status(404, {"detail": message, "errors": [{"field": "lon,lat", "message": message}]})
-    return Status(
-        200,
-        {
-            "point": [query.lon, query.lat],
-            "region": chain_item(region),
-            "chain": [chain_item(a) for a in region.ancestors()],
-        },
-    )
+    return Status(200, {"point": [query.lon, query.lat], "region": region, "chain": region.ancestors()})
 
 
 # Declared before /{code}: that pattern would take "import" as a code and answer 405 to a POST.
@@ -164,34 +200,15 @@ def import_regions(request, payload: Body[dict], dry_run: bool = True):
     try:
         report = services.import_feature_collection(actor=request.auth, data=payload, dry_run=dry_run)
     except services.ImportFailed as failed:
-        return Status(400, _report_out(failed.report))
-    return Status(200, _report_out(report))
+        return Status(400, failed.report)
+    return Status(200, report)
 
 
 @router.get("/{code}", response=RegionDetailOut)
 def region_detail(request, code: str):
     region = selectors.get_region_for(request.auth, code)
-    card = selectors.region_card(region)
-    data = region_out(region)
-    data.update(
-        chain=[chain_item(a) for a in card.chain],
-        counts_by_level=card.counts_by_level,
-        staff=[
-            {
-                "name": m.user.display_name or m.user.username,
-                "role": m.role,
-                "role_label": str(m.get_role_display()),
-                "title": m.title,
-                "phone": m.user.phone_masked,
-            }
-            for m in card.staff
-        ],
-        special_kind=region.special_kind,
-        household_count=card.households,
-        population=card.population,
-        child_count=sum(n for lvl, n in card.counts_by_level.items()),
-    )
-    return data
+    region.card = selectors.region_card(region)
+    return region
 
 
 class BBoxQuery(Schema):
@@ -201,8 +218,6 @@ class BBoxQuery(Schema):
 def _parse_bbox(raw: str | None):
     if not raw:
         return None
-    from django.core.exceptions import ValidationError
-
     try:
         west, south, east, north = (float(v) for v in raw.split(","))
     except ValueError as exc:
@@ -214,13 +229,13 @@ def _parse_bbox(raw: str | None):
 def children_geojson(request, code: str, query: Query[BBoxQuery]):
     """A FeatureCollection of the region's children (optionally only those meeting ``bbox``)."""
     parent = selectors.get_region_for(request.auth, code)
-    children = selectors.with_child_counts(
-        list(selectors.regions_in_box(request.auth, parent, _parse_bbox(query.bbox)))
-    )
+    children = list(selectors.regions_in_box(request.auth, parent, _parse_bbox(query.bbox)))
+    for child in children:
+        child.parent_code = parent.code
     return {
         "type": "FeatureCollection",
-        "parent": _feature(parent, None),
-        "features": [_feature(c, parent.code) for c in children if c.boundary],
+        "parent": _feature(parent),
+        "features": [_feature(c) for c in selectors.with_child_counts(children) if c.boundary],
     }
 
 
@@ -235,10 +250,9 @@ def export_geojson(request, code: str, query: Query[ExportQuery]):
     return selectors.export_feature_collection(root, query.depth)
 
 
-def _feature(region: Region, parent_code: str | None) -> dict:
-    props = region_out(region, parent_code=parent_code or (region.parent.code if region.parent_id else ""))
-    props.pop("bbox")
-    props.pop("center")
+def _feature(region: Region) -> dict:
+    props = RegionOut.model_validate(region).model_dump(exclude={"bbox", "center"})
+    props["parent_code"] = props["parent_code"] or ""  # a GeoJSON property is a string, "" for a root
     return {"type": "Feature", "id": region.code, "properties": props, "geometry": region.boundary}
 
 
@@ -249,7 +263,7 @@ def create_region(request, payload: RegionIn):
         selectors.get_region_for(request.auth, payload.parent_code)
     draft = services.RegionDraft(**payload.dict())
     region = services.create_region(actor=request.auth, draft=draft)
-    return Status(201, region_out(region))
+    return Status(201, region)
 
 
 @router.patch("/{code}", response=RegionOut)
@@ -263,14 +277,4 @@ def update_region(request, code: str, payload: RegionPatch):
         boundary=payload.boundary,
         household_count=payload.household_count,
     )
-    return region_out(region)
-
-
-def _report_out(report) -> dict:
-    return {
-        "total": report.total,
-        "created": report.created,
-        "dry_run": report.dry_run,
-        "ok": report.ok,
-        "problems": [vars(p) for p in report.problems],
-    }
+    return region

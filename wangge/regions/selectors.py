@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Substr
 from django.http import Http404
 
 from wangge.accounts.models import Membership, Role
@@ -172,8 +173,6 @@ class SubRegionRow:
 
 def sub_region_rows(parent: Region, limit: int = 60) -> list[SubRegionRow]:
     """Each child of ``parent`` with its grid, household and resident totals (two queries)."""
-    from django.db.models.functions import Substr
-
     children = list(parent.children.filter(is_active=True).order_by("code")[:limit])
     if parent.level in (*GRID_LEVELS, Level.MICRO_GRID):
         return [SubRegionRow(c, 0, c.household_count, c.population) for c in children]

@@ -11,9 +11,10 @@ from shapely import STRtree
 from shapely.geometry.base import BaseGeometry
 
 from wangge.accounts import audit
+from wangge.accounts.scope import scope_for
 from wangge.regions import geometry
 from wangge.regions.locator import forget_locator
-from wangge.regions.models import ALLOWED_CHILD_LEVELS, PATH_STEP, BoundaryVersion, Level, Region
+from wangge.regions.models import ALLOWED_CHILD_LEVELS, LEVEL_ORDER, PATH_STEP, BoundaryVersion, Level, Region
 
 # Administrative levels use the 12-digit national code; grids add 3 digits, micro-grids 3 more.
 CODE_LENGTHS = {
@@ -343,8 +344,6 @@ def _problem_from(index: int, code: str, exc: ValidationError) -> list[ImportPro
 
 def _order_parents_first(drafts):
     """Parents before children (by level order, then code), so one pass can resolve every parent."""
-    from wangge.regions.models import LEVEL_ORDER
-
     return sorted(drafts, key=lambda item: (LEVEL_ORDER.get(item[1].level, 99), item[1].code))
 
 
@@ -447,8 +446,6 @@ def _check_overlaps_in_file(good, report: ImportReport) -> None:
 def _reach_of(actor):
     """Who may write where: the command line (no actor) and a superuser anywhere; an administrator only
     under their own regions."""
-    from wangge.accounts.scope import scope_for
-
     if actor is None:
         return lambda parent: True
     scope = scope_for(actor)

@@ -43,6 +43,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from wangge.workcalendar.models import CalendarDay, CalendarVersion, DayKind, WorkingHours
+
 CALENDAR_TZ = ZoneInfo("Asia/Shanghai")
 DEFAULT_PERIODS: tuple[tuple[time, time], ...] = ((time(8, 30), time(12, 0)), (time(13, 30), time(17, 30)))
 DEFAULT_CHECK_SECONDS = 5.0
@@ -134,14 +136,10 @@ _fresh_until = 0.0
 
 
 def current_version() -> int:
-    from wangge.workcalendar.models import CalendarVersion
-
     return CalendarVersion.objects.filter(pk=1).values_list("version", flat=True).first() or 0
 
 
 def _load(version: int) -> Calendar:
-    from wangge.workcalendar.models import CalendarDay, DayKind, WorkingHours
-
     overrides = {d: kind == DayKind.WORKDAY for d, kind in CalendarDay.objects.values_list("date", "kind")}
     periods = list(WorkingHours.objects.values_list("start", "end"))
     return Calendar.build(version, overrides, periods)
