@@ -33,6 +33,9 @@ def axes_username(request, credentials) -> str | None:
     Failures by phone number and by username must count against the same account; an identifier
     that matches no account is counted as typed.
     """
+    account = (credentials or {}).get("account")
+    if account is not None:
+        return account.get_username()  # the caller holds the account already (a bearer token's user)
     identifier = (credentials or {}).get("username")
     if identifier is None and request is not None:
         identifier = request.POST.get("username")

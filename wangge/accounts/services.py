@@ -78,7 +78,7 @@ def token_for_key(key: str) -> ApiToken | None:
 
 def is_locked_out(user: User, request=None) -> bool:
     """Whether django-axes holds ``user`` locked (failures by username, whatever the address)."""
-    return AxesProxyHandler.is_locked(request, credentials={"username": user.get_username()})
+    return AxesProxyHandler.is_locked(request, credentials={"username": user.get_username(), "account": user})
 
 
 def live_tokens(user: User):
