@@ -16,6 +16,8 @@ from urllib.parse import urljoin, urlparse
 import pytest
 from django.conf import settings
 
+from tests.dashboard.helpers import PERSONAS
+
 SOURCE = Path(settings.BASE_DIR) / "wangge"
 
 # What Django's makemessages passes to xgettext, plus xgettext's own Python keywords.
@@ -61,20 +63,7 @@ def test_translation_functions_are_imported_only_under_names_extraction_knows():
     )
 
 
-ROLES = [
-    "admin",
-    "leader",
-    "dutychief",
-    "dispatcher",
-    "operator",
-    "community1",
-    "gridchief1",
-    "gridworker1",
-    "gridworker2",
-    "liaison1",
-    "department1",
-    "resident1",
-]
+ROLES = PERSONAS  # every demo account
 
 # Pages that are not the interface (files, the Django admin, the API, sign-out) or that change state.
 SKIPPED = re.compile(r"^/(admin|api|static|media|i18n|accounts/logout)(/|$)|export|download|\.xlsx$|\.json$")
