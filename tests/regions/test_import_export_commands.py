@@ -173,6 +173,8 @@ def test_export_then_import_round_trips_a_subtree(fresh_tree, tmp_path):
 def _clear_rows_placed_in_regions() -> None:
     """Empty every table that points at a region (ledgers, cases, memberships, departments…), whatever
     apps exist: a few passes settle the order their protected keys impose."""
+    from contextlib import suppress
+
     from django.apps import apps
     from django.db.models import ForeignKey, ProtectedError
 
@@ -188,10 +190,8 @@ def _clear_rows_placed_in_regions() -> None:
             return True
         except ProtectedError:
             for row in model.objects.all():
-                try:
+                with suppress(ProtectedError):
                     row.delete()
-                except ProtectedError:
-                    pass
             return not model.objects.exists()
 
     pending = [m for m in apps.get_models() if points_at_regions(m) or m is Department]
