@@ -2,12 +2,12 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, QuerySet
 
 from wangge.accounts.models import Department, Membership
 from wangge.accounts.roles import primary_role, roles_of
-from wangge.regions.figures import figures_for
-from wangge.regions.models import GRID_LEVELS, Level, Region
+from wangge.regions.figures import figures_for, registered_statistics
+from wangge.regions.models import Level, Region
 from wangge.regions.selectors import scope_roots, sub_region_rows
 
 
@@ -40,15 +40,11 @@ def area_summaries(user) -> list[AreaSummary]:
     """For each root of the user's scope: how many communities, grids and households lie under it."""
     summaries = []
     for root in scope_roots(user)[:20]:
-        below = Region.objects.filter(path__startswith=root.path, is_active=True)
-        counts = dict(below.exclude(pk=root.pk).values("level").annotate(n=Count("id")).values_list("level", "n"))
-        if root.level in (*GRID_LEVELS, Level.MICRO_GRID):
-            households, population = root.household_count, root.population
-        else:
-            sums = below.filter(level__in=GRID_LEVELS).aggregate(h=Sum("household_count"), p=Sum("population"))
-            households, population = sums["h"] or 0, sums["p"] or 0
-        shown = figures_for(user, root)
-        summaries.append(AreaSummary(root, counts, households, population, sub_region_rows(root), shown))
+        below = Region.objects.filter(path__startswith=root.path, is_active=True).exclude(pk=root.pk)
+        counts = dict(below.values("level").annotate(n=Count("id")).values_list("level", "n"))
+        statistics = registered_statistics(root)
+        shown = figures_for(user, root, statistics)
+        summaries.append(AreaSummary(root, counts, statistics[0], statistics[1], sub_region_rows(root), shown))
     return summaries
 
 

@@ -37,7 +37,7 @@ def register(provider: Provider) -> None:
         _providers.append(provider)
 
 
-def registered_statistics(region: Region) -> tuple[int, int, date | None]:
+def registered_statistics(region: Region) -> Statistics:
     """Households, residents and the date of the newest change, as entered on the region's grids."""
     if region.level in (*GRID_LEVELS, Level.MICRO_GRID):
         return region.household_count, region.population, region.updated_at.date() if region.updated_at else None
@@ -49,8 +49,11 @@ def registered_statistics(region: Region) -> tuple[int, int, date | None]:
     return sums["h"] or 0, sums["p"] or 0, sums["at"].date()
 
 
-def _statistics_figures(region: Region) -> list[Figure]:
-    households, residents, as_of = registered_statistics(region)
+Statistics = tuple[int, int, date | None]
+
+
+def _statistics_figures(statistics: Statistics) -> list[Figure]:
+    households, residents, as_of = statistics
     note = (
         _("Statistics entered for the region, as of %(date)s") % {"date": as_of.isoformat()}
         if as_of
@@ -62,7 +65,8 @@ def _statistics_figures(region: Region) -> list[Figure]:
     ]
 
 
-def figures_for(user, region: Region) -> list[Figure]:
-    """Every provider's figures (records first, as they are the ones a user can open), then the statistics."""
+def figures_for(user, region: Region, statistics: Statistics | None = None) -> list[Figure]:
+    """Every provider's figures (records first, as they are the ones a user can open), then the statistics
+    (``statistics``: ``registered_statistics(region)`` when the caller has read it already)."""
     figures = [figure for provider in _providers for figure in provider(user, region)]
-    return figures + _statistics_figures(region)
+    return figures + _statistics_figures(statistics or registered_statistics(region))

@@ -8,7 +8,7 @@ from django.http import Http404
 
 from wangge.accounts.models import Membership, Role
 from wangge.accounts.scope import restrict_regions, scope_for
-from wangge.regions.figures import Figure, figures_for
+from wangge.regions.figures import Figure, figures_for, registered_statistics
 from wangge.regions.locator import get_locator
 from wangge.regions.models import GRID_LEVELS, LEVEL_ORDER, PATH_STEP, Level, Region
 
@@ -108,18 +108,14 @@ def region_card(region: Region, user=None) -> RegionCard:
     who serve it."""
     below = Region.objects.filter(path__startswith=region.path, is_active=True).exclude(pk=region.pk)
     counts = dict(below.values("level").annotate(n=Count("id")).values_list("level", "n"))
-    if region.level in (*GRID_LEVELS, Level.MICRO_GRID) or not counts:
-        households, population = region.household_count, region.population
-    else:
-        sums = below.filter(level__in=GRID_LEVELS).aggregate(h=Sum("household_count"), p=Sum("population"))
-        households, population = sums["h"] or 0, sums["p"] or 0
+    statistics = registered_statistics(region)
     staff = list(
         Membership.objects.filter(region=region, is_active=True, role__in=SERVING_ROLES)
         .select_related("user")
         .order_by("role", "user__username")
     )
-    shown = figures_for(user, region) if user is not None else []
-    return RegionCard(region, region.ancestors(), counts, households, population, staff, shown)
+    shown = figures_for(user, region, statistics) if user is not None else []
+    return RegionCard(region, region.ancestors(), counts, statistics[0], statistics[1], staff, shown)
 
 
 def regions_in_box(user, parent: Region, bbox: tuple[float, float, float, float] | None) -> QuerySet[Region]:
