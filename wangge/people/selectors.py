@@ -273,7 +273,8 @@ def ledger_counts(user, region_code: str = "") -> dict[str, int]:
 
 def ledger_figures(user, region: Region) -> list[Figure]:
     """The ledger's households and persons under a region, for its card (a provider of
-    ``regions.figures``); nothing for a user who may not read the ledger."""
+    ``regions.figures``, called with a region the user may see); nothing for a user who may not read
+    the ledger. The querysets are scoped already, so the region is not looked up again."""
     if not permissions.can(user, permissions.VIEW):
         return []
     note = _("Records in the basic data, counted now")
@@ -281,13 +282,13 @@ def ledger_figures(user, region: Region) -> list[Figure]:
         Figure(
             "ledger-households",
             _("Households in the ledger"),
-            under_region(households_for(user), user, region.code).count(),
+            households_for(user).filter(region_path__startswith=region.path).count(),
             note,
         ),
         Figure(
             "ledger-persons",
             _("Persons in the ledger"),
-            under_region(persons_for(user), user, region.code).count(),
+            persons_for(user).filter(region_path__startswith=region.path).count(),
             note,
         ),
     ]
