@@ -2,14 +2,13 @@
 coverage. Thin: reads through ``selectors`` (scoped; 404 out of reach, 403 without ``people.view``),
 writes through ``services`` (400 naming the field); lists are keyset pages (``wangge.core.pagination``)."""
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count
 from django.http import HttpResponse
 from ninja import Query, Router, Status
 
 from wangge.core.excel import XLSX
 from wangge.core.pagination import Page, keyset_page
 from wangge.party import exports, selectors, services
-from wangge.party.models import ServedRegion
 from wangge.party.schemas import (
     PartyCentralIn,
     PartyCentralListQuery,
@@ -37,8 +36,6 @@ from wangge.people import permissions
 
 router = Router(tags=["party"])
 
-SERVED = Prefetch("served", queryset=ServedRegion.objects.select_related("region").order_by("region_path"))
-
 
 def _view(request) -> None:
     permissions.require(request.auth, permissions.VIEW)
@@ -48,7 +45,7 @@ def _organisation(request, pk: int):
     return (
         selectors.organisations_for(request.auth)
         .select_related("community", "secretary__person", "parent")
-        .prefetch_related(SERVED)
+        .prefetch_related(selectors.SERVED_REGIONS)
         .filter(pk=selectors.get_organisation_for(request.auth, pk).pk)
         .get()
     )
@@ -68,7 +65,7 @@ def list_organisations(request, query: Query[PartyOrganisationListQuery]):
         kind=query.kind,
         q=query.q,
     )
-    rows = rows.select_related("community").prefetch_related(SERVED)
+    rows = rows.select_related("community").prefetch_related(selectors.SERVED_REGIONS)
     rows = rows.annotate(children_count=Count("children", distinct=True), members_count=Count("members", distinct=True))
     return keyset_page(rows, query, order=("name", "id"), count=True)
 

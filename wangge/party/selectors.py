@@ -9,7 +9,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -193,3 +193,17 @@ def uncovered_buildings_geojson(user, code: str) -> dict:
         for building_id, b in sorted(buildings.items())
     ]
     return {"type": "FeatureCollection", "features": features}
+
+
+# The regions each organisation serves, in tree order: for lists that show them (pages and API).
+SERVED_REGIONS = Prefetch("served", queryset=ServedRegion.objects.select_related("region").order_by("region_path"))
+
+
+def default_coverage_region(user) -> Region | None:
+    """Where the coverage page opens: the first street for a user who sees everything, else the top of the
+    user's reach."""
+    scope = scope_for(user)
+    regions = Region.objects.filter(is_active=True)
+    if scope.is_global:
+        return regions.filter(level="street").order_by("code").first()
+    return regions.filter(path__in=scope.paths).order_by("path").first()

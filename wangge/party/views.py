@@ -7,21 +7,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from wangge.accounts.scope import scope_for
 from wangge.core.excel import XLSX
 from wangge.party import conf, exports, selectors, services
-from wangge.party.models import MemberStatus, OrganisationKind, ServedRegion
+from wangge.party.models import MemberStatus, OrganisationKind
 from wangge.people import permissions
-from wangge.regions.models import Region
 
 PAGE_SIZE = 30
-SERVED = Prefetch("served", queryset=ServedRegion.objects.select_related("region").order_by("region_path"))
 
 
 def party_view(view):
@@ -40,7 +36,7 @@ def _page(request, template: str, context: dict):
 
 def _tree(user) -> list[dict]:
     """The organisations the user sees, nested: the tops of their reach first."""
-    rows = list(selectors.organisations_for(user).prefetch_related(SERVED).order_by("name", "id"))
+    rows = list(selectors.organisations_for(user).prefetch_related(selectors.SERVED_REGIONS).order_by("name", "id"))
     visible = {row.pk for row in rows}
     below: dict[int | None, list] = {}
     for row in rows:
@@ -147,18 +143,10 @@ def member_detail(request, pk: int):
     return _page(request, "party/member_detail.html", context)
 
 
-def _default_region(user) -> Region | None:
-    scope = scope_for(user)
-    regions = Region.objects.filter(is_active=True)
-    if scope.is_global:
-        return regions.filter(level="street").order_by("code").first()
-    return regions.filter(path__in=scope.paths).order_by("path").first()
-
-
 @party_view
 def coverage(request):
     code = request.GET.get("region", "")[:24]
-    region = selectors.region_for(request.user, code) if code else _default_region(request.user)
+    region = selectors.region_for(request.user, code) if code else selectors.default_coverage_region(request.user)
     if region is None:
         raise Http404
     total, grids = selectors.coverage(request.user, region.code)
