@@ -10,18 +10,16 @@ Registered from ``CasesConfig.ready()``; the ledger never imports cases. Every l
   building's), which finds what happened there before reports named households.
 """
 
-import math
-
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from wangge.accounts.scope import scope_for
 from wangge.cases.selectors import visible_cases
+from wangge.core import geo
 from wangge.people import portrait
 
 PANEL_ROWS = 10
 NEAR_BUILDING_M = 30
-METRES_PER_DEGREE = 111_320
 
 
 def _listed(cases) -> dict:
@@ -48,9 +46,8 @@ def household_cases(user, household) -> dict:
 
 def _around(lon: float, lat: float, metres: float) -> Q:
     """The box of ``metres`` around the point (a box, not a circle: a building's corners count too)."""
-    d_lat = metres / METRES_PER_DEGREE
-    d_lon = metres / (METRES_PER_DEGREE * max(math.cos(math.radians(lat)), 0.01))
-    return Q(lon__range=(lon - d_lon, lon + d_lon), lat__range=(lat - d_lat, lat + d_lat))
+    lons, lats = geo.box_around(lon, lat, metres)
+    return Q(lon__range=lons, lat__range=lats)
 
 
 def _reads_cases(user) -> bool:
