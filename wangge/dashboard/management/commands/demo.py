@@ -15,6 +15,7 @@ from wangge.people.demo import create_demo_people
 from wangge.regions import demo as regions_demo
 from wangge.regions.models import Level, Region
 from wangge.rollups.rollups import rebuild_rollups
+from wangge.services.demo import create_demo_services
 
 # `--scale city`: about 10,000 grids, 1 million persons and 5 million cases over three years, all bulk-written.
 CITY_SCALE = 34
@@ -96,6 +97,10 @@ class Command(BaseCommand):
         if ledger is not None:
             with phase("party"):
                 party = create_demo_party(seed=seed)
+            with phase("services"):
+                services_line = create_demo_services(seed=seed)  # 为民服务: points, activities, wishes
+        else:
+            services_line = ""
         case_count = 0
         if CATALOGUE.exists():
             load_catalogue()
@@ -131,6 +136,8 @@ class Command(BaseCommand):
             self.stdout.write(str(ledger))
         if party:
             self.stdout.write(party)
+        if services_line:
+            self.stdout.write(services_line)
         if city:
             self.stdout.write(f"{case_count:,} cases over the last {CITY_DAYS} days (city).")
             for name, seconds in phases.items():

@@ -1,0 +1,44 @@
+from django.contrib import admin
+
+from wangge.services.models import Activity, ServicePoint, SignUp, Wish
+
+
+@admin.register(ServicePoint)
+class ServicePointAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "region", "opening_hours", "is_active")
+    list_filter = ("kind", "is_active")
+    search_fields = ("name", "address")
+    raw_id_fields = ("region",)
+
+    def save_model(self, request, obj, form, change):
+        obj.region_path = obj.region.path
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Wish)
+class WishAdmin(admin.ModelAdmin):
+    list_display = ("title", "community", "status", "claimant_name", "created_at")
+    list_filter = ("status",)
+    search_fields = ("title",)
+    raw_id_fields = ("region", "community", "compound", "posted_by", "reviewed_by", "claimed_by")
+    readonly_fields = ("beneficiary_phone_masked",)
+    exclude = ("beneficiary_phone_encrypted",)
+
+
+class SignUpInline(admin.TabularInline):
+    model = SignUp
+    extra = 0
+    raw_id_fields = ("user", "checked_in_by")
+
+
+@admin.register(Activity)
+class ActivityAdmin(admin.ModelAdmin):
+    list_display = ("title", "kind", "starts_at", "capacity", "organiser", "cancelled_at")
+    list_filter = ("kind", "audience")
+    search_fields = ("title", "organiser")
+    raw_id_fields = ("region", "point", "created_by")
+    inlines = [SignUpInline]
+
+    def save_model(self, request, obj, form, change):
+        obj.region_path = obj.region.path
+        super().save_model(request, obj, form, change)

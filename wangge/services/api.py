@@ -1,0 +1,389 @@
+"""Services to residents over JSON under ``/api/v1/``: ``/wishes`` (+ review, withdraw, claim, fulfil,
+confirm, counts), ``/activities`` (+ sign-up, cancel, check-in, feedback, call-off, sign-ups, attendance) and
+``/service-points`` (``?near=lon,lat``). Thin: reads through ``selectors`` (scoped; 404 out of reach), writes
+through ``services`` (400 naming the field, 403 for the wrong role, 409 for a state that no longer allows it)."""
+
+import base64
+import binascii
+import json
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from ninja import File, Form, Query, Router, Status
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.files import UploadedFile
+
+from wangge.core.pagination import Page, PageQuery, keyset_page
+from wangge.services import access, selectors, services
+from wangge.services.models import SignUpStatus
+from wangge.services.schemas import (
+    ServiceActivityIn,
+    ServiceActivityListQuery,
+    ServiceActivityOut,
+    ServiceAttendanceOut,
+    ServiceCheckInIn,
+    ServiceFeedbackIn,
+    ServicePointIn,
+    ServicePointListQuery,
+    ServicePointOut,
+    SignUpOut,
+    SignUpRowOut,
+    WishClaimIn,
+    WishConfirmIn,
+    WishCountsOut,
+    WishCountsQuery,
+    WishFulfilIn,
+    WishIn,
+    WishListQuery,
+    WishOut,
+    WishReviewIn,
+)
+
+router = Router(tags=["services"])
+
+
+# --- wishes ----------------------------------------------------------------------------------------------
+
+
+def wish_out(user, wish) -> dict:
+    """The wish as the caller may see it: the public side always, the private side for its poster and staff."""
+    out = {
+        "id": wish.pk,
+        "title": wish.title,
+        "reason": wish.reason,
+        "wanted_by": wish.wanted_by,
+        "status": wish.status,
+        "status_label": str(wish.get_status_display()),
+        "community": {"code": wish.community.code, "name": wish.community.name},
+        "compound": wish.compound.name if wish.compound_id else "",
+        "photo_url": reverse("services:wish_photo", args=[wish.pk, "wish"]) if wish.photo else None,
+        "claimant_kind": wish.claimant_kind,
+        "claimant_name": wish.claimant_name,
+        "claimed_at": wish.claimed_at,
+        "fulfilled_at": wish.fulfilled_at,
+        "fulfil_note": wish.fulfil_note,
+        "fulfil_photo_url": reverse("services:wish_photo", args=[wish.pk, "fulfilled"]) if wish.fulfil_photo else None,
+        "confirmed_at": wish.confirmed_at,
+        "thanks": wish.thanks,
+        "reviewed_at": wish.reviewed_at,
+        "created_at": wish.created_at,
+        "stale": selectors.is_stale(wish),
+        "private": None,
+    }
+    if selectors.sees_private(user, wish):
+        out["private"] = {
+            "posted_by": str(wish.posted_by),
+            "on_behalf": wish.on_behalf,
+            "beneficiary_name": wish.beneficiary_name,
+            "beneficiary_phone": wish.beneficiary_phone_masked,
+            "beneficiary_address": wish.beneficiary_address,
+            "review_note": wish.review_note,
+        }
+    return out
+
+
+def _wish(request, wish_id: int) -> dict:
+    return wish_out(
+        request.auth,
+        selectors.wishes_for(request.auth)
+        .select_related("posted_by")
+        .get(pk=selectors.get_wish_for(request.auth, wish_id).pk),
+    )
+
+
+@router.get("/wishes", response=Page[WishOut])
+def list_wishes(request, query: Query[WishListQuery]):
+    """The wish wall of the communities near you, newest first; ``mine`` lists what you posted or claimed."""
+    rows = selectors.wishes_filtered(
+        request.auth,
+        status=query.status or "",
+        community=query.community,
+        mine=query.mine,
+        stale=query.stale,
+    ).select_related("posted_by")
+    return keyset_page(rows, query, order=("-created_at", "-id"), item=lambda w: wish_out(request.auth, w))
+
+
+@router.post("/wishes", response={201: WishOut})
+def post_wish(request, form: Form[WishIn], photo: File[UploadedFile] = None):
+    """Post a wish (multipart form, optional ``photo``: JPEG, PNG or WebP); it waits for the community's review.
+    Grid workers post for a resident by giving ``beneficiary_name`` and the ``region``."""
+    wish = services.post_wish(
+        actor=request.auth,
+        title=form.title,
+        reason=form.reason,
+        wanted_by=form.wanted_by,
+        region=form.region,
+        compound=form.compound,
+        photo=photo,
+        beneficiary_name=form.beneficiary_name,
+        beneficiary_phone=form.beneficiary_phone,
+        beneficiary_address=form.beneficiary_address,
+    )
+    return Status(201, _wish(request, wish.pk))
+
+
+@router.get("/wishes/counts", response=WishCountsOut)
+def wish_counts(request, query: Query[WishCountsQuery]):
+    """Open, claimed and fulfilled wishes per community and month of approval, for the wall you see."""
+    return {"rows": selectors.wall_counts(request.auth, community=query.community)}
+
+
+@router.get("/wishes/{wish_id}", response=WishOut)
+def get_wish(request, wish_id: int):
+    return _wish(request, wish_id)
+
+
+@router.post("/wishes/{wish_id}/review", response=WishOut)
+def review_wish(request, wish_id: int, payload: WishReviewIn):
+    """Approve for the wall or reject with a note (community staff)."""
+    wish = selectors.get_wish_for(request.auth, wish_id)
+    services.review_wish(actor=request.auth, wish=wish, approve=payload.approve, note=payload.note)
+    return _wish(request, wish_id)
+
+
+@router.post("/wishes/{wish_id}/withdraw", response=WishOut)
+def withdraw_wish(request, wish_id: int):
+    wish = selectors.get_wish_for(request.auth, wish_id)
+    services.withdraw_wish(actor=request.auth, wish=wish)
+    return _wish(request, wish_id)
+
+
+@router.post("/wishes/{wish_id}/claim", response=WishOut)
+def claim_wish(request, wish_id: int, payload: WishClaimIn):
+    """Claim as a party member, a unit or a volunteer: 409 when someone else was first or it was withdrawn."""
+    wish = selectors.get_wish_for(request.auth, wish_id)
+    services.claim_wish(actor=request.auth, wish=wish, kind=payload.kind, name=payload.name)
+    return _wish(request, wish_id)
+
+
+@router.post("/wishes/{wish_id}/fulfil", response=WishOut)
+def fulfil_wish(request, wish_id: int, form: Form[WishFulfilIn], photo: File[UploadedFile] = None):
+    """The claimant marks the wish fulfilled with a ``photo`` (multipart form)."""
+    wish = selectors.get_wish_for(request.auth, wish_id)
+    if photo is None:  # checked here: ninja would name the field "photo.file"
+        raise NinjaValidationError([{"type": "missing", "loc": ("form", "photo")}])
+    services.fulfil_wish(actor=request.auth, wish=wish, photo=photo, note=form.note)
+    return _wish(request, wish_id)
+
+
+@router.post("/wishes/{wish_id}/confirm", response=WishOut)
+def confirm_wish(request, wish_id: int, payload: WishConfirmIn):
+    """Who posted the wish confirms it came true and thanks the claimant."""
+    wish = selectors.get_wish_for(request.auth, wish_id)
+    services.confirm_wish(actor=request.auth, wish=wish, thanks=payload.thanks)
+    return _wish(request, wish_id)
+
+
+# --- activities ------------------------------------------------------------------------------------------
+
+
+def activity_out(user, activity) -> dict:
+    counted = getattr(activity, "confirmed_count", None)
+    if counted is None:
+        activity = selectors.with_counts(selectors.activities_for(user).filter(pk=activity.pk)).get()
+    mine = selectors.my_signup(user, activity)
+    return {
+        "id": activity.pk,
+        "kind": activity.kind,
+        "kind_label": str(activity.get_kind_display()),
+        "title": activity.title,
+        "description": activity.description,
+        "point": {"id": activity.point.pk, "name": activity.point.name} if activity.point_id else None,
+        "address": activity.address,
+        "region": {"code": activity.region.code, "name": activity.region.name},
+        "starts_at": activity.starts_at,
+        "ends_at": activity.ends_at,
+        "capacity": activity.capacity,
+        "audience": activity.audience,
+        "organiser": activity.organiser,
+        "cancelled": activity.cancelled_at is not None,
+        "confirmed": activity.confirmed_count,
+        "waiting": activity.waiting_count,
+        "my_status": mine.status if mine else None,
+        "my_position": selectors.waiting_position(mine),
+    }
+
+
+def signup_out(signup, *, name: bool = False) -> dict:
+    out = {
+        "id": signup.pk,
+        "activity_id": signup.activity_id,
+        "status": signup.status,
+        "position": selectors.waiting_position(signup),
+        "created_at": signup.created_at,
+        "checked_in_at": signup.checked_in_at,
+        "check_in_method": signup.check_in_method,
+        "rating": signup.rating,
+        "feedback": signup.feedback,
+    }
+    if name:
+        out["name"] = str(signup.user)
+    return out
+
+
+@router.get("/activities", response=Page[ServiceActivityOut])
+def list_activities(request, query: Query[ServiceActivityListQuery]):
+    """Activities of your community and street, by start time."""
+    rows = selectors.activities_filtered(
+        request.auth, upcoming=query.upcoming, kind=query.kind or "", region=query.region
+    )
+    return keyset_page(rows, query, order=("starts_at", "id"), item=lambda a: activity_out(request.auth, a))
+
+
+@router.post("/activities", response={201: ServiceActivityOut})
+def plan_activity(request, payload: ServiceActivityIn):
+    """Plan an activity at a service point (``point_id``) or a free ``address`` (community or street staff)."""
+    activity = services.plan_activity(
+        actor=request.auth,
+        kind=payload.kind,
+        title=payload.title,
+        description=payload.description,
+        region=payload.region,
+        point=payload.point_id,
+        address=payload.address,
+        starts_at=payload.starts_at,
+        ends_at=payload.ends_at,
+        capacity=payload.capacity,
+        audience=payload.audience,
+        organiser=payload.organiser,
+    )
+    return Status(201, activity_out(request.auth, activity))
+
+
+@router.get("/activities/{activity_id}", response=ServiceActivityOut)
+def get_activity(request, activity_id: int):
+    return activity_out(request.auth, selectors.get_activity_for(request.auth, activity_id))
+
+
+@router.post("/activities/{activity_id}/sign-up", response={201: SignUpOut})
+def sign_up(request, activity_id: int):
+    """A place, or the end of the waiting list when full (``status`` says which, ``position`` where)."""
+    activity = selectors.get_activity_for(request.auth, activity_id)
+    return Status(201, signup_out(services.sign_up(actor=request.auth, activity=activity)))
+
+
+@router.post("/activities/{activity_id}/cancel", response=SignUpOut)
+def cancel_sign_up(request, activity_id: int):
+    """Cancel your sign-up; a freed place goes to the first on the waiting list."""
+    activity = selectors.get_activity_for(request.auth, activity_id)
+    return signup_out(services.cancel_sign_up(actor=request.auth, activity=activity))
+
+
+@router.post("/activities/{activity_id}/check-in", response=SignUpOut)
+def check_in(request, activity_id: int, payload: ServiceCheckInIn):
+    """With ``token`` (the QR code at the door) you check yourself in; with ``signup_id`` staff check someone
+    in. A cancelled activity refuses both (409)."""
+    activity = selectors.get_activity_for(request.auth, activity_id)
+    if payload.signup_id is not None:
+        signup = services.check_in_by_staff(actor=request.auth, activity=activity, signup_id=payload.signup_id)
+    else:
+        signup = services.check_in_with_token(actor=request.auth, activity=activity, token=payload.token)
+    return signup_out(signup)
+
+
+@router.post("/activities/{activity_id}/feedback", response=SignUpOut)
+def feedback(request, activity_id: int, payload: ServiceFeedbackIn):
+    activity = selectors.get_activity_for(request.auth, activity_id)
+    return signup_out(
+        services.give_feedback(actor=request.auth, activity=activity, rating=payload.rating, feedback=payload.feedback)
+    )
+
+
+@router.post("/activities/{activity_id}/call-off", response=ServiceActivityOut)
+def call_off(request, activity_id: int):
+    """Cancel the whole activity (staff); everyone signed up is told."""
+    activity = selectors.get_activity_for(request.auth, activity_id)
+    services.cancel_activity(actor=request.auth, activity=activity)
+    return activity_out(request.auth, activity)
+
+
+@router.get("/activities/{activity_id}/sign-ups", response=Page[SignUpRowOut])
+def list_sign_ups(request, activity_id: int, query: Query[PageQuery]):
+    """Who signed up, in order (staff managing the activity)."""
+    activity = selectors.get_activity_for(request.auth, activity_id)
+    if not access.manages(request.auth, activity.region_path):
+        raise PermissionDenied(_("Only community or street staff plan and run activities here."))
+    rows = activity.signups.exclude(status=SignUpStatus.CANCELLED).select_related("user", "activity")
+    return keyset_page(rows, query, order=("created_at", "id"), item=lambda s: signup_out(s, name=True))
+
+
+@router.get("/activities/{activity_id}/attendance", response=ServiceAttendanceOut)
+def attendance(request, activity_id: int):
+    """Confirmed, waiting, checked in, no-shows (once ended) and the mean rating."""
+    return selectors.attendance(selectors.get_activity_for(request.auth, activity_id))
+
+
+# --- service points --------------------------------------------------------------------------------------
+
+
+def point_out(point, distance: float | None = None) -> dict:
+    return {
+        "id": point.pk,
+        "kind": point.kind,
+        "kind_label": str(point.get_kind_display()),
+        "name": point.name,
+        "region": {"code": point.region.code, "name": point.region.name},
+        "address": point.address,
+        "lon": point.lon,
+        "lat": point.lat,
+        "opening_hours": point.opening_hours,
+        "facilities": point.facilities,
+        "services": point.services,
+        "phone": point.phone,
+        "distance_m": distance,
+    }
+
+
+def parse_near(value: str) -> tuple[float, float] | None:
+    if not value:
+        return None
+    try:
+        lon, lat = (float(part) for part in value.split(","))
+    except ValueError:
+        lon = lat = None
+    if lon is None or not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        raise ValidationError({"near": _("Give the place as lon,lat.")})
+    return lon, lat
+
+
+def _near_page(measured, query) -> dict:
+    """A keyset page over (distance, id) worked out in Python: the cursor holds the last row's key."""
+    if query.cursor:
+        try:
+            last = json.loads(base64.urlsafe_b64decode(query.cursor + "=" * (-len(query.cursor) % 4)))
+            last = (float(last[0]), int(last[1]))
+        except (binascii.Error, ValueError, TypeError, IndexError, UnicodeDecodeError):
+            raise ValidationError({"cursor": _("The page cursor is not valid.")}) from None
+        measured = [m for m in measured if (m[0], m[1].pk) > last]
+    page = measured[: query.size]
+    next_cursor = None
+    if len(measured) > query.size:
+        key = json.dumps([page[-1][0], page[-1][1].pk]).encode()
+        next_cursor = base64.urlsafe_b64encode(key).decode().rstrip("=")
+    return {"items": [point_out(p, d) for d, p in page], "next_cursor": next_cursor, "count": None}
+
+
+@router.get("/service-points", response=Page[ServicePointOut])
+def list_points(request, query: Query[ServicePointListQuery]):
+    """Service points of your community and street, by name; with ``near=lon,lat`` nearest first."""
+    near = parse_near(query.near)
+    if near:
+        return _near_page(selectors.points_by_distance(request.auth, *near, kind=query.kind or ""), query)
+    rows = selectors.points_for(request.auth)
+    if query.kind:
+        rows = rows.filter(kind=query.kind)
+    return keyset_page(rows, query, order=("name", "id"), item=point_out, count=True)
+
+
+@router.post("/service-points", response={201: ServicePointOut})
+def create_point(request, payload: ServicePointIn):
+    data = payload.dict()
+    point = services.save_point(actor=request.auth, region=data.pop("region"), **data)
+    return Status(201, point_out(point))
+
+
+@router.get("/service-points/{point_id}", response=ServicePointOut)
+def get_point(request, point_id: int):
+    return point_out(selectors.get_point_for(request.auth, point_id))

@@ -1,0 +1,80 @@
+"""Page forms of services to residents: text through the shared guard, photos through the upload guard (in
+the services)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from wangge.core.text import validate_multiline_text, validate_text
+from wangge.services.models import ActivityKind, Audience, ClaimantKind
+
+PHOTO_ATTRS = {"accept": "image/jpeg,image/png,image/webp", "capture": "environment"}
+
+
+def _styled(form: forms.Form) -> None:
+    for field in form.fields.values():
+        css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+        field.widget.attrs.setdefault("class", css)
+
+
+class WishForm(forms.Form):
+    title = forms.CharField(label=_("What do you wish for?"), min_length=2, max_length=100, validators=[validate_text])
+    reason = forms.CharField(
+        label=_("Why?"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[validate_multiline_text],
+    )
+    wanted_by = forms.DateField(label=_("By when"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    compound = forms.TypedChoiceField(label=_("Compound"), required=False, coerce=int, empty_value=None)
+    photo = forms.FileField(label=_("Photo"), required=False, widget=forms.ClearableFileInput(attrs=PHOTO_ATTRS))
+    region = forms.CharField(label=_("Grid or community code"), required=False, max_length=24)
+    beneficiary_name = forms.CharField(
+        label=_("Resident's name (when posting for someone)"), required=False, max_length=60, validators=[validate_text]
+    )
+    beneficiary_phone = forms.CharField(label=_("Resident's phone"), required=False, max_length=20)
+    beneficiary_address = forms.CharField(
+        label=_("Resident's address"), required=False, max_length=200, validators=[validate_text]
+    )
+
+    def __init__(self, *args, compounds=(), helper: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["compound"].choices = [("", "—")] + [(c.pk, c.name) for c in compounds]
+        if not helper:
+            for name in ("region", "beneficiary_name", "beneficiary_phone", "beneficiary_address"):
+                del self.fields[name]
+        _styled(self)
+
+
+class ClaimForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Claim as"), choices=ClaimantKind.choices)
+    name = forms.CharField(label=_("Shown as"), required=False, max_length=100, validators=[validate_text])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _styled(self)
+
+
+class ActivityForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=ActivityKind.choices)
+    title = forms.CharField(label=_("Title"), min_length=2, max_length=100, validators=[validate_text])
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[validate_multiline_text],
+    )
+    region = forms.CharField(label=_("Community or street code"), max_length=24)
+    point = forms.TypedChoiceField(label=_("Service point"), required=False, coerce=int, empty_value=None)
+    address = forms.CharField(label=_("Or an address"), required=False, max_length=200, validators=[validate_text])
+    starts_at = forms.DateTimeField(label=_("Starts"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    ends_at = forms.DateTimeField(label=_("Ends"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    capacity = forms.IntegerField(label=_("Capacity"), min_value=1, max_value=10000)
+    audience = forms.ChoiceField(label=_("Audience"), choices=Audience.choices)
+    organiser = forms.CharField(label=_("Organiser"), min_length=2, max_length=100, validators=[validate_text])
+
+    def __init__(self, *args, points=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["point"].choices = [("", "—")] + [(p.pk, p.name) for p in points]
+        _styled(self)

@@ -1,0 +1,253 @@
+"""Reads of services to residents, always scoped to the caller.
+
+- The **wall** (approved wishes) and **activities** and **service points** are public to the neighbourhood:
+  a row is visible when its path lies under the caller's map reach or above it (``access.near_filter``), so a
+  resident of a grid sees their community's wall and the street's activities, and nothing of other streets.
+- A wish's **private side** (the resident's name, phone and address; wishes awaiting review or rejected) is
+  seen by its poster, its claimant (status only) and staff whose data reach covers the wish.
+Out of reach answers 404 like an absent row.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncMonth
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from wangge.accounts.scope import path_filter, scope_for
+from wangge.core import geo
+from wangge.services import access, conf
+from wangge.services.models import (
+    WALL_STATUSES,
+    Activity,
+    ServicePoint,
+    SignUp,
+    SignUpStatus,
+    Wish,
+    WishStatus,
+)
+
+# --- wishes --------------------------------------------------------------------------------------------
+
+
+def _near(queryset: QuerySet, user, field: str) -> QuerySet:
+    if user is None or not user.is_authenticated:
+        return queryset.none()
+    condition = access.near_filter(user, field)
+    return queryset if condition is None else queryset.filter(condition)
+
+
+def wall_for(user) -> QuerySet[Wish]:
+    """Approved wishes of the communities near the caller: what the public wall shows."""
+    return _near(Wish.objects.filter(status__in=WALL_STATUSES), user, "community_path").select_related(
+        "community", "compound"
+    )
+
+
+def wishes_for(user) -> QuerySet[Wish]:
+    """Every wish the caller may open: the wall, their own posts and claims, and (staff) every wish in their
+    data reach, whatever its status."""
+    if user is None or not user.is_authenticated:
+        return Wish.objects.none()
+    condition = Q(posted_by=user) | Q(claimed_by=user)
+    near = access.near_filter(user, "community_path")
+    condition |= Q(status__in=WALL_STATUSES) & (Q() if near is None else near)
+    scope = scope_for(user)
+    if not scope.is_empty:
+        condition |= path_filter(scope, "region_path")
+    return Wish.objects.filter(condition).select_related("community", "compound", "region")
+
+
+def get_wish_for(user, pk) -> Wish:
+    try:
+        return wishes_for(user).get(pk=pk)
+    except (Wish.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("No wish with this id in your reach.")) from None
+
+
+def sees_private(user, wish: Wish) -> bool:
+    """The poster and staff whose data reach covers the wish see who it is for."""
+    if user is None or not user.is_authenticated:
+        return False
+    return wish.posted_by_id == user.pk or scope_for(user).covers_path(wish.region_path)
+
+
+def to_review(user) -> QuerySet[Wish]:
+    """Wishes awaiting review in the communities the caller manages."""
+    if user is None or not user.is_authenticated:
+        return Wish.objects.none()
+    rows = Wish.objects.filter(status=WishStatus.PENDING)
+    if not user.is_superuser:
+        rows = rows.filter(_under(access.manager_paths(user), "region_path"))
+    return rows.select_related("community", "compound", "region")
+
+
+def _under(paths, field: str) -> Q:
+    q = Q(pk__in=[])
+    for path in paths:
+        q |= Q(**{f"{field}__startswith": path})
+    return q
+
+
+def stale_before(now=None):
+    return (now or timezone.now()) - timedelta(days=conf.wish_stale_days())
+
+
+def is_stale(wish: Wish, now=None) -> bool:
+    """Open and unclaimed for ``SERVICES_WISH_STALE_DAYS`` days since it was approved (worked out on read;
+    the daily task also tells the community once, see ``tasks.flag_unclaimed_wishes``)."""
+    return wish.status == WishStatus.OPEN and wish.reviewed_at is not None and wish.reviewed_at < stale_before(now)
+
+
+def wishes_filtered(user, *, status: str = "", community: str = "", mine: bool = False, stale: bool = False):
+    rows = wishes_for(user) if mine else wall_for(user)
+    if mine:
+        rows = rows.filter(Q(posted_by=user) | Q(claimed_by=user))
+    if status:
+        rows = rows.filter(status=status)
+    if community:
+        rows = rows.filter(community__code=community)
+    if stale:
+        rows = rows.filter(status=WishStatus.OPEN, reviewed_at__lt=stale_before())
+    return rows
+
+
+@dataclass
+class WallCount:
+    community_code: str
+    community_name: str
+    month: str  # YYYY-MM
+    open: int
+    claimed: int
+    fulfilled: int
+
+
+def wall_counts(user, *, community: str = "") -> list[WallCount]:
+    """Open, claimed and fulfilled (confirmed included) wishes per community and month of approval."""
+    rows = wall_for(user)
+    if community:
+        rows = rows.filter(community__code=community)
+    grouped = (
+        rows.annotate(month=TruncMonth("reviewed_at"))
+        .values("community__code", "community__name", "month")
+        .annotate(
+            open=Count("id", filter=Q(status=WishStatus.OPEN)),
+            claimed=Count("id", filter=Q(status=WishStatus.CLAIMED)),
+            fulfilled=Count("id", filter=Q(status__in=(WishStatus.FULFILLED, WishStatus.CONFIRMED))),
+        )
+        .order_by("community__code", "-month")
+    )
+    return [
+        WallCount(
+            r["community__code"],
+            r["community__name"],
+            r["month"].strftime("%Y-%m") if r["month"] else "",
+            r["open"],
+            r["claimed"],
+            r["fulfilled"],
+        )
+        for r in grouped
+    ]
+
+
+# --- activities ----------------------------------------------------------------------------------------
+
+
+def activities_for(user) -> QuerySet[Activity]:
+    return _near(Activity.objects.all(), user, "region_path").select_related("point", "region")
+
+
+def get_activity_for(user, pk) -> Activity:
+    try:
+        return activities_for(user).get(pk=pk)
+    except (Activity.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("No activity with this id in your reach.")) from None
+
+
+def with_counts(rows: QuerySet[Activity]) -> QuerySet[Activity]:
+    return rows.annotate(
+        confirmed_count=Count("signups", filter=Q(signups__status=SignUpStatus.CONFIRMED)),
+        waiting_count=Count("signups", filter=Q(signups__status=SignUpStatus.WAITING)),
+    )
+
+
+def activities_filtered(user, *, upcoming: bool = False, kind: str = "", region: str = ""):
+    rows = activities_for(user)
+    if upcoming:
+        rows = rows.filter(ends_at__gte=timezone.now(), cancelled_at__isnull=True)
+    if kind:
+        rows = rows.filter(kind=kind)
+    if region:
+        rows = rows.filter(region__code=region)
+    return with_counts(rows)
+
+
+def my_signup(user, activity: Activity) -> SignUp | None:
+    if user is None or not user.is_authenticated:
+        return None
+    return activity.signups.exclude(status=SignUpStatus.CANCELLED).filter(user=user).first()
+
+
+def waiting_position(signup: SignUp) -> int | None:
+    if signup is None or signup.status != SignUpStatus.WAITING:
+        return None
+    ahead = signup.activity.signups.filter(status=SignUpStatus.WAITING).filter(
+        Q(created_at__lt=signup.created_at) | Q(created_at=signup.created_at, id__lt=signup.id)
+    )
+    return ahead.count() + 1
+
+
+@dataclass
+class Attendance:
+    confirmed: int
+    waiting: int
+    checked_in: int
+    no_shows: int | None  # known once the activity has ended
+    rating: float | None
+    ratings: int
+
+
+def attendance(activity: Activity, now=None) -> Attendance:
+    rows = activity.signups.aggregate(
+        confirmed=Count("id", filter=Q(status=SignUpStatus.CONFIRMED)),
+        waiting=Count("id", filter=Q(status=SignUpStatus.WAITING)),
+        checked_in=Count("id", filter=Q(status=SignUpStatus.CONFIRMED, checked_in_at__isnull=False)),
+        ratings=Count("id", filter=Q(rating__isnull=False)),
+    )
+    rated = list(activity.signups.filter(rating__isnull=False).values_list("rating", flat=True))
+    ended = activity.ends_at <= (now or timezone.now())
+    return Attendance(
+        confirmed=rows["confirmed"],
+        waiting=rows["waiting"],
+        checked_in=rows["checked_in"],
+        no_shows=rows["confirmed"] - rows["checked_in"] if ended and not activity.cancelled_at else None,
+        rating=round(sum(rated) / len(rated), 2) if rated else None,
+        ratings=rows["ratings"],
+    )
+
+
+# --- service points ------------------------------------------------------------------------------------
+
+
+def points_for(user) -> QuerySet[ServicePoint]:
+    return _near(ServicePoint.objects.filter(is_active=True), user, "region_path").select_related("region")
+
+
+def get_point_for(user, pk) -> ServicePoint:
+    try:
+        return points_for(user).get(pk=pk)
+    except (ServicePoint.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("No service point with this id in your reach.")) from None
+
+
+def points_by_distance(user, lon: float, lat: float, *, kind: str = "") -> list[tuple[float, ServicePoint]]:
+    """The caller's points nearest first (metres, great circle), ties by id. A street holds tens of points,
+    so they are measured in Python."""
+    rows = points_for(user)
+    if kind:
+        rows = rows.filter(kind=kind)
+    measured = [(round(geo.metres_between(lon, lat, p.lon, p.lat), 1), p) for p in rows]
+    return sorted(measured, key=lambda pair: (pair[0], pair[1].pk))

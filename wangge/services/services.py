@@ -1,0 +1,522 @@
+"""Every write of services to residents: one function per use case, atomic, keyword-only ``actor``,
+``full_clean`` and an audit record. Rows whose state decides who wins (a wish being claimed, an activity
+being signed up for) are locked first (``select_for_update``), so of two claims exactly one wins and the
+other answers 409, and sign-ups never pass the capacity."""
+
+import uuid
+from datetime import date, datetime, timedelta
+
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from wangge.accounts import audit
+from wangge.accounts.models import Role, User
+from wangge.accounts.scope import scope_for
+from wangge.core import pii, uploads
+from wangge.core.errors import Conflict
+from wangge.inbox import services as inbox
+from wangge.inbox.models import Kind
+from wangge.people.models import Compound
+from wangge.regions.models import Level, Region
+from wangge.services import access, conf, selectors
+from wangge.services.models import (
+    Activity,
+    ClaimantKind,
+    ServicePoint,
+    SignUp,
+    SignUpStatus,
+    Wish,
+    WishStatus,
+)
+
+PHOTO_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
+EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
+CHECKIN_SALT = "wangge.services.checkin"
+
+
+def _photo(upload, *, field: str) -> tuple[ContentFile, str]:
+    """The upload checked by the shared guard (size, real image, pixel count) → (file, content type)."""
+    facts = uploads.check_image(
+        upload,
+        field=field,
+        max_bytes=conf.photo_max_bytes(),
+        formats=PHOTO_TYPES,
+        declared_type="",
+        too_big_message=_("The photo is larger than %(mb)d MB."),
+        not_image_message=_("The file is not a JPEG, PNG or WebP image."),
+    )
+    upload.seek(0)
+    content = ContentFile(upload.read(), name=f"{uuid.uuid4().hex}.{EXTENSIONS[facts.content_type]}")
+    return content, facts.content_type
+
+
+def _community_of(region: Region) -> Region | None:
+    if region.level == Level.COMMUNITY:
+        return region
+    return Region.objects.filter(path__in=access.ancestors(region.path), level=Level.COMMUNITY).first()
+
+
+def _community_staff(path: str):
+    return User.objects.filter(
+        is_active=True,
+        memberships__is_active=True,
+        memberships__role=Role.COMMUNITY_STAFF,
+        memberships__region__path__in=access.ancestors(path),
+    ).distinct()
+
+
+def _locked_wish(wish: Wish) -> Wish:
+    return Wish.objects.select_for_update().get(pk=wish.pk)
+
+
+# --- wishes ----------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def post_wish(
+    *,
+    actor,
+    title: str,
+    reason: str = "",
+    wanted_by: date | None = None,
+    region: str = "",
+    compound: int | None = None,
+    photo=None,
+    beneficiary_name: str = "",
+    beneficiary_phone: str = "",
+    beneficiary_address: str = "",
+) -> Wish:
+    """A resident posts for themselves (their home grid, or ``region`` among their memberships); a grid
+    worker or staff member posts for a resident met on a visit (``beneficiary_name`` given, ``region`` in
+    their data reach). The wish waits for the community's review."""
+    on_behalf = bool(beneficiary_name or beneficiary_phone or beneficiary_address)
+    scope = scope_for(actor)
+    place = Region.objects.filter(code=region, is_active=True).first() if region else None
+    if on_behalf:
+        if not access.is_helper(actor):
+            raise PermissionDenied(_("Only grid workers and community staff post wishes for someone else."))
+        if not beneficiary_name:
+            raise ValidationError({"beneficiary_name": _("Name the resident the wish is for.")})
+        if place is None or not (scope.covers_path(place.path) and access.helps(actor, place.path)):
+            raise ValidationError({"region": _("Name a grid or community in your reach.")})
+    else:
+        if place is None:
+            place = (
+                Region.objects.filter(memberships__user=actor, memberships__is_active=True, is_active=True)
+                .order_by("-level", "path")
+                .first()
+                if actor.is_authenticated
+                else None
+            )
+        if place is None or not scope.map_covers_path(place.path):
+            raise ValidationError({"region": _("Name a grid or community in your reach.")})
+    community = _community_of(place)
+    if community is None:
+        raise ValidationError({"region": _("A wish is posted in a community or one of its grids.")})
+    if wanted_by is not None and wanted_by < timezone.localdate():
+        raise ValidationError({"wanted_by": _("The date has passed.")})
+    wish = Wish(
+        title=title.strip(),
+        reason=reason.strip(),
+        wanted_by=wanted_by,
+        region=place,
+        region_path=place.path,
+        community=community,
+        community_path=community.path,
+        posted_by=actor,
+        on_behalf=on_behalf,
+        beneficiary_name=beneficiary_name.strip(),
+        beneficiary_address=beneficiary_address.strip(),
+    )
+    if compound:
+        wish.compound = Compound.objects.filter(pk=compound, region_path__startswith=community.path).first()
+        if wish.compound is None:
+            raise ValidationError({"compound": _("No compound with this id in the wish's community.")})
+    if beneficiary_phone:
+        phone = beneficiary_phone.strip()
+        if not phone.isdigit() or not 7 <= len(phone) <= 15:
+            raise ValidationError({"beneficiary_phone": _("Enter a phone number of 7 to 15 digits.")})
+        wish.beneficiary_phone_encrypted = pii.encrypt(phone)
+        wish.beneficiary_phone_masked = pii.mask_phone(phone)
+    if photo is not None:
+        content, wish.photo_type = _photo(photo, field="photo")
+        wish.photo.save(content.name, content, save=False)
+    wish.full_clean()
+    wish.save()
+    audit.record(actor=actor, action="services.wish.post", obj=wish, changes={"on_behalf": on_behalf})
+    inbox.notify(
+        users=_community_staff(wish.region_path),
+        kind=Kind.REQUEST,
+        title=_("A wish awaits review: %(title)s") % {"title": wish.title},
+        url=f"/services/wishes/{wish.pk}/",
+    )
+    return wish
+
+
+@transaction.atomic
+def review_wish(*, actor, wish: Wish, approve: bool, note: str = "") -> Wish:
+    """The community approves the wish for the wall, or rejects it with a note."""
+    if not access.manages(actor, wish.region_path):
+        raise PermissionDenied(_("Only the community's staff review wishes."))
+    wish = _locked_wish(wish)
+    if wish.status != WishStatus.PENDING:
+        raise Conflict(_("This wish has already been reviewed."))
+    if not approve and not note.strip():
+        raise ValidationError({"note": _("Say why the wish is rejected.")})
+    wish.status = WishStatus.OPEN if approve else WishStatus.REJECTED
+    wish.reviewed_by, wish.reviewed_at, wish.review_note = actor, timezone.now(), note.strip()
+    wish.full_clean()
+    wish.save()
+    audit.record(actor=actor, action="services.wish.review", obj=wish, changes={"status": wish.status})
+    inbox.notify(
+        users=[wish.posted_by],
+        kind=Kind.NOTICE,
+        title=(_("Your wish is on the wall: %(title)s") if approve else _("Your wish was not accepted: %(title)s"))
+        % {"title": wish.title},
+        url=f"/services/wishes/{wish.pk}/",
+    )
+    return wish
+
+
+@transaction.atomic
+def withdraw_wish(*, actor, wish: Wish) -> Wish:
+    if wish.posted_by_id != actor.pk and not access.manages(actor, wish.region_path):
+        raise PermissionDenied(_("Only the poster or the community's staff withdraw a wish."))
+    wish = _locked_wish(wish)
+    if wish.status not in (WishStatus.PENDING, WishStatus.OPEN):
+        raise Conflict(_("A wish that is %(status)s cannot be withdrawn.") % {"status": wish.get_status_display()})
+    wish.status, wish.withdrawn_at = WishStatus.WITHDRAWN, timezone.now()
+    wish.save(update_fields=["status", "withdrawn_at"])
+    audit.record(actor=actor, action="services.wish.withdraw", obj=wish)
+    return wish
+
+
+@transaction.atomic
+def claim_wish(*, actor, wish: Wish, kind: str, name: str = "") -> Wish:
+    """A member, unit or volunteer takes the wish on. The row is locked: of two claims at once the first wins
+    and the second is refused (409), as is a claim on a wish that is withdrawn or not on the wall."""
+    if kind not in ClaimantKind.values:
+        raise ValidationError({"kind": _("Claim as a party member, a unit or a volunteer.")})
+    if wish.posted_by_id == actor.pk:
+        raise ValidationError({"kind": _("You cannot claim your own wish.")})
+    wish = _locked_wish(wish)
+    if wish.status == WishStatus.WITHDRAWN:
+        raise Conflict(_("This wish was withdrawn."))
+    if wish.status != WishStatus.OPEN:
+        raise Conflict(
+            _("This wish is not open for claiming (it is %(status)s).") % {"status": wish.get_status_display()}
+        )
+    name = name.strip() or str(actor)
+    wish.status, wish.claimed_by, wish.claimant_kind, wish.claimant_name = WishStatus.CLAIMED, actor, kind, name
+    wish.claimed_at = timezone.now()
+    wish.full_clean()
+    wish.save()
+    audit.record(actor=actor, action="services.wish.claim", obj=wish, changes={"kind": kind, "name": name})
+    inbox.notify(
+        users=[wish.posted_by],
+        kind=Kind.NOTICE,
+        title=_("Your wish was claimed by %(name)s: %(title)s") % {"name": name, "title": wish.title},
+        url=f"/services/wishes/{wish.pk}/",
+    )
+    return wish
+
+
+@transaction.atomic
+def fulfil_wish(*, actor, wish: Wish, photo, note: str = "") -> Wish:
+    """The claimant shows the wish fulfilled, with a photo."""
+    if wish.claimed_by_id != actor.pk:
+        raise PermissionDenied(_("Only whoever claimed the wish marks it fulfilled."))
+    if photo is None:
+        raise ValidationError({"photo": _("Add a photo of the wish fulfilled.")})
+    content, content_type = _photo(photo, field="photo")
+    wish = _locked_wish(wish)
+    if wish.status != WishStatus.CLAIMED:
+        raise Conflict(_("This wish is not claimed (it is %(status)s).") % {"status": wish.get_status_display()})
+    wish.fulfil_photo.save(content.name, content, save=False)
+    wish.fulfil_photo_type, wish.fulfil_note = content_type, note.strip()
+    wish.status, wish.fulfilled_at = WishStatus.FULFILLED, timezone.now()
+    wish.full_clean()
+    wish.save()
+    audit.record(actor=actor, action="services.wish.fulfil", obj=wish)
+    inbox.notify(
+        users=[wish.posted_by],
+        kind=Kind.NOTICE,
+        title=_("Your wish was fulfilled: %(title)s. Please confirm.") % {"title": wish.title},
+        url=f"/services/wishes/{wish.pk}/",
+    )
+    return wish
+
+
+@transaction.atomic
+def confirm_wish(*, actor, wish: Wish, thanks: str = "") -> Wish:
+    """The resident (or who posted for them) confirms the wish came true and thanks the claimant."""
+    if wish.posted_by_id != actor.pk:
+        raise PermissionDenied(_("Only who posted the wish confirms it."))
+    wish = _locked_wish(wish)
+    if wish.status != WishStatus.FULFILLED:
+        raise Conflict(
+            _("Only a fulfilled wish can be confirmed (it is %(status)s).") % {"status": wish.get_status_display()}
+        )
+    wish.status, wish.confirmed_at, wish.thanks = WishStatus.CONFIRMED, timezone.now(), thanks.strip()
+    wish.full_clean()
+    wish.save()
+    audit.record(actor=actor, action="services.wish.confirm", obj=wish)
+    if wish.claimed_by_id:
+        inbox.notify(
+            users=[wish.claimed_by],
+            kind=Kind.NOTICE,
+            title=_("Thanks for fulfilling a wish: %(title)s") % {"title": wish.title},
+            body=wish.thanks,
+            url=f"/services/wishes/{wish.pk}/",
+        )
+    return wish
+
+
+def flag_unclaimed_wishes(*, now: datetime | None = None) -> int:
+    """Wishes open for ``SERVICES_WISH_STALE_DAYS`` since approval and not flagged yet: flagged once and
+    told to the community's staff. Run daily (``tasks.flag_unclaimed_wishes``); pages and the API also work
+    the flag out on read (``selectors.is_stale``)."""
+    now = now or timezone.now()
+    flagged = 0
+    with transaction.atomic():
+        rows = list(
+            Wish.objects.select_for_update(skip_locked=True).filter(
+                status=WishStatus.OPEN, flagged_at__isnull=True, reviewed_at__lt=selectors.stale_before(now)
+            )
+        )
+        for wish in rows:
+            wish.flagged_at = now
+            wish.save(update_fields=["flagged_at"])
+            inbox.notify(
+                users=_community_staff(wish.region_path),
+                kind=Kind.WARNING,
+                title=_("A wish has not been claimed for %(days)d days: %(title)s")
+                % {"days": conf.wish_stale_days(), "title": wish.title},
+                url=f"/services/wishes/{wish.pk}/",
+            )
+            flagged += 1
+        if flagged:
+            audit.record(actor=None, action="services.wish.flag", object_type="services.wish", summary=str(flagged))
+    return flagged
+
+
+# --- activities ------------------------------------------------------------------------------------------
+
+
+def _require_manager(actor, path: str) -> None:
+    if not access.manages(actor, path):
+        raise PermissionDenied(_("Only community or street staff plan and run activities here."))
+
+
+@transaction.atomic
+def plan_activity(
+    *,
+    actor,
+    kind: str,
+    title: str,
+    region: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    capacity: int,
+    organiser: str,
+    point: int | None = None,
+    address: str = "",
+    audience: str = "all",
+    description: str = "",
+) -> Activity:
+    place = Region.objects.filter(code=region, is_active=True).first() if region else None
+    if place is None or not access.manages(actor, place.path):
+        raise ValidationError({"region": _("Name a community or street you manage.")})
+    activity = Activity(
+        kind=kind,
+        title=title.strip(),
+        description=description.strip(),
+        region=place,
+        region_path=place.path,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        capacity=capacity,
+        audience=audience,
+        organiser=organiser.strip(),
+        address=address.strip(),
+        created_by=actor,
+    )
+    if point:
+        activity.point = (
+            ServicePoint.objects.filter(pk=point, is_active=True)
+            .filter(Q(region_path__startswith=place.path) | Q(region_path__in=access.ancestors(place.path)))
+            .first()
+        )
+        if activity.point is None:
+            raise ValidationError({"point": _("No service point with this id serves that region.")})
+    if not activity.point and not activity.address:
+        raise ValidationError({"address": _("Name a service point or an address.")})
+    if ends_at <= starts_at:
+        raise ValidationError({"ends_at": _("The activity must end after it starts.")})
+    if capacity < 1:
+        raise ValidationError({"capacity": _("At least one place.")})
+    activity.full_clean()
+    activity.save()
+    audit.record(actor=actor, action="services.activity.plan", obj=activity)
+    return activity
+
+
+@transaction.atomic
+def cancel_activity(*, actor, activity: Activity) -> Activity:
+    _require_manager(actor, activity.region_path)
+    activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    if activity.cancelled_at:
+        raise Conflict(_("The activity is already cancelled."))
+    activity.cancelled_at = timezone.now()
+    activity.save(update_fields=["cancelled_at"])
+    users = User.objects.filter(pk__in=activity.signups.exclude(status=SignUpStatus.CANCELLED).values("user_id"))
+    inbox.notify(
+        users=list(users),
+        kind=Kind.NOTICE,
+        title=_("Cancelled: %(title)s") % {"title": activity.title},
+        url=f"/services/activities/{activity.pk}/",
+    )
+    audit.record(actor=actor, action="services.activity.cancel", obj=activity)
+    return activity
+
+
+@transaction.atomic
+def sign_up(*, actor, activity: Activity) -> SignUp:
+    """A place if one is left, else the end of the waiting list. The activity row is locked, so sign-ups at
+    once are counted one after the other and never pass the capacity."""
+    activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    if activity.cancelled_at:
+        raise Conflict(_("The activity is cancelled."))
+    if activity.ends_at <= timezone.now():
+        raise Conflict(_("The activity is over."))
+    if activity.signups.filter(user=actor).exclude(status=SignUpStatus.CANCELLED).exists():
+        raise Conflict(_("You have already signed up."))
+    taken = activity.signups.filter(status=SignUpStatus.CONFIRMED).count()
+    status = SignUpStatus.CONFIRMED if taken < activity.capacity else SignUpStatus.WAITING
+    signup = SignUp.objects.create(activity=activity, user=actor, status=status)
+    audit.record(actor=actor, action="services.activity.sign_up", obj=activity, changes={"status": status})
+    return signup
+
+
+@transaction.atomic
+def cancel_sign_up(*, actor, activity: Activity) -> SignUp:
+    """Cancel the actor's place; a freed place goes to the first on the waiting list, who is told."""
+    activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    signup = activity.signups.filter(user=actor).exclude(status=SignUpStatus.CANCELLED).first()
+    if signup is None:
+        raise Conflict(_("You have not signed up for this activity."))
+    if signup.checked_in_at:
+        raise Conflict(_("You have already checked in."))
+    freed = signup.status == SignUpStatus.CONFIRMED
+    signup.status, signup.cancelled_at = SignUpStatus.CANCELLED, timezone.now()
+    signup.save(update_fields=["status", "cancelled_at"])
+    if freed and not activity.cancelled_at:
+        _promote(activity)
+    audit.record(actor=actor, action="services.activity.cancel_sign_up", obj=activity)
+    return signup
+
+
+def _promote(activity: Activity) -> None:
+    taken = activity.signups.filter(status=SignUpStatus.CONFIRMED).count()
+    free = activity.capacity - taken
+    if free <= 0:
+        return
+    for waiting in activity.signups.filter(status=SignUpStatus.WAITING).order_by("created_at", "id")[:free]:
+        waiting.status, waiting.promoted_at = SignUpStatus.CONFIRMED, timezone.now()
+        waiting.save(update_fields=["status", "promoted_at"])
+        inbox.notify(
+            users=[waiting.user],
+            kind=Kind.NOTICE,
+            title=_("A place is yours: %(title)s") % {"title": activity.title},
+            url=f"/services/activities/{activity.pk}/",
+        )
+
+
+def checkin_token(activity: Activity) -> str:
+    """What the QR code at the door carries: signed, for this activity only."""
+    return signing.dumps({"a": activity.pk}, salt=CHECKIN_SALT, compress=True)
+
+
+def _check_in(activity: Activity, signup: SignUp, *, actor, method: str) -> SignUp:
+    if activity.cancelled_at:
+        raise Conflict(_("The activity is cancelled: no check-in."))
+    now = timezone.now()
+    opens = activity.starts_at - timedelta(minutes=conf.checkin_early_minutes())
+    if now < opens or now > activity.ends_at:
+        raise Conflict(_("Check-in is open from shortly before the start until the end."))
+    if signup.status != SignUpStatus.CONFIRMED:
+        raise Conflict(
+            _("Only confirmed places check in (yours is %(status)s).") % {"status": signup.get_status_display()}
+        )
+    if signup.checked_in_at:
+        return signup
+    signup.checked_in_at, signup.checked_in_by, signup.check_in_method = now, actor, method
+    signup.save(update_fields=["checked_in_at", "checked_in_by", "check_in_method"])
+    audit.record(actor=actor, action="services.activity.check_in", obj=activity, changes={"method": method})
+    return signup
+
+
+@transaction.atomic
+def check_in_with_token(*, actor, activity: Activity, token: str) -> SignUp:
+    try:
+        data = signing.loads(token, salt=CHECKIN_SALT)
+    except signing.BadSignature:
+        data = None
+    if not isinstance(data, dict) or data.get("a") != activity.pk:
+        raise ValidationError({"token": _("This check-in code is not for this activity.")})
+    activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    signup = activity.signups.filter(user=actor).exclude(status=SignUpStatus.CANCELLED).first()
+    if signup is None:
+        if activity.cancelled_at:
+            raise Conflict(_("The activity is cancelled: no check-in."))
+        raise Conflict(_("You have not signed up for this activity."))
+    return _check_in(activity, signup, actor=actor, method="qr")
+
+
+@transaction.atomic
+def check_in_by_staff(*, actor, activity: Activity, signup_id: int) -> SignUp:
+    _require_manager(actor, activity.region_path)
+    activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    signup = activity.signups.filter(pk=signup_id).exclude(status=SignUpStatus.CANCELLED).first()
+    if signup is None:
+        raise ValidationError({"signup_id": _("No sign-up with this id for this activity.")})
+    return _check_in(activity, signup, actor=actor, method="staff")
+
+
+@transaction.atomic
+def give_feedback(*, actor, activity: Activity, rating: int, feedback: str = "") -> SignUp:
+    signup = activity.signups.filter(user=actor, checked_in_at__isnull=False).first()
+    if signup is None:
+        raise Conflict(_("Only people who came give feedback."))
+    if not 1 <= int(rating) <= 5:
+        raise ValidationError({"rating": _("Rate from 1 to 5.")})
+    signup.rating, signup.feedback = int(rating), feedback.strip()
+    signup.full_clean()
+    signup.save(update_fields=["rating", "feedback"])
+    audit.record(actor=actor, action="services.activity.feedback", obj=activity, changes={"rating": signup.rating})
+    return signup
+
+
+# --- service points --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_point(*, actor, point: ServicePoint | None = None, region: str, **fields) -> ServicePoint:
+    place = Region.objects.filter(code=region, is_active=True).first() if region else None
+    if place is None or not access.manages(actor, place.path):
+        raise ValidationError({"region": _("Name a community or street you manage.")})
+    if point is not None:
+        _require_manager(actor, point.region_path)
+    point = point or ServicePoint()
+    for name, value in fields.items():
+        setattr(point, name, value.strip() if isinstance(value, str) else value)
+    point.region, point.region_path = place, place.path
+    point.full_clean()
+    point.save()
+    audit.record(actor=actor, action="services.point.save", obj=point)
+    return point

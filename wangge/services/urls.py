@@ -1,0 +1,21 @@
+from django.urls import path
+
+from wangge.services import views
+
+app_name = "services"
+urlpatterns = [
+    path("", views.wall, name="wall"),
+    path("wishes/new/", views.wish_new, name="wish_new"),
+    path("wishes/<int:pk>/", views.wish_detail, name="wish"),
+    path("wishes/<int:pk>/<str:action>/", views.wish_action, name="wish_action"),
+    path("wishes/<int:pk>/photo/<str:which>/", views.wish_photo, name="wish_photo"),
+    path("activities/", views.activity_list, name="activities"),
+    path("activities/new/", views.activity_new, name="activity_new"),
+    path("activities/<int:pk>/", views.activity_detail, name="activity"),
+    path("activities/<int:pk>/qr.svg", views.activity_qr, name="activity_qr"),
+    path("activities/<int:pk>/check-in/<str:token>/", views.activity_checkin, name="activity_checkin"),
+    path("activities/<int:pk>/do/<str:action>/", views.activity_action, name="activity_action"),
+    path("points/", views.point_list, name="points"),
+    path("points/map/", views.point_map, name="point_map"),
+    path("points/<int:pk>/", views.point_detail, name="point"),
+]

@@ -1,0 +1,347 @@
+"""Pages of services to residents (phone-sized first): the wish wall, a wish with the actions the viewer
+may take, activities with sign-up and the door's QR code, service points by distance and on a map. Thin:
+scoped reads through ``selectors`` (404 out of reach), writes through ``services``."""
+
+import io
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from wangge.accounts.api_auth import login_or_bearer_required
+from wangge.core.errors import Conflict
+from wangge.people.models import Compound
+from wangge.services import access, selectors, services
+from wangge.services.api import parse_near
+from wangge.services.forms import ActivityForm, ClaimForm, WishForm
+from wangge.services.models import ClaimantKind, PointKind, WishStatus
+
+
+def _page(request, template: str, context: dict):
+    return render(request, template, {"nav": "services", **context})
+
+
+def _errors(exc: ValidationError) -> list[str]:
+    if hasattr(exc, "error_dict"):
+        return [str(m) for errors in exc.message_dict.values() for m in errors]
+    return [str(m) for m in exc.messages]
+
+
+# --- wishes ----------------------------------------------------------------------------------------------
+
+
+@login_required
+def wall(request):
+    mine = request.GET.get("mine") == "1"
+    status = request.GET.get("status", "")
+    if status not in WishStatus.values:
+        status = ""
+    rows = selectors.wishes_filtered(request.user, status=status, mine=mine).select_related("posted_by")
+    context = {
+        "tab": "wishes",
+        "wishes": rows[:100],
+        "mine": mine,
+        "status": status,
+        "statuses": WishStatus.choices,
+        "counts": selectors.wall_counts(request.user),
+        "review": selectors.to_review(request.user)[:50] if access.is_manager(request.user) else [],
+        "stale_days": services.conf.wish_stale_days(),
+    }
+    return _page(request, "services/wall.html", context)
+
+
+def _compounds(user):
+    region = (
+        user.memberships.filter(is_active=True).select_related("region").order_by("-region__level").first()
+        if user.is_authenticated
+        else None
+    )
+    if region is None:
+        return Compound.objects.none()
+    community = services._community_of(region.region)
+    if community is None:
+        return Compound.objects.none()
+    return Compound.objects.filter(region_path__startswith=community.path).order_by("name")[:300]
+
+
+@login_required
+def wish_new(request):
+    helper = access.is_helper(request.user)
+    compounds = list(_compounds(request.user))
+    form = WishForm(request.POST or None, request.FILES or None, compounds=compounds, helper=helper)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            wish = services.post_wish(
+                actor=request.user,
+                title=data["title"],
+                reason=data["reason"],
+                wanted_by=data["wanted_by"],
+                compound=data["compound"],
+                photo=data["photo"],
+                region=data.get("region", ""),
+                beneficiary_name=data.get("beneficiary_name", ""),
+                beneficiary_phone=data.get("beneficiary_phone", ""),
+                beneficiary_address=data.get("beneficiary_address", ""),
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Your wish was sent; the community will review it."))
+            return redirect("services:wish", pk=wish.pk)
+    return _page(request, "services/wish_form.html", {"form": form, "helper": helper, "tab": "wishes"})
+
+
+@login_required
+def wish_detail(request, pk: int):
+    wish = selectors.get_wish_for(request.user, pk)
+    user = request.user
+    context = {
+        "tab": "wishes",
+        "wish": wish,
+        "private": selectors.sees_private(user, wish),
+        "stale": selectors.is_stale(wish),
+        "can_review": wish.status == WishStatus.PENDING and access.manages(user, wish.region_path),
+        "can_withdraw": wish.status in (WishStatus.PENDING, WishStatus.OPEN)
+        and (wish.posted_by_id == user.pk or access.manages(user, wish.region_path)),
+        "can_claim": wish.status == WishStatus.OPEN and wish.posted_by_id != user.pk,
+        "can_fulfil": wish.status == WishStatus.CLAIMED and wish.claimed_by_id == user.pk,
+        "can_confirm": wish.status == WishStatus.FULFILLED and wish.posted_by_id == user.pk,
+        "claim_form": ClaimForm(initial={"kind": ClaimantKind.VOLUNTEER}),
+    }
+    return _page(request, "services/wish_detail.html", context)
+
+
+@login_required
+@require_POST
+def wish_action(request, pk: int, action: str):
+    wish = selectors.get_wish_for(request.user, pk)
+    post = request.POST
+    try:
+        if action == "approve":
+            services.review_wish(actor=request.user, wish=wish, approve=True, note=post.get("note", ""))
+        elif action == "reject":
+            services.review_wish(actor=request.user, wish=wish, approve=False, note=post.get("note", ""))
+        elif action == "withdraw":
+            services.withdraw_wish(actor=request.user, wish=wish)
+        elif action == "claim":
+            form = ClaimForm(post)
+            if not form.is_valid():
+                raise ValidationError({k: v for k, v in form.errors.items()})
+            services.claim_wish(
+                actor=request.user, wish=wish, kind=form.cleaned_data["kind"], name=form.cleaned_data["name"]
+            )
+        elif action == "fulfil":
+            services.fulfil_wish(
+                actor=request.user, wish=wish, photo=request.FILES.get("photo"), note=post.get("note", "")
+            )
+        elif action == "confirm":
+            services.confirm_wish(actor=request.user, wish=wish, thanks=post.get("thanks", ""))
+        else:
+            raise Http404("action")
+    except ValidationError as exc:
+        for message in _errors(exc):
+            messages.error(request, message)
+    except (Conflict, PermissionDenied) as exc:
+        messages.error(request, str(exc))
+    return redirect("services:wish", pk=pk)
+
+
+@login_or_bearer_required
+def wish_photo(request, pk: int, which: str):
+    """A wish's photo or the photo of it fulfilled, for whoever may open the wish (404 otherwise)."""
+    wish = selectors.get_wish_for(request.user, pk)
+    field, content_type = {
+        "wish": (wish.photo, wish.photo_type),
+        "fulfilled": (wish.fulfil_photo, wish.fulfil_photo_type),
+    }.get(which, (None, ""))
+    if not field:
+        raise Http404("photo")
+    try:
+        handle = field.open("rb")
+    except FileNotFoundError:
+        raise Http404("photo file") from None
+    response = FileResponse(handle, content_type=content_type)
+    response["Content-Disposition"] = "inline"
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
+
+
+# --- activities ------------------------------------------------------------------------------------------
+
+
+@login_required
+def activity_list(request):
+    upcoming = request.GET.get("all") != "1"
+    rows = selectors.activities_filtered(request.user, upcoming=upcoming).order_by("starts_at", "id")[:100]
+    context = {
+        "tab": "activities",
+        "activities": rows,
+        "upcoming": upcoming,
+        "can_plan": access.is_manager(request.user),
+    }
+    return _page(request, "services/activity_list.html", context)
+
+
+@login_required
+def activity_new(request):
+    if not access.is_manager(request.user):
+        raise PermissionDenied(_("Only community or street staff plan and run activities here."))
+    points = list(selectors.points_for(request.user).order_by("name")[:200])
+    form = ActivityForm(request.POST or None, points=points)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            activity = services.plan_activity(actor=request.user, **data)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            return redirect("services:activity", pk=activity.pk)
+    return _page(request, "services/activity_form.html", {"form": form, "tab": "activities"})
+
+
+@login_required
+def activity_detail(request, pk: int):
+    activity = selectors.get_activity_for(request.user, pk)
+    mine = selectors.my_signup(request.user, activity)
+    manages = access.manages(request.user, activity.region_path)
+    context = {
+        "tab": "activities",
+        "activity": activity,
+        "mine": mine,
+        "position": selectors.waiting_position(mine),
+        "manages": manages,
+        "attendance": selectors.attendance(activity),
+        "signups": activity.signups.exclude(status="cancelled").select_related("user") if manages else [],
+        "checkin_url": request.build_absolute_uri(
+            reverse("services:activity_checkin", args=[pk, services.checkin_token(activity)])
+        )
+        if manages
+        else "",
+    }
+    return _page(request, "services/activity_detail.html", context)
+
+
+@login_required
+def activity_qr(request, pk: int):
+    """The QR code shown at the door (staff): the signed check-in address of this activity, as SVG."""
+    activity = selectors.get_activity_for(request.user, pk)
+    if not access.manages(request.user, activity.region_path):
+        raise PermissionDenied(_("Only community or street staff plan and run activities here."))
+    url = request.build_absolute_uri(reverse("services:activity_checkin", args=[pk, services.checkin_token(activity)]))
+    out = io.BytesIO()
+    segno.make(url, error="m").save(out, kind="svg", scale=6, border=2)
+    return HttpResponse(out.getvalue(), content_type="image/svg+xml")
+
+
+@login_required
+def activity_checkin(request, pk: int, token: str):
+    """Where the door's QR code leads: the person confirms and is checked in."""
+    activity = selectors.get_activity_for(request.user, pk)
+    if request.method == "POST":
+        try:
+            services.check_in_with_token(actor=request.user, activity=activity, token=token)
+        except ValidationError as exc:
+            for message in _errors(exc):
+                messages.error(request, message)
+        except Conflict as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("You are checked in. Welcome!"))
+        return redirect("services:activity", pk=pk)
+    return _page(request, "services/checkin.html", {"activity": activity, "token": token, "tab": "activities"})
+
+
+@login_required
+@require_POST
+def activity_action(request, pk: int, action: str):
+    activity = selectors.get_activity_for(request.user, pk)
+    try:
+        if action == "sign-up":
+            signup = services.sign_up(actor=request.user, activity=activity)
+            if signup.status == "waiting":
+                messages.info(request, _("The activity is full: you are on the waiting list."))
+            else:
+                messages.success(request, _("Your place is booked."))
+        elif action == "cancel":
+            services.cancel_sign_up(actor=request.user, activity=activity)
+        elif action == "check-in":
+            services.check_in_by_staff(
+                actor=request.user, activity=activity, signup_id=int(request.POST.get("signup", 0))
+            )
+        elif action == "feedback":
+            services.give_feedback(
+                actor=request.user,
+                activity=activity,
+                rating=int(request.POST.get("rating") or 0),
+                feedback=request.POST.get("feedback", ""),
+            )
+        elif action == "call-off":
+            services.cancel_activity(actor=request.user, activity=activity)
+        else:
+            raise Http404("action")
+    except ValidationError as exc:
+        for message in _errors(exc):
+            messages.error(request, message)
+    except (Conflict, PermissionDenied, ValueError) as exc:
+        messages.error(request, str(exc))
+    return redirect("services:activity", pk=pk)
+
+
+# --- service points --------------------------------------------------------------------------------------
+
+
+@login_required
+def point_list(request):
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in PointKind.values else ""
+    near = None
+    try:
+        near = parse_near(request.GET.get("near", ""))
+    except ValidationError:
+        messages.error(request, _("Give the place as lon,lat."))
+    if near:
+        rows = selectors.points_by_distance(request.user, *near, kind=kind)
+    else:
+        points = selectors.points_for(request.user)
+        rows = [(None, p) for p in (points.filter(kind=kind) if kind else points).order_by("name", "id")]
+    context = {"tab": "points", "rows": rows[:200], "kind": kind, "kinds": PointKind.choices, "near": near}
+    return _page(request, "services/point_list.html", context)
+
+
+@login_required
+def point_map(request):
+    points = selectors.points_for(request.user).order_by("name", "id")[:500]
+    features = [
+        {
+            "type": "Feature",
+            "id": p.pk,
+            "geometry": {"type": "Point", "coordinates": [p.lon, p.lat]},
+            "properties": {
+                "name": p.name,
+                "kind": str(p.get_kind_display()),
+                "url": reverse("services:point", args=[p.pk]),
+            },
+        }
+        for p in points
+    ]
+    config = {"points": {"type": "FeatureCollection", "features": features}, "tileUrl": settings.MAP_TILE_URL}
+    return _page(request, "services/point_map.html", {"tab": "points", "config": config, "count": len(features)})
+
+
+@login_required
+def point_detail(request, pk: int):
+    point = selectors.get_point_for(request.user, pk)
+    upcoming = selectors.activities_filtered(request.user, upcoming=True).filter(point=point).order_by("starts_at")[:20]
+    return _page(request, "services/point_detail.html", {"tab": "points", "point": point, "activities": upcoming})
