@@ -11,11 +11,12 @@ would succeed is sent), reads for who may and who may not.
 
 import json
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from tests.cases.conftest import CATEGORY, point_in
 from wangge.accounts.models import User
@@ -26,6 +27,8 @@ from wangge.cases import services as case_services
 from wangge.inbox import services as inbox_services
 from wangge.party.models import CentralHousehold, OrganisationKind, PartyOrganisation
 from wangge.regions.models import Region
+from wangge.services import services as services_services
+from wangge.services.models import ServicePoint
 
 GRID_1 = "329901001001001"
 GRID_2 = "329901001001002"
@@ -213,6 +216,77 @@ API_ROWS: dict[str, Row] = {
         f"/party/coverage/uncovered?region={GRID_1}",
         {ANON: 401, "resident1": 403, "gridworker1": 200, "gridworker2": 404},
     ),
+    # services to residents: the wall, activities and points are public to the neighbourhood (gridworker2
+    # shares community 1); a wish awaiting review is its poster's (gridworker1, for a resident) and staff's.
+    "GET /wishes": Row("/wishes", {ANON: 401, "resident1": 200, "gridworker2": 200}),
+    "POST /wishes": Row("/wishes", {ANON: 401}, "post"),
+    "GET /wishes/counts": Row("/wishes/counts", {ANON: 401, "resident1": 200, "leader": 200}),
+    "GET /wishes/{wish_id}": Row(
+        "/wishes/{wish_pending}",
+        {ANON: 401, "resident1": 404, "gridworker1": 200, "gridworker2": 404, "community1": 200, "leader": 200},
+    ),
+    "POST /wishes/{wish_id}/review": Row(
+        "/wishes/{wish_pending}/review", {ANON: 401, "gridworker1": 403, "gridworker2": 404}, "post", {"approve": False}
+    ),
+    "POST /wishes/{wish_id}/withdraw": Row(
+        "/wishes/{wish_pending}/withdraw", {ANON: 401, "resident1": 404, "gridworker2": 404}, "post"
+    ),
+    "POST /wishes/{wish_id}/claim": Row(
+        "/wishes/{wish_pending}/claim",
+        {ANON: 401, "gridworker2": 404, "community1": 409},
+        "post",
+        {"kind": "volunteer"},
+    ),
+    "POST /wishes/{wish_id}/fulfil": Row("/wishes/{wish_pending}/fulfil", {ANON: 401, "gridworker2": 404}, "post"),
+    "POST /wishes/{wish_id}/confirm": Row(
+        "/wishes/{wish_pending}/confirm", {ANON: 401, "gridworker2": 404, "community1": 403}, "post"
+    ),
+    "GET /activities": Row("/activities", {ANON: 401, "resident1": 200, "gridworker2": 200}),
+    "POST /activities": Row(
+        "/activities",
+        {ANON: 401, "resident1": 400, "gridworker1": 400},
+        "post",
+        {
+            "kind": "haircut",
+            "title": "义剪",
+            "region": COMMUNITY_1,
+            "address": "广场",
+            "starts_at": "2030-01-01T09:00:00+08:00",
+            "ends_at": "2030-01-01T11:00:00+08:00",
+            "capacity": 5,
+            "organiser": "党总支",
+        },
+    ),
+    "GET /activities/{activity_id}": Row(
+        "/activities/{activity}", {ANON: 401, "resident1": 200, "gridworker2": 200, "leader": 200}
+    ),
+    "POST /activities/{activity_id}/sign-up": Row("/activities/{activity}/sign-up", {ANON: 401}, "post"),
+    "POST /activities/{activity_id}/cancel": Row(
+        "/activities/{activity}/cancel", {ANON: 401, "resident1": 409}, "post"
+    ),
+    "POST /activities/{activity_id}/check-in": Row(
+        "/activities/{activity}/check-in", {ANON: 401, "resident1": 400}, "post", {"token": "x"}
+    ),
+    "POST /activities/{activity_id}/feedback": Row(
+        "/activities/{activity}/feedback", {ANON: 401, "resident1": 409}, "post", {"rating": 5}
+    ),
+    "POST /activities/{activity_id}/call-off": Row(
+        "/activities/{activity}/call-off", {ANON: 401, "resident1": 403, "gridworker1": 403}, "post"
+    ),
+    "GET /activities/{activity_id}/sign-ups": Row(
+        "/activities/{activity}/sign-ups", {ANON: 401, "resident1": 403, "gridworker2": 403, "community1": 200}
+    ),
+    "GET /activities/{activity_id}/attendance": Row(
+        "/activities/{activity}/attendance", {ANON: 401, "resident1": 200, "community1": 200}
+    ),
+    "GET /service-points": Row("/service-points", {ANON: 401, "resident1": 200, "gridworker2": 200}),
+    "POST /service-points": Row(
+        "/service-points",
+        {ANON: 401, "resident1": 400},
+        "post",
+        {"kind": "station", "name": "驿站", "region": COMMUNITY_1, "lon": 120.9, "lat": 31.4},
+    ),
+    "GET /service-points/{point_id}": Row("/service-points/{point}", {ANON: 401, "resident1": 200, "leader": 200}),
 }
 
 # --- the pages ------------------------------------------------------------------------------------------
@@ -328,6 +402,31 @@ PAGE_ROWS: dict[str, Row] = {
     "party:coverage": Row(
         f"/party/coverage/?region={GRID_1}", {ANON: LOGIN, "resident1": 403, "gridworker1": 200, "gridworker2": 404}
     ),
+    "services:wall": Row("/services/", {ANON: LOGIN, "resident1": 200, "gridworker2": 200}),
+    "services:wish_new": Row("/services/wishes/new/", {ANON: LOGIN, "resident1": 200, "gridworker1": 200}),
+    "services:wish": Row(
+        "/services/wishes/{wish_pending}/",
+        {ANON: LOGIN, "resident1": 404, "gridworker1": 200, "gridworker2": 404, "community1": 200},
+    ),
+    "services:wish_action": Row(
+        "/services/wishes/{wish_pending}/approve/", {ANON: LOGIN, "resident1": 404, "gridworker2": 404}, "post"
+    ),
+    "services:wish_photo": Row(
+        "/services/wishes/{wish_pending}/photo/wish/", {ANON: LOGIN, "gridworker1": 404, "gridworker2": 404}
+    ),
+    "services:activities": Row("/services/activities/", {ANON: LOGIN, "resident1": 200, "gridworker2": 200}),
+    "services:activity_new": Row(
+        "/services/activities/new/", {ANON: LOGIN, "resident1": 403, "gridworker1": 403, "community1": 200}
+    ),
+    "services:activity": Row("/services/activities/{activity}/", {ANON: LOGIN, "resident1": 200, "community1": 200}),
+    "services:activity_qr": Row(
+        "/services/activities/{activity}/qr.svg", {ANON: LOGIN, "resident1": 403, "community1": 200}
+    ),
+    "services:activity_checkin": Row("/services/activities/{activity}/check-in/x/", {ANON: LOGIN, "resident1": 200}),
+    "services:activity_action": Row("/services/activities/{activity}/do/call-off/", {ANON: LOGIN}, "post"),
+    "services:points": Row("/services/points/", {ANON: LOGIN, "resident1": 200, "gridworker2": 200}),
+    "services:point_map": Row("/services/points/map/", {ANON: LOGIN, "resident1": 200}),
+    "services:point": Row("/services/points/{point}/", {ANON: LOGIN, "resident1": 200, "leader": 200}),
 }
 
 
@@ -393,7 +492,26 @@ def objects(db) -> dict[str, object]:
     grid = Region.objects.get(code=GRID_1)
     branch = PartyOrganisation.objects.get(kind=OrganisationKind.BRANCH, served__region=grid)
     central = CentralHousehold.objects.filter(member__person__region_path__startswith=grid.path).order_by("pk").first()
+    wish = services_services.post_wish(
+        actor=User.objects.get(username="gridworker1"), title="助行器", region=GRID_1, beneficiary_name="王某"
+    )
+    starts = timezone.now() + timedelta(days=1)
+    activity = services_services.plan_activity(
+        actor=User.objects.get(username="community1"),
+        kind="haircut",
+        title="爱心义剪",
+        region=COMMUNITY_1,
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+        capacity=5,
+        organiser="党总支",
+        address="社区广场",
+    )
+    point = ServicePoint.objects.filter(region=community).order_by("pk").first()
     return {
+        "wish_pending": wish.pk,
+        "activity": activity.pk,
+        "point": point.pk,
         "case": case.number,
         "bulletin": bulletin.pk,
         "plan": plan.pk,
