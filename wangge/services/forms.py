@@ -3,6 +3,7 @@ the services)."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from wangge.core.text import validate_multiline_text, validate_text
 from wangge.services.models import ActivityKind, Audience, ClaimantKind
@@ -59,7 +60,7 @@ class ActivityForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=ActivityKind.choices)
     title = forms.CharField(label=_("Title"), min_length=2, max_length=100, validators=[validate_text])
     description = forms.CharField(
-        label=_("Description"),
+        label=pgettext_lazy("activity", "Description"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),

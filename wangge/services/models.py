@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from wangge.core.text import TextGuardMixin
 
@@ -53,7 +54,7 @@ class ServicePoint(TextGuardMixin, models.Model):
 
 class WishStatus(models.TextChoices):
     PENDING = "pending", _("Awaiting review")
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("wish", "Open")
     CLAIMED = "claimed", _("Claimed")
     FULFILLED = "fulfilled", _("Fulfilled")
     CONFIRMED = "confirmed", _("Confirmed and thanked")
@@ -66,7 +67,7 @@ WALL_STATUSES = (WishStatus.OPEN, WishStatus.CLAIMED, WishStatus.FULFILLED, Wish
 
 class ClaimantKind(models.TextChoices):
     MEMBER = "member", _("Party member")
-    UNIT = "unit", _("Unit")
+    UNIT = "unit", pgettext_lazy("claimant", "Unit")
     VOLUNTEER = "volunteer", _("Volunteer")
 
 
