@@ -179,11 +179,15 @@ def confirm_wish(request, wish_id: int, payload: WishConfirmIn):
 # --- activities ------------------------------------------------------------------------------------------
 
 
-def activity_out(user, activity) -> dict:
+NOT_LOOKED_UP = object()
+
+
+def activity_out(user, activity, mine=NOT_LOOKED_UP) -> dict:
     counted = getattr(activity, "confirmed_count", None)
     if counted is None:
         activity = selectors.with_counts(selectors.activities_for(user).filter(pk=activity.pk)).get()
-    mine = selectors.my_signup(user, activity)
+    if mine is NOT_LOOKED_UP:
+        mine = selectors.my_signup(user, activity)
     return {
         "id": activity.pk,
         "kind": activity.kind,
@@ -229,7 +233,10 @@ def list_activities(request, query: Query[ServiceActivityListQuery]):
     rows = selectors.activities_filtered(
         request.auth, upcoming=query.upcoming, kind=query.kind or "", region=query.region
     )
-    return keyset_page(rows, query, order=("starts_at", "id"), item=lambda a: activity_out(request.auth, a))
+    page = keyset_page(rows, query, order=("starts_at", "id"))
+    mine = selectors.my_signups(request.auth, [a.pk for a in page["items"]])  # one query for the page
+    page["items"] = [activity_out(request.auth, a, mine.get(a.pk)) for a in page["items"]]
+    return page
 
 
 @router.post("/activities", response={201: ServiceActivityOut})

@@ -191,6 +191,14 @@ def my_signup(user, activity: Activity) -> SignUp | None:
     return activity.signups.exclude(status=SignUpStatus.CANCELLED).filter(user=user).first()
 
 
+def my_signups(user, activity_ids: list[int]) -> dict[int, SignUp]:
+    """The caller's live sign-ups for these activities, by activity id (one query for a page)."""
+    if user is None or not user.is_authenticated or not activity_ids:
+        return {}
+    rows = SignUp.objects.filter(user=user, activity_id__in=activity_ids).exclude(status=SignUpStatus.CANCELLED)
+    return {s.activity_id: s for s in rows.select_related("activity")}
+
+
 def waiting_position(signup: SignUp) -> int | None:
     if signup is None or signup.status != SignUpStatus.WAITING:
         return None
