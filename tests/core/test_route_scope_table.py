@@ -28,7 +28,7 @@ from wangge.inbox import services as inbox_services
 from wangge.party.models import CentralHousehold, OrganisationKind, PartyOrganisation
 from wangge.regions.models import Region
 from wangge.services import services as services_services
-from wangge.services.models import ServicePoint
+from wangge.services.models import ServicePoint, VolunteerTeam
 
 GRID_1 = "329901001001001"
 GRID_2 = "329901001001002"
@@ -287,6 +287,27 @@ API_ROWS: dict[str, Row] = {
         {"kind": "station", "name": "驿站", "region": COMMUNITY_1, "lon": 120.9, "lat": 31.4},
     ),
     "GET /service-points/{point_id}": Row("/service-points/{point}", {ANON: 401, "resident1": 200, "leader": 200}),
+    "GET /volunteer-teams": Row("/volunteer-teams", {ANON: 401, "resident1": 200, "gridworker2": 200}),
+    "POST /volunteer-teams": Row(
+        "/volunteer-teams",
+        {ANON: 401, "resident1": 400, "gridworker1": 400},
+        "post",
+        {"name": "服务队", "region": COMMUNITY_1},
+    ),
+    "GET /volunteer-teams/{team_id}": Row("/volunteer-teams/{team}", {ANON: 401, "resident1": 200, "leader": 200}),
+    "POST /volunteer-teams/{team_id}/members": Row(
+        "/volunteer-teams/{team}/members",
+        {ANON: 401, "resident1": 403, "gridworker1": 403},
+        "post",
+        {"user_id": ABSENT},
+    ),
+    "GET /call-outs": Row("/call-outs", {ANON: 401, "resident1": 200, "gridworker2": 200}),
+    "POST /call-outs": Row("/call-outs", {ANON: 401, "resident1": 404}, "post", {"team_id": ABSENT, "title": "帮忙"}),
+    "GET /call-outs/{callout_id}": Row("/call-outs/{callout}", {ANON: 401, "resident1": 200, "community1": 200}),
+    "POST /call-outs/{callout_id}/accept": Row("/call-outs/{callout}/accept", {ANON: 401, "resident1": 403}, "post"),
+    "POST /call-outs/{callout_id}/complete": Row(
+        "/call-outs/{callout}/complete", {ANON: 401, "resident1": 403, "gridworker1": 403}, "post"
+    ),
 }
 
 # --- the pages ------------------------------------------------------------------------------------------
@@ -427,6 +448,10 @@ PAGE_ROWS: dict[str, Row] = {
     "services:points": Row("/services/points/", {ANON: LOGIN, "resident1": 200, "gridworker2": 200}),
     "services:point_map": Row("/services/points/map/", {ANON: LOGIN, "resident1": 200}),
     "services:point": Row("/services/points/{point}/", {ANON: LOGIN, "resident1": 200, "leader": 200}),
+    "services:teams": Row("/services/teams/", {ANON: LOGIN, "resident1": 200, "gridworker2": 200}),
+    "services:team": Row("/services/teams/{team}/", {ANON: LOGIN, "resident1": 200, "community1": 200}),
+    "services:callout": Row("/services/call-outs/{callout}/", {ANON: LOGIN, "resident1": 200}),
+    "services:callout_action": Row("/services/call-outs/{callout}/accept/", {ANON: LOGIN}, "post"),
 }
 
 
@@ -508,10 +533,14 @@ def objects(db) -> dict[str, object]:
         address="社区广场",
     )
     point = ServicePoint.objects.filter(region=community).order_by("pk").first()
+    team = VolunteerTeam.objects.filter(region=community).order_by("pk").first()
+    callout = services_services.call_out(actor=User.objects.get(username="community1"), team=team, title="扶老人上楼")
     return {
         "wish_pending": wish.pk,
         "activity": activity.pk,
         "point": point.pk,
+        "team": team.pk,
+        "callout": callout.pk,
         "case": case.number,
         "bulletin": bulletin.pk,
         "plan": plan.pk,

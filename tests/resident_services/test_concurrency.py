@@ -13,7 +13,16 @@ from wangge.core.errors import Conflict
 from wangge.inbox.models import Message
 from wangge.regions.models import Region
 from wangge.services import services
-from wangge.services.models import Activity, SignUp, SignUpStatus, Wish, WishStatus
+from wangge.services.models import (
+    Activity,
+    CallOut,
+    SignUp,
+    SignUpStatus,
+    TeamMember,
+    VolunteerTeam,
+    Wish,
+    WishStatus,
+)
 
 pytestmark = concurrent_postgres("needs concurrent connections and row locks")
 
@@ -26,13 +35,14 @@ def cleaned():
     """Rows the threads commit, deleted afterwards (the demo town is shared by the whole session)."""
     last_log = in_thread(lambda: AuditLog.objects.order_by("-pk").values_list("pk", flat=True).first() or 0)
     last_message = in_thread(lambda: Message.objects.order_by("-pk").values_list("pk", flat=True).first() or 0)
-    made = {"wishes": [], "activities": [], "users": []}
+    made = {"wishes": [], "activities": [], "users": [], "teams": []}
     yield made
 
     def clean_up():
         SignUp.objects.filter(activity_id__in=made["activities"]).delete()
         Activity.objects.filter(pk__in=made["activities"]).delete()
         Wish.objects.filter(pk__in=made["wishes"]).delete()
+        VolunteerTeam.objects.filter(pk__in=made["teams"]).delete()
         Message.objects.filter(pk__gt=last_message).delete()
         AuditLog.objects.filter(pk__gt=last_log).delete()
         User.objects.filter(pk__in=made["users"]).delete()
@@ -129,3 +139,30 @@ def test_sign_ups_at_once_never_pass_the_capacity_and_the_waiting_list_moves_up_
     after = dict(in_thread(rows))
     assert [u for u in waiting if after[u] == SignUpStatus.CONFIRMED] == waiting[:2]
     assert [u for u in waiting if after[u] == SignUpStatus.WAITING] == waiting[2:]
+
+
+def test_of_members_accepting_a_call_out_at_once_the_first_takes_it(cleaned):
+    members = _residents(4, cleaned)
+
+    def prepare():
+        staff = User.objects.get(username="community1")
+        team = services.create_team(actor=staff, name="竞速服务队", region=COMMUNITY_1)
+        TeamMember.objects.bulk_create([TeamMember(team=team, user_id=pk) for pk in members])
+        callout = services.call_out(actor=staff, team=team, title="扶老人上楼")
+        return team.pk, callout.pk
+
+    team_pk, callout_pk = in_thread(prepare)
+    cleaned["teams"].append(team_pk)
+
+    def accept(user_pk):
+        with translation.override("en"):
+            return services.accept_call_out(
+                actor=User.objects.get(pk=user_pk), callout=CallOut.objects.get(pk=callout_pk)
+            ).accepted_by_id
+
+    outcomes = race(accept, *members)
+    winners = [pk for pk, outcome in outcomes.items() if not isinstance(outcome, Exception)]
+    assert len(winners) == 1
+    assert all(isinstance(o, Conflict) for pk, o in outcomes.items() if pk not in winners)
+    callout = in_thread(lambda: CallOut.objects.get(pk=callout_pk))
+    assert callout.accepted_by_id == winners[0] and callout.response_seconds is not None

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from wangge.services.models import Activity, ServicePoint, SignUp, Wish
+from wangge.services.models import Activity, CallOut, ServicePoint, SignUp, TeamMember, VolunteerTeam, Wish
 
 
 @admin.register(ServicePoint)
@@ -42,3 +42,28 @@ class ActivityAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         obj.region_path = obj.region.path
         super().save_model(request, obj, form, change)
+
+
+class TeamMemberInline(admin.TabularInline):
+    model = TeamMember
+    extra = 0
+    raw_id_fields = ("user",)
+
+
+@admin.register(VolunteerTeam)
+class VolunteerTeamAdmin(admin.ModelAdmin):
+    list_display = ("name", "region", "created_at")
+    search_fields = ("name",)
+    raw_id_fields = ("region",)
+    inlines = [TeamMemberInline]
+
+    def save_model(self, request, obj, form, change):
+        obj.region_path = obj.region.path
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(CallOut)
+class CallOutAdmin(admin.ModelAdmin):
+    list_display = ("title", "team", "status", "created_at", "response_seconds")
+    list_filter = ("status",)
+    raw_id_fields = ("team", "created_by", "accepted_by")

@@ -1,13 +1,15 @@
 """Services to residents over JSON under ``/api/v1/``: ``/wishes`` (+ review, withdraw, claim, fulfil,
-confirm, counts), ``/activities`` (+ sign-up, cancel, check-in, feedback, call-off, sign-ups, attendance) and
-``/service-points`` (``?near=lon,lat``). Thin: reads through ``selectors`` (scoped; 404 out of reach), writes
-through ``services`` (400 naming the field, 403 for the wrong role, 409 for a state that no longer allows it)."""
+confirm, counts), ``/activities`` (+ sign-up, cancel, check-in, feedback, call-off, sign-ups, attendance),
+``/service-points`` (``?near=lon,lat``), ``/volunteer-teams`` and ``/call-outs`` (+ accept, complete).
+Thin: reads through ``selectors`` (scoped; 404 out of reach), writes through ``services`` (400 naming the
+field, 403 for the wrong role, 409 for a state that no longer allows it)."""
 
 import base64
 import binascii
 import json
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Status
@@ -18,6 +20,9 @@ from wangge.core.pagination import Page, PageQuery, keyset_page
 from wangge.services import access, selectors, services
 from wangge.services.models import SignUpStatus
 from wangge.services.schemas import (
+    CallOutIn,
+    CallOutListQuery,
+    CallOutOut,
     ServiceActivityIn,
     ServiceActivityListQuery,
     ServiceActivityOut,
@@ -29,6 +34,10 @@ from wangge.services.schemas import (
     ServicePointOut,
     SignUpOut,
     SignUpRowOut,
+    VolunteerTeamIn,
+    VolunteerTeamMemberIn,
+    VolunteerTeamMemberOut,
+    VolunteerTeamOut,
     WishClaimIn,
     WishConfirmIn,
     WishCountsOut,
@@ -394,3 +403,103 @@ def create_point(request, payload: ServicePointIn):
 @router.get("/service-points/{point_id}", response=ServicePointOut)
 def get_point(request, point_id: int):
     return point_out(selectors.get_point_for(request.auth, point_id))
+
+
+# --- volunteer teams and call-outs ------------------------------------------------------------------------
+
+
+def team_out(user, team) -> dict:
+    counted = getattr(team, "members_count", None)
+    return {
+        "id": team.pk,
+        "name": team.name,
+        "region": {"code": team.region.code, "name": team.region.name},
+        "description": team.description,
+        "members": team.memberships.count() if counted is None else counted,
+        "median_response_seconds": selectors.median_response(team),
+        "is_member": selectors.is_team_member(user, team),
+    }
+
+
+def callout_out(callout) -> dict:
+    return {
+        "id": callout.pk,
+        "team_id": callout.team_id,
+        "team": callout.team.name,
+        "title": callout.title,
+        "details": callout.details,
+        "address": callout.address,
+        "status": callout.status,
+        "created_at": callout.created_at,
+        "accepted_by": str(callout.accepted_by) if callout.accepted_by_id else None,
+        "accepted_at": callout.accepted_at,
+        "response_seconds": callout.response_seconds,
+        "done_at": callout.done_at,
+    }
+
+
+@router.get("/volunteer-teams", response=Page[VolunteerTeamOut])
+def list_teams(request, query: Query[PageQuery]):
+    """Volunteer teams of your community and street, with their median response time."""
+    rows = selectors.teams_for(request.auth).annotate(members_count=Count("memberships"))
+    return keyset_page(rows, query, order=("name", "id"), item=lambda t: team_out(request.auth, t), count=True)
+
+
+@router.post("/volunteer-teams", response={201: VolunteerTeamOut})
+def create_team(request, payload: VolunteerTeamIn):
+    team = services.create_team(
+        actor=request.auth, name=payload.name, region=payload.region, description=payload.description
+    )
+    return Status(201, team_out(request.auth, team))
+
+
+@router.get("/volunteer-teams/{team_id}", response=VolunteerTeamOut)
+def get_team(request, team_id: int):
+    return team_out(request.auth, selectors.get_team_for(request.auth, team_id))
+
+
+@router.post("/volunteer-teams/{team_id}/members", response={201: VolunteerTeamMemberOut})
+def add_team_member(request, team_id: int, payload: VolunteerTeamMemberIn):
+    """Staff add a user living or serving near the team (residents, members, couriers and riders)."""
+    team = selectors.get_team_for(request.auth, team_id)
+    member = services.add_team_member(actor=request.auth, team=team, user_id=payload.user_id, kind=payload.kind)
+    return Status(201, {"user_id": member.user_id, "name": str(member.user), "kind": member.kind})
+
+
+@router.get("/call-outs", response=Page[CallOutOut])
+def list_call_outs(request, query: Query[CallOutListQuery]):
+    """Call-outs of the teams you see, newest first."""
+    rows = selectors.callouts_for(request.auth)
+    if query.team is not None:
+        rows = rows.filter(team=selectors.get_team_for(request.auth, query.team))
+    if query.status:
+        rows = rows.filter(status=query.status)
+    return keyset_page(rows, query, order=("-created_at", "-id"), item=callout_out)
+
+
+@router.post("/call-outs", response={201: CallOutOut})
+def create_call_out(request, payload: CallOutIn):
+    """Call a team out: each member gets it in their inbox; the first to accept takes it."""
+    team = selectors.get_team_for(request.auth, payload.team_id)
+    callout = services.call_out(
+        actor=request.auth, team=team, title=payload.title, details=payload.details, address=payload.address
+    )
+    return Status(201, callout_out(callout))
+
+
+@router.get("/call-outs/{callout_id}", response=CallOutOut)
+def get_call_out(request, callout_id: int):
+    return callout_out(selectors.get_callout_for(request.auth, callout_id))
+
+
+@router.post("/call-outs/{callout_id}/accept", response=CallOutOut)
+def accept_call_out(request, callout_id: int):
+    """Take the call-out (team members): 409 when another member was first."""
+    callout = selectors.get_callout_for(request.auth, callout_id)
+    return callout_out(services.accept_call_out(actor=request.auth, callout=callout))
+
+
+@router.post("/call-outs/{callout_id}/complete", response=CallOutOut)
+def complete_call_out(request, callout_id: int):
+    callout = selectors.get_callout_for(request.auth, callout_id)
+    return callout_out(services.complete_call_out(actor=request.auth, callout=callout))

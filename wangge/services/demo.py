@@ -18,11 +18,16 @@ from wangge.services.models import (
     Activity,
     ActivityKind,
     Audience,
+    CallOut,
+    CallOutStatus,
     ClaimantKind,
+    MemberKind,
     PointKind,
     ServicePoint,
     SignUp,
     SignUpStatus,
+    TeamMember,
+    VolunteerTeam,
     Wish,
     WishStatus,
 )
@@ -48,6 +53,7 @@ CLAIMANTS = [
     (ClaimantKind.UNIT, "区人民医院党支部"),
     (ClaimantKind.VOLUNTEER, "666服务队"),
 ]
+CALLOUTS = ["扶独居老人上下楼", "帮忙搬运米面", "陪同老人就医", "疏通楼道堵塞"]
 ACTIVITIES = [
     (ActivityKind.HAIRCUT, "爱心义剪", Audience.ELDERLY, 20),
     (ActivityKind.HEALTH, "免费测血压", Audience.ELDERLY, 40),
@@ -186,4 +192,47 @@ def create_demo_services(*, seed: int = 2026) -> str:
         for user in residents[:3]
     ]
     SignUp.objects.bulk_create(signups)
-    return f"{len(points)} service points, {len(activities)} activities, {len(wishes)} wishes."
+    teams = _teams(communities, creators, now, rng)
+    return f"{len(points)} service points, {len(activities)} activities, {len(wishes)} wishes, {teams} volunteer teams."
+
+
+def _teams(communities, creators, now, rng) -> int:
+    """A 666服务队 per community: its grid workers as members, and past call-outs answered in minutes."""
+    made = 0
+    for community in communities:
+        staff = creators.get(community.pk)
+        if staff is None:
+            continue
+        team = VolunteerTeam.objects.create(
+            name=f"{community.name}666服务队", region=community, region_path=community.path, description="5分钟响应"
+        )
+        workers = [
+            m.user
+            for m in Membership.objects.filter(role=Role.GRID_WORKER, region__parent=community)
+            .select_related("user")
+            .order_by("user__username")[:4]
+        ]
+        TeamMember.objects.bulk_create(
+            [
+                TeamMember(team=team, user=u, kind=MemberKind.PARTY_MEMBER if i == 0 else MemberKind.RESIDENT)
+                for i, u in enumerate(workers)
+            ]
+        )
+        for number, title in enumerate(CALLOUTS):
+            called = now - timedelta(days=number * 3 + 1, hours=rng.randint(0, 8))
+            response = rng.randint(60, 600)
+            accepted = called + timedelta(seconds=response)
+            CallOut.objects.create(
+                team=team,
+                title=title,
+                address=community.name,
+                status=CallOutStatus.DONE,
+                created_by=staff,
+                created_at=called,
+                accepted_by=workers[number % len(workers)] if workers else None,
+                accepted_at=accepted,
+                response_seconds=response,
+                done_at=accepted + timedelta(minutes=40),
+            )
+        made += 1
+    return made

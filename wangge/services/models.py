@@ -15,6 +15,7 @@ Each row carries the materialized path of its region (``region_path``), scoped l
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -221,3 +222,75 @@ class SignUp(TextGuardMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.activity_id}:{self.user_id}"
+
+
+class VolunteerTeam(TextGuardMixin, models.Model):
+    """A volunteer team (e.g. 666服务队) serving a community or street; its members answer call-outs."""
+
+    name = models.CharField(_("name"), max_length=100)
+    region = models.ForeignKey("regions.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="+")
+    region_path = models.CharField(max_length=255, db_index=True, editable=False)
+    description = models.TextField(_("description"), max_length=1000, blank=True)
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, through="TeamMember", related_name="+")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("volunteer team")
+        verbose_name_plural = _("volunteer teams")
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MemberKind(models.TextChoices):
+    RESIDENT = "resident", _("Resident volunteer")
+    PARTY_MEMBER = "member", _("Party member")
+    RIDER = "rider", _("Courier or rider (流动网格员)")
+
+
+class TeamMember(models.Model):
+    team = models.ForeignKey(VolunteerTeam, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("kind"), max_length=16, choices=MemberKind.choices, default=MemberKind.RESIDENT)
+    joined_at = models.DateTimeField(_("joined"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("team member")
+        verbose_name_plural = _("team members")
+        constraints = [models.UniqueConstraint(fields=["team", "user"], name="services_team_member_once")]
+
+    def __str__(self) -> str:
+        return f"{self.team_id}:{self.user_id}"
+
+
+class CallOutStatus(models.TextChoices):
+    OPEN = "open", pgettext_lazy("call-out", "Waiting for a volunteer")
+    ACCEPTED = "accepted", pgettext_lazy("call-out", "Accepted")
+    DONE = "done", _("Done")
+
+
+class CallOut(TextGuardMixin, models.Model):
+    """A call for help sent to a team's inbox; the first member to accept takes it."""
+
+    team = models.ForeignKey(VolunteerTeam, verbose_name=_("team"), on_delete=models.CASCADE, related_name="callouts")
+    title = models.CharField(_("what is needed"), max_length=100)
+    details = models.TextField(_("details"), max_length=1000, blank=True)
+    address = models.CharField(_("where"), max_length=200, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=CallOutStatus.choices, default=CallOutStatus.OPEN)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("called"), default=timezone.now, db_index=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    response_seconds = models.PositiveIntegerField(_("response time (s)"), null=True, blank=True)
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("call-out")
+        verbose_name_plural = _("call-outs")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title

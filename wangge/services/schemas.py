@@ -9,7 +9,15 @@ from ninja import Field, Schema
 from wangge.core.pagination import PageQuery
 from wangge.core.text import MultilineText, Text
 from wangge.core.validators import Day
-from wangge.services.models import ActivityKind, Audience, ClaimantKind, PointKind, WishStatus
+from wangge.services.models import (
+    ActivityKind,
+    Audience,
+    CallOutStatus,
+    ClaimantKind,
+    MemberKind,
+    PointKind,
+    WishStatus,
+)
 
 
 class ServicesRegionRef(Schema):
@@ -222,3 +230,60 @@ class ServicePointIn(Schema):
     facilities: MultilineText = Field("", max_length=2000)
     services: MultilineText = Field("", max_length=2000)
     phone: Text = Field("", max_length=32)
+
+
+# --- volunteer teams and call-outs ------------------------------------------------------------------------
+
+
+class VolunteerTeamOut(Schema):
+    id: int
+    name: str
+    region: ServicesRegionRef
+    description: str
+    members: int
+    median_response_seconds: float | None = Field(description="median time from call-out to acceptance")
+    is_member: bool
+
+
+class VolunteerTeamIn(Schema):
+    name: Text = Field(..., min_length=2, max_length=100)
+    region: str = Field(..., max_length=24)
+    description: MultilineText = Field("", max_length=1000)
+
+
+class VolunteerTeamMemberIn(Schema):
+    user_id: int
+    kind: MemberKind = MemberKind.RESIDENT
+
+
+class VolunteerTeamMemberOut(Schema):
+    user_id: int
+    name: str
+    kind: str
+
+
+class CallOutOut(Schema):
+    id: int
+    team_id: int
+    team: str
+    title: str
+    details: str
+    address: str
+    status: str
+    created_at: datetime
+    accepted_by: str | None
+    accepted_at: datetime | None
+    response_seconds: int | None
+    done_at: datetime | None
+
+
+class CallOutIn(Schema):
+    team_id: int
+    title: Text = Field(..., min_length=2, max_length=100)
+    details: MultilineText = Field("", max_length=1000)
+    address: Text = Field("", max_length=200)
+
+
+class CallOutListQuery(PageQuery):
+    team: int | None = None
+    status: CallOutStatus | None = None

@@ -8,6 +8,7 @@
 Out of reach answers 404 like an absent row.
 """
 
+import statistics
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -23,9 +24,11 @@ from wangge.services import access, conf
 from wangge.services.models import (
     WALL_STATUSES,
     Activity,
+    CallOut,
     ServicePoint,
     SignUp,
     SignUpStatus,
+    VolunteerTeam,
     Wish,
     WishStatus,
 )
@@ -259,3 +262,38 @@ def points_by_distance(user, lon: float, lat: float, *, kind: str = "") -> list[
         rows = rows.filter(kind=kind)
     measured = [(round(geo.metres_between(lon, lat, p.lon, p.lat), 1), p) for p in rows]
     return sorted(measured, key=lambda pair: (pair[0], pair[1].pk))
+
+
+# --- volunteer teams and call-outs -----------------------------------------------------------------------
+
+
+def teams_for(user) -> QuerySet[VolunteerTeam]:
+    return _near(VolunteerTeam.objects.all(), user, "region_path").select_related("region")
+
+
+def get_team_for(user, pk) -> VolunteerTeam:
+    try:
+        return teams_for(user).get(pk=pk)
+    except (VolunteerTeam.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("No volunteer team with this id in your reach.")) from None
+
+
+def callouts_for(user) -> QuerySet[CallOut]:
+    return CallOut.objects.filter(team__in=teams_for(user)).select_related("team", "accepted_by")
+
+
+def get_callout_for(user, pk) -> CallOut:
+    try:
+        return callouts_for(user).get(pk=pk)
+    except (CallOut.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("No call-out with this id in your reach.")) from None
+
+
+def is_team_member(user, team: VolunteerTeam) -> bool:
+    return bool(user and user.is_authenticated and team.memberships.filter(user=user).exists())
+
+
+def median_response(team: VolunteerTeam) -> float | None:
+    """The team's median time from call-out to acceptance, in seconds (None before the first acceptance)."""
+    times = list(team.callouts.filter(response_seconds__isnull=False).values_list("response_seconds", flat=True))
+    return float(statistics.median(times)) if times else None

@@ -26,10 +26,14 @@ from wangge.regions.models import Level, Region
 from wangge.services import access, conf, selectors
 from wangge.services.models import (
     Activity,
+    CallOut,
+    CallOutStatus,
     ClaimantKind,
     ServicePoint,
     SignUp,
     SignUpStatus,
+    TeamMember,
+    VolunteerTeam,
     Wish,
     WishStatus,
 )
@@ -520,3 +524,91 @@ def save_point(*, actor, point: ServicePoint | None = None, region: str, **field
     point.save()
     audit.record(actor=actor, action="services.point.save", obj=point)
     return point
+
+
+# --- volunteer teams and call-outs ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_team(*, actor, name: str, region: str, description: str = "") -> VolunteerTeam:
+    place = Region.objects.filter(code=region, is_active=True).first() if region else None
+    if place is None or not access.manages(actor, place.path):
+        raise ValidationError({"region": _("Name a community or street you manage.")})
+    team = VolunteerTeam(name=name.strip(), region=place, region_path=place.path, description=description.strip())
+    team.full_clean()
+    team.save()
+    audit.record(actor=actor, action="services.team.create", obj=team)
+    return team
+
+
+@transaction.atomic
+def add_team_member(*, actor, team: VolunteerTeam, user_id: int, kind: str = "resident") -> TeamMember:
+    """Staff add someone living or serving near the team (their map reach meets the team's region)."""
+    _require_manager(actor, team.region_path)
+    person = User.objects.filter(pk=user_id, is_active=True).first()
+    if person is None or not access.near(person, team.region_path):
+        raise ValidationError({"user_id": _("No user with this id near the team's region.")})
+    if team.memberships.filter(user=person).exists():
+        raise Conflict(_("Already a member of the team."))
+    member = TeamMember(team=team, user=person, kind=kind)
+    member.full_clean(exclude=["team", "user"])
+    member.save()
+    audit.record(actor=actor, action="services.team.add_member", obj=team, changes={"user": person.pk})
+    return member
+
+
+@transaction.atomic
+def call_out(*, actor, team: VolunteerTeam, title: str, details: str = "", address: str = "") -> CallOut:
+    """Staff (or a team member) call the team out: every member gets it in their inbox."""
+    member = team.memberships.filter(user=actor).exists() if actor.is_authenticated else False
+    if not member and not access.manages(actor, team.region_path):
+        raise PermissionDenied(_("Only the team's members or the community's staff call the team out."))
+    callout = CallOut(
+        team=team, title=title.strip(), details=details.strip(), address=address.strip(), created_by=actor
+    )
+    callout.full_clean()
+    callout.save()
+    inbox.notify(
+        users=[m.user for m in team.memberships.select_related("user").exclude(user=actor)],
+        kind=Kind.REQUEST,
+        title=_("Call-out for %(team)s: %(title)s") % {"team": team.name, "title": callout.title},
+        body=callout.address,
+        url=f"/services/call-outs/{callout.pk}/",
+    )
+    audit.record(actor=actor, action="services.callout.create", obj=callout)
+    return callout
+
+
+@transaction.atomic
+def accept_call_out(*, actor, callout: CallOut) -> CallOut:
+    """The first member to accept takes it (the row is locked; later ones get 409); the response time is kept."""
+    if not callout.team.memberships.filter(user=actor).exists():
+        raise PermissionDenied(_("Only the team's members accept its call-outs."))
+    callout = CallOut.objects.select_for_update().get(pk=callout.pk)
+    if callout.status != CallOutStatus.OPEN:
+        raise Conflict(_("Someone else has already taken this call-out."))
+    now = timezone.now()
+    callout.status, callout.accepted_by, callout.accepted_at = CallOutStatus.ACCEPTED, actor, now
+    callout.response_seconds = max(0, int((now - callout.created_at).total_seconds()))
+    callout.save(update_fields=["status", "accepted_by", "accepted_at", "response_seconds"])
+    audit.record(actor=actor, action="services.callout.accept", obj=callout)
+    inbox.notify(
+        users=[callout.created_by],
+        kind=Kind.NOTICE,
+        title=_("%(name)s is on the way: %(title)s") % {"name": str(actor), "title": callout.title},
+        url=f"/services/call-outs/{callout.pk}/",
+    )
+    return callout
+
+
+@transaction.atomic
+def complete_call_out(*, actor, callout: CallOut) -> CallOut:
+    callout = CallOut.objects.select_for_update().get(pk=callout.pk)
+    if callout.accepted_by_id != actor.pk and not access.manages(actor, callout.team.region_path):
+        raise PermissionDenied(_("Only who took the call-out marks it done."))
+    if callout.status != CallOutStatus.ACCEPTED:
+        raise Conflict(_("Only an accepted call-out can be marked done."))
+    callout.status, callout.done_at = CallOutStatus.DONE, timezone.now()
+    callout.save(update_fields=["status", "done_at"])
+    audit.record(actor=actor, action="services.callout.done", obj=callout)
+    return callout

@@ -18,4 +18,8 @@ urlpatterns = [
     path("points/", views.point_list, name="points"),
     path("points/map/", views.point_map, name="point_map"),
     path("points/<int:pk>/", views.point_detail, name="point"),
+    path("teams/", views.team_list, name="teams"),
+    path("teams/<int:pk>/", views.team_detail, name="team"),
+    path("call-outs/<int:pk>/", views.callout_detail, name="callout"),
+    path("call-outs/<int:pk>/<str:action>/", views.callout_action, name="callout_action"),
 ]

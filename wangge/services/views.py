@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -345,3 +346,74 @@ def point_detail(request, pk: int):
     point = selectors.get_point_for(request.user, pk)
     upcoming = selectors.activities_filtered(request.user, upcoming=True).filter(point=point).order_by("starts_at")[:20]
     return _page(request, "services/point_detail.html", {"tab": "points", "point": point, "activities": upcoming})
+
+
+# --- volunteer teams and call-outs ------------------------------------------------------------------------
+
+
+@login_required
+def team_list(request):
+    rows = selectors.teams_for(request.user).annotate(members_count=Count("memberships")).order_by("name", "id")[:100]
+    teams = [(team, selectors.median_response(team)) for team in rows]
+    return _page(request, "services/team_list.html", {"tab": "teams", "teams": teams})
+
+
+@login_required
+def team_detail(request, pk: int):
+    team = selectors.get_team_for(request.user, pk)
+    member = selectors.is_team_member(request.user, team)
+    manages = access.manages(request.user, team.region_path)
+    if request.method == "POST":
+        try:
+            callout = services.call_out(
+                actor=request.user,
+                team=team,
+                title=request.POST.get("title", ""),
+                details=request.POST.get("details", ""),
+                address=request.POST.get("address", ""),
+            )
+        except ValidationError as exc:
+            for message in _errors(exc):
+                messages.error(request, message)
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+        else:
+            return redirect("services:callout", pk=callout.pk)
+    context = {
+        "tab": "teams",
+        "team": team,
+        "median": selectors.median_response(team),
+        "members": team.memberships.select_related("user").order_by("joined_at", "id"),
+        "callouts": team.callouts.select_related("accepted_by")[:30],
+        "can_call": member or manages,
+    }
+    return _page(request, "services/team_detail.html", context)
+
+
+@login_required
+def callout_detail(request, pk: int):
+    callout = selectors.get_callout_for(request.user, pk)
+    context = {
+        "tab": "teams",
+        "callout": callout,
+        "can_accept": callout.status == "open" and selectors.is_team_member(request.user, callout.team),
+        "can_complete": callout.status == "accepted"
+        and (callout.accepted_by_id == request.user.pk or access.manages(request.user, callout.team.region_path)),
+    }
+    return _page(request, "services/callout_detail.html", context)
+
+
+@login_required
+@require_POST
+def callout_action(request, pk: int, action: str):
+    callout = selectors.get_callout_for(request.user, pk)
+    try:
+        if action == "accept":
+            services.accept_call_out(actor=request.user, callout=callout)
+        elif action == "complete":
+            services.complete_call_out(actor=request.user, callout=callout)
+        else:
+            raise Http404("action")
+    except (Conflict, PermissionDenied) as exc:
+        messages.error(request, str(exc))
+    return redirect("services:callout", pk=pk)
