@@ -23,6 +23,8 @@ def queries(client, path: str, params: dict) -> tuple[int, int]:
         ("community1", "/activities", {}),
         ("resident1", "/service-points", {}),
         ("resident1", "/service-points", {"near": "120.9,31.4"}),
+        ("leader", "/volunteer-teams", {}),
+        ("leader", "/call-outs", {}),
     ],
 )
 def test_a_long_page_costs_what_a_short_one_does(caller, persona, path, params):

@@ -408,7 +408,7 @@ def get_point(request, point_id: int):
 # --- volunteer teams and call-outs ------------------------------------------------------------------------
 
 
-def team_out(user, team) -> dict:
+def team_out(user, team, medians=None, mine=None) -> dict:
     counted = getattr(team, "members_count", None)
     return {
         "id": team.pk,
@@ -416,8 +416,8 @@ def team_out(user, team) -> dict:
         "region": {"code": team.region.code, "name": team.region.name},
         "description": team.description,
         "members": team.memberships.count() if counted is None else counted,
-        "median_response_seconds": selectors.median_response(team),
-        "is_member": selectors.is_team_member(user, team),
+        "median_response_seconds": selectors.median_response(team) if medians is None else medians.get(team.pk),
+        "is_member": selectors.is_team_member(user, team) if mine is None else team.pk in mine,
     }
 
 
@@ -442,7 +442,11 @@ def callout_out(callout) -> dict:
 def list_teams(request, query: Query[PageQuery]):
     """Volunteer teams of your community and street, with their median response time."""
     rows = selectors.teams_for(request.auth).annotate(members_count=Count("memberships"))
-    return keyset_page(rows, query, order=("name", "id"), item=lambda t: team_out(request.auth, t), count=True)
+    page = keyset_page(rows, query, order=("name", "id"), count=True)
+    ids = [t.pk for t in page["items"]]
+    medians, mine = selectors.median_responses(ids), selectors.teams_joined(request.auth, ids)
+    page["items"] = [team_out(request.auth, t, medians, mine) for t in page["items"]]
+    return page
 
 
 @router.post("/volunteer-teams", response={201: VolunteerTeamOut})

@@ -28,6 +28,7 @@ from wangge.services.models import (
     ServicePoint,
     SignUp,
     SignUpStatus,
+    TeamMember,
     VolunteerTeam,
     Wish,
     WishStatus,
@@ -297,3 +298,18 @@ def median_response(team: VolunteerTeam) -> float | None:
     """The team's median time from call-out to acceptance, in seconds (None before the first acceptance)."""
     times = list(team.callouts.filter(response_seconds__isnull=False).values_list("response_seconds", flat=True))
     return float(statistics.median(times)) if times else None
+
+
+def median_responses(team_ids: list[int]) -> dict[int, float]:
+    """``median_response`` for several teams in one query."""
+    times: dict[int, list[int]] = {}
+    rows = CallOut.objects.filter(team_id__in=team_ids, response_seconds__isnull=False)
+    for team_id, seconds in rows.values_list("team_id", "response_seconds"):
+        times.setdefault(team_id, []).append(seconds)
+    return {team_id: float(statistics.median(values)) for team_id, values in times.items()}
+
+
+def teams_joined(user, team_ids: list[int]) -> set[int]:
+    if user is None or not user.is_authenticated:
+        return set()
+    return set(TeamMember.objects.filter(user=user, team_id__in=team_ids).values_list("team_id", flat=True))

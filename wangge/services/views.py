@@ -353,8 +353,11 @@ def point_detail(request, pk: int):
 
 @login_required
 def team_list(request):
-    rows = selectors.teams_for(request.user).annotate(members_count=Count("memberships")).order_by("name", "id")[:100]
-    teams = [(team, selectors.median_response(team)) for team in rows]
+    rows = list(
+        selectors.teams_for(request.user).annotate(members_count=Count("memberships")).order_by("name", "id")[:100]
+    )
+    medians = selectors.median_responses([team.pk for team in rows])
+    teams = [(team, medians.get(team.pk)) for team in rows]
     return _page(request, "services/team_list.html", {"tab": "teams", "teams": teams})
 
 
