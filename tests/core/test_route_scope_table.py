@@ -287,6 +287,20 @@ API_ROWS: dict[str, Row] = {
         {"kind": "station", "name": "驿站", "region": COMMUNITY_1, "lon": 120.9, "lat": 31.4},
     ),
     "GET /service-points/{point_id}": Row("/service-points/{point}", {ANON: 401, "resident1": 200, "leader": 200}),
+    "GET /errands": Row("/errands", {ANON: 401, "resident1": 200, "gridworker2": 200}),
+    "POST /errands": Row("/errands", {ANON: 401, "resident1": 400}, "post", {"category": "x", "description": "代办"}),
+    "GET /errands/{errand_id}": Row(
+        "/errands/{errand}", {ANON: 401, "resident1": 200, "gridworker1": 200, "gridworker2": 404, "community1": 200}
+    ),
+    "POST /errands/{errand_id}/take": Row(
+        "/errands/{errand}/take", {ANON: 401, "resident1": 403, "gridworker2": 404}, "post"
+    ),
+    "POST /errands/{errand_id}/complete": Row(
+        "/errands/{errand}/complete", {ANON: 401, "gridworker1": 403, "gridworker2": 404}, "post"
+    ),
+    "POST /errands/{errand_id}/cancel": Row(
+        "/errands/{errand}/cancel", {ANON: 401, "gridworker1": 403, "gridworker2": 404}, "post"
+    ),
     "GET /volunteer-teams": Row("/volunteer-teams", {ANON: 401, "resident1": 200, "gridworker2": 200}),
     "POST /volunteer-teams": Row(
         "/volunteer-teams",
@@ -448,6 +462,11 @@ PAGE_ROWS: dict[str, Row] = {
     "services:points": Row("/services/points/", {ANON: LOGIN, "resident1": 200, "gridworker2": 200}),
     "services:point_map": Row("/services/points/map/", {ANON: LOGIN, "resident1": 200}),
     "services:point": Row("/services/points/{point}/", {ANON: LOGIN, "resident1": 200, "leader": 200}),
+    "services:errands": Row("/services/errands/", {ANON: LOGIN, "resident1": 200, "gridworker2": 200}),
+    "services:errand": Row(
+        "/services/errands/{errand}/", {ANON: LOGIN, "resident1": 200, "gridworker1": 200, "gridworker2": 404}
+    ),
+    "services:errand_action": Row("/services/errands/{errand}/take/", {ANON: LOGIN, "gridworker2": 404}, "post"),
     "services:teams": Row("/services/teams/", {ANON: LOGIN, "resident1": 200, "gridworker2": 200}),
     "services:team": Row("/services/teams/{team}/", {ANON: LOGIN, "resident1": 200, "community1": 200}),
     "services:callout": Row("/services/call-outs/{callout}/", {ANON: LOGIN, "resident1": 200}),
@@ -535,7 +554,11 @@ def objects(db) -> dict[str, object]:
     point = ServicePoint.objects.filter(region=community).order_by("pk").first()
     team = VolunteerTeam.objects.filter(region=community).order_by("pk").first()
     callout = services_services.call_out(actor=User.objects.get(username="community1"), team=team, title="扶老人上楼")
+    errand = services_services.request_errand(
+        actor=User.objects.get(username="resident1"), category="certificate", description="开具居住证明"
+    )
     return {
+        "errand": errand.pk,
         "wish_pending": wish.pk,
         "activity": activity.pk,
         "point": point.pk,

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from wangge.services.models import Activity, CallOut, ServicePoint, SignUp, TeamMember, VolunteerTeam, Wish
+from wangge.services.models import Activity, CallOut, Errand, ServicePoint, SignUp, TeamMember, VolunteerTeam, Wish
 
 
 @admin.register(ServicePoint)
@@ -67,3 +67,10 @@ class CallOutAdmin(admin.ModelAdmin):
     list_display = ("title", "team", "status", "created_at", "response_seconds")
     list_filter = ("status",)
     raw_id_fields = ("team", "created_by", "accepted_by")
+
+
+@admin.register(Errand)
+class ErrandAdmin(admin.ModelAdmin):
+    list_display = ("category", "region", "status", "created_at", "due_at", "assignee")
+    list_filter = ("category", "status")
+    raw_id_fields = ("region", "requested_by", "assignee")

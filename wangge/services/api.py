@@ -1,6 +1,6 @@
 """Services to residents over JSON under ``/api/v1/``: ``/wishes`` (+ review, withdraw, claim, fulfil,
 confirm, counts), ``/activities`` (+ sign-up, cancel, check-in, feedback, call-off, sign-ups, attendance),
-``/service-points`` (``?near=lon,lat``), ``/volunteer-teams`` and ``/call-outs`` (+ accept, complete).
+``/service-points`` (``?near=lon,lat``), ``/volunteer-teams``, ``/call-outs`` (+ accept, complete) and ``/errands`` (+ take, complete, cancel).
 Thin: reads through ``selectors`` (scoped; 404 out of reach), writes through ``services`` (400 naming the
 field, 403 for the wrong role, 409 for a state that no longer allows it)."""
 
@@ -23,6 +23,10 @@ from wangge.services.schemas import (
     CallOutIn,
     CallOutListQuery,
     CallOutOut,
+    ErrandDoneIn,
+    ErrandIn,
+    ErrandListQuery,
+    ErrandOut,
     ServiceActivityIn,
     ServiceActivityListQuery,
     ServiceActivityOut,
@@ -507,3 +511,64 @@ def accept_call_out(request, callout_id: int):
 def complete_call_out(request, callout_id: int):
     callout = selectors.get_callout_for(request.auth, callout_id)
     return callout_out(services.complete_call_out(actor=request.auth, callout=callout))
+
+
+# --- 红色代办 errands -------------------------------------------------------------------------------------
+
+
+def errand_out(errand) -> dict:
+    return {
+        "id": errand.pk,
+        "category": errand.category,
+        "category_label": str(errand.get_category_display()),
+        "description": errand.description,
+        "region": {"code": errand.region.code, "name": errand.region.name},
+        "status": errand.status,
+        "status_label": str(errand.get_status_display()),
+        "created_at": errand.created_at,
+        "due_at": errand.due_at,
+        "overdue": errand.overdue,
+        "assignee": str(errand.assignee) if errand.assignee_id else None,
+        "taken_at": errand.taken_at,
+        "done_at": errand.done_at,
+        "result": errand.result,
+    }
+
+
+@router.get("/errands", response=Page[ErrandOut])
+def list_errands(request, query: Query[ErrandListQuery]):
+    """Your own errands, and (staff) those of the grids in your data reach, newest first."""
+    rows = selectors.errands_filtered(request.auth, status=query.status or "", overdue=query.overdue)
+    return keyset_page(rows, query, order=("-created_at", "-id"), item=errand_out)
+
+
+@router.post("/errands", response={201: ErrandOut})
+def request_errand(request, payload: ErrandIn):
+    """Ask staff to run an errand; due within the category's working days."""
+    errand = services.request_errand(
+        actor=request.auth, category=payload.category, description=payload.description, region=payload.region
+    )
+    return Status(201, errand_out(errand))
+
+
+@router.get("/errands/{errand_id}", response=ErrandOut)
+def get_errand(request, errand_id: int):
+    return errand_out(selectors.get_errand_for(request.auth, errand_id))
+
+
+@router.post("/errands/{errand_id}/take", response=ErrandOut)
+def take_errand(request, errand_id: int):
+    errand = selectors.get_errand_for(request.auth, errand_id)
+    return errand_out(services.take_errand(actor=request.auth, errand=errand))
+
+
+@router.post("/errands/{errand_id}/complete", response=ErrandOut)
+def complete_errand(request, errand_id: int, payload: ErrandDoneIn):
+    errand = selectors.get_errand_for(request.auth, errand_id)
+    return errand_out(services.complete_errand(actor=request.auth, errand=errand, result=payload.result))
+
+
+@router.post("/errands/{errand_id}/cancel", response=ErrandOut)
+def cancel_errand(request, errand_id: int):
+    errand = selectors.get_errand_for(request.auth, errand_id)
+    return errand_out(services.cancel_errand(actor=request.auth, errand=errand))

@@ -294,3 +294,62 @@ class CallOut(TextGuardMixin, models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ErrandCategory(models.TextChoices):
+    CERTIFICATE = "certificate", _("Certificates (证明开具)")
+    PENSION = "pension", _("Pension and social insurance")
+    MEDICAL = "medical", _("Medical insurance and reimbursement")
+    RESIDENCE = "residence", _("Household registration (户籍)")
+    SUBSIDY = "subsidy", _("Subsidies and allowances")
+    OTHER = "other", _("Other errands")
+
+
+# Working days each category of errand must be done in (红色代办: a small case with its own time limits).
+ERRAND_WORKING_DAYS = {
+    ErrandCategory.CERTIFICATE: 3,
+    ErrandCategory.PENSION: 5,
+    ErrandCategory.MEDICAL: 5,
+    ErrandCategory.RESIDENCE: 7,
+    ErrandCategory.SUBSIDY: 5,
+    ErrandCategory.OTHER: 5,
+}
+
+
+class ErrandStatus(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    TAKEN = "taken", _("Being handled")
+    DONE = "done", pgettext_lazy("errand", "Done")
+    CANCELLED = "cancelled", pgettext_lazy("errand", "Cancelled")
+
+
+class Errand(TextGuardMixin, models.Model):
+    """红色代办: a resident asks staff to run an errand for them; tracked to done within a working-day limit."""
+
+    category = models.CharField(_("category"), max_length=16, choices=ErrandCategory.choices)
+    description = models.TextField(_("what to do"), max_length=1000)
+    region = models.ForeignKey("regions.Region", verbose_name=_("grid"), on_delete=models.PROTECT, related_name="+")
+    region_path = models.CharField(max_length=255, db_index=True, editable=False)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("status"), max_length=16, choices=ErrandStatus.choices, default=ErrandStatus.REQUESTED)
+    created_at = models.DateTimeField(_("requested"), default=timezone.now, db_index=True)
+    due_at = models.DateTimeField(_("due"))
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    taken_at = models.DateTimeField(_("taken"), null=True, blank=True)
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    result = models.CharField(_("result"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("errand (红色代办)")
+        verbose_name_plural = _("errands (红色代办)")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.get_category_display()
+
+    @property
+    def overdue(self) -> bool:
+        end = self.done_at or timezone.now()
+        return self.status != ErrandStatus.CANCELLED and end > self.due_at

@@ -14,6 +14,8 @@ from wangge.services.models import (
     Audience,
     CallOutStatus,
     ClaimantKind,
+    ErrandCategory,
+    ErrandStatus,
     MemberKind,
     PointKind,
     WishStatus,
@@ -287,3 +289,38 @@ class CallOutIn(Schema):
 class CallOutListQuery(PageQuery):
     team: int | None = None
     status: CallOutStatus | None = None
+
+
+# --- 红色代办 errands -------------------------------------------------------------------------------------
+
+
+class ErrandOut(Schema):
+    id: int
+    category: str
+    category_label: str
+    description: str
+    region: ServicesRegionRef
+    status: str
+    status_label: str
+    created_at: datetime
+    due_at: datetime
+    overdue: bool
+    assignee: str | None
+    taken_at: datetime | None
+    done_at: datetime | None
+    result: str
+
+
+class ErrandIn(Schema):
+    category: ErrandCategory
+    description: MultilineText = Field(..., min_length=2, max_length=1000)
+    region: str = Field("", max_length=24, description="your home grid if empty")
+
+
+class ErrandDoneIn(Schema):
+    result: Text = Field("", max_length=300)
+
+
+class ErrandListQuery(PageQuery):
+    status: ErrandStatus | None = None
+    overdue: bool = Field(False, description="only open errands past their due time")

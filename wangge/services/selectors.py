@@ -25,6 +25,8 @@ from wangge.services.models import (
     WALL_STATUSES,
     Activity,
     CallOut,
+    Errand,
+    ErrandStatus,
     ServicePoint,
     SignUp,
     SignUpStatus,
@@ -313,3 +315,33 @@ def teams_joined(user, team_ids: list[int]) -> set[int]:
     if user is None or not user.is_authenticated:
         return set()
     return set(TeamMember.objects.filter(user=user, team_id__in=team_ids).values_list("team_id", flat=True))
+
+
+# --- 红色代办 errands -------------------------------------------------------------------------------------
+
+
+def errands_for(user) -> QuerySet[Errand]:
+    """Errands are personal: their requester's, and those in the data reach of staff."""
+    if user is None or not user.is_authenticated:
+        return Errand.objects.none()
+    condition = Q(requested_by=user)
+    scope = scope_for(user)
+    if not scope.is_empty:
+        condition |= path_filter(scope, "region_path")
+    return Errand.objects.filter(condition).select_related("region", "requested_by", "assignee")
+
+
+def get_errand_for(user, pk) -> Errand:
+    try:
+        return errands_for(user).get(pk=pk)
+    except (Errand.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("No errand with this id in your reach.")) from None
+
+
+def errands_filtered(user, *, status: str = "", overdue: bool = False) -> QuerySet[Errand]:
+    rows = errands_for(user)
+    if status:
+        rows = rows.filter(status=status)
+    if overdue:
+        rows = rows.filter(status__in=(ErrandStatus.REQUESTED, ErrandStatus.TAKEN), due_at__lt=timezone.now())
+    return rows

@@ -25,10 +25,14 @@ from wangge.people.models import Compound
 from wangge.regions.models import Level, Region
 from wangge.services import access, conf, selectors
 from wangge.services.models import (
+    ERRAND_WORKING_DAYS,
     Activity,
     CallOut,
     CallOutStatus,
     ClaimantKind,
+    Errand,
+    ErrandCategory,
+    ErrandStatus,
     ServicePoint,
     SignUp,
     SignUpStatus,
@@ -37,6 +41,7 @@ from wangge.services.models import (
     Wish,
     WishStatus,
 )
+from wangge.workcalendar.calendar import add_working_time
 
 PHOTO_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
@@ -612,3 +617,99 @@ def complete_call_out(*, actor, callout: CallOut) -> CallOut:
     callout.save(update_fields=["status", "done_at"])
     audit.record(actor=actor, action="services.callout.done", obj=callout)
     return callout
+
+
+# --- 红色代办 errands -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def request_errand(*, actor, category: str, description: str, region: str = "") -> Errand:
+    """A resident asks for an errand to be run (their home grid unless ``region`` names another membership);
+    due within the category's working days (``ERRAND_WORKING_DAYS``); the community's staff are told."""
+    if category not in ErrandCategory.values:
+        raise ValidationError({"category": _("Choose a category of errand.")})
+    scope = scope_for(actor)
+    place = Region.objects.filter(code=region, is_active=True).first() if region else None
+    if place is None:
+        place = (
+            Region.objects.filter(memberships__user=actor, memberships__is_active=True, is_active=True)
+            .order_by("-level", "path")
+            .first()
+        )
+    if place is None or not scope.map_covers_path(place.path):
+        raise ValidationError({"region": _("Name a grid or community in your reach.")})
+    now = timezone.now()
+    errand = Errand(
+        category=category,
+        description=description.strip(),
+        region=place,
+        region_path=place.path,
+        requested_by=actor,
+        created_at=now,
+        due_at=add_working_time(now, days=ERRAND_WORKING_DAYS[category]),
+    )
+    errand.full_clean()
+    errand.save()
+    audit.record(actor=actor, action="services.errand.request", obj=errand)
+    inbox.notify(
+        users=_community_staff(errand.region_path),
+        kind=Kind.REQUEST,
+        title=_("Errand requested: %(category)s") % {"category": errand.get_category_display()},
+        url=f"/services/errands/{errand.pk}/",
+    )
+    return errand
+
+
+@transaction.atomic
+def take_errand(*, actor, errand: Errand) -> Errand:
+    """Staff whose data reach covers the errand take it on (the row is locked: one taker)."""
+    if not (access.helps(actor, errand.region_path) and scope_for(actor).covers_path(errand.region_path)):
+        raise PermissionDenied(_("Only staff serving the resident's grid run errands for them."))
+    errand = Errand.objects.select_for_update().get(pk=errand.pk)
+    if errand.status != ErrandStatus.REQUESTED:
+        raise Conflict(_("This errand has already been taken or closed."))
+    errand.status, errand.assignee, errand.taken_at = ErrandStatus.TAKEN, actor, timezone.now()
+    errand.save(update_fields=["status", "assignee", "taken_at"])
+    audit.record(actor=actor, action="services.errand.take", obj=errand)
+    inbox.notify(
+        users=[errand.requested_by],
+        kind=Kind.NOTICE,
+        title=_("%(name)s is running your errand: %(category)s")
+        % {"name": str(actor), "category": errand.get_category_display()},
+        url=f"/services/errands/{errand.pk}/",
+    )
+    return errand
+
+
+@transaction.atomic
+def complete_errand(*, actor, errand: Errand, result: str = "") -> Errand:
+    errand = Errand.objects.select_for_update().get(pk=errand.pk)
+    if errand.assignee_id != actor.pk and not access.manages(actor, errand.region_path):
+        raise PermissionDenied(_("Only who runs the errand marks it done."))
+    if errand.status != ErrandStatus.TAKEN:
+        raise Conflict(_("Only an errand being handled can be marked done."))
+    errand.status, errand.done_at, errand.result = ErrandStatus.DONE, timezone.now(), result.strip()
+    errand.full_clean()
+    errand.save()
+    audit.record(actor=actor, action="services.errand.done", obj=errand, changes={"overdue": errand.overdue})
+    inbox.notify(
+        users=[errand.requested_by],
+        kind=Kind.NOTICE,
+        title=_("Your errand is done: %(category)s") % {"category": errand.get_category_display()},
+        body=errand.result,
+        url=f"/services/errands/{errand.pk}/",
+    )
+    return errand
+
+
+@transaction.atomic
+def cancel_errand(*, actor, errand: Errand) -> Errand:
+    if errand.requested_by_id != actor.pk:
+        raise PermissionDenied(_("Only who asked for the errand cancels it."))
+    errand = Errand.objects.select_for_update().get(pk=errand.pk)
+    if errand.status != ErrandStatus.REQUESTED:
+        raise Conflict(_("Only an errand nobody has taken yet can be cancelled."))
+    errand.status = ErrandStatus.CANCELLED
+    errand.save(update_fields=["status"])
+    audit.record(actor=actor, action="services.errand.cancel", obj=errand)
+    return errand

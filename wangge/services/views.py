@@ -22,7 +22,7 @@ from wangge.people.models import Compound
 from wangge.services import access, selectors, services
 from wangge.services.api import parse_near
 from wangge.services.forms import ActivityForm, ClaimForm, WishForm
-from wangge.services.models import ClaimantKind, PointKind, WishStatus
+from wangge.services.models import ClaimantKind, ErrandCategory, PointKind, WishStatus
 
 
 def _page(request, template: str, context: dict):
@@ -420,3 +420,62 @@ def callout_action(request, pk: int, action: str):
     except (Conflict, PermissionDenied) as exc:
         messages.error(request, str(exc))
     return redirect("services:callout", pk=pk)
+
+
+# --- 红色代办 errands -------------------------------------------------------------------------------------
+
+
+@login_required
+def errand_list(request):
+    if request.method == "POST":
+        try:
+            errand = services.request_errand(
+                actor=request.user,
+                category=request.POST.get("category", ""),
+                description=request.POST.get("description", ""),
+            )
+        except ValidationError as exc:
+            for message in _errors(exc):
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Your errand was sent; staff will take it on."))
+            return redirect("services:errand", pk=errand.pk)
+    rows = selectors.errands_filtered(request.user, overdue=request.GET.get("overdue") == "1")[:100]
+    context = {"tab": "errands", "errands": rows, "categories": ErrandCategory.choices}
+    return _page(request, "services/errand_list.html", context)
+
+
+@login_required
+def errand_detail(request, pk: int):
+    errand = selectors.get_errand_for(request.user, pk)
+    user = request.user
+    context = {
+        "tab": "errands",
+        "errand": errand,
+        "can_take": errand.status == "requested" and access.helps(user, errand.region_path),
+        "can_complete": errand.status == "taken"
+        and (errand.assignee_id == user.pk or access.manages(user, errand.region_path)),
+        "can_cancel": errand.status == "requested" and errand.requested_by_id == user.pk,
+    }
+    return _page(request, "services/errand_detail.html", context)
+
+
+@login_required
+@require_POST
+def errand_action(request, pk: int, action: str):
+    errand = selectors.get_errand_for(request.user, pk)
+    try:
+        if action == "take":
+            services.take_errand(actor=request.user, errand=errand)
+        elif action == "complete":
+            services.complete_errand(actor=request.user, errand=errand, result=request.POST.get("result", ""))
+        elif action == "cancel":
+            services.cancel_errand(actor=request.user, errand=errand)
+        else:
+            raise Http404("action")
+    except ValidationError as exc:
+        for message in _errors(exc):
+            messages.error(request, message)
+    except (Conflict, PermissionDenied) as exc:
+        messages.error(request, str(exc))
+    return redirect("services:errand", pk=pk)
