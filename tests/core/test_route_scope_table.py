@@ -288,7 +288,7 @@ API_ROWS: dict[str, Row] = {
     ),
     "GET /service-points/{point_id}": Row("/service-points/{point}", {ANON: 401, "resident1": 200, "leader": 200}),
     "GET /errands": Row("/errands", {ANON: 401, "resident1": 200, "gridworker2": 200}),
-    "POST /errands": Row("/errands", {ANON: 401, "resident1": 400}, "post", {"category": "x", "description": "代办"}),
+    "POST /errands": Row("/errands", {ANON: 401, "resident1": 422}, "post", {"category": "x", "description": "代办"}),
     "GET /errands/{errand_id}": Row(
         "/errands/{errand}", {ANON: 401, "resident1": 200, "gridworker1": 200, "gridworker2": 404, "community1": 200}
     ),
