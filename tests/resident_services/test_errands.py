@@ -75,3 +75,8 @@ def test_the_api_and_pages(user, caller, browser):
     assert b'data-testid="errand-take"' in worker.get(f"/services/errands/{newest.pk}/").content
     worker.post(f"/services/errands/{newest.pk}/take/")
     assert Errand.objects.get(pk=newest.pk).assignee == user("gridworker1")
+
+
+def test_the_demo_has_errands_for_its_residents(user):
+    mine = Errand.objects.filter(requested_by=user("resident1"))
+    assert mine.filter(status=ErrandStatus.DONE).exists() and mine.filter(status=ErrandStatus.REQUESTED).exists()

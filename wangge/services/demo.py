@@ -1,6 +1,7 @@
 """Services in the demo town's first street (the demo leader's): a town service centre, a centre, a 驿站 and
 a 暖心驿站 per community, a week of activities (haircuts, blood pressure, knife sharpening, 三点半课堂) with
-sign-ups, and about a dozen wishes per community in every state over the last three months. Bulk-written
+sign-ups, about a dozen wishes per community in every state over the last three months, a 666服务队 per
+community with answered call-outs and a few 红色代办 errands. Bulk-written
 (no inbox messages, no audit rows) and deterministic for a seed; called by ``wangge demo`` after party work."""
 
 import json
@@ -15,12 +16,16 @@ from wangge.accounts.models import Membership, Role
 from wangge.people.models import Compound
 from wangge.regions.models import GRID_LEVELS, Level, Region
 from wangge.services.models import (
+    ERRAND_WORKING_DAYS,
     Activity,
     ActivityKind,
     Audience,
     CallOut,
     CallOutStatus,
     ClaimantKind,
+    Errand,
+    ErrandCategory,
+    ErrandStatus,
     MemberKind,
     PointKind,
     ServicePoint,
@@ -31,6 +36,7 @@ from wangge.services.models import (
     Wish,
     WishStatus,
 )
+from wangge.workcalendar.calendar import add_working_time
 
 WISHES = [
     ("一副老花镜", "看报纸看不清了，想要一副老花镜。"),
@@ -193,7 +199,45 @@ def create_demo_services(*, seed: int = 2026) -> str:
     ]
     SignUp.objects.bulk_create(signups)
     teams = _teams(communities, creators, now, rng)
-    return f"{len(points)} service points, {len(activities)} activities, {len(wishes)} wishes, {teams} volunteer teams."
+    errands = _errands(residents, now)
+    return (
+        f"{len(points)} service points, {len(activities)} activities, {len(wishes)} wishes, "
+        f"{teams} volunteer teams, {errands} errands."
+    )
+
+
+def _errands(residents, now) -> int:
+    """红色代办 for the demo residents: one done on time, one waiting for staff."""
+    made = 0
+    for resident in residents[:3]:
+        home = Membership.objects.filter(user=resident, role=Role.RESIDENT).select_related("region").first()
+        if home is None:
+            continue
+        asked = now - timedelta(days=6)
+        Errand.objects.create(
+            category=ErrandCategory.PENSION,
+            description="代办养老金资格认证",
+            region=home.region,
+            region_path=home.region.path,
+            requested_by=resident,
+            created_at=asked,
+            due_at=add_working_time(asked, days=ERRAND_WORKING_DAYS[ErrandCategory.PENSION]),
+            status=ErrandStatus.DONE,
+            taken_at=asked + timedelta(hours=2),
+            done_at=asked + timedelta(days=2),
+            result="已办结，材料已送回",
+        )
+        Errand.objects.create(
+            category=ErrandCategory.CERTIFICATE,
+            description="开具居住证明",
+            region=home.region,
+            region_path=home.region.path,
+            requested_by=resident,
+            created_at=now,
+            due_at=add_working_time(now, days=ERRAND_WORKING_DAYS[ErrandCategory.CERTIFICATE]),
+        )
+        made += 2
+    return made
 
 
 def _teams(communities, creators, now, rng) -> int:
