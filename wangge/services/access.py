@@ -9,9 +9,11 @@
 """
 
 from django.db.models import Q
+from django.db.models.functions import Length
 
 from wangge.accounts.models import Role
 from wangge.accounts.scope import scope_for
+from wangge.regions.models import Region
 
 MANAGER_ROLES = (Role.COMMUNITY_STAFF, Role.GRID_CHIEF, Role.STREET_LEADER, Role.ADMIN)
 HELPER_ROLES = (Role.GRID_WORKER, Role.MICRO_GRID_LIAISON, *MANAGER_ROLES)
@@ -79,3 +81,11 @@ def near(user, path: str) -> bool:
     if scope.is_global:
         return True
     return any(path.startswith(p) or p.startswith(path) for p in scope.map_paths)
+
+
+def home_region(user) -> Region | None:
+    """Where a user's own wish or errand is placed by default: the deepest region of their memberships."""
+    if user is None or not user.is_authenticated:
+        return None
+    rows = Region.objects.filter(memberships__user=user, memberships__is_active=True, is_active=True)
+    return rows.order_by(Length("path").desc(), "path").first()

@@ -64,7 +64,7 @@ def _photo(upload, *, field: str) -> tuple[ContentFile, str]:
     return content, facts.content_type
 
 
-def _community_of(region: Region) -> Region | None:
+def community_of(region: Region) -> Region | None:
     if region.level == Level.COMMUNITY:
         return region
     return Region.objects.filter(path__in=access.ancestors(region.path), level=Level.COMMUNITY).first()
@@ -115,16 +115,10 @@ def post_wish(
             raise ValidationError({"region": _("Name a grid or community in your reach.")})
     else:
         if place is None:
-            place = (
-                Region.objects.filter(memberships__user=actor, memberships__is_active=True, is_active=True)
-                .order_by("-level", "path")
-                .first()
-                if actor.is_authenticated
-                else None
-            )
+            place = access.home_region(actor)
         if place is None or not scope.map_covers_path(place.path):
             raise ValidationError({"region": _("Name a grid or community in your reach.")})
-    community = _community_of(place)
+    community = community_of(place)
     if community is None:
         raise ValidationError({"region": _("A wish is posted in a community or one of its grids.")})
     if wanted_by is not None and wanted_by < timezone.localdate():
@@ -631,11 +625,7 @@ def request_errand(*, actor, category: str, description: str, region: str = "") 
     scope = scope_for(actor)
     place = Region.objects.filter(code=region, is_active=True).first() if region else None
     if place is None:
-        place = (
-            Region.objects.filter(memberships__user=actor, memberships__is_active=True, is_active=True)
-            .order_by("-level", "path")
-            .first()
-        )
+        place = access.home_region(actor)
     if place is None or not scope.map_covers_path(place.path):
         raise ValidationError({"region": _("Name a grid or community in your reach.")})
     now = timezone.now()

@@ -59,14 +59,10 @@ def wall(request):
 
 
 def _compounds(user):
-    region = (
-        user.memberships.filter(is_active=True).select_related("region").order_by("-region__level").first()
-        if user.is_authenticated
-        else None
-    )
+    region = access.home_region(user)
     if region is None:
         return Compound.objects.none()
-    community = services._community_of(region.region)
+    community = services.community_of(region)
     if community is None:
         return Compound.objects.none()
     return Compound.objects.filter(region_path__startswith=community.path).order_by("name")[:300]
