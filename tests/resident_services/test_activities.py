@@ -166,3 +166,40 @@ def test_staff_check_in_needs_the_manager_role(user, activity_of):
     signup = services.sign_up(actor=user("resident1"), activity=activity)
     with pytest.raises(PermissionDenied):
         services.check_in_by_staff(actor=user("gridworker1"), activity=activity, signup_id=signup.pk)
+
+
+def test_a_recurring_activity_is_one_activity_a_week_with_its_own_places(user, caller):
+    starts = (timezone.now() + timedelta(days=1)).replace(microsecond=0)
+    made = caller("community1").post(
+        "/activities",
+        {
+            "kind": "class",
+            "title": "三点半课堂（每周二）",
+            "region": COMMUNITY_1,
+            "address": "社区活动室",
+            "starts_at": starts.isoformat(),
+            "ends_at": (starts + timedelta(hours=2)).isoformat(),
+            "capacity": 1,
+            "organiser": "社区团支部",
+            "repeat_weeks": 3,
+        },
+    )
+    assert made.status_code == 201 and made.json()["series"]
+    weeks = Activity.objects.filter(series=made.json()["series"]).order_by("starts_at")
+    assert [a.starts_at - starts for a in weeks] == [timedelta(weeks=n) for n in range(4)]
+    first, second = weeks[0], weeks[1]
+    services.sign_up(actor=user("resident1"), activity=first)
+    assert services.sign_up(actor=user("resident1"), activity=second).status == SignUpStatus.CONFIRMED
+    with pytest.raises(ValidationError):
+        services.plan_activity(
+            actor=user("community1"),
+            kind="class",
+            title="x课堂",
+            region=COMMUNITY_1,
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=1),
+            capacity=5,
+            organiser="团支部",
+            address="活动室",
+            repeat_weeks=99,
+        )

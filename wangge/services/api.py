@@ -216,6 +216,7 @@ def activity_out(user, activity, mine=NOT_LOOKED_UP) -> dict:
         "audience": activity.audience,
         "organiser": activity.organiser,
         "cancelled": activity.cancelled_at is not None,
+        "series": str(activity.series) if activity.series else None,
         "confirmed": activity.confirmed_count,
         "waiting": activity.waiting_count,
         "my_status": mine.status if mine else None,
@@ -268,6 +269,7 @@ def plan_activity(request, payload: ServiceActivityIn):
         capacity=payload.capacity,
         audience=payload.audience,
         organiser=payload.organiser,
+        repeat_weeks=payload.repeat_weeks,
     )
     return Status(201, activity_out(request.auth, activity))
 

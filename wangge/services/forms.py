@@ -74,6 +74,9 @@ class ActivityForm(forms.Form):
     capacity = forms.IntegerField(label=_("Capacity"), min_value=1, max_value=10000)
     audience = forms.ChoiceField(label=_("Audience"), choices=Audience.choices)
     organiser = forms.CharField(label=_("Organiser"), min_length=2, max_length=100, validators=[validate_text])
+    repeat_weeks = forms.IntegerField(
+        label=_("Repeat weekly, this many more times"), min_value=0, max_value=26, initial=0, required=False
+    )
 
     def __init__(self, *args, points=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -173,6 +173,7 @@ class Activity(TextGuardMixin, models.Model):
     audience = models.CharField(_("audience"), max_length=16, choices=Audience.choices, default=Audience.ALL)
     organiser = models.CharField(_("organiser"), max_length=100)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    series = models.UUIDField(_("series"), null=True, blank=True, db_index=True, editable=False)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 

@@ -136,6 +136,7 @@ class ServiceActivityOut(Schema):
     audience: str
     organiser: str
     cancelled: bool
+    series: str | None = Field(None, description="shared by the weekly copies of a recurring activity")
     confirmed: int
     waiting: int
     my_status: str | None = None
@@ -160,6 +161,7 @@ class ServiceActivityIn(Schema):
     capacity: int = Field(..., ge=1, le=10000)
     audience: Audience = Audience.ALL
     organiser: Text = Field(..., min_length=2, max_length=100)
+    repeat_weeks: int = Field(0, ge=0, le=26, description="more copies, one a week later each (every Tuesday…)")
 
 
 class SignUpOut(Schema):

@@ -46,6 +46,7 @@ from wangge.workcalendar.calendar import add_working_time
 PHOTO_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
 CHECKIN_SALT = "wangge.services.checkin"
+MAX_REPEAT_WEEKS = 26
 
 
 def _photo(upload, *, field: str) -> tuple[ContentFile, str]:
@@ -331,7 +332,10 @@ def plan_activity(
     address: str = "",
     audience: str = "all",
     description: str = "",
+    repeat_weeks: int = 0,
 ) -> Activity:
+    """Plan an activity; ``repeat_weeks`` more copies follow at the same weekday and hour (every Tuesday
+    afternoon), each one its own activity with its own sign-ups, linked by ``series``."""
     place = Region.objects.filter(code=region, is_active=True).first() if region else None
     if place is None or not access.manages(actor, place.path):
         raise ValidationError({"region": _("Name a community or street you manage.")})
@@ -363,9 +367,17 @@ def plan_activity(
         raise ValidationError({"ends_at": _("The activity must end after it starts.")})
     if capacity < 1:
         raise ValidationError({"capacity": _("At least one place.")})
+    if not 0 <= repeat_weeks <= MAX_REPEAT_WEEKS:
+        raise ValidationError({"repeat_weeks": _("Repeat at most %(n)d weeks.") % {"n": MAX_REPEAT_WEEKS}})
+    activity.series = uuid.uuid4() if repeat_weeks else None
     activity.full_clean()
     activity.save()
-    audit.record(actor=actor, action="services.activity.plan", obj=activity)
+    for week in range(1, repeat_weeks + 1):
+        Activity.objects.create(
+            **{f.attname: getattr(activity, f.attname) for f in Activity._meta.concrete_fields if f.name != "id"}
+            | {"starts_at": starts_at + timedelta(weeks=week), "ends_at": ends_at + timedelta(weeks=week)}
+        )
+    audit.record(actor=actor, action="services.activity.plan", obj=activity, changes={"repeat_weeks": repeat_weeks})
     return activity
 
 

@@ -197,7 +197,7 @@ def activity_new(request):
     points = list(selectors.points_for(request.user).order_by("name")[:200])
     form = ActivityForm(request.POST or None, points=points)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+        data = {**form.cleaned_data, "repeat_weeks": form.cleaned_data.get("repeat_weeks") or 0}
         try:
             activity = services.plan_activity(actor=request.user, **data)
         except ValidationError as exc:
