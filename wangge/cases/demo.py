@@ -5,6 +5,7 @@ each case follows one of a set of realistic paths, cut short for recent cases so
 status appears, and every step is checked against ``workflow.RULES`` before it is written.
 """
 
+import io
 import json
 import random
 from collections import defaultdict
@@ -12,11 +13,13 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import shapely
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
+from PIL import Image
 
 from wangge.accounts.models import Department, Membership, Role, User
-from wangge.cases import deadlines
+from wangge.cases import deadlines, services
 from wangge.cases.models import (
     Case,
     CaseEvent,
@@ -471,3 +474,57 @@ def _assignee(case, people, grid, rng):
         users = people.by_department.get(case.assigned_department_id) or [None]
         return rng.choice(users)
     return people.one(grid, (Role.GRID_WORKER,), rng)
+
+
+# What the first demo grid's people find waiting on their first visit: each is moved through the real
+# services (timeline, deadlines, inbox notices), not bulk-written like the history above.
+PERSONA_WORK = (
+    # (reporter, category, description, where it stops)
+    ("gridworker1", "1403", "3号楼2单元楼道里堆了旧沙发和纸箱，挡住了消防通道，已提醒住户但还没清。", "dispatched"),
+    ("resident1", "1402", "我们楼下有人从窗户拉电线给电动车充电，晚上一直插着，很危险，麻烦来看看。", "in_progress"),
+    ("gridworker1", "0905", "小区东门口共享单车和电动车乱停，把盲道和出入口都堵住了。", "handled"),
+    ("resident1", "0903", "小区北门外有人把建筑垃圾和砖头堆在人行道上好几天了，老人推车过不去。", "reported"),
+)
+
+
+def _demo_photo(name: str, colour: tuple[int, int, int]):
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), colour).save(buffer, format="JPEG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
+
+
+def create_persona_work(*, seed: int = 2026) -> list[Case]:
+    """Open cases in gridworker1's grid at every step a first visitor looks for: the grid worker's sign-for
+    and feedback, the community's acceptance and verification, the resident's own reports."""
+    users = {u.username: u for u in User.objects.filter(username__in=["gridworker1", "resident1", "community1"])}
+    membership = Membership.objects.filter(user=users.get("gridworker1"), role=Role.GRID_WORKER).first()
+    if len(users) < 3 or membership is None:
+        return []
+    grid = membership.region
+    micro_grids = [r for r in Region.objects.filter(parent=grid, is_active=True) if r.boundary] or [grid]
+    rng = random.Random(seed)
+    worker, community = users["gridworker1"], users["community1"]
+    created = []
+    for reporter, category, description, stop in PERSONA_WORK:
+        if not Category.objects.filter(code=category, is_active=True).exists():
+            continue
+        lon, lat = _point_in(rng.choice(micro_grids), rng)
+        source = Source.RESIDENT if reporter == "resident1" else Source.PATROL
+        report = services.Report(category=category, description=description, lon=lon, lat=lat, source=source)
+        case, _new = services.report_case(actor=users[reporter], report=report)
+        steps = {
+            "reported": [],
+            "dispatched": [("accept", community, {}), ("dispatch", community, {"region": grid.code})],
+        }
+        steps["in_progress"] = [*steps["dispatched"], ("sign", worker, {})]
+        after = {"photo_after": [_demo_photo("after.jpg", (90, 160, 90))]}
+        before = {"photo_before": [_demo_photo("before.jpg", (160, 90, 90))]}
+        steps["handled"] = [*steps["in_progress"], ("feedback", worker, {**before, **after})]
+        for action, actor, params in steps[stop]:
+            case = services.transition(case, action, actor=actor, opinion=_demo_opinion(action), **params)
+        created.append(case)
+    return created
+
+
+def _demo_opinion(action: str) -> str:
+    return {"dispatch": "请网格员到现场核实处理。", "feedback": "已联系住户清理完毕，现场已恢复通行。"}.get(action, "")
