@@ -1,11 +1,12 @@
 """The demo's cases follow the workflow table: every timeline replays to the case's status."""
 
-from collections import Counter
+import json
+from collections import Counter, defaultdict
 
 import pytest
 
-from wangge.cases.demo import PERSONA_WORK, create_demo_cases, create_persona_work
-from wangge.cases.models import Case, CaseSequence, Status
+from wangge.cases.demo import DESCRIPTIONS, PERSONA_WORK, create_demo_cases, create_persona_work
+from wangge.cases.models import Case, CaseSequence, Source, Status
 from wangge.cases.selectors import CaseFilters, worklist
 from wangge.cases.workflow import RULES
 
@@ -82,3 +83,18 @@ def test_the_first_grids_people_find_work_waiting(db, user):
     assert {c.status for c in mine} == {Status.REPORTED, Status.IN_PROGRESS}
     handled = Case.objects.get(pk__in=pks, status=Status.HANDLED)
     assert {p.kind for p in handled.photos.all()} == {"photo_before", "photo_after"}
+
+
+def test_a_demo_cases_words_are_in_the_register_of_its_source(demo_cases, db):
+    """A resident's report reads like a resident's, a hotline order like a hotline summary."""
+    written = defaultdict(set)
+    for line in DESCRIPTIONS.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        written[(row["category"], row["register"])].add(row["text"])
+    checked = 0
+    for source, register in ((Source.RESIDENT, "resident"), (Source.HOTLINE, "hotline"), (Source.PATROL, "grid")):
+        for code, text in Case.objects.filter(source=source).values_list("category__code", "description"):
+            if written[(code, register)]:
+                assert text in written[(code, register)], (source, code, text)
+                checked += 1
+    assert checked > 1000

@@ -120,14 +120,30 @@ OPINIONS = {
 }
 
 
+# Who writes a source's text: a resident's report reads like a resident, a hotline order like a summary.
+REGISTER_OF_SOURCE = {
+    Source.RESIDENT: "resident",
+    Source.HOTLINE: "hotline",
+    Source.PATROL: "grid",
+    Source.VISIT: "grid",
+}
+
+
 def _texts_by_category(rng) -> dict[str, list[str]]:
-    texts: dict[str, list[str]] = defaultdict(list)
+    """Descriptions per category, and per (category, register) for the sources that have a register."""
+    texts: dict = defaultdict(list)
     if DESCRIPTIONS.exists():
         for line in DESCRIPTIONS.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 row = json.loads(line)
                 texts[row["category"]].append(row["text"])
+                texts[(row["category"], row.get("register"))].append(row["text"])
     return texts
+
+
+def _text_for(texts, category, source, micro, rng) -> str:
+    choices = texts.get((category.code, REGISTER_OF_SOURCE.get(source))) or texts.get(category.code)
+    return rng.choice(choices) if choices else f"{category.name}：{micro.name}附近"
 
 
 def _point_in(region: Region, rng: random.Random) -> tuple[float, float]:
@@ -238,7 +254,7 @@ def _one_case(
     street = regions[community.parent_id]
     lon, lat = _point_in(micro, rng)
     source = rng.choices(list(SOURCE_WEIGHTS), weights=list(SOURCE_WEIGHTS.values()))[0]
-    text = rng.choice(texts[category.code]) if texts.get(category.code) else f"{category.name}：{micro.name}附近"
+    text = _text_for(texts, category, source, micro, rng)
     handling = {HandlingLevel.GRID: grid, HandlingLevel.COMMUNITY: community}.get(category.default_level, street)
     # Most residents report without an account (with a phone); a few reports belong to demo residents.
     reporter = (
