@@ -24,7 +24,8 @@ from wangge.api import api as ninja_api
 from wangge.assessment import services as assessment_services
 from wangge.cases import services as case_services
 from wangge.inbox import services as inbox_services
-from wangge.party.models import CentralHousehold, OrganisationKind, PartyOrganisation
+from wangge.party import services as party_services
+from wangge.party.models import CentralHousehold, OrganisationKind, PartyMember, PartyOrganisation
 from wangge.regions.models import Region
 
 GRID_1 = "329901001001001"
@@ -206,6 +207,30 @@ API_ROWS: dict[str, Row] = {
     "DELETE /party/central-households/{central_id}": Row(
         "/party/central-households/{party_central}", {ANON: 401, "gridworker2": 404}, "delete"
     ),
+    "GET /party/items": Row("/party/items", {ANON: 401, "resident1": 200, "gridworker2": 200}),
+    "POST /party/items": Row(
+        "/party/items",
+        {ANON: 401, "leader": 403, "gridworker1": 400},  # a grid worker's reach is not the whole community
+        "post",
+        {"community": COMMUNITY_1, "kind": "need", "title": "x"},
+    ),
+    "GET /party/items/{item_id}": Row(
+        "/party/items/{party_item}", {ANON: 401, "resident1": 404, "gridworker2": 200, "leader": 200}
+    ),
+    "POST /party/items/{item_id}/claim": Row(
+        "/party/items/{party_item}/claim", {ANON: 401, "resident1": 404, "leader": 403}, "post", {"member_id": ABSENT}
+    ),
+    "POST /party/items/{item_id}/complete": Row(
+        "/party/items/{party_item}/complete", {ANON: 401, "resident1": 404}, "post"
+    ),
+    "GET /party/me": Row("/party/me", {ANON: 401, "resident1": 200, "gridworker2": 200}),
+    "GET /party/registrations": Row("/party/registrations", {ANON: 401, "resident1": 403, "gridworker2": 200}),
+    "POST /party/registrations": Row("/party/registrations", {ANON: 401, "resident1": 400}, "post"),
+    "POST /party/registrations/{registration_id}/confirm": Row(
+        "/party/registrations/{party_registration}/confirm",
+        {ANON: 401, "resident1": 403, "gridworker1": 404, "leader": 403},
+        "post",
+    ),
     "GET /party/coverage": Row(
         f"/party/coverage?region={GRID_1}", {ANON: 401, "resident1": 403, "gridworker1": 200, "gridworker2": 404}
     ),
@@ -325,6 +350,15 @@ PAGE_ROWS: dict[str, Row] = {
         "/party/members/{party_member}/central-household/",
         {ANON: LOGIN, "resident1": 403, "leader": 403, "gridworker1": 200, "gridworker2": 404},
     ),
+    "party:items": Row("/party/items/", {ANON: LOGIN, "resident1": 200, "gridworker2": 200}),
+    "party:item": Row("/party/items/{party_item}/", {ANON: LOGIN, "resident1": 404, "gridworker2": 200, "leader": 200}),
+    "party:claim_photo": Row(
+        "/party/claims/{party_claim}/photo/", {ANON: LOGIN, "resident1": 404, "gridworker1": 200, "leader": 200}
+    ),
+    "party:mine": Row("/party/mine/", {ANON: LOGIN, "resident1": 200, "gridworker2": 200}),
+    "party:registrations": Row(
+        "/party/registrations/", {ANON: LOGIN, "resident1": 403, "gridworker1": 200, "community1": 200}
+    ),
     "party:coverage": Row(
         f"/party/coverage/?region={GRID_1}", {ANON: LOGIN, "resident1": 403, "gridworker1": 200, "gridworker2": 404}
     ),
@@ -393,7 +427,18 @@ def objects(db) -> dict[str, object]:
     grid = Region.objects.get(code=GRID_1)
     branch = PartyOrganisation.objects.get(kind=OrganisationKind.BRANCH, served__region=grid)
     central = CentralHousehold.objects.filter(member__person__region_path__startswith=grid.path).order_by("pk").first()
+    community1 = User.objects.get(username="community1")
+    item = party_services.publish_item(actor=community1, community=COMMUNITY_1, kind="need", title="买菜")
+    done = party_services.publish_item(actor=community1, community=COMMUNITY_1, kind="resource", title="法律咨询")
+    member = PartyMember.objects.filter(person__region_path__startswith=grid.path).order_by("pk").first()
+    claim = party_services.claim_item(actor=community1, item=done, member=member.pk)
+    party_services.complete_claim(actor=community1, claim=claim, note="已解答", hours=1, photo=_png())
+    PartyMember.objects.filter(pk=member.pk).update(in_service=True, employer="区人民医院")
+    registration = party_services.register_member(actor=community1, member=member.pk)
     return {
+        "party_item": item.pk,
+        "party_claim": claim.pk,
+        "party_registration": registration.pk,
         "case": case.number,
         "bulletin": bulletin.pk,
         "plan": plan.pk,
@@ -402,6 +447,17 @@ def objects(db) -> dict[str, object]:
         "party_member": central.member_id,
         "party_central": central.pk,
     }
+
+
+def _png():
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (20, 20), (200, 30, 30)).save(buffer, format="PNG")
+    return SimpleUploadedFile("done.png", buffer.getvalue(), content_type="image/png")
 
 
 def _api_call(row: Row, persona: str, objects: dict):
