@@ -192,6 +192,12 @@ API_ROWS: dict[str, Row] = {
     "PATCH /party/members/{member_id}": Row(
         "/party/members/{party_member}", {ANON: 401, "gridworker2": 404}, "patch", {"employer": "x"}
     ),
+    "POST /party/members/{member_id}/leave": Row(
+        "/party/members/{party_member}/leave",
+        {ANON: 401, "resident1": 403, "gridworker2": 404, "leader": 403},
+        "post",
+        {"left_on": "2026-11-01", "leave_kind": "left"},
+    ),
     "GET /party/central-households": Row(
         "/party/central-households", {ANON: 401, "resident1": 403, "gridworker2": 200}
     ),
@@ -349,6 +355,24 @@ PAGE_ROWS: dict[str, Row] = {
     "party:central_edit": Row(
         "/party/members/{party_member}/central-household/",
         {ANON: LOGIN, "resident1": 403, "leader": 403, "gridworker1": 200, "gridworker2": 404},
+    ),
+    "party:organisation_new": Row(
+        "/party/organisations/new/", {ANON: LOGIN, "resident1": 403, "leader": 403, "gridworker1": 200}
+    ),
+    "party:organisation_edit": Row(
+        "/party/organisations/{party_branch}/edit/",
+        {ANON: LOGIN, "leader": 403, "gridworker1": 200, "gridworker2": 404},
+    ),
+    "party:organisation_move": Row(
+        "/party/organisations/{party_branch}/move/",
+        {ANON: LOGIN, "leader": 403, "gridworker1": 200, "gridworker2": 404},
+    ),
+    "party:member_new": Row("/party/members/new/", {ANON: LOGIN, "resident1": 403, "leader": 403, "gridworker1": 200}),
+    "party:member_edit": Row(
+        "/party/members/{party_member}/edit/", {ANON: LOGIN, "leader": 403, "gridworker1": 200, "gridworker2": 404}
+    ),
+    "party:member_leave": Row(
+        "/party/members/{party_member}/leave/", {ANON: LOGIN, "leader": 403, "gridworker1": 200, "gridworker2": 404}
     ),
     "party:items": Row("/party/items/", {ANON: LOGIN, "resident1": 200, "gridworker2": 200}),
     "party:item": Row("/party/items/{party_item}/", {ANON: LOGIN, "resident1": 404, "gridworker2": 200, "leader": 200}),

@@ -27,6 +27,7 @@ from wangge.party.schemas import (
     PartyItemIn,
     PartyItemListQuery,
     PartyItemOut,
+    PartyLeaveIn,
     PartyMemberExportIn,
     PartyMemberIn,
     PartyMemberItemOut,
@@ -155,6 +156,7 @@ def list_members(request, query: Query[PartyMemberListQuery]):
         kind=query.kind or "",
         in_service=query.in_service,
         registered=query.registered,
+        left=query.left,
     ).select_related("person__region", "central_household", "registration")
     return keyset_page(rows, query, order=("person__name", "id"), count=True)
 
@@ -184,6 +186,7 @@ def export_members(request, payload: PartyMemberExportIn):
         kind=payload.kind or "",
         in_service=payload.in_service,
         registered=payload.registered,
+        left=payload.left,
     )
     response = HttpResponse(exported.content, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{exported.filename}"'
@@ -205,6 +208,18 @@ def update_member(request, member_id: int, payload: PartyMemberPatch):
     if "organisation_id" in changes:
         changes["organisation"] = changes.pop("organisation_id")
     services.update_member(actor=request.auth, member=member, **changes)
+    return _member(request, member_id)
+
+
+@router.post("/members/{member_id}/leave", response=PartyMemberOut)
+def member_leaves(request, member_id: int, payload: PartyLeaveIn):
+    """The member was transferred out (转出) or left (离开) on ``left_on``: kept, never deleted; no longer a
+    central household, secretary or committee member. Twice answers 409."""
+    _view(request)
+    member = _member(request, member_id)
+    services.member_leaves(
+        actor=request.auth, member=member, left_on=payload.left_on, leave_kind=payload.leave_kind, note=payload.note
+    )
     return _member(request, member_id)
 
 

@@ -29,10 +29,17 @@ def export_members(
     kind: str = "",
     in_service: bool | None = None,
     registered: bool | None = None,
+    left: bool | None = None,
 ) -> ExportFile:
     permissions.require(user, permissions.VIEW, permissions.EXPORT)
     members = selectors.members_filtered(
-        user, organisation=organisation, region=region, kind=kind, in_service=in_service, registered=registered
+        user,
+        organisation=organisation,
+        region=region,
+        kind=kind,
+        in_service=in_service,
+        registered=registered,
+        left=left,
     ).order_by("person__name", "id")
     count = members.count()
     limit = conf.export_max_rows()

@@ -10,7 +10,7 @@ from ninja import Field, Schema
 from wangge.core.pagination import PageQuery
 from wangge.core.text import MultilineText, Text
 from wangge.core.validators import Day
-from wangge.party.models import ItemKind, ItemStatus, MemberStatus, OrganisationKind, RegistrationStatus
+from wangge.party.models import ItemKind, ItemStatus, LeaveKind, MemberStatus, OrganisationKind, RegistrationStatus
 
 
 class PartyRegionRef(Schema):
@@ -187,6 +187,7 @@ class PartyMemberListQuery(PageQuery):
     kind: MemberStatus | None = Field(None, description="full or probationary")
     in_service: bool | None = None
     registered: bool | None = Field(None, description="Registered with a community (双报到) or not")
+    left: bool | None = Field(None, description="Members who left (转出/离开), or the current ones; none: both")
 
 
 class PartyMemberExportIn(Schema):
@@ -195,6 +196,7 @@ class PartyMemberExportIn(Schema):
     kind: MemberStatus | None = None
     in_service: bool | None = None
     registered: bool | None = None
+    left: bool | None = None
 
 
 class PartyMemberIn(Schema):
@@ -214,6 +216,12 @@ class PartyMemberPatch(Schema):
     in_service: bool | None = None
     employer: Text | None = Field(None, max_length=100)
     grid: Text | None = Field(None, max_length=24)
+
+
+class PartyLeaveIn(Schema):
+    left_on: Day
+    leave_kind: LeaveKind = Field(..., description="transferred_out (转出) or left (离开)")
+    note: Text = Field("", max_length=200)
 
 
 class PartyHouseholdRef(Schema):

@@ -105,8 +105,11 @@ def members_filtered(
     kind: str = "",
     in_service: bool | None = None,
     registered: bool | None = None,
+    left: bool | None = None,
 ) -> QuerySet[PartyMember]:
     rows = members_for(user)
+    if left is not None:
+        rows = rows.filter(left_on__isnull=not left)
     if registered is not None:
         rows = rows.filter(registration__isnull=not registered)
     if organisation is not None:

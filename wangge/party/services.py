@@ -27,6 +27,7 @@ from wangge.party.models import (
     ItemClaim,
     ItemKind,
     ItemStatus,
+    LeaveKind,
     MemberStatus,
     OrganisationKind,
     PartyMember,
@@ -418,6 +419,37 @@ def update_member(
     return member
 
 
+@transaction.atomic
+def member_leaves(*, actor, member: PartyMember, left_on: date, leave_kind: str, note: str = "") -> PartyMember:
+    """A member transferred out (转出) or gone (离开): kept with the date and how, never deleted. They stop
+    being a central household, a secretary or on a committee; their 双报到 and claims stay as history."""
+    permissions.require(actor, permissions.CHANGE)
+    member = PartyMember.objects.select_for_update().get(pk=_member(actor, member.pk, field="member").pk)
+    if member.left_on is not None:
+        raise Conflict(_("This member has already left."))
+    if left_on is None:
+        raise ValidationError({"left_on": _("Give the date the member left.")})
+    if left_on > timezone.localdate():
+        raise ValidationError({"left_on": _("The date left cannot be in the future.")})
+    if member.joined_on and left_on < member.joined_on:
+        raise ValidationError({"left_on": _("The date left is before the date joined.")})
+    if leave_kind not in LeaveKind.values:
+        raise ValidationError({"leave_kind": _("Choose transferred out or left.")})
+    member.left_on, member.leave_kind, member.leave_note = left_on, leave_kind, (note or "").strip()
+    member.full_clean(exclude=["person", "organisation"])
+    member.save(update_fields=["left_on", "leave_kind", "leave_note", "updated_at"])
+    released = CentralHousehold.objects.filter(member=member).delete()[0]
+    PartyOrganisation.objects.filter(secretary=member).update(secretary=None)
+    CommitteeMember.objects.filter(member=member).delete()
+    audit.record(
+        actor=actor,
+        action="party.member.leave",
+        obj=member,
+        changes={"left_on": left_on.isoformat(), "leave_kind": leave_kind, "central_released": bool(released)},
+    )
+    return member
+
+
 # --- central households --------------------------------------------------------------------------------
 
 
@@ -426,6 +458,8 @@ def set_central_household(*, actor, member: PartyMember, households: list[int]) 
     """Make ``member`` a 党员中心户 covering exactly ``households`` (ids), replacing what it covered."""
     permissions.require(actor, permissions.CHANGE)
     member = _member(actor, member.pk, field="member")
+    if member.left_on is not None:
+        raise ValidationError({"member": _("This member has left.")})
     ids = list(dict.fromkeys(households))
     limit = conf.central_household_max()
     if len(ids) > limit:

@@ -24,7 +24,7 @@ from wangge.party.models import (
     RegistrationStatus,
 )
 from wangge.people import permissions
-from wangge.regions.models import Level
+from wangge.regions.models import GRID_LEVELS, Level
 
 PAGE_SIZE = 30
 
@@ -59,7 +59,8 @@ def _tree(user) -> list[dict]:
 
 @party_view
 def tree(request):
-    return _page(request, "party/tree.html", {"tree": _tree(request.user)})
+    context = {"tree": _tree(request.user), "can_change": permissions.can(request.user, permissions.CHANGE)}
+    return _page(request, "party/tree.html", context)
 
 
 @party_view
@@ -78,8 +79,9 @@ def organisation_detail(request, pk: int):
         "children": visible.filter(parent=organisation).order_by("name", "id"),
         "secretary": members.filter(pk=organisation.secretary_id).first() if organisation.secretary_id else None,
         "committee": organisation.committee.filter(member__in=members).select_related("member__person"),
-        "members": members.filter(organisation=organisation).order_by("person__name", "id")[:200],
-        "member_count": members.filter(organisation=organisation).count(),
+        "members": members.filter(organisation=organisation, left_on__isnull=True).order_by("person__name", "id")[:200],
+        "member_count": members.filter(organisation=organisation, left_on__isnull=True).count(),
+        "can_change": permissions.can(request.user, permissions.CHANGE),
     }
     return _page(request, "party/organisation_detail.html", context)
 
@@ -94,11 +96,14 @@ def _member_filters(params) -> dict:
     except ValueError:
         raise Http404 from None
     kind = params.get("kind", "") if params.get("kind", "") in MemberStatus.values else ""
+    left = params.get("left", "0")  # pages list the current members unless asked
     return {
         "organisation": organisation,
         "region": params.get("region", "")[:24],
         "kind": kind,
         "in_service": _flag(params.get("in_service", "")),
+        "registered": _flag(params.get("registered", "")),
+        "left": None if left == "all" else _flag(left),
     }
 
 
@@ -115,7 +120,15 @@ def member_list(request):
         "page_obj": page,
         "members": page.object_list,
         "statuses": MemberStatus.choices,
-        "filters": {"region": params.get("region", ""), "kind": kind, "in_service": params.get("in_service", "")},
+        "filters": {
+            "region": params.get("region", ""),
+            "kind": kind,
+            "in_service": params.get("in_service", ""),
+            "registered": params.get("registered", ""),
+            "left": params.get("left", "0"),
+        },
+        "pickable": selectors.regions_in_reach(request.user, [Level.STREET, Level.COMMUNITY, *GRID_LEVELS]),
+        "can_change": permissions.can(request.user, permissions.CHANGE),
         "organisation": selectors.get_organisation_for(request.user, organisation) if organisation else None,
         "query": query.urlencode(),
         "can_export": permissions.can(request.user, permissions.EXPORT),
@@ -147,6 +160,8 @@ def member_detail(request, pk: int):
         "member": member,
         "central": central,
         "households": households,
+        "minimum": conf.central_household_min(),
+        "short": central is not None and len(households) < conf.central_household_min(),
         "can_change": permissions.can(request.user, permissions.CHANGE),
     }
     return _page(request, "party/member_detail.html", context)
@@ -215,6 +230,7 @@ def central_edit(request, pk: int):
         "rows": rows,
         "error": error,
         "maximum": conf.central_household_max(),
+        "minimum": conf.central_household_min(),
         "shared": conf.shared_coverage(),
     }
     return _page(request, "party/central_form.html", context)
@@ -404,3 +420,187 @@ def registrations(request):
         "error": error,
     }
     return render(request, "party/registrations.html", {"nav": "party", **context}, status=400 if error else 200)
+
+
+# --- organisation and member writes (people.change) ------------------------------------------------------
+
+
+def _changer(view):
+    @party_view
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        permissions.require(request.user, permissions.CHANGE)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _organisation_choices(user, exclude=None):
+    rows = selectors.organisations_for(user).order_by("name", "id")
+    if exclude is not None:
+        rows = rows.exclude(pk=exclude.pk)
+    return list(rows[:1000])
+
+
+def _form_page(request, template: str, context: dict, *, invalid: bool):
+    return render(request, template, {"nav": "party", **context}, status=400 if invalid else 200)
+
+
+@_changer
+def organisation_new(request):
+    regions = selectors.regions_in_reach(request.user)
+    organisations = _organisation_choices(request.user)
+    initial = {"parent": request.GET.get("parent", "")}
+    form = forms.OrganisationForm(request.POST or None, initial=initial, organisations=organisations, regions=regions)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            organisation = services.create_organisation(
+                actor=request.user,
+                kind=data["kind"],
+                name=data["name"],
+                regions=data["regions"],
+                parent=data["parent"],
+                community=data["community"] or None,
+                note=data["note"],
+            )
+        except ValidationError as refused:
+            forms.apply_service_errors(form, refused)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("party:organisation", pk=organisation.pk)
+    context = {"form": form, "title": _("New party organisation")}
+    return _form_page(request, "party/form_page.html", context, invalid=request.method == "POST")
+
+
+@_changer
+def organisation_edit(request, pk: int):
+    organisation = selectors.get_organisation_for(request.user, pk)
+    regions = selectors.regions_in_reach(request.user)
+    initial = {
+        "name": organisation.name,
+        "regions": [s.region.code for s in organisation.served.select_related("region")],
+        "community": organisation.community.code if organisation.community_id else "",
+        "note": organisation.note,
+    }
+    form = forms.OrganisationForm(request.POST or None, initial=initial, regions=regions, editing=True)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.update_organisation(
+                actor=request.user,
+                organisation=organisation,
+                name=data["name"],
+                regions=data["regions"],
+                community=data["community"] or None,
+                note=data["note"],
+            )
+        except ValidationError as refused:
+            forms.apply_service_errors(form, refused)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("party:organisation", pk=organisation.pk)
+    context = {"form": form, "title": organisation.name, "back": organisation}
+    return _form_page(request, "party/form_page.html", context, invalid=request.method == "POST")
+
+
+@_changer
+def organisation_move(request, pk: int):
+    organisation = selectors.get_organisation_for(request.user, pk)
+    choices = _organisation_choices(request.user, exclude=organisation)
+    form = forms.MoveForm(request.POST or None, initial={"parent": organisation.parent_id}, organisations=choices)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.move_organisation(
+                actor=request.user, organisation=organisation, parent=form.cleaned_data["parent"]
+            )
+        except ValidationError as refused:
+            forms.apply_service_errors(form, refused)
+        else:
+            messages.success(request, _("Moved."))
+            return redirect("party:organisation", pk=organisation.pk)
+    context = {"form": form, "title": _("Move %(name)s") % {"name": organisation.name}, "back": organisation}
+    return _form_page(request, "party/form_page.html", context, invalid=request.method == "POST")
+
+
+def _member_form(request, data=None, *, member=None):
+    organisations = _organisation_choices(request.user)
+    grids = selectors.regions_in_reach(request.user, GRID_LEVELS)
+    if member is None:
+        initial = {"person": request.GET.get("person", ""), "organisation": request.GET.get("organisation", "")}
+    else:
+        initial = {
+            "organisation": member.organisation_id,
+            "status": member.status,
+            "joined_on": member.joined_on,
+            "in_service": member.in_service,
+            "employer": member.employer,
+            "grid": member.grid.code if member.grid_id else "",
+        }
+    return forms.MemberForm(data, initial=initial, organisations=organisations, grids=grids, editing=member is not None)
+
+
+@_changer
+def member_new(request):
+    form = _member_form(request, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            member = services.create_member(actor=request.user, **{**data, "grid": data["grid"] or None})
+        except ValidationError as refused:
+            forms.apply_service_errors(form, refused)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("party:member", pk=member.pk)
+    context = {"form": form, "title": _("New party member"), "tab": "members"}
+    return _form_page(request, "party/form_page.html", context, invalid=request.method == "POST")
+
+
+@_changer
+def member_edit(request, pk: int):
+    member = selectors.get_member_for(request.user, pk)
+    form = _member_form(request, request.POST or None, member=member)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.update_member(actor=request.user, member=member, **{**data, "grid": data["grid"] or None})
+        except ValidationError as refused:
+            forms.apply_service_errors(form, refused)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("party:member", pk=member.pk)
+    context = {"form": form, "title": member.person.name, "back_member": member, "tab": "members"}
+    return _form_page(request, "party/form_page.html", context, invalid=request.method == "POST")
+
+
+@_changer
+def member_leave(request, pk: int):
+    member = selectors.get_member_for(request.user, pk)
+    form = forms.LeaveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.member_leaves(
+                actor=request.user,
+                member=member,
+                left_on=data["left_on"],
+                leave_kind=data["leave_kind"],
+                note=data["leave_note"],
+            )
+        except ValidationError as refused:
+            forms.apply_service_errors(form, refused)
+        except Conflict as clash:
+            form.add_error(None, str(clash))
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("party:member", pk=member.pk)
+    context = {
+        "form": form,
+        "title": _("%(name)s leaves") % {"name": member.person.name},
+        "intro": _(
+            "The member is kept with the date and how they left, never deleted; they stop being a central household, secretary or committee member."
+        ),
+        "back_member": member,
+        "tab": "members",
+    }
+    return _form_page(request, "party/form_page.html", context, invalid=request.method == "POST")
