@@ -457,8 +457,10 @@ def objects(db) -> dict[str, object]:
     member = PartyMember.objects.filter(person__region_path__startswith=grid.path).order_by("pk").first()
     claim = party_services.claim_item(actor=community1, item=done, member=member.pk)
     party_services.complete_claim(actor=community1, claim=claim, note="已解答", hours=1, photo=_png())
-    PartyMember.objects.filter(pk=member.pk).update(in_service=True, employer="区人民医院")
-    registration = party_services.register_member(actor=community1, member=member.pk)
+    unregistered = PartyMember.objects.filter(person__region_path__startswith=grid.path, registration__isnull=True)
+    joining = unregistered.order_by("pk").first()
+    PartyMember.objects.filter(pk=joining.pk).update(in_service=True, employer="区人民医院")
+    registration = party_services.register_member(actor=community1, member=joining.pk)
     return {
         "party_item": item.pk,
         "party_claim": claim.pk,

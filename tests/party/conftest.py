@@ -22,8 +22,8 @@ def general_of(code: str) -> PartyOrganisation:
     return PartyOrganisation.objects.get(kind=OrganisationKind.GENERAL_BRANCH, served__region__code=code)
 
 
-def committee() -> PartyOrganisation:
-    return PartyOrganisation.objects.get(kind=OrganisationKind.COMMITTEE)
+def committee(code: str = STREET_1) -> PartyOrganisation:
+    return PartyOrganisation.objects.get(kind=OrganisationKind.COMMITTEE, served__region__code=code)
 
 
 def persons_in(code: str):
@@ -69,7 +69,9 @@ def png_upload(name: str = "done.png"):
 def in_service_member(code: str = GRID_1, *, phone: str = MEMBER_PHONE) -> PartyMember:
     """A current member living in ``code``, made in service, whose person has ``phone`` in the ledger."""
     member = (
-        PartyMember.objects.filter(person__in=persons_in(code), left_on__isnull=True, registration__isnull=True)
+        PartyMember.objects.filter(
+            person__in=persons_in(code), left_on__isnull=True, registration__isnull=True, account__isnull=True
+        )
         .order_by("id")
         .first()
     )
