@@ -118,6 +118,9 @@ API_ROWS: dict[str, Row] = {
             ("cases", "&figure=reported"),
         ]
     },
+    "GET /dashboard/party": Row(
+        f"/dashboard/party?region={STREET_1}", {ANON: 401, "resident1": 404, "community1": 404, "leader": 200}
+    ),
     "GET /assessment/indicators": Row("/assessment/indicators", {ANON: 401, "leader": 200}),
     "GET /assessment/scores": Row(
         f"/assessment/scores?region={STREET_1}", {ANON: 401, "community1": 404, "leader": 200}
@@ -273,6 +276,7 @@ PAGE_ROWS: dict[str, Row] = {
     "inbox:open": Row("/inbox/{message}/", {ANON: LOGIN, "gridworker1": 302, "gridworker2": 404}, "post"),
     "dashboard:screen": Row(f"/dashboard/?region={STREET_1}", {ANON: LOGIN, "community1": 404, "leader": 200}),
     "dashboard:feed": Row(f"/dashboard/feed/?region={STREET_1}", {ANON: LOGIN, "community1": 404, "leader": 200}),
+    "dashboard:party": Row(f"/dashboard/party/?region={STREET_1}", {ANON: LOGIN, "community1": 404, "leader": 200}),
     "dashboard:statistics": Row(
         f"/dashboard/stats/?region={STREET_1}", {ANON: LOGIN, "community1": 404, "leader": 200}
     ),

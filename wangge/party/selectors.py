@@ -423,3 +423,91 @@ def regions_in_reach(user, levels=None) -> list[Region]:
     if levels:
         rows = rows.filter(level__in=levels)
     return list(restrict(rows, user).order_by("path")[:2000])
+
+
+# --- figures for the command-centre screen (counts only) -------------------------------------------------
+
+
+@dataclass
+class PartyFigures:
+    region: Region
+    branches: int = 0
+    members: int = 0
+    in_service: int = 0
+    registered: int = 0
+    confirmed: int = 0
+    centrals: int = 0
+    households: int = 0
+    covered: int = 0
+
+    @property
+    def rate(self) -> float | None:
+        return round(self.covered / self.households, 4) if self.households else None
+
+    @property
+    def registered_rate(self) -> float | None:
+        return round(self.registered / self.in_service, 4) if self.in_service else None
+
+    def add(self, **counts) -> None:
+        for name, value in counts.items():
+            setattr(self, name, getattr(self, name) + (value or 0))
+
+
+def figures(user, code: str) -> tuple[PartyFigures, list[PartyFigures]]:
+    """Party work under the region ``code`` in the caller's reach (else 404), in total and per child region:
+    grid branches, current members (in service, registered, confirmed: 双报到), central households and the
+    households they cover. Counts only, no person named, so the screen shows them to whoever may see the
+    region's figures. Three grouped queries by region path, summed per child by path prefix."""
+    region = Region.objects.filter(code=code, is_active=True).first()
+    if region is None or not scope_for(user).covers_path(region.path):
+        raise Http404(_("No region with this code in your reach."))
+    children = list(Region.objects.filter(parent=region, is_active=True).order_by("code"))
+    total, rows = PartyFigures(region), [PartyFigures(child) for child in children]
+
+    def spread(path: str, **counts) -> None:
+        total.add(**counts)
+        for row in rows:
+            if path.startswith(row.region.path):
+                row.add(**counts)
+                break
+
+    under = region.path
+    branches = (
+        ServedRegion.objects.filter(region_path__startswith=under, organisation__kind=OrganisationKind.BRANCH)
+        .values("region_path")
+        .annotate(n=Count("organisation", distinct=True))
+        .order_by()
+    )
+    for row in branches:
+        spread(row["region_path"], branches=row["n"])
+    members = (
+        PartyMember.objects.filter(person__region_path__startswith=under, left_on__isnull=True)
+        .values("person__region_path")
+        .annotate(
+            n=Count("id"),
+            serving=Count("id", filter=Q(in_service=True)),
+            registered=Count("id", filter=Q(registration__isnull=False)),
+            confirmed=Count("id", filter=Q(registration__status="confirmed")),
+            centrals=Count("id", filter=Q(central_household__isnull=False)),
+        )
+        .order_by()
+    )
+    for row in members:
+        spread(
+            row["person__region_path"],
+            members=row["n"],
+            in_service=row["serving"],
+            registered=row["registered"],
+            confirmed=row["confirmed"],
+            centrals=row["centrals"],
+        )
+    households = (
+        Household.objects.filter(region_path__startswith=under)
+        .annotate(is_covered=_covered_filter())
+        .values("region_path")
+        .annotate(n=Count("id"), covered=Count("id", filter=Q(is_covered=True)))
+        .order_by()
+    )
+    for row in households:
+        spread(row["region_path"], households=row["n"], covered=row["covered"])
+    return total, rows
