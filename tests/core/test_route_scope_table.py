@@ -431,7 +431,8 @@ def test_every_page_has_a_row():
 
 
 @pytest.fixture
-def objects(db) -> dict[str, object]:
+def objects(db, settings, tmp_path) -> dict[str, object]:
+    settings.MEDIA_ROOT = tmp_path  # the claim photo below
     resident = User.objects.get(username="resident1")
     lon, lat = point_in(GRID_1)
     case, _created = case_services.report_case(

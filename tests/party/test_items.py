@@ -21,6 +21,13 @@ from wangge.party import services
 from wangge.party.models import ClaimStatus, ItemStatus, OrganisationKind, PartyOrganisation, ServiceItem
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path  # claim photos land in the test's own directory
+
+
 OTHER_COMMUNITY = GRID_OTHER_COMMUNITY[:12]
 
 

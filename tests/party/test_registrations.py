@@ -16,6 +16,11 @@ from wangge.party.models import OrganisationKind, PartyMember, PartyOrganisation
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path  # claim photos land in the test's own directory
+
+
 def api_for(user) -> ApiClient:
     key, _token = issue_token(user=user)
     return ApiClient(key)

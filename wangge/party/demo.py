@@ -59,6 +59,12 @@ def _organisation(kind, name, parent, regions, **extra) -> PartyOrganisation:
     return organisation
 
 
+def _years_after(born, years: int):
+    """The day ``years`` after ``born`` (by 2025 at the latest); 29 February falls on the 28th."""
+    year = min(born.year + years, 2025)
+    return born.replace(year=year, day=28) if (born.month, born.day) == (2, 29) else born.replace(year=year)
+
+
 class _Tally:
     def __init__(self):
         self.members = self.centrals = self.covered = self.registrations = self.items = 0
@@ -101,9 +107,7 @@ def _street(street: Region, rng: random.Random, tally: _Tally) -> dict[int, list
                         person=person,
                         organisation=group if index % 2 else branch,
                         status=MemberStatus.PROBATIONARY if rng.random() < 0.05 else MemberStatus.FULL,
-                        joined_on=person.birth_date.replace(
-                            year=min(person.birth_date.year + rng.randint(19, 40), 2025)
-                        ),
+                        joined_on=_years_after(person.birth_date, rng.randint(19, 40)),
                         in_service=serving,
                         employer=rng.choice(EMPLOYERS) if serving else "",
                         grid=grid,
@@ -253,6 +257,7 @@ def _member_account(first_street: Region) -> None:
     Membership.objects.create(user=user, role=Role.RESIDENT, region=member.grid or grid, title="在职党员")
     member.account = user
     member.save(update_fields=["account"])
+    Registration.objects.filter(member=member).delete()  # left for the demo's visitor to do: 双报到 from the account
 
 
 @transaction.atomic
