@@ -303,7 +303,7 @@ def uncovered(request, query: Query[PartyUncoveredQuery]):
 
 def _item(request, pk: int):
     item = selectors.get_item_for(request.auth, pk)
-    return selectors.items_for(request.auth).prefetch_related(selectors.ITEM_CLAIMS).get(pk=item.pk)
+    return selectors.with_claims(request.auth, selectors.items_for(request.auth)).get(pk=item.pk)
 
 
 @router.get("/items", response=Page[PartyItemOut])
@@ -316,7 +316,8 @@ def list_items(request, query: Query[PartyItemListQuery]):
         kind=query.kind or "",
         status=query.status or "",
         mine=query.mine,
-    ).prefetch_related(selectors.ITEM_CLAIMS)
+    )
+    rows = selectors.with_claims(request.auth, rows)
     return keyset_page(rows, query, order=("-created_at", "-id"), count=True)
 
 

@@ -354,7 +354,10 @@ class PartyItemOut(Schema):
     @staticmethod
     def resolve_claim(obj):
         claims = list(obj.claims.all())  # prefetched on lists
-        return claims[0] if claims else None
+        if not claims:
+            return None
+        claims[0].claimant_visible = getattr(obj, "claimant_visible", None)  # annotated by ``with_claims``
+        return claims[0]
 
 
 class PartyItemListQuery(PageQuery):

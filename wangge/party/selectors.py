@@ -332,6 +332,13 @@ def _claimed_by_own(user) -> Q:
 ITEM_CLAIMS = Prefetch("claims", queryset=ItemClaim.objects.select_related("member__person", "unit"))
 
 
+def with_claims(user, rows: QuerySet[ServiceItem]) -> QuerySet[ServiceItem]:
+    """Items with their claim prefetched and whether the caller may see the claiming member (one subquery
+    instead of a look-up per row)."""
+    visible = members_for(user).filter(pk=OuterRef("claims__member_id"))
+    return rows.prefetch_related(ITEM_CLAIMS).annotate(claimant_visible=Exists(visible))
+
+
 def claim_of(item: ServiceItem) -> ItemClaim | None:
     return ItemClaim.objects.select_related("member__person", "unit").filter(item=item).first()
 
@@ -340,6 +347,9 @@ def may_see_claimant(user, claim: ItemClaim) -> bool:
     """A claiming member is personal data (political status): named to ledger staff who see the person, to
     the member themself; a unit is not."""
     if claim.unit_id:
+        return True
+    known = getattr(claim, "claimant_visible", None)  # from ``with_claims``
+    if known:
         return True
     if claim.member.account_id and claim.member.account_id == user.pk:
         return True
