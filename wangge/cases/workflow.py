@@ -80,6 +80,12 @@ RULES: dict[tuple[str, str], Rule] = {
 for _status in (*OPEN, S.PARKED):
     RULES[(_status, "mark_urgent")] = Rule(_status, CENTRE | SUPERVISORS)
     RULES[(_status, "supervise")] = Rule(_status, SUPERVISORS, needs_opinion=True)
+# What only the platform does (no role may): a sensor's repeated alarm added to the open case's timeline,
+# and closing a case whose cause went away by itself (a device back online).
+NOBODY: frozenset[str] = frozenset()
+for _status in OPEN:
+    RULES[(_status, "repeat")] = Rule(_status, NOBODY)
+    RULES[(_status, "system_close")] = Rule(S.CLOSED, NOBODY)
 
 ACTIONS = sorted({action for _, action in RULES})
 
@@ -106,6 +112,8 @@ ACTION_LABELS = {
     "escalate": _("Escalate (blow the whistle)"),
     "supervise": _("Supervise"),
     "mark_urgent": _("Mark urgent"),
+    "repeat": _("Reported again"),
+    "system_close": _("Closed by the system"),
     "park": _("Park"),
     "unpark": _("Unpark"),
     "merge": _("Merge into another case"),

@@ -1,0 +1,18 @@
+"""The offline scan: each minute, devices silent past their heartbeat interval go offline (one case each)."""
+
+import logging
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
+
+from wangge.devices import services
+
+log = logging.getLogger("huey")
+
+
+@db_periodic_task(crontab(minute="*"))
+def offline_scan() -> int:
+    count = services.check_offline()
+    if count:
+        log.info("%d device(s) went offline", count)
+    return count
