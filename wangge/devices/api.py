@@ -4,15 +4,19 @@ signed webhook, and for administrators the unknown devices and dead letters. Thi
 
 import json
 
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Status
+from ninja import File, Form, Query, Router, Status
+from ninja.files import UploadedFile
 
+from wangge.core.excel import XLSX
 from wangge.core.pagination import Page, PageQuery, keyset_page
-from wangge.devices import ingest, selectors, services
+from wangge.devices import imports, ingest, permissions, selectors, services
 from wangge.devices.models import Transport, Vendor
 from wangge.devices.schemas import (
     AlarmListQuery,
     AlarmOut,
+    DeviceImportOut,
     DeviceIn,
     DeviceItemOut,
     DeviceListQuery,
@@ -44,6 +48,23 @@ def register_device(request, payload: DeviceIn):
     device = services.register_device(actor=request.auth, data=services.DeviceIn(**payload.dict()))
     device.recent = []
     return Status(201, device)
+
+
+@router.post("/devices/import", response={200: DeviceImportOut, 400: DeviceImportOut})
+def import_devices(request, file: File[UploadedFile], dry_run: Form[bool] = True):
+    """Check (``dry_run``, the default) or register the devices of an .xlsx sheet (columns as in
+    ``/devices/import/template``): every problem by row and column; a real run writes all rows or none."""
+    report = imports.import_devices(actor=request.auth, upload=file, dry_run=dry_run)
+    return Status(400 if report.problems else 200, report)
+
+
+@router.get("/devices/import/template", response={200: None})
+def import_template(request):
+    """The Excel sheet to fill in for ``/devices/import``."""
+    permissions.require_manage(request.auth)
+    response = HttpResponse(imports.template(), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="devices.xlsx"'
+    return response
 
 
 @router.get("/devices/{device_id}", response=DeviceOut)

@@ -172,3 +172,15 @@ class IotDeadLetterOut(Schema):
     received_at: datetime
     replayed_at: datetime | None
     attempts: int
+
+
+class DeviceImportProblem(Schema):
+    row: int
+    column: str
+    message: str
+
+
+class DeviceImportOut(Schema):
+    rows: int
+    created: int
+    problems: list[DeviceImportProblem]
