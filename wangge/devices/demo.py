@@ -55,7 +55,10 @@ def create_demo_devices(*, seed: int = 2026) -> str:
                 vendor=vendor, secret_encrypted=pii.encrypt(secrets.token_urlsafe(32)), hint="demo"
             )
         vendors.append(vendor)
-    grids = {r.pk: r for r in Region.objects.filter(path__startswith=street.path, level__in=GRID_LEVELS)}
+    # Buildings sit in grids or their micro-grids: a device takes its building's region.
+    grids = {
+        r.pk: r for r in Region.objects.filter(path__startswith=street.path, level__in=(*GRID_LEVELS, Level.MICRO_GRID))
+    }
     buildings = list(
         Building.objects.filter(region_path__startswith=street.path, lon__isnull=False).order_by("id")[:400]
     )

@@ -11,7 +11,7 @@
 - a ``message_id`` the device already sent has no second effect (``duplicate``);
 - heartbeats and readings of the whole batch are written together: one bulk insert of the messages and
   one UPDATE of the devices' last heartbeat (a device coming back from offline closes its offline case);
-- each alarm is its own transaction: a new case (source ``sensor``, the sub-category from
+- each alarm is its own transaction, taken before the batch's heartbeats: a new case (source ``sensor``, the sub-category from
   ``AlarmMapping``, at the device, urgent when the device protects a person), routed by the case services
   like any report, with a notice in the inbox of the grid workers of the device's grid; or, within
   ``DEVICES_FOLD_MINUTES`` of the device's last alarm while its case is open, a ``repeat`` row on that
@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -53,6 +53,8 @@ from wangge.inbox.services import notify
 
 MAX_DEPTH = 8
 GRID_ROLES = (Role.GRID_WORKER, Role.GRID_CHIEF)
+MESSAGE_KINDS = frozenset(MessageKind.values)
+DEVICE_FIELDS = ("id", "serial", "vendor_id", "state")  # what a batch reads; an alarm re-reads its device locked
 
 
 class Malformed(Exception):
@@ -108,10 +110,12 @@ def _string(data: dict, name: str, *, limit: int, required: bool = False) -> str
     return value
 
 
-def parse(payload: bytes, *, now: datetime) -> Parsed:
-    """The checked body, or ``Malformed`` with the reason."""
-    if len(payload) > conf.max_payload():
-        raise Malformed(_("The body is larger than %(n)d bytes.") % {"n": conf.max_payload()})
+def parse(payload: bytes, *, now: datetime, max_payload: int | None = None, skew: float | None = None) -> Parsed:
+    """The checked body, or ``Malformed`` with the reason (``max_payload`` bytes, ``skew`` seconds: the
+    settings unless given, as ``ingest`` does once per batch)."""
+    max_payload = conf.max_payload() if max_payload is None else max_payload
+    if len(payload) > max_payload:
+        raise Malformed(_("The body is larger than %(n)d bytes.") % {"n": max_payload})
     try:
         if json_depth(payload) > MAX_DEPTH:
             raise Malformed(_("The JSON is nested deeper than %(n)d levels.") % {"n": MAX_DEPTH})
@@ -128,7 +132,8 @@ def parse(payload: bytes, *, now: datetime) -> Parsed:
         raise Malformed(_("“ts” is not an ISO 8601 time.")) from None
     if sent_at.tzinfo is None or sent_at.utcoffset() is None:
         raise Malformed(_("“ts” has no time zone."))
-    flagged = abs((sent_at - now).total_seconds()) > conf.clock_skew().total_seconds()
+    skew = conf.clock_skew().total_seconds() if skew is None else skew
+    flagged = abs((sent_at - now).total_seconds()) > skew
     value = data.get("value")
     if isinstance(value, float) and not math.isfinite(value):
         raise Malformed(_("“value” is not a finite number."))
@@ -173,18 +178,23 @@ def ingest(batch: list[Incoming], *, now: datetime | None = None) -> list[Outcom
     outcomes: list[Outcome | None] = [None] * len(batch)
     dead: list[DeadLetter] = []
     parsed: dict[int, Parsed] = {}
+    max_payload, skew = conf.max_payload(), conf.clock_skew().total_seconds()
     for index, message in enumerate(batch):
         try:
-            if message.kind not in MessageKind.values:
+            if message.kind not in MESSAGE_KINDS:
                 raise Malformed(_("Unknown message kind “%(kind)s”.") % {"kind": str(message.kind)[:20]})
             if not message.serial or len(message.serial) > 64:
                 raise Malformed(_("No serial number, or one longer than 64 characters."))
-            parsed[index] = parse(message.payload, now=now)
+            parsed[index] = parse(message.payload, now=now, max_payload=max_payload, skew=skew)
         except Malformed as exc:
             dead.append(dead_letter(message, str(exc), now=now))
             outcomes[index] = Outcome("dead", reason=str(exc))
     serials = {batch[i].serial for i in parsed}
-    devices = {d.serial: d for d in Device.objects.filter(serial__in=serials, is_active=True)} if serials else {}
+    devices = (
+        {d.serial: d for d in Device.objects.filter(serial__in=serials, is_active=True).only(*DEVICE_FIELDS)}
+        if serials
+        else {}
+    )
     unknown: dict[str, list[Incoming]] = {}
     beats: list[tuple[int, Device, Parsed]] = []
     alarms: list[tuple[int, Device, Parsed]] = []
@@ -198,6 +208,9 @@ def ingest(batch: list[Incoming], *, now: datetime | None = None) -> list[Outcom
             alarms.append((index, device, body))
         else:
             beats.append((index, device, body))
+    # Alarms first: someone is waiting for them; heartbeats only move a timestamp.
+    for index, device, body in alarms:
+        outcomes[index] = raise_alarm(device, body, transport=batch[index].transport, now=now)
     if dead or unknown or beats:
         with serialized_writes(), transaction.atomic():
             if dead:
@@ -207,8 +220,6 @@ def ingest(batch: list[Incoming], *, now: datetime | None = None) -> list[Outcom
             back = _heartbeats(beats, outcomes, batch, now)
         for device in back:
             came_back(device, now=now)
-    for index, device, body in alarms:
-        outcomes[index] = raise_alarm(device, body, transport=batch[index].transport, now=now)
     return [o or Outcome("accepted") for o in outcomes]
 
 
@@ -230,30 +241,85 @@ def _record_unknown(serial: str, messages: list[Incoming], now: datetime) -> Non
 
 
 def _heartbeats(beats, outcomes, batch, now) -> list[Device]:
-    """Heartbeats and readings of the batch: one insert, one update; the devices back from offline."""
+    """Heartbeats and readings of the batch: one insert, one update; the devices back from offline.
+
+    One multi-row ``INSERT … ON CONFLICT DO NOTHING RETURNING`` (SQLite ≥ 3.35 and PostgreSQL alike): the rows
+    it answers are the new ones, the others were sent before (a replay), with no query ahead of it."""
     if not beats:
         return []
-    device_ids = {device.pk for _, device, _ in beats}
-    seen = set(
-        DeviceMessage.objects.filter(
-            device_id__in=device_ids, message_id__in={body.message_id for _, _, body in beats}
-        ).values_list("device_id", "message_id")
-    )
-    rows = []
-    touched: dict[int, Device] = {}
+    rows: dict[tuple[int, str], tuple] = {}
     for index, device, body in beats:
         key = (device.pk, body.message_id)
-        if key in seen:
+        if key in rows:
             outcomes[index] = Outcome("duplicate")
             continue
-        seen.add(key)
-        rows.append(_message(device, body, batch[index].kind, batch[index].transport, now))
-        touched[device.pk] = device
-        outcomes[index] = Outcome("accepted", flagged=body.clock_flagged)
-    if rows:
-        DeviceMessage.objects.bulk_create(rows, ignore_conflicts=True)
+        rows[key] = (index, device, body)
+    inserted = _insert_messages(
+        [(device, body, batch[i].kind, batch[i].transport) for i, device, body in rows.values()], now
+    )
+    touched: dict[int, Device] = {}
+    for key, (index, device, body) in rows.items():
+        if key in inserted:
+            touched[device.pk] = device
+            outcomes[index] = Outcome("accepted", flagged=body.clock_flagged)
+        else:
+            outcomes[index] = Outcome("duplicate")
+    if touched:
         Device.objects.filter(pk__in=list(touched)).update(last_heartbeat=now)
     return [d for d in touched.values() if d.state == DeviceState.OFFLINE]
+
+
+INSERT_COLUMNS = (
+    "device_id",
+    "message_id",
+    "kind",
+    "type",
+    "value",
+    "snapshot_url",
+    "sent_at",
+    "received_at",
+    "clock_flagged",
+    "transport",
+    "folded",
+)
+INSERT_CHUNK = 1000
+
+
+def _insert_messages(items, now: datetime) -> set[tuple[int, str]]:
+    """Insert (device, body, kind, transport) rows, skipping those already there; the keys inserted."""
+    ops = connection.ops
+    table = DeviceMessage._meta.db_table
+    postgres = connection.vendor == "postgresql"
+    json_slot = "%s::jsonb" if postgres else "%s"
+    slots = "(" + ", ".join(json_slot if c == "value" else "%s" for c in INSERT_COLUMNS) + ")"
+    received = ops.adapt_datetimefield_value(now)
+    inserted: set[tuple[int, str]] = set()
+    with connection.cursor() as cursor:
+        for start in range(0, len(items), INSERT_CHUNK):
+            chunk = items[start : start + INSERT_CHUNK]
+            params: list = []
+            for device, body, kind, transport in chunk:
+                params += [
+                    device.pk,
+                    body.message_id,
+                    kind,
+                    body.type,
+                    None if body.value is None else json.dumps(body.value, ensure_ascii=False),
+                    body.snapshot_url,
+                    ops.adapt_datetimefield_value(body.sent_at),
+                    received,
+                    body.clock_flagged,
+                    transport,
+                    False,
+                ]
+            # Table, columns and placeholders are constants of this module; the values are parameters.
+            sql = (
+                f"INSERT INTO {table} ({', '.join(INSERT_COLUMNS)}) VALUES {', '.join([slots] * len(chunk))} "  # noqa: S608
+                "ON CONFLICT (device_id, message_id) DO NOTHING RETURNING device_id, message_id"
+            )
+            cursor.execute(sql, params)
+            inserted.update((int(d), m) for d, m in cursor.fetchall())
+    return inserted
 
 
 def _message(device: Device, body: Parsed, kind: str, transport: str, now: datetime) -> DeviceMessage:
@@ -383,6 +449,8 @@ def _alarm_data(device: Device, body: Parsed) -> dict:
 def raise_alarm(device: Device, body: Parsed, *, transport: str, now: datetime) -> Outcome:
     """One alarm: a new case, or a ``repeat`` on the device's open case within the folding window."""
     alarm_type = body.type or "alarm"
+    if device.state == DeviceState.OFFLINE:
+        came_back(device, now=now)  # an alarm is a sign of life too: its offline case closes
     try:
         with serialized_writes(), transaction.atomic():
             device = Device.objects.select_for_update().get(pk=device.pk)

@@ -4,7 +4,8 @@
   broker keeps what devices publish while the subscriber is down and delivers it when it returns.
 - paho's network thread only queues what arrives; the caller's thread (``pump``/``run``) takes batches off
   the queue (up to ``batch_size`` or ``batch_wait`` seconds) and hands them to ``ingest.ingest``, so the
-  heartbeats of a batch are one insert and one update.
+  heartbeats of a batch are one insert and one update. Alarms have a queue of their own and are taken in as
+  soon as they arrive, ahead of the heartbeats waiting.
 - Acknowledgements are manual: an alarm or reading is acknowledged once it is in the database (or a
   dead letter), so a crash before that has the broker deliver it again (a replay has no second effect).
   Heartbeats are acknowledged on arrival: the broker's in-flight window (20 on Mosquitto) would otherwise
@@ -36,6 +37,7 @@ from wangge.devices.models import DeadLetter, MessageKind, Transport
 log = logging.getLogger("wangge.devices")
 
 RETRY_BASE_SECONDS = 0.2
+WAKE = object()  # put on the heartbeat queue when an alarm arrives
 
 
 def spool_path() -> Path:
@@ -76,6 +78,7 @@ class Subscriber:
         self.retries = conf.db_retries() if retries is None else retries
         self.handler = handler or ingest.ingest
         self.arrived: queue.Queue = queue.Queue()
+        self.urgent: queue.Queue = queue.Queue()  # alarms, taken before the heartbeats waiting
         self.subscribed = threading.Event()
         self.processed = 0
         self.client = mqtt.Client(
@@ -99,6 +102,10 @@ class Subscriber:
         client.subscribe(f"{self.prefix}/+/+", qos=1)
 
     def _on_message(self, client, _userdata, message):
+        if message.topic.endswith("/" + MessageKind.ALARM):
+            self.urgent.put((message, False))
+            self.arrived.put(WAKE)  # wakes a pump waiting for heartbeats
+            return
         acked = False
         if message.topic.endswith("/" + MessageKind.HEARTBEAT) and message.qos:
             client.ack(message.mid, message.qos)
@@ -129,21 +136,40 @@ class Subscriber:
     # --- the caller's thread ---
 
     def pump(self, timeout: float = 1.0) -> int:
-        """Wait up to ``timeout`` for a message, take a batch, take it in; answers how many."""
+        """Wait up to ``timeout`` for a message, take a batch, take it in; answers how many.
+
+        Alarms jump the queue: they are taken in as soon as they arrive, before the heartbeats waiting."""
+        taken = self._take_urgent()
         try:
-            first = self.arrived.get(timeout=timeout)
+            first = self.arrived.get_nowait() if taken else self.arrived.get(timeout=timeout)
         except queue.Empty:
-            return 0
-        batch = [first]
+            return taken
+        batch = [] if first is WAKE else [first]
         until = time.monotonic() + self.batch_wait
-        while len(batch) < self.batch_size:
+        while batch and len(batch) < self.batch_size:
             left = until - time.monotonic()
             try:
-                batch.append(self.arrived.get(timeout=max(left, 0)) if left > 0 else self.arrived.get_nowait())
+                arrival = self.arrived.get(timeout=left) if left > 0 else self.arrived.get_nowait()
             except queue.Empty:
                 break
-        self.process(batch)
-        return len(batch)
+            if arrival is WAKE:
+                break
+            batch.append(arrival)
+        taken += self._take_urgent()
+        if batch:
+            self.process(batch)
+        return taken + len(batch)
+
+    def _take_urgent(self) -> int:
+        alarms = []
+        while True:
+            try:
+                alarms.append(self.urgent.get_nowait())
+            except queue.Empty:
+                break
+        if alarms:
+            self.process(alarms)
+        return len(alarms)
 
     def pump_until(self, condition, timeout: float = 30) -> bool:
         """Pump until ``condition()`` holds (tests and the bench)."""
