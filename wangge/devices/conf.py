@@ -1,5 +1,6 @@
 """Settings of the device module, read from Django settings when present, else from the environment."""
 
+import hashlib
 import os
 from datetime import timedelta
 
@@ -44,3 +45,15 @@ def db_retries() -> int:
 def max_payload() -> int:
     """Bytes of a message body we read (larger bodies are dead-lettered; DEVICES_MAX_PAYLOAD, 16 KiB)."""
     return int(_setting("DEVICES_MAX_PAYLOAD", str(16 * 1024)))
+
+
+def client_id() -> str:
+    """The subscriber's persistent session (WANGGE_MQTT_CLIENT_ID): stable across restarts, so the broker keeps
+    what arrives while it is down, and different per installation (its database), so two sites or test runs
+    on one broker never take each other's session."""
+    explicit = os.environ.get("WANGGE_MQTT_CLIENT_ID") or getattr(settings, "MQTT_CLIENT_ID", "")
+    if explicit:
+        return explicit
+    database = settings.DATABASES["default"]
+    where = f"{database.get('HOST', '')}:{database.get('PORT', '')}/{database.get('NAME', '')}"
+    return "wangge-devices-" + hashlib.sha256(where.encode()).hexdigest()[:10]

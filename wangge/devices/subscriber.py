@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import queue
 import threading
 import time
@@ -72,7 +71,7 @@ class Subscriber:
     ):
         self.url = url or conf.mqtt_url()
         self.prefix = (prefix or conf.topic_prefix()).rstrip("/")
-        self.client_id = client_id or os.environ.get("WANGGE_MQTT_CLIENT_ID") or "wangge-devices"
+        self.client_id = client_id or conf.client_id()
         self.batch_size = batch_size
         self.batch_wait = batch_wait
         self.retries = conf.db_retries() if retries is None else retries
