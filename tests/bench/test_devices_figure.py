@@ -14,7 +14,6 @@ def test_the_devices_figure_measures_heartbeats_against_a_counting_subscriber_an
         services.require("an MQTT broker", problem)
     monkeypatch.setenv("MQTT_URL", url)
     rows = devices.measure(heartbeats=1500, devices=30, alarms=4, seconds=1.0)
-    print(rows)
     assert [type(r) for r in rows] == [Row, Row]
     throughput, latency = rows
     assert throughput.value.endswith("heartbeats/s") and "counting subscriber" in throughput.baseline

@@ -182,3 +182,11 @@ def test_dead_letters_are_replayed(make_device):
     letter.refresh_from_db()
     assert letter.replayed_at is not None and letter.attempts == 1
     assert services.replay_dead_letters(actor=None, ids=[letter.pk]) == {}
+
+
+def test_bodies_nested_too_deep_or_not_objects_are_dead_lettered(make_device):
+    device = make_device("smoke")
+    deep = b'{"message_id": "d", "ts": "2026-12-06T10:00:00Z", "value": ' + b"[" * 20 + b"]" * 20 + b"}"
+    assert "deeper" in send(device, "alarm", deep).reason
+    assert "deeper" in send(device, "alarm", b"[" * 5000 + b"]" * 5000).reason
+    assert "JSON object" in send(device, "alarm", b"null").reason

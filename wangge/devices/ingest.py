@@ -35,7 +35,6 @@ from wangge.accounts.models import Membership, Role, User
 from wangge.cases import services as case_services
 from wangge.cases.models import OPEN_STATUSES, Case, Category, Source
 from wangge.core import text
-from wangge.core.bodies import json_depth
 from wangge.core.writelock import serialized_writes
 from wangge.devices import conf
 from wangge.devices.models import (
@@ -110,6 +109,15 @@ def _string(data: dict, name: str, *, limit: int, required: bool = False) -> str
     return value
 
 
+def _too_deep(data, limit: int) -> bool:
+    """Whether ``data`` nests objects and arrays deeper than ``limit`` (a body is at most 16 KiB)."""
+    if isinstance(data, dict):
+        return limit <= 0 or any(_too_deep(v, limit - 1) for v in data.values() if isinstance(v, (dict, list)))
+    if isinstance(data, list):
+        return limit <= 0 or any(_too_deep(v, limit - 1) for v in data if isinstance(v, (dict, list)))
+    return False
+
+
 def parse(payload: bytes, *, now: datetime, max_payload: int | None = None, skew: float | None = None) -> Parsed:
     """The checked body, or ``Malformed`` with the reason (``max_payload`` bytes, ``skew`` seconds: the
     settings unless given, as ``ingest`` does once per batch)."""
@@ -117,11 +125,13 @@ def parse(payload: bytes, *, now: datetime, max_payload: int | None = None, skew
     if len(payload) > max_payload:
         raise Malformed(_("The body is larger than %(n)d bytes.") % {"n": max_payload})
     try:
-        if json_depth(payload) > MAX_DEPTH:
-            raise Malformed(_("The JSON is nested deeper than %(n)d levels.") % {"n": MAX_DEPTH})
         data = json.loads(payload)
     except (ValueError, UnicodeDecodeError) as exc:
         raise Malformed(_("Not JSON: %(error)s") % {"error": str(exc)[:120]}) from None
+    except RecursionError:
+        raise Malformed(_("The JSON is nested deeper than %(n)d levels.") % {"n": MAX_DEPTH}) from None
+    if _too_deep(data, MAX_DEPTH):
+        raise Malformed(_("The JSON is nested deeper than %(n)d levels.") % {"n": MAX_DEPTH})
     if not isinstance(data, dict):
         raise Malformed(_("The body must be a JSON object."))
     message_id = _string(data, "message_id", limit=100, required=True)
