@@ -190,3 +190,15 @@ def test_bodies_nested_too_deep_or_not_objects_are_dead_lettered(make_device):
     assert "deeper" in send(device, "alarm", deep).reason
     assert "deeper" in send(device, "alarm", b"[" * 5000 + b"]" * 5000).reason
     assert "JSON object" in send(device, "alarm", b"null").reason
+
+
+def test_nobody_may_take_the_platforms_own_actions(make_device, user):
+    from wangge.cases import services as case_services
+    from wangge.cases.workflow import ACTIONS
+
+    device = make_device("smoke")
+    case = Case.objects.get(number=send(device, "alarm", body(type="smoke")).case_number)
+    assert "repeat" not in ACTIONS and "system_close" not in ACTIONS  # not even accepted by the API's schema
+    for action in ("repeat", "system_close"):
+        with pytest.raises(case_services.IllegalTransition):
+            case_services.transition(case, action, actor=user("admin"))

@@ -37,7 +37,7 @@ from wangge.cases.models import (
     Supervision,
 )
 from wangge.cases.permissions import case_roles, is_resident_only, pick_role
-from wangge.cases.workflow import CLOCK_RESTARTING, STAGE_OF_STATUS, rule_for
+from wangge.cases.workflow import CLOCK_RESTARTING, STAGE_OF_STATUS, rule_for, system_rule_for
 from wangge.core import pii, uploads
 from wangge.core.errors import Conflict
 from wangge.core.validators import validate_lon_lat, validate_mobile
@@ -450,7 +450,7 @@ def record_system_flag(case: Case, action: str, *, opinion: str, at: datetime | 
         locked = (
             Case.objects.select_for_update().select_related("category", "region", "handling_region").get(pk=case.pk)
         )
-        rule = rule_for(locked.status, action)
+        rule = system_rule_for(locked.status, action)
         if rule is None or (action in SYSTEM_FLAGS and rule.to != locked.status):
             raise IllegalTransition(
                 _("“%(action)s” is not possible while the case is %(status)s.")
