@@ -202,3 +202,15 @@ def test_nobody_may_take_the_platforms_own_actions(make_device, user):
     for action in ("repeat", "system_close"):
         with pytest.raises(case_services.IllegalTransition):
             case_services.transition(case, action, actor=user("admin"))
+
+
+def test_old_heartbeats_and_readings_are_pruned_alarms_kept(make_device, settings):
+    settings.DEVICES_KEEP_DAYS = 30
+    device = make_device("smoke")
+    long_ago = timezone.now() - timedelta(days=31)
+    send(device, "heartbeat", body(), now=long_ago)
+    send(device, "reading", body(value=1), now=long_ago)
+    send(device, "alarm", body(type="smoke"), now=long_ago)
+    send(device, "heartbeat", body())
+    assert services.prune_messages() == 2
+    assert sorted(DeviceMessage.objects.filter(device=device).values_list("kind", flat=True)) == ["alarm", "heartbeat"]

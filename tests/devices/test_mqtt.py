@@ -136,3 +136,20 @@ def test_the_simulator_publishes_heartbeats_and_alarms_the_subscriber_takes_in(
     drain(sub, 1)
     # The simulator plays every registered device (demo ones included): the test's devices were among them.
     assert DeviceMessage.objects.filter(device__in=devices, kind="alarm").exists() or heard()
+
+
+def test_a_fault_in_the_batch_dead_letters_it_and_the_subscriber_goes_on(make_device, subscriber, publisher, topics):
+    device = make_device("smoke")
+    sub = subscriber()
+    real = sub.handler
+
+    def broken(batch):
+        raise KeyError("a bug")
+
+    sub.handler = broken
+    publisher(f"{topics}/{device.serial}/alarm", body("kept", type="smoke"))
+    assert sub.pump_until(lambda: DeadLetter.objects.filter(serial=device.serial).exists(), WAIT)
+    assert DeadLetter.objects.get(serial=device.serial).reason.startswith("error:")
+    sub.handler = real
+    publisher(f"{topics}/{device.serial}/heartbeat", body("next"))
+    assert sub.pump_until(lambda: DeviceMessage.objects.filter(device=device, message_id="next").exists(), WAIT)

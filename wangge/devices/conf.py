@@ -57,3 +57,9 @@ def client_id() -> str:
     database = settings.DATABASES["default"]
     where = f"{database.get('HOST', '')}:{database.get('PORT', '')}/{database.get('NAME', '')}"
     return "wangge-devices-" + hashlib.sha256(where.encode()).hexdigest()[:10]
+
+
+def keep_days() -> int:
+    """Heartbeats and readings older than this many days are deleted each night (DEVICES_KEEP_DAYS, 30);
+    alarms are kept with their cases."""
+    return int(_setting("DEVICES_KEEP_DAYS", "30"))

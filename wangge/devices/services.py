@@ -25,7 +25,9 @@ from wangge.devices.models import (
     DeadLetter,
     Device,
     DeviceKind,
+    DeviceMessage,
     DeviceState,
+    MessageKind,
     Transport,
     Vendor,
     VendorKey,
@@ -215,6 +217,16 @@ def check_offline(*, now: datetime | None = None, among=None) -> int:
         ingest.went_offline(device, now=now)
         count += 1
     return count
+
+
+def prune_messages(*, now: datetime | None = None) -> int:
+    """Delete heartbeats and readings older than ``DEVICES_KEEP_DAYS``; answers how many."""
+    now = now or timezone.now()
+    old = DeviceMessage.objects.filter(received_at__lt=now - timedelta(days=conf.keep_days())).exclude(
+        kind=MessageKind.ALARM
+    )
+    deleted, _per_model = old.delete()
+    return deleted
 
 
 # --- dead letters ----------------------------------------------------------------------------------------

@@ -214,7 +214,12 @@ class Subscriber:
                 if not connection.in_atomic_block:
                     connection.close()
                 time.sleep(RETRY_BASE_SECONDS * 2**attempt)
-        reason = f"database: {str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__}"
+            except Exception as exc:  # noqa: BLE001 (a fault of ours: keep the messages, keep running)
+                log.exception("device batch failed")
+                error = exc
+                break
+        kind = "database" if isinstance(error, DatabaseError) else "error"
+        reason = f"{kind}: {str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__}"
         now = timezone.now()
         try:
             DeadLetter.objects.bulk_create([ingest.dead_letter(m, reason, now=now, retryable=True) for m in incoming])
