@@ -42,3 +42,15 @@ def test_the_map_layer_carries_the_devices_in_reach(make_device, user):
     serials = {f["properties"]["serial"] for f in data["devices"]["features"]}
     assert mine.serial in serials and theirs.serial not in serials
     assert "<script>" not in html.split("devices-map-config")[0][-2000:]  # no inline script (CSP)
+
+
+def test_a_grid_card_counts_its_devices_by_state(make_device, user):
+    from wangge.regions.figures import figures_for
+    from wangge.regions.models import Region
+
+    device = make_device("smoke")
+    ingest.ingest([ingest.Incoming(device.serial, "alarm", body(type="smoke"), "mqtt")])
+    grid = Region.objects.get(code="329901001001001")
+    shown = {f.key: f.value for f in figures_for(user("gridworker1"), grid)}
+    assert shown["devices-alarming"] >= 1 and "devices-online" in shown
+    assert "devices-online" not in {f.key for f in figures_for(user("resident1"), grid)}

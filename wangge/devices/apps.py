@@ -9,5 +9,8 @@ class DevicesConfig(AppConfig):
 
     def ready(self) -> None:
         from wangge.devices import case_links
+        from wangge.devices.figures import device_figures
+        from wangge.regions import figures
 
         case_links.subscribe()  # a sensor case that closes puts its device back online
+        figures.register(device_figures)  # devices online/offline/alarming on region cards

@@ -84,6 +84,15 @@ def state_counts(user, region: str = "") -> dict[str, int]:
     return counts
 
 
+def state_counts_under(user, path: str) -> dict[str, int]:
+    """Devices in reach under a region's ``path`` by state (one query; the region was looked up already)."""
+    counts = dict.fromkeys(DeviceState.values, 0)
+    rows = devices_for(user).filter(region_path__startswith=path).order_by().values("state").annotate(n=Count("id"))
+    for row in rows:
+        counts[row["state"]] = row["n"]
+    return counts
+
+
 def unknown_devices_for(user) -> QuerySet[UnknownDevice]:
     if not permissions.can_manage(user):
         raise PermissionDenied(_("Your role may not manage devices."))
