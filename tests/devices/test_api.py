@@ -153,3 +153,13 @@ def test_administrators_register_devices(vendor, api):
     created = api("admin").post("/devices", payload)
     assert created.status_code == 201 and created.json()["region"]["code"].startswith("329901001001001")
     assert api("admin").post("/devices", {**payload, "lon": 0, "lat": 0, "serial": "API-2"}).status_code == 400
+
+
+def test_the_webhook_needs_no_csrf_token(make_device, vendor):
+    from django.test import Client
+
+    device = make_device("smoke")
+    payload, signature = signed(vendor, serial=device.serial, kind="heartbeat")
+    strict = Client(enforce_csrf_checks=True)
+    answer = webhook(strict, vendor.code, payload, signature)
+    assert answer.status_code == 200 and answer.json()["status"] == "accepted"
