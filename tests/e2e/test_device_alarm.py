@@ -1,6 +1,7 @@
 """Journey: a smoke detector in gridworker1's grid raises an alarm over the real broker; the subscriber that
 `wangge serve` started takes it in; the grid worker, on a phone, finds it in the inbox and opens the case,
-and the device shows as alarming on its page. Skipped with the reason where no broker answers."""
+the device shows as alarming on its page, and the street's wall screen lists it in its live feed. Skipped
+with the reason where no broker answers."""
 
 import json
 import time
@@ -58,6 +59,7 @@ def test_an_alarm_reaches_the_grid_workers_inbox_on_a_phone(page_for, server):
     page.locator("[data-testid=message]", has_text="设备报警").first.locator("button").click()
     page.wait_for_url(f"{server}/cases/**")
     assert serial in page.content()
+    number = page.url.rstrip("/").rsplit("/", 1)[-1]
     shot(page, "gridworker1-device-alarm-case-390")
 
     page.goto(f"{server}/devices/?q={serial}")
@@ -67,3 +69,11 @@ def test_an_alarm_reaches_the_grid_workers_inbox_on_a_phone(page_for, server):
     assert width <= 390, f"the page scrolls sideways ({width} px)"
     assert errors == []
     shot(page, "gridworker1-device-alarming-390")
+
+    # The street's wall screen shows it in its live feed, as an alarm.
+    wall = page_for(1920, 1080)
+    login(wall, server, "leader")
+    wall.goto(server + "/dashboard/")
+    item = wall.locator("[data-testid=feed-item]", has_text=number)
+    item.first.wait_for(timeout=30000)
+    shot(wall, "leader-screen-device-alarm-1920")
