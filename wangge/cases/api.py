@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied, RequestDataTooBig, Validati
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import File, Form, Query, Router, Schema, Status
+from ninja import File, Form, Query, Router, Status
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.files import UploadedFile
 from ninja.security import django_auth
@@ -43,6 +43,7 @@ from wangge.cases.schemas import (
     moment,
 )
 from wangge.cases.throttling import anonymous_report_allowed
+from wangge.core.api_errors import ApiErrorOut
 from wangge.core.pagination import keyset_page
 
 router = Router(tags=["cases"])
@@ -172,15 +173,10 @@ def list_cases(request, query: Query[CaseListQuery]):
     return keyset_page(cases, query, order=("-created_at", "-id"))
 
 
-class ThrottledOut(Schema):
-    detail: str
-    errors: list[dict] = []
-
-
 @router.post(
     "/cases",
     auth=INTAKE_AUTH,
-    response={200: CaseOut, 201: CaseOut, 429: ThrottledOut},
+    response={200: CaseOut, 201: CaseOut, 429: ApiErrorOut},
     openapi_extra={
         "requestBody": JSON_BODY_DOC,
         "security": [{"SessionAuth": []}, {}],  # appended to the bearer token: both optional
