@@ -1,11 +1,13 @@
 """The demo's cases follow the workflow table: every timeline replays to the case's status."""
 
-from collections import Counter
+import json
+from collections import Counter, defaultdict
 
 import pytest
 
-from wangge.cases.demo import create_demo_cases
-from wangge.cases.models import Case, CaseSequence, Status
+from wangge.cases.demo import DESCRIPTIONS, PERSONA_WORK, create_demo_cases, create_persona_work
+from wangge.cases.models import Case, CaseSequence, Source, Status
+from wangge.cases.selectors import CaseFilters, worklist
 from wangge.cases.workflow import RULES
 
 
@@ -62,3 +64,37 @@ def test_most_open_demo_cases_are_within_their_deadline(demo_cases, db):
     open_cases = Case.objects.filter(due_at__isnull=False)
     assert open_cases.count() > 20
     assert open_cases.filter(warning=Warning.RED).count() < open_cases.count() * 0.3
+
+
+def test_the_first_grids_people_find_work_waiting(db, user):
+    """The persona work: each first visitor's to-do holds the step they act on, through the real services."""
+    made = create_persona_work(seed=3)
+    assert len(made) == len(PERSONA_WORK)
+    pks = [c.pk for c in made]
+    worker, chief, community, resident = (user(n) for n in ("gridworker1", "gridchief1", "community1", "resident1"))
+
+    def todo(who):
+        return {c.status for c in worklist(who, CaseFilters(box="todo")).filter(pk__in=pks)}
+
+    assert todo(worker) == {Status.DISPATCHED, Status.IN_PROGRESS}
+    assert Status.HANDLED in todo(chief)
+    assert Status.REPORTED in todo(community)
+    mine = worklist(resident, CaseFilters(box="mine")).filter(pk__in=pks)
+    assert {c.status for c in mine} == {Status.REPORTED, Status.IN_PROGRESS}
+    handled = Case.objects.get(pk__in=pks, status=Status.HANDLED)
+    assert {p.kind for p in handled.photos.all()} == {"photo_before", "photo_after"}
+
+
+def test_a_demo_cases_words_are_in_the_register_of_its_source(demo_cases, db):
+    """A resident's report reads like a resident's, a hotline order like a hotline summary."""
+    written = defaultdict(set)
+    for line in DESCRIPTIONS.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        written[(row["category"], row["register"])].add(row["text"])
+    checked = 0
+    for source, register in ((Source.RESIDENT, "resident"), (Source.HOTLINE, "hotline"), (Source.PATROL, "grid")):
+        for code, text in Case.objects.filter(source=source).values_list("category__code", "description"):
+            if written[(code, register)]:
+                assert text in written[(code, register)], (source, code, text)
+                checked += 1
+    assert checked > 1000

@@ -24,7 +24,8 @@ from wangge.api import api as ninja_api
 from wangge.assessment import services as assessment_services
 from wangge.cases import services as case_services
 from wangge.inbox import services as inbox_services
-from wangge.party.models import CentralHousehold, OrganisationKind, PartyOrganisation
+from wangge.party import services as party_services
+from wangge.party.models import CentralHousehold, OrganisationKind, PartyMember, PartyOrganisation
 from wangge.regions.models import Region
 
 GRID_1 = "329901001001001"
@@ -117,6 +118,9 @@ API_ROWS: dict[str, Row] = {
             ("cases", "&figure=reported"),
         ]
     },
+    "GET /dashboard/party": Row(
+        f"/dashboard/party?region={STREET_1}", {ANON: 401, "resident1": 404, "community1": 404, "leader": 200}
+    ),
     "GET /assessment/indicators": Row("/assessment/indicators", {ANON: 401, "leader": 200}),
     "GET /assessment/scores": Row(
         f"/assessment/scores?region={STREET_1}", {ANON: 401, "community1": 404, "leader": 200}
@@ -191,6 +195,12 @@ API_ROWS: dict[str, Row] = {
     "PATCH /party/members/{member_id}": Row(
         "/party/members/{party_member}", {ANON: 401, "gridworker2": 404}, "patch", {"employer": "x"}
     ),
+    "POST /party/members/{member_id}/leave": Row(
+        "/party/members/{party_member}/leave",
+        {ANON: 401, "resident1": 403, "gridworker2": 404, "leader": 403},
+        "post",
+        {"left_on": "2026-11-01", "leave_kind": "left"},
+    ),
     "GET /party/central-households": Row(
         "/party/central-households", {ANON: 401, "resident1": 403, "gridworker2": 200}
     ),
@@ -205,6 +215,30 @@ API_ROWS: dict[str, Row] = {
     ),
     "DELETE /party/central-households/{central_id}": Row(
         "/party/central-households/{party_central}", {ANON: 401, "gridworker2": 404}, "delete"
+    ),
+    "GET /party/items": Row("/party/items", {ANON: 401, "resident1": 200, "gridworker2": 200}),
+    "POST /party/items": Row(
+        "/party/items",
+        {ANON: 401, "leader": 403, "gridworker1": 400},  # a grid worker's reach is not the whole community
+        "post",
+        {"community": COMMUNITY_1, "kind": "need", "title": "x"},
+    ),
+    "GET /party/items/{item_id}": Row(
+        "/party/items/{party_item}", {ANON: 401, "resident1": 404, "gridworker2": 200, "leader": 200}
+    ),
+    "POST /party/items/{item_id}/claim": Row(
+        "/party/items/{party_item}/claim", {ANON: 401, "resident1": 404, "leader": 403}, "post", {"member_id": ABSENT}
+    ),
+    "POST /party/items/{item_id}/complete": Row(
+        "/party/items/{party_item}/complete", {ANON: 401, "resident1": 404}, "post"
+    ),
+    "GET /party/me": Row("/party/me", {ANON: 401, "resident1": 200, "gridworker2": 200}),
+    "GET /party/registrations": Row("/party/registrations", {ANON: 401, "resident1": 403, "gridworker2": 200}),
+    "POST /party/registrations": Row("/party/registrations", {ANON: 401, "resident1": 400}, "post"),
+    "POST /party/registrations/{registration_id}/confirm": Row(
+        "/party/registrations/{party_registration}/confirm",
+        {ANON: 401, "resident1": 403, "gridworker1": 404, "leader": 403},
+        "post",
     ),
     "GET /party/coverage": Row(
         f"/party/coverage?region={GRID_1}", {ANON: 401, "resident1": 403, "gridworker1": 200, "gridworker2": 404}
@@ -242,6 +276,7 @@ PAGE_ROWS: dict[str, Row] = {
     "inbox:open": Row("/inbox/{message}/", {ANON: LOGIN, "gridworker1": 302, "gridworker2": 404}, "post"),
     "dashboard:screen": Row(f"/dashboard/?region={STREET_1}", {ANON: LOGIN, "community1": 404, "leader": 200}),
     "dashboard:feed": Row(f"/dashboard/feed/?region={STREET_1}", {ANON: LOGIN, "community1": 404, "leader": 200}),
+    "dashboard:party": Row(f"/dashboard/party/?region={STREET_1}", {ANON: LOGIN, "community1": 404, "leader": 200}),
     "dashboard:statistics": Row(
         f"/dashboard/stats/?region={STREET_1}", {ANON: LOGIN, "community1": 404, "leader": 200}
     ),
@@ -325,6 +360,33 @@ PAGE_ROWS: dict[str, Row] = {
         "/party/members/{party_member}/central-household/",
         {ANON: LOGIN, "resident1": 403, "leader": 403, "gridworker1": 200, "gridworker2": 404},
     ),
+    "party:organisation_new": Row(
+        "/party/organisations/new/", {ANON: LOGIN, "resident1": 403, "leader": 403, "gridworker1": 200}
+    ),
+    "party:organisation_edit": Row(
+        "/party/organisations/{party_branch}/edit/",
+        {ANON: LOGIN, "leader": 403, "gridworker1": 200, "gridworker2": 404},
+    ),
+    "party:organisation_move": Row(
+        "/party/organisations/{party_branch}/move/",
+        {ANON: LOGIN, "leader": 403, "gridworker1": 200, "gridworker2": 404},
+    ),
+    "party:member_new": Row("/party/members/new/", {ANON: LOGIN, "resident1": 403, "leader": 403, "gridworker1": 200}),
+    "party:member_edit": Row(
+        "/party/members/{party_member}/edit/", {ANON: LOGIN, "leader": 403, "gridworker1": 200, "gridworker2": 404}
+    ),
+    "party:member_leave": Row(
+        "/party/members/{party_member}/leave/", {ANON: LOGIN, "leader": 403, "gridworker1": 200, "gridworker2": 404}
+    ),
+    "party:items": Row("/party/items/", {ANON: LOGIN, "resident1": 200, "gridworker2": 200}),
+    "party:item": Row("/party/items/{party_item}/", {ANON: LOGIN, "resident1": 404, "gridworker2": 200, "leader": 200}),
+    "party:claim_photo": Row(
+        "/party/claims/{party_claim}/photo/", {ANON: LOGIN, "resident1": 404, "gridworker1": 200, "leader": 200}
+    ),
+    "party:mine": Row("/party/mine/", {ANON: LOGIN, "resident1": 200, "gridworker2": 200}),
+    "party:registrations": Row(
+        "/party/registrations/", {ANON: LOGIN, "resident1": 403, "gridworker1": 200, "community1": 200}
+    ),
     "party:coverage": Row(
         f"/party/coverage/?region={GRID_1}", {ANON: LOGIN, "resident1": 403, "gridworker1": 200, "gridworker2": 404}
     ),
@@ -369,7 +431,8 @@ def test_every_page_has_a_row():
 
 
 @pytest.fixture
-def objects(db) -> dict[str, object]:
+def objects(db, settings, tmp_path) -> dict[str, object]:
+    settings.MEDIA_ROOT = tmp_path  # the claim photo below
     resident = User.objects.get(username="resident1")
     lon, lat = point_in(GRID_1)
     case, _created = case_services.report_case(
@@ -393,7 +456,20 @@ def objects(db) -> dict[str, object]:
     grid = Region.objects.get(code=GRID_1)
     branch = PartyOrganisation.objects.get(kind=OrganisationKind.BRANCH, served__region=grid)
     central = CentralHousehold.objects.filter(member__person__region_path__startswith=grid.path).order_by("pk").first()
+    community1 = User.objects.get(username="community1")
+    item = party_services.publish_item(actor=community1, community=COMMUNITY_1, kind="need", title="买菜")
+    done = party_services.publish_item(actor=community1, community=COMMUNITY_1, kind="resource", title="法律咨询")
+    member = PartyMember.objects.filter(person__region_path__startswith=grid.path).order_by("pk").first()
+    claim = party_services.claim_item(actor=community1, item=done, member=member.pk)
+    party_services.complete_claim(actor=community1, claim=claim, note="已解答", hours=1, photo=_png())
+    unregistered = PartyMember.objects.filter(person__region_path__startswith=grid.path, registration__isnull=True)
+    joining = unregistered.order_by("pk").first()
+    PartyMember.objects.filter(pk=joining.pk).update(in_service=True, employer="区人民医院")
+    registration = party_services.register_member(actor=community1, member=joining.pk)
     return {
+        "party_item": item.pk,
+        "party_claim": claim.pk,
+        "party_registration": registration.pk,
         "case": case.number,
         "bulletin": bulletin.pk,
         "plan": plan.pk,
@@ -402,6 +478,17 @@ def objects(db) -> dict[str, object]:
         "party_member": central.member_id,
         "party_central": central.pk,
     }
+
+
+def _png():
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (20, 20), (200, 30, 30)).save(buffer, format="PNG")
+    return SimpleUploadedFile("done.png", buffer.getvalue(), content_type="image/png")
 
 
 def _api_call(row: Row, persona: str, objects: dict):

@@ -21,6 +21,8 @@ def queries(client, path: str, params: dict) -> tuple[int, int]:
     [
         ("/party/members", {"region": STREET_1}),
         ("/party/organisations", {"parent": None}),
+        ("/party/items", {"community": STREET_1}),
+        ("/party/registrations", {"community": STREET_1}),
     ],
 )
 def test_a_long_page_costs_what_a_short_one_does(caller, path, params):

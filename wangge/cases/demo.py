@@ -5,6 +5,7 @@ each case follows one of a set of realistic paths, cut short for recent cases so
 status appears, and every step is checked against ``workflow.RULES`` before it is written.
 """
 
+import io
 import json
 import random
 from collections import defaultdict
@@ -12,11 +13,13 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import shapely
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
+from PIL import Image
 
 from wangge.accounts.models import Department, Membership, Role, User
-from wangge.cases import deadlines
+from wangge.cases import deadlines, services
 from wangge.cases.models import (
     Case,
     CaseEvent,
@@ -117,14 +120,30 @@ OPINIONS = {
 }
 
 
+# Who writes a source's text: a resident's report reads like a resident, a hotline order like a summary.
+REGISTER_OF_SOURCE = {
+    Source.RESIDENT: "resident",
+    Source.HOTLINE: "hotline",
+    Source.PATROL: "grid",
+    Source.VISIT: "grid",
+}
+
+
 def _texts_by_category(rng) -> dict[str, list[str]]:
-    texts: dict[str, list[str]] = defaultdict(list)
+    """Descriptions per category, and per (category, register) for the sources that have a register."""
+    texts: dict = defaultdict(list)
     if DESCRIPTIONS.exists():
         for line in DESCRIPTIONS.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 row = json.loads(line)
                 texts[row["category"]].append(row["text"])
+                texts[(row["category"], row.get("register"))].append(row["text"])
     return texts
+
+
+def _text_for(texts, category, source, micro, rng) -> str:
+    choices = texts.get((category.code, REGISTER_OF_SOURCE.get(source))) or texts.get(category.code)
+    return rng.choice(choices) if choices else f"{category.name}：{micro.name}附近"
 
 
 def _point_in(region: Region, rng: random.Random) -> tuple[float, float]:
@@ -235,7 +254,7 @@ def _one_case(
     street = regions[community.parent_id]
     lon, lat = _point_in(micro, rng)
     source = rng.choices(list(SOURCE_WEIGHTS), weights=list(SOURCE_WEIGHTS.values()))[0]
-    text = rng.choice(texts[category.code]) if texts.get(category.code) else f"{category.name}：{micro.name}附近"
+    text = _text_for(texts, category, source, micro, rng)
     handling = {HandlingLevel.GRID: grid, HandlingLevel.COMMUNITY: community}.get(category.default_level, street)
     # Most residents report without an account (with a phone); a few reports belong to demo residents.
     reporter = (
@@ -471,3 +490,57 @@ def _assignee(case, people, grid, rng):
         users = people.by_department.get(case.assigned_department_id) or [None]
         return rng.choice(users)
     return people.one(grid, (Role.GRID_WORKER,), rng)
+
+
+# What the first demo grid's people find waiting on their first visit: each is moved through the real
+# services (timeline, deadlines, inbox notices), not bulk-written like the history above.
+PERSONA_WORK = (
+    # (reporter, category, description, where it stops)
+    ("gridworker1", "1403", "3号楼2单元楼道里堆了旧沙发和纸箱，挡住了消防通道，已提醒住户但还没清。", "dispatched"),
+    ("resident1", "1402", "我们楼下有人从窗户拉电线给电动车充电，晚上一直插着，很危险，麻烦来看看。", "in_progress"),
+    ("gridworker1", "0905", "小区东门口共享单车和电动车乱停，把盲道和出入口都堵住了。", "handled"),
+    ("resident1", "0903", "小区北门外有人把建筑垃圾和砖头堆在人行道上好几天了，老人推车过不去。", "reported"),
+)
+
+
+def _demo_photo(name: str, colour: tuple[int, int, int]):
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), colour).save(buffer, format="JPEG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
+
+
+def create_persona_work(*, seed: int = 2026) -> list[Case]:
+    """Open cases in gridworker1's grid at every step a first visitor looks for: the grid worker's sign-for
+    and feedback, the community's acceptance and verification, the resident's own reports."""
+    users = {u.username: u for u in User.objects.filter(username__in=["gridworker1", "resident1", "community1"])}
+    membership = Membership.objects.filter(user=users.get("gridworker1"), role=Role.GRID_WORKER).first()
+    if len(users) < 3 or membership is None:
+        return []
+    grid = membership.region
+    micro_grids = [r for r in Region.objects.filter(parent=grid, is_active=True) if r.boundary] or [grid]
+    rng = random.Random(seed)
+    worker, community = users["gridworker1"], users["community1"]
+    created = []
+    for reporter, category, description, stop in PERSONA_WORK:
+        if not Category.objects.filter(code=category, is_active=True).exists():
+            continue
+        lon, lat = _point_in(rng.choice(micro_grids), rng)
+        source = Source.RESIDENT if reporter == "resident1" else Source.PATROL
+        report = services.Report(category=category, description=description, lon=lon, lat=lat, source=source)
+        case, _new = services.report_case(actor=users[reporter], report=report)
+        steps = {
+            "reported": [],
+            "dispatched": [("accept", community, {}), ("dispatch", community, {"region": grid.code})],
+        }
+        steps["in_progress"] = [*steps["dispatched"], ("sign", worker, {})]
+        after = {"photo_after": [_demo_photo("after.jpg", (90, 160, 90))]}
+        before = {"photo_before": [_demo_photo("before.jpg", (160, 90, 90))]}
+        steps["handled"] = [*steps["in_progress"], ("feedback", worker, {**before, **after})]
+        for action, actor, params in steps[stop]:
+            case = services.transition(case, action, actor=actor, opinion=_demo_opinion(action), **params)
+        created.append(case)
+    return created
+
+
+def _demo_opinion(action: str) -> str:
+    return {"dispatch": "请网格员到现场核实处理。", "feedback": "已联系住户清理完毕，现场已恢复通行。"}.get(action, "")

@@ -6,6 +6,7 @@ the caller's reach) and answers 404 for a node outside the caller's reach, like 
 
 from typing import Literal
 
+from django.http import Http404
 from ninja import Field, Query, Router, Schema
 from pydantic import model_serializer
 
@@ -13,6 +14,7 @@ from wangge.cases.selectors import visible_cases
 from wangge.core.text import Text
 from wangge.core.validators import Day
 from wangge.dashboard import drill, filters, screen, statistics
+from wangge.party import selectors as party_selectors
 from wangge.rollups import selectors
 from wangge.rollups.selectors import Node
 
@@ -329,4 +331,63 @@ def cases_behind(request, query: Query[DrillQuery]):
         "figure": query.figure,
         "total": found.total,
         "cases": [{"number": numbers[pk], "count": n} for pk, n in sorted(found.counts.items()) if pk in numbers],
+    }
+
+
+# --- the party layer ------------------------------------------------------------------------------------
+
+
+class PartyFiguresOut(Schema):
+    code: str
+    name: str
+    query: str
+    branches: int
+    members: int
+    in_service: int
+    registered: int
+    confirmed: int
+    central_households: int
+    households: int
+    covered: int
+    rate: float | None = Field(..., description="Households covered by a central household / households")
+    registered_rate: float | None = Field(..., description="双报到: registered / in-service members")
+
+
+class PartyLayerOut(Schema):
+    node: NodeOut
+    total: PartyFiguresOut
+    children: list[PartyFiguresOut]
+
+
+def party_figures_out(row) -> dict:
+    return {
+        "code": row.region.code,
+        "name": row.region.name,
+        "query": f"region={row.region.code}",
+        "branches": row.branches,
+        "members": row.members,
+        "in_service": row.in_service,
+        "registered": row.registered,
+        "confirmed": row.confirmed,
+        "central_households": row.centrals,
+        "households": row.households,
+        "covered": row.covered,
+        "rate": row.rate,
+        "registered_rate": row.registered_rate,
+    }
+
+
+@router.get("/party", response=PartyLayerOut)
+def party_layer(request, query: Query[NodeQuery]):
+    """The party layer of a region node: grid branches, members, central households and their coverage
+    rate, 双报到 (registered and confirmed in-service members), in total and per child area (drill down with
+    each child's ``query``). A department node has no party layer (404)."""
+    node = _node(request, query)
+    if node.region is None:
+        raise Http404("node")
+    total, children = party_selectors.figures(request.auth, node.code)
+    return {
+        "node": node,
+        "total": party_figures_out(total),
+        "children": [party_figures_out(row) for row in children],
     }

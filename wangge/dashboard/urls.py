@@ -6,6 +6,7 @@ app_name = "dashboard"
 urlpatterns = [
     path("", views.screen_page, name="screen"),
     path("feed/", views.feed, name="feed"),
+    path("party/", views.party_layer, name="party"),
     path("stats/", views.statistics_page, name="statistics"),
     path("cases/", views.cases_behind, name="cases"),
 ]

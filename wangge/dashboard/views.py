@@ -15,6 +15,7 @@ from wangge.cases.models import Source
 from wangge.cases.selectors import active_categories, visible_cases
 from wangge.dashboard import drill, excel, screen, statistics
 from wangge.dashboard import filters as dashboard_filters
+from wangge.party import selectors as party_selectors
 from wangge.rollups import selectors
 from wangge.rollups.timeline import DEFINITIONS
 
@@ -71,6 +72,18 @@ def feed(request):
 
 
 # --- statistics -------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def party_layer(request):
+    """The screen's party panel (loaded into the screen): branches, members, central households, coverage
+    and 双报到 of the node, per child area with a link to drill down."""
+    node = _node(request)
+    if node.region is None:
+        raise Http404("node")
+    total, children = party_selectors.figures(request.user, node.code)
+    return render(request, "dashboard/_party.html", {"node": node, "total": total, "children": children})
 
 
 @login_required

@@ -2,9 +2,13 @@
 coverage. Thin: reads through ``selectors`` (scoped; 404 out of reach, 403 without ``people.view``),
 writes through ``services`` (400 naming the field); lists are keyset pages (``wangge.core.pagination``)."""
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import HttpResponse
-from ninja import Query, Router, Status
+from django.utils.translation import gettext as _
+from ninja import File, Form, Query, Router, Status
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.files import UploadedFile
 
 from wangge.core.excel import XLSX
 from wangge.core.pagination import Page, keyset_page
@@ -14,10 +18,16 @@ from wangge.party.schemas import (
     PartyCentralListQuery,
     PartyCentralOut,
     PartyCentralPatch,
+    PartyClaimIn,
     PartyCommitteeIn,
+    PartyCompleteIn,
     PartyCoverageOut,
     PartyCoverageQuery,
     PartyHouseholdRef,
+    PartyItemIn,
+    PartyItemListQuery,
+    PartyItemOut,
+    PartyLeaveIn,
     PartyMemberExportIn,
     PartyMemberIn,
     PartyMemberItemOut,
@@ -30,6 +40,10 @@ from wangge.party.schemas import (
     PartyOrganisationListQuery,
     PartyOrganisationOut,
     PartyOrganisationPatch,
+    PartyOwnOut,
+    PartyRegistrationIn,
+    PartyRegistrationListQuery,
+    PartyRegistrationOut,
     PartyUncoveredQuery,
 )
 from wangge.people import permissions
@@ -141,7 +155,9 @@ def list_members(request, query: Query[PartyMemberListQuery]):
         region=query.region,
         kind=query.kind or "",
         in_service=query.in_service,
-    ).select_related("person__region", "central_household")
+        registered=query.registered,
+        left=query.left,
+    ).select_related("person__region", "central_household", "registration")
     return keyset_page(rows, query, order=("person__name", "id"), count=True)
 
 
@@ -169,6 +185,8 @@ def export_members(request, payload: PartyMemberExportIn):
         region=payload.region,
         kind=payload.kind or "",
         in_service=payload.in_service,
+        registered=payload.registered,
+        left=payload.left,
     )
     response = HttpResponse(exported.content, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{exported.filename}"'
@@ -190,6 +208,18 @@ def update_member(request, member_id: int, payload: PartyMemberPatch):
     if "organisation_id" in changes:
         changes["organisation"] = changes.pop("organisation_id")
     services.update_member(actor=request.auth, member=member, **changes)
+    return _member(request, member_id)
+
+
+@router.post("/members/{member_id}/leave", response=PartyMemberOut)
+def member_leaves(request, member_id: int, payload: PartyLeaveIn):
+    """The member was transferred out (转出) or left (离开) on ``left_on``: kept, never deleted; no longer a
+    central household, secretary or committee member. Twice answers 409."""
+    _view(request)
+    member = _member(request, member_id)
+    services.member_leaves(
+        actor=request.auth, member=member, left_on=payload.left_on, leave_kind=payload.leave_kind, note=payload.note
+    )
     return _member(request, member_id)
 
 
@@ -254,3 +284,117 @@ def uncovered(request, query: Query[PartyUncoveredQuery]):
     """The households of the region no central household covers."""
     _view(request)
     return keyset_page(selectors.uncovered_households(request.auth, query.region), query, order=("id",), count=True)
+
+
+# --- 双百 lists ------------------------------------------------------------------------------------------
+
+
+def _item(request, pk: int):
+    item = selectors.get_item_for(request.auth, pk)
+    return selectors.with_claims(request.auth, selectors.items_for(request.auth)).get(pk=item.pk)
+
+
+@router.get("/items", response=Page[PartyItemOut])
+def list_items(request, query: Query[PartyItemListQuery]):
+    """The 双百 lists (needs and resources) of the communities in your reach, or of where you live or
+    registered as a member, newest first."""
+    rows = selectors.items_filtered(
+        request.auth,
+        community=query.community,
+        kind=query.kind or "",
+        status=query.status or "",
+        mine=query.mine,
+    )
+    rows = selectors.with_claims(request.auth, rows)
+    return keyset_page(rows, query, order=("-created_at", "-id"), count=True)
+
+
+@router.post("/items", response={201: PartyItemOut})
+def publish_item(request, payload: PartyItemIn):
+    """Put a need or resource on a community's lists (ledger staff of the community)."""
+    item = services.publish_item(
+        actor=request.auth,
+        community=payload.community,
+        kind=payload.kind,
+        title=payload.title,
+        description=payload.description,
+        offered_by=payload.offered_by_id,
+        due_on=payload.due_on,
+    )
+    return Status(201, _item(request, item.pk))
+
+
+@router.get("/items/{item_id}", response=PartyItemOut)
+def get_item(request, item_id: int):
+    return _item(request, item_id)
+
+
+@router.post("/items/{item_id}/claim", response={201: PartyItemOut})
+def claim_item(request, item_id: int, payload: PartyClaimIn):
+    """Take the item on: yourself (your own member account), a member (staff) or a co-building unit. An item
+    already claimed answers 409; of two claims at once exactly one wins."""
+    item = selectors.get_item_for(request.auth, item_id)
+    services.claim_item(actor=request.auth, item=item, member=payload.member_id, unit=payload.unit_id)
+    return Status(201, _item(request, item_id))
+
+
+@router.post("/items/{item_id}/complete", response=PartyItemOut)
+def complete_item(request, item_id: int, form: Form[PartyCompleteIn], photo: File[UploadedFile] = None):
+    """Mark the claim done: a note, the service hours and a photo (JPEG, PNG or WebP)."""
+    item = selectors.get_item_for(request.auth, item_id)
+    claim = selectors.claim_of(item)
+    if claim is None:
+        raise ValidationError({"claim": _("Nobody has claimed this item.")})
+    if photo is None:  # checked here: ninja would name the field "photo.file"
+        raise NinjaValidationError([{"type": "missing", "loc": ("form", "photo")}])
+    services.complete_claim(actor=request.auth, claim=claim, note=form.note, hours=form.hours, photo=photo)
+    return _item(request, item_id)
+
+
+# --- 双报到 ---------------------------------------------------------------------------------------------
+
+
+@router.get("/me", response=PartyOwnOut)
+def own_standing(request):
+    """Your own party standing: your member (linked by phone once you register), your 双报到 and the
+    co-building units you act for as secretary."""
+    member = selectors.own_member(request.auth)
+    registration = getattr(member, "registration", None) if member is not None else None
+    return {
+        "member": member,
+        "in_service": bool(member and member.in_service),
+        "registration": registration,
+        "units": list(selectors.own_units(request.auth).order_by("name")),
+    }
+
+
+@router.get("/registrations", response=Page[PartyRegistrationOut])
+def list_registrations(request, query: Query[PartyRegistrationListQuery]):
+    """双报到 with the communities in your reach: members and units, registered or confirmed."""
+    _view(request)
+    rows = selectors.registrations_for(request.auth)
+    if query.community:
+        rows = rows.filter(community_path__startswith=selectors.region_for(request.auth, query.community).path)
+    if query.status:
+        rows = rows.filter(status=query.status)
+    return keyset_page(rows, query, order=("-registered_at", "-id"), count=True)
+
+
+@router.post("/registrations", response={201: PartyRegistrationOut})
+def register(request, payload: PartyRegistrationIn):
+    """Register (双报到): yourself as an in-service member with the community where you live (nothing named;
+    your account is linked to your member by the phone number in the ledger), a member (staff), or a
+    co-building unit with the community it co-builds with. Registering twice answers 409."""
+    if payload.unit_id is not None:
+        registration = services.register_unit(actor=request.auth, unit=payload.unit_id)
+    else:
+        registration = services.register_member(actor=request.auth, member=payload.member_id)
+    return Status(201, registration)
+
+
+@router.post("/registrations/{registration_id}/confirm", response=PartyRegistrationOut)
+def confirm_registration(request, registration_id: int):
+    """The community confirms a registration (409 when already confirmed)."""
+    _view(request)
+    registration = selectors.get_registration_for(request.auth, registration_id)
+    return services.confirm_registration(actor=request.auth, registration=registration)

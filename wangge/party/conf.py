@@ -19,3 +19,9 @@ def central_household_min() -> int:
 def shared_coverage() -> bool:
     """Whether a household may be linked to more than one central household (PARTY_SHARED_COVERAGE)."""
     return bool(getattr(settings, "PARTY_SHARED_COVERAGE", False))
+
+
+def photo_max_bytes() -> int:
+    """The largest photo a done claim may carry (PARTY_PHOTO_MAX_BYTES, else the case photos' limit)."""
+    value = getattr(settings, "PARTY_PHOTO_MAX_BYTES", None)
+    return int(value if value is not None else settings.CASE_PHOTO_MAX_BYTES)

@@ -22,11 +22,24 @@ class ExportFile:
 
 
 def export_members(
-    user, *, organisation: int | None = None, region: str = "", kind: str = "", in_service: bool | None = None
+    user,
+    *,
+    organisation: int | None = None,
+    region: str = "",
+    kind: str = "",
+    in_service: bool | None = None,
+    registered: bool | None = None,
+    left: bool | None = None,
 ) -> ExportFile:
     permissions.require(user, permissions.VIEW, permissions.EXPORT)
     members = selectors.members_filtered(
-        user, organisation=organisation, region=region, kind=kind, in_service=in_service
+        user,
+        organisation=organisation,
+        region=region,
+        kind=kind,
+        in_service=in_service,
+        registered=registered,
+        left=left,
     ).order_by("person__name", "id")
     count = members.count()
     limit = conf.export_max_rows()
@@ -51,7 +64,13 @@ def export_members(
             ]  # fmt: skip
 
     content = people_excel.export(str(_("Party members")), headers, rows(), user)
-    filters = {"organisation": organisation, "region": region, "kind": kind, "in_service": in_service}
+    filters = {
+        "organisation": organisation,
+        "region": region,
+        "kind": kind,
+        "in_service": in_service,
+        "registered": registered,
+    }
     audit.record(
         actor=user,
         action="party.member.export",

@@ -109,6 +109,11 @@ class MemberStatus(models.TextChoices):
     PROBATIONARY = "probationary", _("Probationary member (预备党员)")
 
 
+class LeaveKind(models.TextChoices):
+    TRANSFERRED_OUT = "transferred_out", _("Transferred out (转出)")
+    LEFT = "left", _("Left (离开)")
+
+
 class PartyMember(TextGuardMixin, models.Model):
     person = models.OneToOneField(
         "people.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="party_member"
@@ -131,6 +136,18 @@ class PartyMember(TextGuardMixin, models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    account = models.OneToOneField(
+        "accounts.User",
+        verbose_name=_("own account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="party_member",
+        help_text=_("The member's own login, for 双报到 and claims; linked by the phone number at registration."),
+    )
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+    leave_kind = models.CharField(_("how the member left"), max_length=16, choices=LeaveKind.choices, blank=True)
+    leave_note = models.CharField(_("leaving note"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -170,3 +187,146 @@ class CoveredHousehold(models.Model):
 
     def __str__(self) -> str:
         return str(self.household_id)
+
+
+# --- 双百 lists: a community's needs and resources, claimed by members and co-building units --------------
+
+
+class ItemKind(models.TextChoices):
+    NEED = "need", _("Need (需求清单)")
+    RESOURCE = "resource", _("Resource (资源清单)")
+
+
+class ItemStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    CLAIMED = "claimed", _("Claimed")
+    DONE = "done", _("Done")
+
+
+class ServiceItem(TextGuardMixin, models.Model):
+    """One line of a community's 双百 lists: a need to meet or a resource on offer (e.g. a unit's legal
+    advice). Claimed by one member or co-building unit at a time (``ItemClaim``)."""
+
+    community = models.ForeignKey(
+        "regions.Region", verbose_name=_("community"), on_delete=models.PROTECT, related_name="+"
+    )
+    community_path = models.CharField(max_length=255, db_index=True, editable=False)
+    kind = models.CharField(_("list"), max_length=16, choices=ItemKind.choices)
+    title = models.CharField(_("title"), max_length=100)
+    description = models.TextField(_("description"), max_length=1000, blank=True)
+    offered_by = models.ForeignKey(
+        PartyOrganisation,
+        verbose_name=_("offered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=ItemStatus.choices, default=ItemStatus.OPEN)
+    created_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("list item (双百)")
+        verbose_name_plural = _("list items (双百)")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ClaimStatus(models.TextChoices):
+    CLAIMED = "claimed", _("Claimed")
+    DONE = "done", _("Done")
+
+
+class ItemClaim(TextGuardMixin, models.Model):
+    """Who took an item on (a member or a co-building unit) and, once done, the note, hours and photo."""
+
+    item = models.ForeignKey(ServiceItem, verbose_name=_("item"), on_delete=models.CASCADE, related_name="claims")
+    member = models.ForeignKey(
+        PartyMember, verbose_name=_("member"), null=True, blank=True, on_delete=models.PROTECT, related_name="claims"
+    )
+    unit = models.ForeignKey(
+        PartyOrganisation,
+        verbose_name=_("co-building unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="claims",
+    )
+    status = models.CharField(_("status"), max_length=16, choices=ClaimStatus.choices, default=ClaimStatus.CLAIMED)
+    claimed_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    claimed_at = models.DateTimeField(_("claimed"), auto_now_add=True)
+    note = models.TextField(_("note"), max_length=1000, blank=True)
+    hours = models.DecimalField(_("service hours"), max_digits=5, decimal_places=1, null=True, blank=True)
+    photo = models.FileField(upload_to="party/%Y/%m/", blank=True)
+    photo_type = models.CharField(max_length=40, blank=True)
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("claim")
+        verbose_name_plural = _("claims")
+        constraints = [
+            # One claim per item: the second of two simultaneous claims fails here even past the row lock.
+            models.UniqueConstraint(fields=["item"], name="party_item_claimed_once"),
+            models.CheckConstraint(
+                condition=models.Q(member__isnull=False, unit__isnull=True)
+                | models.Q(member__isnull=True, unit__isnull=False),
+                name="party_claim_member_or_unit",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.item_id)
+
+
+# --- 双报到: in-service members and co-building units register with a community --------------------------
+
+
+class RegistrationStatus(models.TextChoices):
+    REGISTERED = "registered", _("Registered")
+    CONFIRMED = "confirmed", _("Confirmed")
+
+
+class Registration(models.Model):
+    """A 双报到: an in-service member registering with the community where they live, or a co-building unit
+    with the community it co-builds with; the community confirms."""
+
+    member = models.OneToOneField(
+        PartyMember, null=True, blank=True, on_delete=models.CASCADE, related_name="registration"
+    )
+    unit = models.OneToOneField(
+        PartyOrganisation, null=True, blank=True, on_delete=models.CASCADE, related_name="registration"
+    )
+    community = models.ForeignKey(
+        "regions.Region", verbose_name=_("community"), on_delete=models.PROTECT, related_name="+"
+    )
+    community_path = models.CharField(max_length=255, db_index=True, editable=False)
+    status = models.CharField(
+        _("status"), max_length=16, choices=RegistrationStatus.choices, default=RegistrationStatus.REGISTERED
+    )
+    registered_at = models.DateTimeField(_("registered"), auto_now_add=True)
+    registered_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("registration (双报到)")
+        verbose_name_plural = _("registrations (双报到)")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(member__isnull=False, unit__isnull=True)
+                | models.Q(member__isnull=True, unit__isnull=False),
+                name="party_registration_member_or_unit",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.community_id)

@@ -2,14 +2,16 @@
 (``Text``); lists answer ``Page[…]`` (``wangge.core.pagination``). Members carry no personal numbers: the
 person's page in the ledger is where those are (masked, revealed with a reason)."""
 
-from datetime import date
+from datetime import date, datetime
 from typing import Literal
 
+from django.urls import reverse
 from ninja import Field, Schema
 
 from wangge.core.pagination import PageQuery
-from wangge.core.text import Text
-from wangge.party.models import MemberStatus, OrganisationKind
+from wangge.core.text import MultilineText, Text
+from wangge.core.validators import Day
+from wangge.party.models import ItemKind, ItemStatus, LeaveKind, MemberStatus, OrganisationKind, RegistrationStatus
 
 
 class PartyRegionRef(Schema):
@@ -151,10 +153,17 @@ class PartyMemberItemOut(Schema):
     grid: PartyRegionRef | None
     region: PartyRegionRef
     central_household_id: int | None
+    registered: bool
+    left_on: date | None
+    leave_kind: str
 
     @staticmethod
     def resolve_name(obj) -> str:
         return obj.person.name
+
+    @staticmethod
+    def resolve_registered(obj) -> bool:
+        return getattr(obj, "registration", None) is not None
 
     @staticmethod
     def resolve_status_label(obj) -> str:
@@ -178,6 +187,8 @@ class PartyMemberListQuery(PageQuery):
     region: Text = Field("", max_length=24, description="Members living under this region")
     kind: MemberStatus | None = Field(None, description="full or probationary")
     in_service: bool | None = None
+    registered: bool | None = Field(None, description="Registered with a community (双报到) or not")
+    left: bool | None = Field(None, description="Members who left (转出/离开), or the current ones; none: both")
 
 
 class PartyMemberExportIn(Schema):
@@ -185,6 +196,8 @@ class PartyMemberExportIn(Schema):
     region: Text = Field("", max_length=24)
     kind: MemberStatus | None = None
     in_service: bool | None = None
+    registered: bool | None = None
+    left: bool | None = None
 
 
 class PartyMemberIn(Schema):
@@ -204,6 +217,12 @@ class PartyMemberPatch(Schema):
     in_service: bool | None = None
     employer: Text | None = Field(None, max_length=100)
     grid: Text | None = Field(None, max_length=24)
+
+
+class PartyLeaveIn(Schema):
+    left_on: Day
+    leave_kind: LeaveKind = Field(..., description="transferred_out (转出) or left (离开)")
+    note: Text = Field("", max_length=200)
 
 
 class PartyHouseholdRef(Schema):
@@ -303,3 +322,134 @@ class PartyCoverageQuery(Schema):
 
 class PartyUncoveredQuery(PageQuery):
     region: Text = Field(..., max_length=24)
+
+
+# --- 双百 lists ------------------------------------------------------------------------------------------
+
+
+class PartyClaimOut(Schema):
+    id: int
+    status: str
+    member: PartyMemberRef | None
+    unit: PartyOrganisationRef | None
+    claimed_at: datetime
+    note: str
+    hours: float | None
+    done_at: datetime | None
+    photo_url: str | None
+
+    @staticmethod
+    def resolve_member(obj, context):
+        # A claiming member's name says they are a party member: named only to whom may see them.
+        from wangge.party.selectors import may_see_claimant
+
+        return obj.member if obj.member_id and may_see_claimant(context["request"].auth, obj) else None
+
+    @staticmethod
+    def resolve_hours(obj):
+        return float(obj.hours) if obj.hours is not None else None
+
+    @staticmethod
+    def resolve_photo_url(obj):
+        return reverse("party:claim_photo", args=[obj.pk]) if obj.photo else None
+
+
+class PartyItemOut(Schema):
+    id: int
+    kind: str
+    kind_label: str
+    title: str
+    description: str
+    community: PartyRegionRef
+    offered_by: PartyOrganisationRef | None
+    due_on: date | None
+    status: str
+    status_label: str
+    claim: PartyClaimOut | None
+
+    @staticmethod
+    def resolve_kind_label(obj) -> str:
+        return str(obj.get_kind_display())
+
+    @staticmethod
+    def resolve_status_label(obj) -> str:
+        return str(obj.get_status_display())
+
+    @staticmethod
+    def resolve_claim(obj):
+        claims = list(obj.claims.all())  # prefetched on lists
+        if not claims:
+            return None
+        claims[0].claimant_visible = getattr(obj, "claimant_visible", None)  # annotated by ``with_claims``
+        return claims[0]
+
+
+class PartyItemListQuery(PageQuery):
+    community: Text = Field("", max_length=24, description="Items of the communities under this region")
+    kind: ItemKind | None = Field(None, description="need or resource")
+    status: ItemStatus | None = None
+    mine: bool = Field(False, description="Only items claimed by you (your member or your unit)")
+
+
+class PartyItemIn(Schema):
+    community: Text = Field(..., max_length=24, description="The community's code")
+    kind: ItemKind
+    title: Text = Field(..., min_length=1, max_length=100)
+    description: MultilineText = Field("", max_length=1000)
+    offered_by_id: int | None = Field(None, description="The party organisation offering a resource")
+    due_on: Day | None = None
+
+
+class PartyClaimIn(Schema):
+    member_id: int | None = Field(None, description="Staff claiming for a member; empty: your own member")
+    unit_id: int | None = Field(None, description="A co-building unit claiming (its secretary, or staff)")
+
+
+class PartyCompleteIn(Schema):
+    note: MultilineText = Field("", max_length=1000, description="What was done (required)")
+    hours: float | None = Field(None, ge=0, le=999, description="Service hours")
+
+
+# --- 双报到 ---------------------------------------------------------------------------------------------
+
+
+class PartyRegistrationOut(Schema):
+    id: int
+    kind: str
+    name: str
+    member_id: int | None
+    unit_id: int | None
+    community: PartyRegionRef
+    status: str
+    status_label: str
+    registered_at: datetime
+    confirmed_at: datetime | None
+
+    @staticmethod
+    def resolve_kind(obj) -> str:
+        return "member" if obj.member_id else "unit"
+
+    @staticmethod
+    def resolve_name(obj) -> str:
+        return obj.member.person.name if obj.member_id else obj.unit.name
+
+    @staticmethod
+    def resolve_status_label(obj) -> str:
+        return str(obj.get_status_display())
+
+
+class PartyRegistrationListQuery(PageQuery):
+    community: Text = Field("", max_length=24, description="Registrations with communities under this region")
+    status: RegistrationStatus | None = None
+
+
+class PartyRegistrationIn(Schema):
+    member_id: int | None = Field(None, description="Staff registering a member; empty: yourself")
+    unit_id: int | None = Field(None, description="A co-building unit registering with its community")
+
+
+class PartyOwnOut(Schema):
+    member: PartyMemberRef | None
+    in_service: bool
+    registration: PartyRegistrationOut | None
+    units: list[PartyOrganisationRef]

@@ -9,12 +9,24 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from wangge.accounts.scope import restrict, scope_for
-from wangge.party.models import CentralHousehold, CoveredHousehold, PartyMember, PartyOrganisation, ServedRegion
+from wangge.core import pii
+from wangge.party.models import (
+    CentralHousehold,
+    ClaimStatus,
+    CoveredHousehold,
+    ItemClaim,
+    OrganisationKind,
+    PartyMember,
+    PartyOrganisation,
+    Registration,
+    ServedRegion,
+    ServiceItem,
+)
 from wangge.people import permissions
 from wangge.people import selectors as people_selectors
 from wangge.people.models import Household
@@ -86,9 +98,20 @@ def region_for(user, code: str) -> Region:
 
 
 def members_filtered(
-    user, *, organisation: int | None = None, region: str = "", kind: str = "", in_service: bool | None = None
+    user,
+    *,
+    organisation: int | None = None,
+    region: str = "",
+    kind: str = "",
+    in_service: bool | None = None,
+    registered: bool | None = None,
+    left: bool | None = None,
 ) -> QuerySet[PartyMember]:
     rows = members_for(user)
+    if left is not None:
+        rows = rows.filter(left_on__isnull=not left)
+    if registered is not None:
+        rows = rows.filter(registration__isnull=not registered)
     if organisation is not None:
         rows = rows.filter(organisation=get_organisation_for(user, organisation))
     if region:
@@ -207,3 +230,294 @@ def default_coverage_region(user) -> Region | None:
     if scope.is_global:
         return regions.filter(level="street").order_by("code").first()
     return regions.filter(path__in=scope.paths).order_by("path").first()
+
+
+# --- the caller's own party standing (双报到 and claims from one's own account) --------------------------
+
+
+def own_member(user) -> PartyMember | None:
+    """The current member whose own account ``user`` is (not a scoped read: it is the caller's own record)."""
+    if user is None or not user.is_authenticated:
+        return None
+    return (
+        PartyMember.objects.select_related("person", "organisation", "registration__community")
+        .filter(account=user, left_on__isnull=True)
+        .first()
+    )
+
+
+def member_by_phone(user) -> PartyMember | None:
+    """The current member, not yet linked to an account, whose person in the ledger has ``user``'s phone."""
+    if not user.phone_encrypted:
+        return None
+    indexes = pii.blind_indexes(pii.decrypt(user.phone_encrypted), kind="phone")
+    rows = PartyMember.objects.filter(person__phone_index__in=indexes, account__isnull=True, left_on__isnull=True)
+    return rows.select_related("person").order_by("id").first()
+
+
+def own_units(user) -> QuerySet[PartyOrganisation]:
+    """The co-building units whose secretary is ``user``'s member: they act for their unit."""
+    if user is None or not user.is_authenticated:
+        return PartyOrganisation.objects.none()
+    return PartyOrganisation.objects.filter(
+        kind=OrganisationKind.COBUILDING, secretary__account=user, secretary__left_on__isnull=True
+    )
+
+
+def member_communities(member: PartyMember) -> list[str]:
+    """Paths of the communities a member may take items from: where they live, and where they registered."""
+    paths = _ancestor_paths(member.person.region_path)
+    registration = getattr(member, "registration", None) if hasattr(member, "registration") else None
+    if registration is not None:
+        paths.append(registration.community_path)
+    return paths
+
+
+def _near(user, field: str) -> Q | None:
+    """Rows whose ``field`` path lies in the caller's data reach or above it (None: everything)."""
+    scope = scope_for(user)
+    if scope.is_global:
+        return None
+    near = Q(pk__in=[])
+    for path in scope.paths:
+        near |= Q(**{f"{field}__startswith": path}) | Q(**{f"{field}__in": _ancestor_paths(path)})
+    return near
+
+
+def items_for(user) -> QuerySet[ServiceItem]:
+    """双百 items: of the communities in (or above) the caller's reach for ledger staff; of where they live or
+    registered for a member; of the community co-built with for a unit's secretary."""
+    rows = ServiceItem.objects.select_related("community", "offered_by")
+    if user is None or not user.is_authenticated:
+        return rows.none()
+    visible = Q(pk__in=[])
+    if permissions.can(user, permissions.VIEW):
+        near = _near(user, "community_path")
+        if near is None:
+            return rows
+        visible |= near
+    member = own_member(user)
+    if member is not None:
+        visible |= Q(community_path__in=member_communities(member))
+    units = list(own_units(user).values_list("community_id", flat=True))
+    if units:
+        visible |= Q(community_id__in=units)
+    return rows.filter(visible)
+
+
+def get_item_for(user, pk) -> ServiceItem:
+    try:
+        return items_for(user).get(pk=pk)
+    except (ServiceItem.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("No list item with this id in your reach.")) from None
+
+
+def items_filtered(user, *, community: str = "", kind: str = "", status: str = "", mine: bool = False):
+    rows = items_for(user)
+    if community:
+        rows = rows.filter(community_path__startswith=region_for(user, community).path)
+    if kind:
+        rows = rows.filter(kind=kind)
+    if status:
+        rows = rows.filter(status=status)
+    if mine:
+        rows = rows.filter(_claimed_by_own(user))
+    return rows
+
+
+def _claimed_by_own(user) -> Q:
+    return Q(claims__member__account=user) | Q(claims__unit__in=own_units(user))
+
+
+ITEM_CLAIMS = Prefetch("claims", queryset=ItemClaim.objects.select_related("member__person", "unit"))
+
+
+def with_claims(user, rows: QuerySet[ServiceItem]) -> QuerySet[ServiceItem]:
+    """Items with their claim prefetched and whether the caller may see the claiming member (one subquery
+    instead of a look-up per row)."""
+    visible = members_for(user).filter(pk=OuterRef("claims__member_id"))
+    return rows.prefetch_related(ITEM_CLAIMS).annotate(claimant_visible=Exists(visible))
+
+
+def claim_of(item: ServiceItem) -> ItemClaim | None:
+    return ItemClaim.objects.select_related("member__person", "unit").filter(item=item).first()
+
+
+def may_see_claimant(user, claim: ItemClaim) -> bool:
+    """A claiming member is personal data (political status): named to ledger staff who see the person, to
+    the member themself; a unit is not."""
+    if claim.unit_id:
+        return True
+    known = getattr(claim, "claimant_visible", None)  # from ``with_claims``
+    if known:
+        return True
+    if claim.member.account_id and claim.member.account_id == user.pk:
+        return True
+    return members_for(user).filter(pk=claim.member_id).exists()
+
+
+def get_claim_for(user, pk) -> ItemClaim:
+    try:
+        return ItemClaim.objects.select_related("item", "member__person", "unit").get(pk=pk, item__in=items_for(user))
+    except (ItemClaim.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("No claim with this id in your reach.")) from None
+
+
+# --- 双报到 ---------------------------------------------------------------------------------------------
+
+
+def registrations_for(user) -> QuerySet[Registration]:
+    """Registrations with communities in the caller's data reach (the member's name is read through
+    ``members_for``, so only where the caller may see persons)."""
+    rows = Registration.objects.select_related("member__person", "unit", "community")
+    if not permissions.can(user, permissions.VIEW):
+        return rows.none()
+    return restrict(rows, user, field="community_path")
+
+
+def get_registration_for(user, pk) -> Registration:
+    try:
+        return registrations_for(user).get(pk=pk)
+    except (Registration.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("No registration with this id in your reach.")) from None
+
+
+@dataclass
+class RegistrationRow:
+    registration: Registration
+    name: str
+    claims_done: int
+    hours: float
+
+
+def registration_rows(user, *, community: str = "", status: str = "") -> list[RegistrationRow]:
+    """Who registered with the communities in reach, whether confirmed, and what each did: claims done and
+    service hours (two grouped queries)."""
+    rows = registrations_for(user)
+    if community:
+        rows = rows.filter(community_path__startswith=region_for(user, community).path)
+    if status:
+        rows = rows.filter(status=status)
+    rows = list(rows.order_by("community_path", "-registered_at", "id")[:500])
+    done = ItemClaim.objects.filter(status=ClaimStatus.DONE)
+    by_member = {
+        r["member"]: r
+        for r in done.filter(member__in=[r.member_id for r in rows if r.member_id])
+        .values("member")
+        .annotate(n=Count("id"), hours=Sum("hours"))
+        .order_by()
+    }
+    by_unit = {
+        r["unit"]: r
+        for r in done.filter(unit__in=[r.unit_id for r in rows if r.unit_id])
+        .values("unit")
+        .annotate(n=Count("id"), hours=Sum("hours"))
+        .order_by()
+    }
+    result = []
+    for row in rows:
+        tally = by_member.get(row.member_id) if row.member_id else by_unit.get(row.unit_id)
+        name = row.member.person.name if row.member_id else row.unit.name
+        result.append(
+            RegistrationRow(row, name, tally["n"] if tally else 0, float(tally["hours"] or 0) if tally else 0.0)
+        )
+    return result
+
+
+def regions_in_reach(user, levels=None) -> list[Region]:
+    """Active regions in the caller's data reach (for the pickers of the forms), in tree order."""
+    scope = scope_for(user)
+    if not permissions.can(user, permissions.VIEW) or scope.is_empty:
+        return []
+    rows = Region.objects.filter(is_active=True)
+    if levels:
+        rows = rows.filter(level__in=levels)
+    return list(restrict(rows, user).order_by("path")[:2000])
+
+
+# --- figures for the command-centre screen (counts only) -------------------------------------------------
+
+
+@dataclass
+class PartyFigures:
+    region: Region
+    branches: int = 0
+    members: int = 0
+    in_service: int = 0
+    registered: int = 0
+    confirmed: int = 0
+    centrals: int = 0
+    households: int = 0
+    covered: int = 0
+
+    @property
+    def rate(self) -> float | None:
+        return round(self.covered / self.households, 4) if self.households else None
+
+    @property
+    def registered_rate(self) -> float | None:
+        return round(self.registered / self.in_service, 4) if self.in_service else None
+
+    def add(self, **counts) -> None:
+        for name, value in counts.items():
+            setattr(self, name, getattr(self, name) + (value or 0))
+
+
+def figures(user, code: str) -> tuple[PartyFigures, list[PartyFigures]]:
+    """Party work under the region ``code`` in the caller's reach (else 404), in total and per child region:
+    grid branches, current members (in service, registered, confirmed: 双报到), central households and the
+    households they cover. Counts only, no person named, so the screen shows them to whoever may see the
+    region's figures. Three grouped queries by region path, summed per child by path prefix."""
+    region = Region.objects.filter(code=code, is_active=True).first()
+    if region is None or not scope_for(user).covers_path(region.path):
+        raise Http404(_("No region with this code in your reach."))
+    children = list(Region.objects.filter(parent=region, is_active=True).order_by("code"))
+    total, rows = PartyFigures(region), [PartyFigures(child) for child in children]
+
+    def spread(path: str, **counts) -> None:
+        total.add(**counts)
+        for row in rows:
+            if path.startswith(row.region.path):
+                row.add(**counts)
+                break
+
+    under = region.path
+    branches = (
+        ServedRegion.objects.filter(region_path__startswith=under, organisation__kind=OrganisationKind.BRANCH)
+        .values("region_path")
+        .annotate(n=Count("organisation", distinct=True))
+        .order_by()
+    )
+    for row in branches:
+        spread(row["region_path"], branches=row["n"])
+    members = (
+        PartyMember.objects.filter(person__region_path__startswith=under, left_on__isnull=True)
+        .values("person__region_path")
+        .annotate(
+            n=Count("id"),
+            serving=Count("id", filter=Q(in_service=True)),
+            registered=Count("id", filter=Q(registration__isnull=False)),
+            confirmed=Count("id", filter=Q(registration__status="confirmed")),
+            centrals=Count("id", filter=Q(central_household__isnull=False)),
+        )
+        .order_by()
+    )
+    for row in members:
+        spread(
+            row["person__region_path"],
+            members=row["n"],
+            in_service=row["serving"],
+            registered=row["registered"],
+            confirmed=row["confirmed"],
+            centrals=row["centrals"],
+        )
+    households = (
+        Household.objects.filter(region_path__startswith=under)
+        .annotate(is_covered=_covered_filter())
+        .values("region_path")
+        .annotate(n=Count("id"), covered=Count("id", filter=Q(is_covered=True)))
+        .order_by()
+    )
+    for row in households:
+        spread(row["region_path"], households=row["n"], covered=row["covered"])
+    return total, rows

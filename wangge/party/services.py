@@ -5,25 +5,37 @@ household, region or organisation the actor cannot see is refused as unknown, na
 Writes need ``people.change`` (party standing is part of the ledger of persons; see docs/decisions.md).
 """
 
+import uuid
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wangge.accounts import audit
 from wangge.accounts.scope import scope_for
+from wangge.core import uploads
+from wangge.core.errors import Conflict
 from wangge.party import conf, selectors
 from wangge.party.models import (
     CentralHousehold,
+    ClaimStatus,
     CommitteeMember,
     CoveredHousehold,
+    ItemClaim,
+    ItemKind,
+    ItemStatus,
+    LeaveKind,
     MemberStatus,
     OrganisationKind,
     PartyMember,
     PartyOrganisation,
+    Registration,
+    RegistrationStatus,
     ServedRegion,
+    ServiceItem,
 )
 from wangge.people import permissions
 from wangge.people import selectors as people_selectors
@@ -407,6 +419,37 @@ def update_member(
     return member
 
 
+@transaction.atomic
+def member_leaves(*, actor, member: PartyMember, left_on: date, leave_kind: str, note: str = "") -> PartyMember:
+    """A member transferred out (转出) or gone (离开): kept with the date and how, never deleted. They stop
+    being a central household, a secretary or on a committee; their 双报到 and claims stay as history."""
+    permissions.require(actor, permissions.CHANGE)
+    member = PartyMember.objects.select_for_update().get(pk=_member(actor, member.pk, field="member").pk)
+    if member.left_on is not None:
+        raise Conflict(_("This member has already left."))
+    if left_on is None:
+        raise ValidationError({"left_on": _("Give the date the member left.")})
+    if left_on > timezone.localdate():
+        raise ValidationError({"left_on": _("The date left cannot be in the future.")})
+    if member.joined_on and left_on < member.joined_on:
+        raise ValidationError({"left_on": _("The date left is before the date joined.")})
+    if leave_kind not in LeaveKind.values:
+        raise ValidationError({"leave_kind": _("Choose transferred out or left.")})
+    member.left_on, member.leave_kind, member.leave_note = left_on, leave_kind, (note or "").strip()
+    member.full_clean(exclude=["person", "organisation"])
+    member.save(update_fields=["left_on", "leave_kind", "leave_note", "updated_at"])
+    released = CentralHousehold.objects.filter(member=member).delete()[0]
+    PartyOrganisation.objects.filter(secretary=member).update(secretary=None)
+    CommitteeMember.objects.filter(member=member).delete()
+    audit.record(
+        actor=actor,
+        action="party.member.leave",
+        obj=member,
+        changes={"left_on": left_on.isoformat(), "leave_kind": leave_kind, "central_released": bool(released)},
+    )
+    return member
+
+
 # --- central households --------------------------------------------------------------------------------
 
 
@@ -415,6 +458,8 @@ def set_central_household(*, actor, member: PartyMember, households: list[int]) 
     """Make ``member`` a 党员中心户 covering exactly ``households`` (ids), replacing what it covered."""
     permissions.require(actor, permissions.CHANGE)
     member = _member(actor, member.pk, field="member")
+    if member.left_on is not None:
+        raise ValidationError({"member": _("This member has left.")})
     ids = list(dict.fromkeys(households))
     limit = conf.central_household_max()
     if len(ids) > limit:
@@ -464,3 +509,247 @@ def remove_central_household(*, actor, central: CentralHousehold) -> None:
     permissions.require(actor, permissions.CHANGE)
     audit.record(actor=actor, action="party.central.remove", obj=central, summary=str(central.member.person))
     central.delete()
+
+
+# --- 双百 lists ------------------------------------------------------------------------------------------
+
+
+def _item_snapshot(item: ServiceItem) -> dict:
+    return {
+        "community": item.community_id,
+        "kind": item.kind,
+        "title": item.title,
+        "offered_by": item.offered_by_id,
+        "due_on": item.due_on.isoformat() if item.due_on else None,
+        "status": item.status,
+    }
+
+
+@transaction.atomic
+def publish_item(
+    *,
+    actor,
+    community: str,
+    kind: str,
+    title: str,
+    description: str = "",
+    offered_by: int | None = None,
+    due_on: date | None = None,
+) -> ServiceItem:
+    """Put a need or a resource on a community's 双百 lists (ledger staff of the community)."""
+    permissions.require(actor, permissions.CHANGE)
+    region = _community(actor, community)
+    if region is None:
+        raise ValidationError({"community": _("Name the community whose list this is.")})
+    if not scope_for(actor).covers_path(region.path):
+        raise ValidationError({"community": _("%(name)s is not wholly in your reach.") % {"name": region.name}})
+    if kind not in ItemKind.values:
+        raise ValidationError({"kind": _("Choose need or resource.")})
+    offered = _organisation(actor, offered_by, field="offered_by") if offered_by not in (None, "") else None
+    if offered is not None and offered.kind == OrganisationKind.COBUILDING and offered.community_id != region.pk:
+        raise ValidationError({"offered_by": _("This unit co-builds with another community.")})
+    item = ServiceItem(
+        community=region,
+        community_path=region.path,
+        kind=kind,
+        title=(title or "").strip(),
+        description=(description or "").strip(),
+        offered_by=offered,
+        due_on=due_on,
+        created_by=actor,
+    )
+    item.full_clean()
+    item.save()
+    audit.record(actor=actor, action="party.item.publish", obj=item, changes=_item_snapshot(item))
+    return item
+
+
+def _claimant(actor, item: ServiceItem, member, unit) -> tuple[PartyMember | None, PartyOrganisation | None]:
+    """Who claims: the caller's own member (nothing named), a member or unit named by ledger staff, or the
+    unit whose secretary the caller is. The claimant must belong with the item's community."""
+    if member not in (None, "") and unit not in (None, ""):
+        raise ValidationError({"member": _("Name a member or a unit, not both.")})
+    if unit not in (None, ""):
+        own = selectors.own_units(actor).filter(pk=unit).first() if str(unit).isdigit() else None
+        if own is None:
+            permissions.require(actor, permissions.CHANGE)
+            own = _organisation(actor, unit, field="unit")
+        if own.kind != OrganisationKind.COBUILDING or own.community_id != item.community_id:
+            raise ValidationError({"unit": _("Only a unit co-building with this community can take its items.")})
+        return None, own
+    if member not in (None, ""):
+        permissions.require(actor, permissions.CHANGE)
+        chosen = _member(actor, member, field="member")
+    else:
+        chosen = selectors.own_member(actor)
+        if chosen is None:
+            raise ValidationError(
+                {"member": _("Your account is not linked to a party member; register (双报到) first.")}
+            )
+    if chosen.left_on is not None:
+        raise ValidationError({"member": _("This member has left.")})
+    if item.community_path not in selectors.member_communities(chosen):
+        raise ValidationError(
+            {"member": _("A member takes items of the community where they live or registered (双报到).")}
+        )
+    return chosen, None
+
+
+@transaction.atomic
+def claim_item(*, actor, item: ServiceItem, member: int | None = None, unit: int | None = None) -> ItemClaim:
+    """Take an item on. The item's row is locked first: of two claims at once, the second waits, then finds it
+    taken and is refused with ``Conflict`` (409); the unique constraint holds even without the lock."""
+    item = ServiceItem.objects.select_for_update().get(pk=item.pk)
+    chosen, chosen_unit = _claimant(actor, item, member, unit)
+    if item.status != ItemStatus.OPEN:
+        raise Conflict(_("This item has already been claimed."))
+    claim = ItemClaim(item=item, member=chosen, unit=chosen_unit, claimed_by=actor)
+    try:
+        with transaction.atomic():
+            claim.save()
+    except IntegrityError:
+        raise Conflict(_("This item has already been claimed.")) from None
+    item.status = ItemStatus.CLAIMED
+    item.save(update_fields=["status", "updated_at"])
+    audit.record(
+        actor=actor,
+        action="party.item.claim",
+        obj=item,
+        changes={"member": claim.member_id, "unit": claim.unit_id},
+    )
+    return claim
+
+
+PHOTO_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
+
+
+def may_complete(actor, claim: ItemClaim) -> bool:
+    if claim.member_id and claim.member.account_id == actor.pk:
+        return True
+    if claim.unit_id and selectors.own_units(actor).filter(pk=claim.unit_id).exists():
+        return True
+    return permissions.can(actor, permissions.CHANGE) and selectors.items_for(actor).filter(pk=claim.item_id).exists()
+
+
+@transaction.atomic
+def complete_claim(*, actor, claim: ItemClaim, note: str, hours=None, photo=None) -> ItemClaim:
+    """Mark a claim done with a note, the service hours and a photo (checked by the shared upload guard)."""
+    claim = ItemClaim.objects.select_for_update(of=("self",)).select_related("member", "item").get(pk=claim.pk)
+    if not may_complete(actor, claim):
+        raise ValidationError({"claim": _("Only the claimant or the community's staff can complete this claim.")})
+    if claim.status != ClaimStatus.CLAIMED:
+        raise Conflict(_("This claim is already done."))
+    if not (note or "").strip():
+        raise ValidationError({"note": _("Say what was done.")})
+    if photo is None:
+        raise ValidationError({"photo": _("Add a photo of the work done.")})
+    facts = uploads.check_image(
+        photo,
+        field="photo",
+        max_bytes=conf.photo_max_bytes(),
+        formats=PHOTO_TYPES,
+        declared_type="",
+        too_big_message=_("The photo is larger than %(mb)d MB."),
+        not_image_message=_("The file is not a JPEG, PNG or WebP image."),
+    )
+    if hours is not None and not (0 <= hours <= 999):
+        raise ValidationError({"hours": _("Service hours are between 0 and 999.")})
+    claim.note = note.strip()
+    claim.hours = hours
+    claim.status = ClaimStatus.DONE
+    claim.done_at = timezone.now()
+    claim.full_clean(exclude=["photo"])
+    extension = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}[facts.content_type]
+    photo.seek(0)
+    claim.photo.save(f"{uuid.uuid4().hex}.{extension}", ContentFile(photo.read()), save=False)
+    claim.photo_type = facts.content_type
+    claim.save()
+    ServiceItem.objects.filter(pk=claim.item_id).update(status=ItemStatus.DONE, updated_at=timezone.now())
+    audit.record(
+        actor=actor,
+        action="party.item.complete",
+        obj=claim.item,
+        changes={"hours": str(hours) if hours is not None else None},
+    )
+    return claim
+
+
+# --- 双报到 ---------------------------------------------------------------------------------------------
+
+
+def _home_community(member: PartyMember) -> Region:
+    path = member.person.region_path
+    community = (
+        Region.objects.filter(level=Level.COMMUNITY, path__in=selectors._ancestor_paths(path)).order_by("-path").first()
+    )
+    if community is None:
+        raise ValidationError({"community": _("The member's home in the ledger lies in no community.")})
+    return community
+
+
+@transaction.atomic
+def register_member(*, actor, member: int | None = None) -> Registration:
+    """An in-service member's 双报到 with the community where they live. From their own account (linked by
+    the phone number in the ledger on first use), or by ledger staff naming the member."""
+    if member not in (None, ""):
+        permissions.require(actor, permissions.CHANGE)
+        chosen = _member(actor, member, field="member")
+    else:
+        chosen = selectors.own_member(actor)
+        if chosen is None:
+            chosen = selectors.member_by_phone(actor)
+            if chosen is None:
+                raise ValidationError(
+                    {"member": _("No party member in the ledger has your account's phone number; ask your community.")}
+                )
+            PartyMember.objects.filter(pk=chosen.pk, account__isnull=True).update(account=actor)
+            chosen.account = actor
+    chosen = PartyMember.objects.select_for_update().select_related("person").get(pk=chosen.pk)
+    if chosen.left_on is not None:
+        raise ValidationError({"member": _("This member has left.")})
+    if not chosen.in_service:
+        raise ValidationError({"member": _("双报到 is for in-service members (在职党员).")})
+    if Registration.objects.filter(member=chosen).exists():
+        raise Conflict(_("This member has already registered."))
+    community = _home_community(chosen)
+    registration = Registration.objects.create(
+        member=chosen, community=community, community_path=community.path, registered_by=actor
+    )
+    audit.record(actor=actor, action="party.register.member", obj=registration, changes={"member": chosen.pk})
+    return registration
+
+
+@transaction.atomic
+def register_unit(*, actor, unit: int) -> Registration:
+    """A co-building unit's 双报到 with the community it co-builds with (its secretary, or ledger staff)."""
+    own = selectors.own_units(actor).filter(pk=unit).first() if str(unit).isdigit() else None
+    if own is None:
+        permissions.require(actor, permissions.CHANGE)
+        own = _organisation(actor, unit, field="unit")
+    if own.kind != OrganisationKind.COBUILDING or own.community_id is None:
+        raise ValidationError({"unit": _("Only a co-building unit registers with a community.")})
+    PartyOrganisation.objects.select_for_update().filter(pk=own.pk).first()
+    if Registration.objects.filter(unit=own).exists():
+        raise Conflict(_("This unit has already registered."))
+    registration = Registration.objects.create(
+        unit=own, community=own.community, community_path=own.community.path, registered_by=actor
+    )
+    audit.record(actor=actor, action="party.register.unit", obj=registration, changes={"unit": own.pk})
+    return registration
+
+
+@transaction.atomic
+def confirm_registration(*, actor, registration: Registration) -> Registration:
+    """The community confirms a 双报到 (ledger staff whose reach holds the community)."""
+    permissions.require(actor, permissions.CHANGE)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if not scope_for(actor).covers_path(registration.community_path):
+        raise ValidationError({"registration": _("Only the community's staff confirm a registration.")})
+    if registration.status == RegistrationStatus.CONFIRMED:
+        raise Conflict(_("This registration is already confirmed."))
+    registration.status = RegistrationStatus.CONFIRMED
+    registration.confirmed_at = timezone.now()
+    registration.confirmed_by = actor
+    registration.save(update_fields=["status", "confirmed_at", "confirmed_by"])
+    audit.record(actor=actor, action="party.register.confirm", obj=registration)
+    return registration

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from wangge.accounts import demo as accounts_demo
 from wangge.assessment.services import generate_monthly
 from wangge.cases.catalogue import CATALOGUE, load_catalogue
-from wangge.cases.demo import create_demo_cases
+from wangge.cases.demo import create_demo_cases, create_persona_work
 from wangge.party.demo import create_demo_party
 from wangge.people.demo import create_demo_people
 from wangge.regions import demo as regions_demo
@@ -104,6 +104,8 @@ class Command(BaseCommand):
                     case_count = bulk_cases(cases, seed=seed, days=CITY_DAYS)
                 else:
                     case_count = create_demo_cases(count=cases, seed=seed)
+                    if case_count:
+                        case_count += len(create_persona_work(seed=seed))
             with phase("rollups"):
                 rebuild_rollups()  # the demo cases are bulk-written, not through the services
             if case_count and not city:

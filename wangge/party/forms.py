@@ -1,0 +1,134 @@
+"""Page forms of party work. Text goes through the shared guard (``validate_text``); the services make the
+rules, and their ``ValidationError`` is shown next to the field (``apply_service_errors``)."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from wangge.core.text import validate_multiline_text, validate_text
+from wangge.party.models import ItemKind, LeaveKind, MemberStatus, OrganisationKind
+
+TEXT = {"class": "form-control"}
+SELECT = {"class": "form-select"}
+
+
+def apply_service_errors(form: forms.Form, exc: ValidationError) -> None:
+    """Show a service's ValidationError next to the matching field (or above the form)."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, list(exc.messages))
+        return
+    for field, messages in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, messages)
+
+
+class ItemForm(forms.Form):
+    community = forms.ChoiceField(label=_("Community"), widget=forms.Select(attrs=SELECT))
+    kind = forms.ChoiceField(label=_("List"), choices=ItemKind.choices, widget=forms.Select(attrs=SELECT))
+    title = forms.CharField(
+        label=_("Title"), max_length=100, validators=[validate_text], widget=forms.TextInput(attrs=TEXT)
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        max_length=1000,
+        required=False,
+        validators=[validate_multiline_text],
+        widget=forms.Textarea(attrs={**TEXT, "rows": 3}),
+    )
+    due_on = forms.DateField(label=_("Due on"), required=False, widget=forms.DateInput(attrs={**TEXT, "type": "date"}))
+
+    def __init__(self, *args, communities=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["community"].choices = [(r.code, r.name) for r in communities]
+
+
+class CompleteForm(forms.Form):
+    note = forms.CharField(
+        label=_("What was done"),
+        max_length=1000,
+        validators=[validate_multiline_text],
+        widget=forms.Textarea(attrs={**TEXT, "rows": 3}),
+    )
+    hours = forms.DecimalField(
+        label=_("Service hours"),
+        required=False,
+        min_value=0,
+        max_value=999,
+        decimal_places=1,
+        widget=forms.NumberInput(attrs={**TEXT, "step": "0.5"}),
+    )
+    photo = forms.FileField(
+        label=_("Photo"), widget=forms.ClearableFileInput(attrs={**TEXT, "accept": "image/*", "capture": "environment"})
+    )
+
+
+class OrganisationForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=OrganisationKind.choices, widget=forms.Select(attrs=SELECT))
+    name = forms.CharField(
+        label=_("Name"), max_length=100, validators=[validate_text], widget=forms.TextInput(attrs=TEXT)
+    )
+    parent = forms.TypedChoiceField(
+        label=_("Parent organisation"), coerce=int, required=False, empty_value=None, widget=forms.Select(attrs=SELECT)
+    )
+    regions = forms.MultipleChoiceField(
+        label=_("Regions served"), required=False, widget=forms.SelectMultiple(attrs={**SELECT, "size": 6})
+    )
+    community = forms.ChoiceField(label=_("Community co-built with"), required=False, widget=forms.Select(attrs=SELECT))
+    note = forms.CharField(
+        label=_("Note"), max_length=200, required=False, validators=[validate_text], widget=forms.TextInput(attrs=TEXT)
+    )
+
+    def __init__(self, *args, organisations=(), regions=(), editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].choices = [("", _("— none (at the top) —"))] + [(o.pk, o.name) for o in organisations]
+        self.fields["regions"].choices = [(r.code, f"{r.name} ({r.code})") for r in regions]
+        self.fields["community"].choices = [("", "—")] + [(r.code, r.name) for r in regions if r.level == "community"]
+        if editing:
+            del self.fields["kind"]
+            del self.fields["parent"]
+
+
+class MoveForm(forms.Form):
+    parent = forms.TypedChoiceField(
+        label=_("New parent organisation"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        widget=forms.Select(attrs=SELECT),
+    )
+
+    def __init__(self, *args, organisations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].choices = [("", _("— none (at the top) —"))] + [(o.pk, o.name) for o in organisations]
+
+
+class MemberForm(forms.Form):
+    person = forms.IntegerField(label=_("Person (id in the ledger)"), min_value=1, widget=forms.NumberInput(attrs=TEXT))
+    organisation = forms.TypedChoiceField(label=_("Organisation"), coerce=int, widget=forms.Select(attrs=SELECT))
+    status = forms.ChoiceField(label=_("Standing"), choices=MemberStatus.choices, widget=forms.Select(attrs=SELECT))
+    joined_on = forms.DateField(
+        label=_("Joined on"), required=False, widget=forms.DateInput(attrs={**TEXT, "type": "date"})
+    )
+    in_service = forms.BooleanField(label=_("In-service member (在职党员)"), required=False)
+    employer = forms.CharField(
+        label=_("Employer unit"),
+        max_length=100,
+        required=False,
+        validators=[validate_text],
+        widget=forms.TextInput(attrs=TEXT),
+    )
+    grid = forms.ChoiceField(label=_("Linked grid"), required=False, widget=forms.Select(attrs=SELECT))
+
+    def __init__(self, *args, organisations=(), grids=(), editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].choices = [(o.pk, o.name) for o in organisations]
+        self.fields["grid"].choices = [("", "—")] + [(r.code, r.name) for r in grids]
+        if editing:
+            del self.fields["person"]
+
+
+class LeaveForm(forms.Form):
+    left_on = forms.DateField(label=_("Left on"), widget=forms.DateInput(attrs={**TEXT, "type": "date"}))
+    leave_kind = forms.ChoiceField(label=_("How"), choices=LeaveKind.choices, widget=forms.Select(attrs=SELECT))
+    leave_note = forms.CharField(
+        label=_("Note"), max_length=200, required=False, validators=[validate_text], widget=forms.TextInput(attrs=TEXT)
+    )
