@@ -338,6 +338,8 @@ def cases_behind(request, query: Query[DrillQuery]):
 
 
 class PartyFiguresOut(Schema):
+    """Read from a ``party.selectors`` figures row of a region."""
+
     code: str
     name: str
     query: str
@@ -352,29 +354,27 @@ class PartyFiguresOut(Schema):
     rate: float | None = Field(..., description="Households covered by a central household / households")
     registered_rate: float | None = Field(..., description="双报到: registered / in-service members")
 
+    @staticmethod
+    def resolve_code(row) -> str:
+        return row.region.code
+
+    @staticmethod
+    def resolve_name(row) -> str:
+        return row.region.name
+
+    @staticmethod
+    def resolve_query(row) -> str:
+        return f"region={row.region.code}"
+
+    @staticmethod
+    def resolve_central_households(row) -> int:
+        return row.centrals
+
 
 class PartyLayerOut(Schema):
     node: NodeOut
     total: PartyFiguresOut
     children: list[PartyFiguresOut]
-
-
-def party_figures_out(row) -> dict:
-    return {
-        "code": row.region.code,
-        "name": row.region.name,
-        "query": f"region={row.region.code}",
-        "branches": row.branches,
-        "members": row.members,
-        "in_service": row.in_service,
-        "registered": row.registered,
-        "confirmed": row.confirmed,
-        "central_households": row.centrals,
-        "households": row.households,
-        "covered": row.covered,
-        "rate": row.rate,
-        "registered_rate": row.registered_rate,
-    }
 
 
 @router.get("/party", response=PartyLayerOut)
@@ -386,8 +386,4 @@ def party_layer(request, query: Query[NodeQuery]):
     if node.region is None:
         raise Http404("node")
     total, children = party_selectors.figures(request.auth, node.code)
-    return {
-        "node": node,
-        "total": party_figures_out(total),
-        "children": [party_figures_out(row) for row in children],
-    }
+    return {"node": node, "total": total, "children": children}
