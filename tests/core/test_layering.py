@@ -16,14 +16,17 @@ PACKAGE = ROOT / "wangge"
 # The loop and what it stands on, the roll-up store above it, assessment above the store, the screen
 # and the inbox on top. A module may import its own layer and the layers below.
 LOWER = ("core", "regions", "accounts", "people", "cases", "workcalendar")
-HIGHER = ("rollups", "assessment", "dashboard", "inbox", "party", "services")
+HIGHER = ("rollups", "assessment", "dashboard", "inbox", "party", "devices", "services")
 FORBIDDEN = {
     **{app: HIGHER for app in LOWER},
-    "party": ("rollups", "assessment", "dashboard", "inbox", "services"),
-    "rollups": ("assessment", "dashboard", "inbox", "services"),
-    "assessment": ("dashboard", "services"),
-    "inbox": ("services",),
-    "services": ("dashboard",),
+    "party": ("rollups", "assessment", "dashboard", "inbox", "devices", "services"),
+    "rollups": ("assessment", "dashboard", "inbox", "devices", "services"),
+    "assessment": ("dashboard", "devices", "services"),
+    "inbox": ("devices", "services"),
+    # Devices stand on the case loop, the ledger and the inbox (an alarm's notice to the grid workers).
+    "devices": ("rollups", "assessment", "dashboard", "party", "services"),
+    # Services to residents stand on party, inbox and the ledger; only the screen is above them.
+    "services": ("dashboard", "devices"),
 }
 
 
