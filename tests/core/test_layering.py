@@ -16,10 +16,11 @@ PACKAGE = ROOT / "wangge"
 # The loop and what it stands on, the roll-up store above it, assessment above the store, the screen
 # and the inbox on top. A module may import its own layer and the layers below.
 LOWER = ("core", "regions", "accounts", "people", "cases", "workcalendar")
-HIGHER = ("rollups", "assessment", "dashboard", "inbox", "party")
+HIGHER = ("rollups", "assessment", "dashboard", "inbox", "party", "patrols")
 FORBIDDEN = {
     **{app: HIGHER for app in LOWER},
-    "party": ("rollups", "assessment", "dashboard", "inbox"),
+    "party": ("rollups", "assessment", "dashboard", "inbox", "patrols"),
+    "patrols": ("rollups", "assessment", "dashboard", "inbox", "party"),
     "rollups": ("assessment", "dashboard", "inbox"),
     "assessment": ("dashboard",),
 }

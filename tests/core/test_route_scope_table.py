@@ -26,6 +26,7 @@ from wangge.cases import services as case_services
 from wangge.inbox import services as inbox_services
 from wangge.party import services as party_services
 from wangge.party.models import CentralHousehold, OrganisationKind, PartyMember, PartyOrganisation
+from wangge.patrols import services as patrol_services
 from wangge.regions.models import Region
 
 GRID_1 = "329901001001001"
@@ -243,6 +244,24 @@ API_ROWS: dict[str, Row] = {
     "GET /party/coverage": Row(
         f"/party/coverage?region={GRID_1}", {ANON: 401, "resident1": 403, "gridworker1": 200, "gridworker2": 404}
     ),
+    "POST /patrols": Row("/patrols", {ANON: 401, "resident1": 403}, "post"),
+    "GET /patrols": Row("/patrols", {ANON: 401, "resident1": 200, "gridworker2": 200}),
+    "GET /patrols/coverage": Row(
+        f"/patrols/coverage?region={GRID_1}",
+        {ANON: 401, "resident1": 404, "gridworker1": 404, "community1": 200, "leader": 200},
+    ),
+    "GET /patrols/{patrol_id}": Row(
+        "/patrols/{patrol}", {ANON: 401, "resident1": 404, "gridworker1": 200, "gridworker2": 404, "leader": 200}
+    ),
+    "POST /patrols/{patrol_id}/points": Row(
+        "/patrols/{patrol}/points",
+        {ANON: 401, "gridworker2": 404, "leader": 403},
+        "post",
+        {"batch_id": "x", "points": []},
+    ),
+    "POST /patrols/{patrol_id}/finish": Row(
+        "/patrols/{patrol}/finish", {ANON: 401, "gridworker2": 404, "leader": 403}, "post"
+    ),
     "GET /party/coverage/uncovered": Row(
         f"/party/coverage/uncovered?region={GRID_1}",
         {ANON: 401, "resident1": 403, "gridworker1": 200, "gridworker2": 404},
@@ -390,6 +409,15 @@ PAGE_ROWS: dict[str, Row] = {
     "party:coverage": Row(
         f"/party/coverage/?region={GRID_1}", {ANON: LOGIN, "resident1": 403, "gridworker1": 200, "gridworker2": 404}
     ),
+    "patrols:index": Row("/patrols/", {ANON: LOGIN, "resident1": 200, "gridworker2": 200}),
+    "patrols:start": Row("/patrols/start/", {ANON: LOGIN, "resident1": 403}, "post"),
+    "patrols:coverage": Row(
+        f"/patrols/coverage/?region={GRID_1}", {ANON: LOGIN, "gridworker1": 404, "gridworker2": 404, "community1": 200}
+    ),
+    "patrols:detail": Row(
+        "/patrols/{patrol}/", {ANON: LOGIN, "resident1": 404, "gridworker1": 200, "gridworker2": 404, "leader": 200}
+    ),
+    "patrols:finish": Row("/patrols/{patrol}/finish/", {ANON: LOGIN, "gridworker2": 404, "leader": 403}, "post"),
 }
 
 
@@ -466,7 +494,11 @@ def objects(db, settings, tmp_path) -> dict[str, object]:
     joining = unregistered.order_by("pk").first()
     PartyMember.objects.filter(pk=joining.pk).update(in_service=True, employer="区人民医院")
     registration = party_services.register_member(actor=community1, member=joining.pk)
+    gridworker1 = User.objects.get(username="gridworker1")
+    patrol, _created = patrol_services.start_patrol(actor=gridworker1)
+    patrol_services.add_points(actor=gridworker1, patrol=patrol, batch_id="1", points=[[lon, lat, 1_796_000_000, 5]])
     return {
+        "patrol": patrol.pk,
         "party_item": item.pk,
         "party_claim": claim.pk,
         "party_registration": registration.pk,
