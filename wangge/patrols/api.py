@@ -4,9 +4,9 @@ track; coverage per region. Thin: reads through ``selectors`` (scoped: 404 out o
 
 from ninja import Query, Router, Status
 
-from wangge.core.pagination import Page, keyset_page
+from wangge.core.pagination import Page, PageQuery, keyset_page
 from wangge.patrols import conf, selectors, services, track
-from wangge.patrols.models import Patrol
+from wangge.patrols.models import Patrol, Visit
 from wangge.patrols.schemas import (
     PatrolBatchOut,
     PatrolCoverageOut,
@@ -15,7 +15,13 @@ from wangge.patrols.schemas import (
     PatrolListQuery,
     PatrolOut,
     PatrolPointsIn,
+    VisitCaseIn,
+    VisitIn,
+    VisitListQuery,
+    VisitOut,
+    VisitOverdueOut,
 )
+from wangge.people import permissions as people_permissions
 
 router = Router(tags=["patrols"])
 
@@ -115,3 +121,91 @@ def finish(request, patrol_id: int):
     patrol = selectors.get_patrol_for(request.auth, patrol_id)
     patrol = services.finish_patrol(actor=request.auth, patrol=patrol)
     return item(selectors.get_patrol_for(request.auth, patrol.pk))
+
+
+# --- household visits under /api/v1/visits ---------------------------------------------------------------
+
+visits_router = Router(tags=["visits"])
+
+
+def visit_item(visit: Visit) -> dict:
+    return {
+        "id": visit.pk,
+        "worker_id": visit.worker_id,
+        "worker": str(visit.worker),
+        "household_id": visit.household_id,
+        "person_id": visit.person_id,
+        "visited_on": visit.visited_on,
+        "people_met": visit.people_met,
+        "notes": visit.notes,
+        "needs": visit.needs,
+        "case": visit.case.number if visit.case_id else None,
+        "photos": len(visit.photos.all()),
+    }
+
+
+@visits_router.get("", response=Page[VisitOut])
+def list_visits(request, query: Query[VisitListQuery]):
+    """Visits of the households and persons in your reach (people.view)."""
+    people_permissions.require(request.auth, people_permissions.VIEW)
+    rows = selectors.visits_for(request.auth).select_related("worker", "case").prefetch_related("photos")
+    if query.household:
+        rows = rows.filter(household_id=query.household)
+    if query.person:
+        rows = rows.filter(person_id=query.person)
+    if query.worker:
+        rows = rows.filter(worker_id=query.worker)
+    if query.date_from:
+        rows = rows.filter(visited_on__gte=query.date_from)
+    if query.date_to:
+        rows = rows.filter(visited_on__lte=query.date_to)
+    return keyset_page(rows, query, order=("-visited_on", "-id"), item=visit_item)
+
+
+@visits_router.post("", response={201: VisitOut})
+def create_visit(request, body: VisitIn):
+    """Record a visit to a household or person in your reach (404 outside it)."""
+    visit = services.record_visit(
+        actor=request.auth,
+        household=body.household_id,
+        person=body.person_id,
+        visited_on=body.visited_on,
+        people_met=body.people_met,
+        notes=body.notes,
+        needs=body.needs,
+    )
+    return Status(201, visit_item(selectors.get_visit_for(request.auth, visit.pk)))
+
+
+@visits_router.get("/overdue", response=Page[VisitOverdueOut])
+def overdue(request, query: Query[PageQuery]):
+    """Households in your reach due a visit (VISIT_EVERY_DAYS; sooner with a labelled member)."""
+    people_permissions.require(request.auth, people_permissions.VIEW)
+    rows = selectors.overdue_households(request.auth).select_related("house")
+
+    def shape(h):
+        return {
+            "household_id": h.pk,
+            "address": str(h.house) if h.house_id else "",
+            "last_visit": h.last_visit,
+            "labelled": h.labelled,
+        }
+
+    return keyset_page(rows, query, order=("id",), item=shape)
+
+
+@visits_router.get("/{visit_id}", response=VisitOut)
+def get_visit(request, visit_id: int):
+    people_permissions.require(request.auth, people_permissions.VIEW)
+    return visit_item(selectors.get_visit_for(request.auth, visit_id))
+
+
+@visits_router.post("/{visit_id}/case", response={201: VisitOut})
+def visit_case(request, visit_id: int, body: VisitCaseIn):
+    """Turn the visit's need into a case, linked back to the visit."""
+    people_permissions.require(request.auth, people_permissions.VIEW)
+    visit = selectors.get_visit_for(request.auth, visit_id)
+    services.raise_case(
+        actor=request.auth, visit=visit, category=body.category, description=body.description, urgent=body.urgent
+    )
+    return Status(201, visit_item(selectors.get_visit_for(request.auth, visit_id)))

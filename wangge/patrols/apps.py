@@ -9,6 +9,7 @@ class PatrolsConfig(AppConfig):
 
     def ready(self) -> None:
         from wangge.cases import events
-        from wangge.patrols import services
+        from wangge.patrols import portrait, services
 
         events.subscribe(events.REPORTED, services.link_reported_case)  # a case raised on a patrol links to it
+        portrait.register()  # the visits on the ledger's household and person pages

@@ -31,3 +31,18 @@ def simplify_tolerance_m() -> float:
 def coverage_days() -> int:
     """A micro-grid not patrolled for this many days is shown as not covered (PATROL_COVERAGE_DAYS, 7)."""
     return int(getattr(settings, "PATROL_COVERAGE_DAYS", 7))
+
+
+def visit_every_days() -> int:
+    """Each household should be visited at least every this many days (VISIT_EVERY_DAYS, 90)."""
+    return int(getattr(settings, "VISIT_EVERY_DAYS", 90))
+
+
+def visit_every_days_labelled() -> int:
+    """…and a household with a labelled member (VISIT_LABELS) every this many days (VISIT_EVERY_DAYS_LABELLED, 7)."""
+    return int(getattr(settings, "VISIT_EVERY_DAYS_LABELLED", 7))
+
+
+def visit_labels() -> tuple[str, ...]:
+    """The person labels that make a household's visits due sooner (VISIT_LABELS)."""
+    return tuple(getattr(settings, "VISIT_LABELS", ("elderly_alone", "disability", "subsistence", "left_behind_child")))

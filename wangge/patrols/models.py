@@ -73,3 +73,72 @@ class PatrolCase(models.Model):
 
     def __str__(self) -> str:
         return f"{self.patrol_id} → {self.case_id}"
+
+
+class Visit(models.Model):
+    """A household visit (入户走访) by a worker: whom they met, what they saw (民情日记) and the needs found.
+    A need may become a case in one step; the case is linked back here."""
+
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("worker"), on_delete=models.PROTECT, related_name="visits"
+    )
+    household = models.ForeignKey(
+        "people.Household",
+        verbose_name=_("household"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="visits",
+    )
+    person = models.ForeignKey(
+        "people.Person",
+        verbose_name=_("person"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="visits",
+    )
+    region_path = models.CharField(max_length=255, db_index=True, editable=False)  # the household's or person's
+    visited_on = models.DateField(_("visit date"))
+    people_met = models.CharField(_("people met"), max_length=200, blank=True)
+    notes = models.TextField(_("notes (民情日记)"), max_length=4000, blank=True)
+    needs = models.TextField(_("needs found"), max_length=2000, blank=True)
+    case = models.ForeignKey(
+        "cases.Case", verbose_name=_("case"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("household visit")
+        verbose_name_plural = _("household visits")
+        ordering = ["-visited_on", "-id"]
+        indexes = [
+            models.Index(fields=["household", "visited_on"]),
+            models.Index(fields=["region_path", "visited_on"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(household__isnull=False) | models.Q(person__isnull=False), name="visit_has_subject"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.visited_on} {self.household_id or ''}/{self.person_id or ''}"
+
+
+class VisitPhoto(models.Model):
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="photos")
+    file = models.FileField(upload_to="visits/%Y/%m/")
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField(default=0)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("visit photo")
+        verbose_name_plural = _("visit photos")
+
+    def __str__(self) -> str:
+        return self.file.name

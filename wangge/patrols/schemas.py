@@ -1,11 +1,11 @@
 """Request and response bodies of the patrols API (names start with ``Patrol``: unique across the API)."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from ninja import Field, Schema
 
 from wangge.core.pagination import PageQuery
-from wangge.core.text import Text
+from wangge.core.text import MultilineText, Text
 from wangge.core.validators import Day
 
 
@@ -91,3 +91,47 @@ class PatrolCoverageOut(Schema):
     cells: list[PatrolCoverageCell]
     covered: int
     workers: list[PatrolCoverageWorker]
+
+
+class VisitIn(Schema):
+    household_id: int | None = Field(None, ge=1, le=2**31 - 1)
+    person_id: int | None = Field(None, ge=1, le=2**31 - 1)
+    visited_on: Day
+    people_met: Text = Field("", max_length=200)
+    notes: MultilineText = Field("", max_length=4000, description="民情日记: what was seen and heard")
+    needs: MultilineText = Field("", max_length=2000)
+
+
+class VisitCaseIn(Schema):
+    category: Text = Field(..., max_length=16, description="A sub-class code of the case catalogue")
+    description: MultilineText = Field("", max_length=2000, description="The need's text by default")
+    urgent: bool = False
+
+
+class VisitListQuery(PageQuery):
+    household: int | None = Field(None, ge=1, le=2**31 - 1)
+    person: int | None = Field(None, ge=1, le=2**31 - 1)
+    worker: int | None = Field(None, ge=1, le=2**31 - 1)
+    date_from: Day | None = None
+    date_to: Day | None = None
+
+
+class VisitOut(Schema):
+    id: int
+    worker_id: int
+    worker: str
+    household_id: int | None
+    person_id: int | None
+    visited_on: date
+    people_met: str
+    notes: str
+    needs: str
+    case: str | None = Field(None, description="The number of the case raised from the need")
+    photos: int
+
+
+class VisitOverdueOut(Schema):
+    household_id: int
+    address: str
+    last_visit: date | None
+    labelled: bool

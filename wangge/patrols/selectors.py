@@ -3,14 +3,17 @@ command centre see those of the regions of those memberships (404 for the rest, 
 
 from datetime import date, timedelta
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
 from wangge.accounts.models import Membership, Role
-from wangge.accounts.scope import paths_filter, restrict_regions
+from wangge.accounts.scope import paths_filter, restrict, restrict_regions
 from wangge.patrols import conf
-from wangge.patrols.models import Patrol
+from wangge.patrols.models import Patrol, Visit
+from wangge.people import permissions as people_permissions
+from wangge.people import selectors as people_selectors
+from wangge.people.models import PersonLabel
 from wangge.regions.models import Level, Region
 
 # Roles that oversee other people's patrols in their regions (a grid worker sees only their own).
@@ -150,3 +153,60 @@ def default_region(user) -> Region | None:
     if not paths:
         return None
     return Region.objects.defer("boundary").filter(path=min(paths, key=len), is_active=True).first()
+
+
+# --- household visits ----------------------------------------------------------------------------------
+
+
+def visits_for(user) -> QuerySet:
+    """Visits of the households and persons in the caller's data reach (people.view needed)."""
+    if not people_permissions.can(user, people_permissions.VIEW):
+        return Visit.objects.none()
+    return restrict(Visit.objects.all(), user, field="region_path")
+
+
+def get_visit_for(user, pk: int) -> Visit:
+    visit = (
+        visits_for(user)
+        .select_related("worker", "household__house", "person", "case")
+        .prefetch_related("photos")
+        .filter(pk=pk)
+        .first()
+    )
+    if visit is None:
+        raise Http404
+    return visit
+
+
+def visits_of_household(user, household) -> QuerySet:
+    return visits_for(user).filter(Q(household=household) | Q(person__household=household)).select_related("worker")
+
+
+def visits_of_person(user, person) -> QuerySet:
+    subject = Q(person=person)
+    if person.household_id:
+        subject |= Q(household_id=person.household_id, person__isnull=True)
+    return visits_for(user).filter(subject).select_related("worker")
+
+
+def overdue_households(user, *, today: date | None = None) -> QuerySet:
+    """Households in the caller's reach whose last visit is older than their interval (or who were never
+    visited): ``VISIT_EVERY_DAYS``, or ``VISIT_EVERY_DAYS_LABELLED`` with a member labelled ``VISIT_LABELS``.
+    Each row carries ``last_visit`` and ``labelled``."""
+    today = today or timezone.localdate()
+    labelled = Exists(PersonLabel.objects.filter(person__household=OuterRef("pk"), kind__in=conf.visit_labels()))
+    rows = (
+        people_selectors.households_for(user)
+        .annotate(
+            last_visit=Max("visits__visited_on", filter=Q(visits__isnull=False)),
+            labelled=labelled,
+        )
+        .filter(
+            Q(last_visit__isnull=True)
+            | Q(labelled=True, last_visit__lt=today - timedelta(days=conf.visit_every_days_labelled()))
+            | Q(labelled=False, last_visit__lt=today - timedelta(days=conf.visit_every_days()))
+        )
+    )
+    if not people_permissions.can(user, people_permissions.VIEW):
+        return rows.none()
+    return rows

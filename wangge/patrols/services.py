@@ -2,18 +2,25 @@
 of a case reported during a patrol. One transaction each, audited, keyword-only ``actor``."""
 
 import math
-from datetime import UTC, datetime, timedelta
+import uuid
+from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wangge.accounts import audit
 from wangge.accounts.models import Membership, Role
+from wangge.cases import services as case_services
+from wangge.cases.models import Case, Source
+from wangge.core.text import check_text
 from wangge.patrols import conf, track
-from wangge.patrols.models import COLUMNS, Patrol, PatrolCase
+from wangge.patrols.models import COLUMNS, Patrol, PatrolCase, Visit, VisitPhoto
+from wangge.people import permissions as people_permissions
+from wangge.people import selectors as people_selectors
 from wangge.regions.locator import get_locator
 from wangge.regions.models import GRID_LEVELS, Level, Region
 
@@ -189,3 +196,115 @@ def link_reported_case(notice) -> None:
     )
     if patrol is not None:
         PatrolCase.objects.get_or_create(patrol=patrol, case=case)
+
+
+# --- household visits (入户走访) ---------------------------------------------------------------------------
+
+
+def _subject(actor, household, person):
+    """The household and person visited, looked up in the actor's reach (404 outside it, like an absent one)."""
+    people_permissions.require(actor, people_permissions.VIEW)
+    if household in (None, "") and person in (None, ""):
+        raise ValidationError({"household_id": _("Choose the household or the person visited.")})
+    found_household = people_selectors.get_household_for(actor, household) if household not in (None, "") else None
+    found_person = people_selectors.get_person_for(actor, person) if person not in (None, "") else None
+    if found_household is None and found_person is not None and found_person.household_id:
+        found_household = people_selectors.households_for(actor).filter(pk=found_person.household_id).first()
+    return found_household, found_person
+
+
+def record_visit(
+    *,
+    actor,
+    household=None,
+    person=None,
+    visited_on: date,
+    people_met: str = "",
+    notes: str = "",
+    needs: str = "",
+    photos=(),
+) -> Visit:
+    """Record a visit to a household or a person in the actor's reach (404 outside it)."""
+    found_household, found_person = _subject(actor, household, person)
+    errors = {}
+    people_met = check_text(people_met or "", field="people_met").strip()
+    notes = (notes or "").strip()
+    needs = (needs or "").strip()
+    if len(people_met) > 200:
+        errors["people_met"] = _("At most %(n)d characters.") % {"n": 200}
+    if len(notes) > 4000:
+        errors["notes"] = _("At most %(n)d characters.") % {"n": 4000}
+    if len(needs) > 2000:
+        errors["needs"] = _("At most %(n)d characters.") % {"n": 2000}
+    if visited_on > timezone.localdate():
+        errors["visited_on"] = _("A visit cannot be in the future.")
+    if errors:
+        raise ValidationError(errors)
+    check_text(notes, field="notes", multiline=True)
+    check_text(needs, field="needs", multiline=True)
+    cleaned = [case_services.validate_photo(p, field="photos") for p in photos]
+    subject = found_household or found_person
+    with transaction.atomic():
+        visit = Visit.objects.create(
+            worker=actor,
+            household=found_household,
+            person=found_person,
+            region_path=subject.region_path,
+            visited_on=visited_on,
+            people_met=people_met,
+            notes=notes,
+            needs=needs,
+        )
+        for upload, meta in cleaned:
+            _store_visit_photo(visit, upload, meta)
+        audit.record(actor=actor, action="visit.record", obj=visit)
+    return visit
+
+
+def _store_visit_photo(visit: Visit, upload, meta) -> VisitPhoto:
+    extension = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}[meta["content_type"]]
+    photo = VisitPhoto(visit=visit, size=upload.size, **meta)
+    photo.file.save(f"{uuid.uuid4().hex}.{extension}", ContentFile(upload.read()), save=False)
+    photo.save()
+    return photo
+
+
+def raise_case(*, actor, visit: Visit, category: str, description: str = "", urgent: bool = False) -> Case:
+    """Turn the visit's need into a case in one step (reported by the worker, naming the household or
+    person), linked back to the visit. A visit raises one case; asking again answers it."""
+    if visit.case_id:
+        return visit.case
+    if visit.worker_id != actor.pk:
+        raise PermissionDenied(_("Only the worker who made the visit raises its case."))
+    lon, lat = _where(visit)
+    report = case_services.Report(
+        category=category,
+        description=(description or visit.needs or "").strip(),
+        lon=lon,
+        lat=lat,
+        source=Source.PATROL,
+        urgent=urgent,
+        idempotency_key=f"visit-{visit.pk}",
+        household_id=visit.household_id,
+        person_id=visit.person_id,
+    )
+    case, _created = case_services.report_case(actor=actor, report=report)
+    with transaction.atomic():
+        Visit.objects.filter(pk=visit.pk, case__isnull=True).update(case=case)
+        audit.record(actor=actor, action="visit.case", obj=visit, summary=case.number)
+    visit.case = case
+    return case
+
+
+def _where(visit: Visit) -> tuple[float, float]:
+    """Where the household lives: its building, else its compound, else the middle of its grid."""
+    household = visit.household or (visit.person.household if visit.person_id else None)
+    house = household.house if household and household.house_id else (visit.person.house if visit.person_id else None)
+    building = house.building if house else None
+    for place in (building, building.compound if building else None):
+        if place is not None and place.lon is not None and place.lat is not None:
+            return place.lon, place.lat
+    region = (household or visit.person).region
+    if region.center_lon is None:
+        raise ValidationError({"visit": _("The household has no place on the map: report the case from its page.")})
+    return region.center_lon, region.center_lat

@@ -9,4 +9,8 @@ urlpatterns = [
     path("coverage/", views.coverage, name="coverage"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/finish/", views.finish, name="finish"),
+    path("visits/", views.visits, name="visits"),
+    path("visits/new/", views.visit_new, name="visit_new"),
+    path("visits/<int:pk>/", views.visit, name="visit"),
+    path("visits/photos/<int:pk>/", views.visit_photo, name="visit_photo"),
 ]

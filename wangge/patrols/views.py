@@ -4,14 +4,17 @@ patrol on a map, coverage per region. Thin: scoped reads through ``selectors`` (
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wangge.accounts.models import Membership
-from wangge.patrols import conf, selectors, services, track
+from wangge.patrols import conf, forms, selectors, services, track
+from wangge.patrols.models import VisitPhoto
+from wangge.people import permissions as people_permissions
 
 LIST_SIZE = 50
 
@@ -87,3 +90,95 @@ def coverage(request):
     days = min(max(days, 1), 366)
     found = selectors.coverage(request.user, code, days=days)
     return render(request, "patrols/coverage.html", {"nav": "patrols", **found})
+
+
+# --- household visits --------------------------------------------------------------------------------------
+
+
+def _people_view(request) -> None:
+    people_permissions.require(request.user, people_permissions.VIEW)
+
+
+@login_required
+def visits(request):
+    """Visits in your reach (newest first) and the households overdue for a visit."""
+    _people_view(request)
+    rows = selectors.visits_for(request.user).select_related("worker", "household__house", "person", "case")
+    mine = request.GET.get("mine") == "1"
+    if mine:
+        rows = rows.filter(worker=request.user)
+    overdue = selectors.overdue_households(request.user).select_related("house").order_by("id")
+    context = {
+        "nav": "visits",
+        "visits": rows.order_by("-visited_on", "-id")[:LIST_SIZE],
+        "overdue": overdue[:LIST_SIZE],
+        "overdue_count": overdue.count(),
+        "mine": mine,
+        "every_days": conf.visit_every_days(),
+        "every_days_labelled": conf.visit_every_days_labelled(),
+    }
+    return render(request, "patrols/visits.html", context)
+
+
+@login_required
+def visit_new(request):
+    _people_view(request)
+    source = request.POST if request.method == "POST" else request.GET
+    household_id, person_id = source.get("household") or None, source.get("person") or None
+    subject_household, subject_person = services._subject(request.user, household_id, person_id)
+    form = forms.VisitForm(request.POST or None, request.FILES or None, initial=source.dict())
+    if request.method == "POST" and form.is_valid():
+        try:
+            visit = services.record_visit(
+                actor=request.user,
+                household=subject_household.pk if subject_household and not subject_person else None,
+                person=subject_person.pk if subject_person else None,
+                visited_on=form.cleaned_data["visited_on"],
+                people_met=form.cleaned_data["people_met"],
+                notes=form.cleaned_data["notes"],
+                needs=form.cleaned_data["needs"],
+                photos=request.FILES.getlist("photos")[:6],
+            )
+        except ValidationError as error:
+            for field, problems in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, problems)
+        else:
+            messages.success(request, _("Visit recorded."))
+            return redirect("patrols:visit", pk=visit.pk)
+    context = {"nav": "visits", "form": form, "household": subject_household, "person": subject_person}
+    return render(request, "patrols/visit_form.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def visit(request, pk: int):
+    _people_view(request)
+    found = selectors.get_visit_for(request.user, pk)
+    form = forms.VisitCaseForm(request.POST or None)
+    if request.method == "POST":
+        if found.worker_id != request.user.pk:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                case = services.raise_case(
+                    actor=request.user,
+                    visit=found,
+                    category=form.cleaned_data["category"],
+                    description=form.cleaned_data["description"],
+                )
+            except ValidationError as error:
+                for field, problems in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, problems)
+            else:
+                messages.success(request, _("Case %(number)s reported.") % {"number": case.number})
+                return redirect("patrols:visit", pk=found.pk)
+    context = {"nav": "visits", "visit": found, "case_form": form, "photos": list(found.photos.all())}
+    return render(request, "patrols/visit_detail.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def visit_photo(request, pk: int):
+    _people_view(request)
+    photo = VisitPhoto.objects.filter(pk=pk, visit__in=selectors.visits_for(request.user)).first()
+    if photo is None:
+        raise Http404
+    return FileResponse(photo.file.open("rb"), content_type=photo.content_type)
