@@ -11,6 +11,7 @@ from wangge.assessment.services import generate_monthly
 from wangge.cases.catalogue import CATALOGUE, load_catalogue
 from wangge.cases.demo import create_demo_cases, create_persona_work
 from wangge.party.demo import create_demo_party
+from wangge.patrols.demo import create_demo_patrols
 from wangge.people.demo import create_demo_people
 from wangge.regions import demo as regions_demo
 from wangge.regions.models import Level, Region
@@ -92,7 +93,7 @@ class Command(BaseCommand):
         with phase("people"):
             persons = 50_000 * scale if people is None else people
             ledger = create_demo_people(persons=persons, seed=seed) if people != 0 else None
-        party = ""
+        party = patrols = ""
         if ledger is not None:
             with phase("party"):
                 party = create_demo_party(seed=seed)
@@ -108,6 +109,9 @@ class Command(BaseCommand):
                         case_count += len(create_persona_work(seed=seed))
             with phase("rollups"):
                 rebuild_rollups()  # the demo cases are bulk-written, not through the services
+            if case_count and not city and ledger is not None:
+                with phase("patrols"):
+                    patrols = create_demo_patrols(seed=seed)
             if case_count and not city:
                 with phase("bulletins"):
                     generate_monthly()  # last month's, as the schedule would have made them on the 1st
@@ -133,6 +137,8 @@ class Command(BaseCommand):
             self.stdout.write(str(ledger))
         if party:
             self.stdout.write(party)
+        if patrols:
+            self.stdout.write(patrols)
         if city:
             self.stdout.write(f"{case_count:,} cases over the last {CITY_DAYS} days (city).")
             for name, seconds in phases.items():
