@@ -50,6 +50,10 @@ def test_coverage_page_for_a_chief(browser):
     page = browser("gridchief1").get(f"/patrols/coverage/?region={GRID_1}&days=3650")
     assert page.status_code == 200
     assert b'data-testid="coverage-cells"' in page.content
+    config = json.loads(re.search(r'id="patrol-coverage-config"[^>]*>(.*?)</script>', page.content.decode()).group(1))
+    covered = [f["properties"]["name"] for f in config["cells"]["features"] if f["properties"]["covered"]]
+    assert covered and len(covered) < len(config["cells"]["features"])
+    assert b"patrols/coverage.js" in page.content
     assert browser("gridchief1").get("/patrols/coverage/").status_code == 302
     assert browser("gridworker1").get("/patrols/coverage/").status_code == 404
 

@@ -210,3 +210,27 @@ def overdue_households(user, *, today: date | None = None) -> QuerySet:
     if not people_permissions.can(user, people_permissions.VIEW):
         return rows.none()
     return rows
+
+
+def coverage_geojson(found: dict) -> dict:
+    """The cells of ``coverage()`` as GeoJSON (one query for their boundaries), for the map layer."""
+    boundaries = dict(
+        Region.objects.filter(pk__in=[row["region"].pk for row in found["cells"]]).values_list("pk", "boundary")
+    )
+    features = []
+    for row in found["cells"]:
+        boundary = boundaries.get(row["region"].pk)
+        if not boundary:
+            continue
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": boundary,
+                "properties": {
+                    "name": row["region"].name,
+                    "covered": row["covered"],
+                    "last": row["last_patrolled"].isoformat() if row["last_patrolled"] else "",
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}

@@ -89,7 +89,8 @@ def coverage(request):
         days = conf.coverage_days()
     days = min(max(days, 1), 366)
     found = selectors.coverage(request.user, code, days=days)
-    return render(request, "patrols/coverage.html", {"nav": "patrols", **found})
+    config = {"tileUrl": settings.MAP_TILE_URL, "cells": selectors.coverage_geojson(found)}
+    return render(request, "patrols/coverage.html", {"nav": "patrols", "config": config, **found})
 
 
 # --- household visits --------------------------------------------------------------------------------------
