@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "wangge.party",
     "wangge.devices",
     "wangge.services",
+    "wangge.patrols",
     "wangge.accounts",
     "wangge.workcalendar",
 ]

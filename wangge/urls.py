@@ -18,6 +18,7 @@ urlpatterns = [
     path("party/", include("wangge.party.urls")),
     path("devices/", include("wangge.devices.urls")),
     path("services/", include("wangge.services.urls")),
+    path("patrols/", include("wangge.patrols.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -16,17 +16,19 @@ PACKAGE = ROOT / "wangge"
 # The loop and what it stands on, the roll-up store above it, assessment above the store, the screen
 # and the inbox on top. A module may import its own layer and the layers below.
 LOWER = ("core", "regions", "accounts", "people", "cases", "workcalendar")
-HIGHER = ("rollups", "assessment", "dashboard", "inbox", "party", "devices", "services")
+HIGHER = ("rollups", "assessment", "dashboard", "inbox", "party", "devices", "services", "patrols")
 FORBIDDEN = {
     **{app: HIGHER for app in LOWER},
-    "party": ("rollups", "assessment", "dashboard", "inbox", "devices", "services"),
-    "rollups": ("assessment", "dashboard", "inbox", "devices", "services"),
-    "assessment": ("dashboard", "devices", "services"),
-    "inbox": ("devices", "services"),
+    "party": ("rollups", "assessment", "dashboard", "inbox", "devices", "services", "patrols"),
+    "rollups": ("assessment", "dashboard", "inbox", "devices", "services", "patrols"),
+    "assessment": ("dashboard", "devices", "services", "patrols"),
+    "inbox": ("devices", "services", "patrols"),
     # Devices stand on the case loop, the ledger and the inbox (an alarm's notice to the grid workers).
-    "devices": ("rollups", "assessment", "dashboard", "party", "services"),
+    "devices": ("rollups", "assessment", "dashboard", "party", "services", "patrols"),
     # Services to residents stand on party, inbox and the ledger; only the screen is above them.
-    "services": ("dashboard", "devices"),
+    "services": ("dashboard", "devices", "patrols"),
+    # Patrols and visits stand on the case loop and the ledger, beside party, devices and services.
+    "patrols": ("rollups", "assessment", "dashboard", "inbox", "party", "devices", "services"),
 }
 
 

@@ -29,6 +29,8 @@ from wangge.devices.models import Vendor
 from wangge.inbox import services as inbox_services
 from wangge.party import services as party_services
 from wangge.party.models import CentralHousehold, OrganisationKind, PartyMember, PartyOrganisation
+from wangge.patrols import services as patrol_services
+from wangge.people.models import Household
 from wangge.regions.models import Region
 from wangge.services import services as services_services
 from wangge.services.models import ServicePoint, VolunteerTeam
@@ -247,6 +249,41 @@ API_ROWS: dict[str, Row] = {
     ),
     "GET /party/coverage": Row(
         f"/party/coverage?region={GRID_1}", {ANON: 401, "resident1": 403, "gridworker1": 200, "gridworker2": 404}
+    ),
+    "POST /patrols": Row("/patrols", {ANON: 401, "resident1": 403}, "post"),
+    "GET /patrols": Row("/patrols", {ANON: 401, "resident1": 200, "gridworker2": 200}),
+    "GET /patrols/coverage": Row(
+        f"/patrols/coverage?region={GRID_1}",
+        {ANON: 401, "resident1": 404, "gridworker1": 404, "community1": 200, "leader": 200},
+    ),
+    "GET /patrols/{patrol_id}": Row(
+        "/patrols/{patrol}", {ANON: 401, "resident1": 404, "gridworker1": 200, "gridworker2": 404, "leader": 200}
+    ),
+    "POST /patrols/{patrol_id}/points": Row(
+        "/patrols/{patrol}/points",
+        {ANON: 401, "gridworker2": 404, "leader": 403},
+        "post",
+        {"batch_id": "x", "points": []},
+    ),
+    "POST /patrols/{patrol_id}/finish": Row(
+        "/patrols/{patrol}/finish", {ANON: 401, "gridworker2": 404, "leader": 403}, "post"
+    ),
+    "GET /visits": Row("/visits", {ANON: 401, "resident1": 403, "gridworker2": 200}),
+    "POST /visits": Row(
+        "/visits",
+        {ANON: 401, "resident1": 403, "gridworker2": 404},
+        "post",
+        {"household_id": ABSENT, "visited_on": "2026-11-30"},
+    ),
+    "GET /visits/overdue": Row("/visits/overdue", {ANON: 401, "resident1": 403, "gridworker2": 200}),
+    "GET /visits/{visit_id}": Row(
+        "/visits/{visit}", {ANON: 401, "resident1": 403, "gridworker1": 200, "gridworker2": 404, "leader": 200}
+    ),
+    "POST /visits/{visit_id}/case": Row(
+        "/visits/{visit}/case",
+        {ANON: 401, "resident1": 403, "gridworker2": 404, "leader": 403},
+        "post",
+        {"category": CATEGORY},
     ),
     "GET /party/coverage/uncovered": Row(
         f"/party/coverage/uncovered?region={GRID_1}",
@@ -561,6 +598,26 @@ PAGE_ROWS: dict[str, Row] = {
     "services:team": Row("/services/teams/{team}/", {ANON: LOGIN, "resident1": 200, "community1": 200}),
     "services:callout": Row("/services/call-outs/{callout}/", {ANON: LOGIN, "resident1": 200}),
     "services:callout_action": Row("/services/call-outs/{callout}/accept/", {ANON: LOGIN}, "post"),
+    "patrols:index": Row("/patrols/", {ANON: LOGIN, "resident1": 200, "gridworker2": 200}),
+    "patrols:start": Row("/patrols/start/", {ANON: LOGIN, "resident1": 403}, "post"),
+    "patrols:coverage": Row(
+        f"/patrols/coverage/?region={GRID_1}", {ANON: LOGIN, "gridworker1": 404, "gridworker2": 404, "community1": 200}
+    ),
+    "patrols:detail": Row(
+        "/patrols/{patrol}/", {ANON: LOGIN, "resident1": 404, "gridworker1": 200, "gridworker2": 404, "leader": 200}
+    ),
+    "patrols:finish": Row("/patrols/{patrol}/finish/", {ANON: LOGIN, "gridworker2": 404, "leader": 403}, "post"),
+    "patrols:visits": Row("/patrols/visits/", {ANON: LOGIN, "resident1": 403, "gridworker2": 200}),
+    "patrols:visit_new": Row(
+        f"/patrols/visits/new/?household={ABSENT}", {ANON: LOGIN, "resident1": 403, "gridworker2": 404}
+    ),
+    "patrols:visit": Row(
+        "/patrols/visits/{visit}/",
+        {ANON: LOGIN, "resident1": 403, "gridworker1": 200, "gridworker2": 404, "leader": 200},
+    ),
+    "patrols:visit_photo": Row(
+        f"/patrols/visits/photos/{ABSENT}/", {ANON: LOGIN, "resident1": 403, "gridworker1": 404}
+    ),
 }
 
 
@@ -663,7 +720,14 @@ def objects(db, settings, tmp_path) -> dict[str, object]:
         actor=None,
         data=device_services.DeviceIn(vendor=vendor.code, serial="SCOPE-1", kind="smoke", lon=lon, lat=lat),
     )
+    gridworker1 = User.objects.get(username="gridworker1")
+    patrol, _created = patrol_services.start_patrol(actor=gridworker1)
+    patrol_services.add_points(actor=gridworker1, patrol=patrol, batch_id="1", points=[[lon, lat, 1_796_000_000, 5]])
+    household = Household.objects.filter(region_path__startswith=grid.path).order_by("pk").first()
+    visit = patrol_services.record_visit(actor=gridworker1, household=household.pk, visited_on=date(2026, 11, 30))
     return {
+        "patrol": patrol.pk,
+        "visit": visit.pk,
         "party_item": item.pk,
         "party_claim": claim.pk,
         "party_registration": registration.pk,

@@ -12,6 +12,7 @@ from wangge.cases.catalogue import CATALOGUE, load_catalogue
 from wangge.cases.demo import create_demo_cases, create_persona_work
 from wangge.devices.demo import create_demo_devices
 from wangge.party.demo import create_demo_party
+from wangge.patrols.demo import create_demo_patrols
 from wangge.people.demo import create_demo_people
 from wangge.regions import demo as regions_demo
 from wangge.regions.models import Level, Region
@@ -94,7 +95,7 @@ class Command(BaseCommand):
         with phase("people"):
             persons = 50_000 * scale if people is None else people
             ledger = create_demo_people(persons=persons, seed=seed) if people != 0 else None
-        party = devices = ""
+        party = devices = patrols = ""
         if ledger is not None:
             with phase("party"):
                 party = create_demo_party(seed=seed)
@@ -117,6 +118,9 @@ class Command(BaseCommand):
                     devices = create_demo_devices(seed=seed)
             with phase("rollups"):
                 rebuild_rollups()  # the demo cases are bulk-written, not through the services
+            if case_count and not city and ledger is not None:
+                with phase("patrols"):
+                    patrols = create_demo_patrols(seed=seed)
             if case_count and not city:
                 with phase("bulletins"):
                     generate_monthly()  # last month's, as the schedule would have made them on the 1st
@@ -146,6 +150,8 @@ class Command(BaseCommand):
             self.stdout.write(devices)
         if services_line:
             self.stdout.write(services_line)
+        if patrols:
+            self.stdout.write(patrols)
         if city:
             self.stdout.write(f"{case_count:,} cases over the last {CITY_DAYS} days (city).")
             for name, seconds in phases.items():
