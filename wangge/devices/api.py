@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 
+from wangge.core.api_errors import ApiErrorOut
 from wangge.core.excel import XLSX
 from wangge.core.pagination import Page, PageQuery, keyset_page
 from wangge.devices import imports, ingest, permissions, selectors, services
@@ -84,7 +85,7 @@ def list_alarms(request, query: Query[AlarmListQuery]):
     return keyset_page(rows, query, order=("-received_at", "-id"))
 
 
-@router.post("/iot/webhook/{vendor}", auth=None, response={200: IotWebhookOut, 400: dict, 401: dict})
+@router.post("/iot/webhook/{vendor}", auth=None, response={200: IotWebhookOut, 400: ApiErrorOut, 401: ApiErrorOut})
 def webhook(request, vendor: str):
     """A vendor's cloud posts one message: ``{serial, kind, message_id, ts, type, value, snapshot_url}``, signed
     with ``X-Signature: sha256=<hex HMAC-SHA256 of the raw body>`` under one of the vendor's keys."""

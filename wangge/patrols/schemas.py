@@ -1,6 +1,7 @@
 """Request and response bodies of the patrols API (names start with ``Patrol``: unique across the API)."""
 
 from datetime import date, datetime
+from typing import Literal
 
 from ninja import Field, Schema
 
@@ -50,12 +51,34 @@ class PatrolItemOut(Schema):
     dropped_jumps: int
 
 
+class PatrolTrackPropertiesOut(Schema):
+    kind: Literal["track", "outside"] = Field(
+        ..., description="track: the simplified lines between gaps; outside: points outside every grid"
+    )
+
+
+class PatrolTrackGeometryOut(Schema):
+    type: Literal["MultiLineString", "MultiPoint"]
+    coordinates: list = Field(..., description="[lon, lat] pairs (per line for the MultiLineString)")
+
+
+class PatrolTrackFeatureOut(Schema):
+    type: Literal["Feature"]
+    properties: PatrolTrackPropertiesOut
+    geometry: PatrolTrackGeometryOut
+
+
+class PatrolTrackOut(Schema):
+    """GeoJSON FeatureCollection: the simplified track and the points outside every grid."""
+
+    type: Literal["FeatureCollection"]
+    features: list[PatrolTrackFeatureOut]
+
+
 class PatrolOut(PatrolItemOut):
     grids: list[PatrolRegionRef]
     cases: list[PatrolCaseRef]
-    track: dict = Field(
-        ..., description="GeoJSON FeatureCollection: the simplified track and points outside every grid"
-    )
+    track: PatrolTrackOut
 
 
 class PatrolBatchOut(Schema):
