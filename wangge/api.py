@@ -10,7 +10,7 @@ from wangge.regions.api import router as regions_router
 api = NinjaAPI(
     title="Wangge API",
     version="1",
-    description="Party-building-led grid governance: regions and grids, cases, people, party work.",
+    description="Party-building-led grid governance: regions and grids, cases, people, party work, notices.",
     auth=API_AUTH,
     urls_namespace="api",
 )
@@ -22,3 +22,4 @@ api.add_router("/dashboard", "wangge.dashboard.api.router")
 api.add_router("/assessment", "wangge.assessment.api.router")
 api.add_router("/", "wangge.people.api.router")
 api.add_router("/party", "wangge.party.api.router")
+api.add_router("/notices", "wangge.notices.api.router")

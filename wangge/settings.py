@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "wangge.dashboard",
     "wangge.assessment",
     "wangge.party",
+    "wangge.notices",
     "wangge.accounts",
     "wangge.workcalendar",
 ]

@@ -16,12 +16,13 @@ PACKAGE = ROOT / "wangge"
 # The loop and what it stands on, the roll-up store above it, assessment above the store, the screen
 # and the inbox on top. A module may import its own layer and the layers below.
 LOWER = ("core", "regions", "accounts", "people", "cases", "workcalendar")
-HIGHER = ("rollups", "assessment", "dashboard", "inbox", "party")
+HIGHER = ("rollups", "assessment", "dashboard", "inbox", "party", "notices")
 FORBIDDEN = {
     **{app: HIGHER for app in LOWER},
-    "party": ("rollups", "assessment", "dashboard", "inbox"),
-    "rollups": ("assessment", "dashboard", "inbox"),
-    "assessment": ("dashboard",),
+    "party": ("rollups", "assessment", "dashboard", "inbox", "notices"),
+    "notices": ("rollups", "assessment", "dashboard", "party"),
+    "rollups": ("assessment", "dashboard", "inbox", "notices"),
+    "assessment": ("dashboard", "notices"),
 }
 
 

@@ -10,6 +10,7 @@ from wangge.accounts import demo as accounts_demo
 from wangge.assessment.services import generate_monthly
 from wangge.cases.catalogue import CATALOGUE, load_catalogue
 from wangge.cases.demo import create_demo_cases, create_persona_work
+from wangge.notices.demo import create_demo_notices
 from wangge.party.demo import create_demo_party
 from wangge.people.demo import create_demo_people
 from wangge.regions import demo as regions_demo
@@ -96,6 +97,8 @@ class Command(BaseCommand):
         if ledger is not None:
             with phase("party"):
                 party = create_demo_party(seed=seed)
+        with phase("notices"):
+            notices = create_demo_notices()
         case_count = 0
         if CATALOGUE.exists():
             load_catalogue()
@@ -133,6 +136,8 @@ class Command(BaseCommand):
             self.stdout.write(str(ledger))
         if party:
             self.stdout.write(party)
+        if notices:
+            self.stdout.write(notices)
         if city:
             self.stdout.write(f"{case_count:,} cases over the last {CITY_DAYS} days (city).")
             for name, seconds in phases.items():
