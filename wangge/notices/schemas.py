@@ -35,10 +35,14 @@ class NoticeItemOut(Schema):
 
     @staticmethod
     def resolve_kind_label(obj) -> str:
+        if isinstance(obj, dict):  # the detail is built as a dict
+            return obj["kind_label"]
         return str(obj.get_kind_display())
 
     @staticmethod
     def resolve_read(obj) -> bool:
+        if isinstance(obj, dict):
+            return obj["read"]
         return bool(getattr(obj, "read", False))
 
 
