@@ -65,6 +65,13 @@ def _region(actor, code: str) -> Region:
     return region
 
 
+def _aware(value: datetime | None) -> datetime | None:
+    """A time without a zone is read in the site's zone (a form's datetime-local, an API client's)."""
+    if value is not None and timezone.is_naive(value):
+        return timezone.make_aware(value)
+    return value
+
+
 def _check_window(start, until, closes) -> None:
     if until is not None and until <= start:
         raise ValidationError({"publish_until": _("The end of the window must come after its start.")})
@@ -80,8 +87,9 @@ def publish(*, actor, draft: Draft, attachments=()) -> Notice:
     region = _region(actor, draft.region)
     if draft.kind not in NoticeKind.values:
         raise ValidationError({"kind": _("Choose a kind of notice.")})
-    start = draft.publish_from or timezone.now()
-    _check_window(start, draft.publish_until, draft.poll_closes_at)
+    start = _aware(draft.publish_from) or timezone.now()
+    until, closes = _aware(draft.publish_until), _aware(draft.poll_closes_at)
+    _check_window(start, until, closes)
     notice = Notice(
         kind=draft.kind,
         region=region,
@@ -89,8 +97,8 @@ def publish(*, actor, draft: Draft, attachments=()) -> Notice:
         title=(draft.title or "").strip(),
         body=(draft.body or "").strip(),
         publish_from=start,
-        publish_until=draft.publish_until,
-        poll_closes_at=draft.poll_closes_at,
+        publish_until=until,
+        poll_closes_at=closes,
         created_by=actor,
     )
     notice.full_clean(exclude=["created_by", "region"])
@@ -181,6 +189,7 @@ def edit(
     if not selectors.may_manage(actor, notice):
         raise ValidationError({"notice": _("Only staff of the notice's region may edit it.")})
     title, body = (title or "").strip(), (body or "").strip()
+    publish_until = _aware(publish_until)
     _check_window(notice.publish_from, publish_until, None)
     changed = title != notice.title or body != notice.body
     notice.title, notice.body, notice.publish_until = title, body, publish_until
