@@ -124,3 +124,11 @@ def test_chinese_pages(publish, browser):
     notice = publish(GRID_1, poll=True)
     html = browser("gridworker1", language="zh-hans").get(f"/notices/{notice.pk}/results/").content.decode()
     assert "阅读率" in html
+
+
+def test_the_admin_lists_and_shows_notices(publish, browser):
+    notice = publish(GRID_1, poll=True)
+    client = browser("admin")
+    assert client.get("/admin/notices/notice/").status_code == 200
+    page = client.get(f"/admin/notices/notice/{notice.pk}/change/")
+    assert page.status_code == 200 and "同意加装电梯吗？" in page.content.decode()
