@@ -143,3 +143,14 @@ def test_publish_through_the_api(caller):
         "/notices", {"kind": "notice", "region": GRID_1, "title": "x\u202e", "body": "y"}
     )
     assert controls.status_code == 422
+
+
+def test_the_region_filter_takes_a_region_the_caller_may_look_at(publish, caller):
+    in_grid = publish(GRID_1)
+    in_community = publish(COMMUNITY_1)
+    assert ids(caller("resident1").get("/notices", {"region": GRID_1, "size": 100})) & {
+        in_grid.pk,
+        in_community.pk,
+    } == {in_grid.pk}
+    assert caller("resident1").get("/notices", {"region": GRID_2}).status_code == 404
+    assert caller("gridworker2").get("/notices", {"region": GRID_1}).status_code == 404

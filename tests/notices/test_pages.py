@@ -132,3 +132,17 @@ def test_the_admin_lists_and_shows_notices(publish, browser):
     assert client.get("/admin/notices/notice/").status_code == 200
     page = client.get(f"/admin/notices/notice/{notice.pk}/change/")
     assert page.status_code == 200 and "同意加装电梯吗？" in page.content.decode()
+
+
+def test_the_edit_form_keeps_the_end_of_the_window(publish, browser):
+    from datetime import datetime
+
+    until = timezone.make_aware(datetime(2030, 5, 1, 18, 30))
+    notice = publish(GRID_1, publish_until=until)
+    client = browser("gridworker1")
+    assert 'value="2030-05-01T18:30"' in client.get(f"/notices/{notice.pk}/edit/").content.decode()
+    client.post(
+        f"/notices/{notice.pk}/edit/", {"title": notice.title, "body": "新", "publish_until": "2030-05-01T18:30"}
+    )
+    notice.refresh_from_db()
+    assert notice.publish_until == until and notice.revision == 2

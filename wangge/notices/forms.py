@@ -11,6 +11,7 @@ from wangge.notices.models import NoticeKind, QuestionKind
 TEXT = {"class": "form-control"}
 SELECT = {"class": "form-select"}
 WHEN = {**TEXT, "type": "datetime-local"}
+LOCAL = "%Y-%m-%dT%H:%M"  # what a datetime-local input shows and sends
 QUESTION_SLOTS = 3
 ACCEPT = "application/pdf,image/jpeg,image/png,image/webp,.xlsx"
 
@@ -66,14 +67,14 @@ class NoticeForm(forms.Form):
     title = _title()
     body = _body()
     publish_from = forms.DateTimeField(
-        label=_("Published from"), required=False, widget=forms.DateTimeInput(attrs=WHEN)
+        label=_("Published from"), required=False, widget=forms.DateTimeInput(attrs=WHEN, format=LOCAL)
     )
     publish_until = forms.DateTimeField(
-        label=_("Published until"), required=False, widget=forms.DateTimeInput(attrs=WHEN)
+        label=_("Published until"), required=False, widget=forms.DateTimeInput(attrs=WHEN, format=LOCAL)
     )
     attachments = _attachments()
     poll_closes_at = forms.DateTimeField(
-        label=_("Poll closes at"), required=False, widget=forms.DateTimeInput(attrs=WHEN)
+        label=_("Poll closes at"), required=False, widget=forms.DateTimeInput(attrs=WHEN, format=LOCAL)
     )
 
     def __init__(self, *args, regions=(), **kwargs):
@@ -112,6 +113,6 @@ class EditForm(forms.Form):
     title = _title()
     body = _body()
     publish_until = forms.DateTimeField(
-        label=_("Published until"), required=False, widget=forms.DateTimeInput(attrs=WHEN)
+        label=_("Published until"), required=False, widget=forms.DateTimeInput(attrs=WHEN, format=LOCAL)
     )
     attachments = _attachments()

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wangge.accounts.models import Membership, Role
-from wangge.accounts.scope import restrict, scope_for
+from wangge.accounts.scope import restrict, restrict_regions, scope_for
 from wangge.notices.models import Notice, PollAnswer, PollResponse, ReadReceipt
 from wangge.regions.models import GRID_LEVELS, Region
 
@@ -82,7 +82,7 @@ def notices_filtered(user, *, kind: str = "", region: str = "", current: bool = 
     if kind:
         rows = rows.filter(kind=kind)
     if region:
-        place = restrict(Region.objects.filter(code=region), user).first()
+        place = restrict_regions(Region.objects.filter(code=region), user).first()
         if place is None:
             raise Http404(_("No region with this code in your reach."))
         rows = rows.filter(region_path__startswith=place.path)
