@@ -16,6 +16,16 @@ from wangge.notices.models import NoticeRevision, PollAnswer, PollResponse, Read
 pytestmark = pytest.mark.django_db
 
 
+def _zip() -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("word/document.xml", "<w/>")
+    return buffer.getvalue()
+
+
 def test_publish_keeps_revision_one_and_is_audited(publish):
     notice = publish(GRID_1)
     assert notice.region_path.endswith(notice.region.path[-10:])
@@ -84,8 +94,9 @@ def test_attachments_pdf_image_and_excel_are_kept(publish):
         SimpleUploadedFile("fake.pdf", b"<html>not a pdf</html>", content_type="application/pdf"),
         SimpleUploadedFile("fake.png", b"%PDF-1.4 not an image", content_type="image/png"),
         SimpleUploadedFile("page.html", b"%PDF-1.4", content_type="text/html"),
+        SimpleUploadedFile("archive.zip", _zip(), content_type="application/zip"),
     ],
-    ids=["exe", "html-as-pdf", "pdf-as-png", "declared-html"],
+    ids=["exe", "html-as-pdf", "pdf-as-png", "declared-html", "zip-not-workbook"],
 )
 def test_attachments_are_checked_by_content(publish, upload):
     with pytest.raises(ValidationError) as refused:

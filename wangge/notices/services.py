@@ -3,6 +3,7 @@ audited, keyword-only ``actor``; refusals are ``ValidationError({field: message}
 
 import difflib
 import uuid
+import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -153,6 +154,8 @@ def _attach(notice: Notice, upload) -> NoticeAttachment:
     elif head.startswith(uploads.ZIP_MAGIC) and declared in uploads.XLSX_TYPES | uploads.GENERIC_TYPES:
         uploads.check_zip(upload, field="attachments", max_bytes=max_bytes, too_big_message=too_big)
         size = uploads.check_size(upload, max_bytes=max_bytes, field="attachments")
+        if not _is_workbook(upload):  # a zip, but not a workbook (a .docx, an archive)
+            raise ValidationError({"attachments": _("Attach a PDF, a JPEG/PNG/WebP image or an Excel (xlsx) file.")})
         content_type, extension = XLSX_TYPE, "xlsx"
     else:
         raise ValidationError({"attachments": _("Attach a PDF, a JPEG/PNG/WebP image or an Excel (xlsx) file.")})
@@ -162,6 +165,18 @@ def _attach(notice: Notice, upload) -> NoticeAttachment:
     attachment.file.save(f"{uuid.uuid4().hex}.{extension}", ContentFile(data), save=False)
     attachment.save()
     return attachment
+
+
+def _is_workbook(upload) -> bool:
+    """Whether a zip (its directory already checked) holds a workbook part; reads only the directory."""
+    upload.seek(0)
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            return "xl/workbook.xml" in archive.namelist()
+    except zipfile.BadZipFile:
+        return False
+    finally:
+        upload.seek(0)
 
 
 def _read(upload, size: int = -1) -> bytes:
