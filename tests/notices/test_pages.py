@@ -20,7 +20,8 @@ def test_the_list_shows_what_the_resident_may_read(publish, browser):
     html = page.content.decode()
     assert shown.title in html and hidden.title not in html
     assert 'data-testid="nav-notices"' in html and 'data-testid="notice-new"' not in html
-    assert 'data-testid="notice-new"' in browser("gridworker1").get("/notices/").content.decode()
+    staff = browser("gridworker1").get("/notices/").content.decode()
+    assert 'data-testid="notice-new"' in staff and hidden.title in staff and 'data-testid="notice-scheduled"' in staff
 
 
 def test_opening_records_one_receipt_and_escapes_markup(publish, browser):

@@ -12,6 +12,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wangge.core.text import TextGuardMixin
@@ -45,6 +46,16 @@ class Notice(TextGuardMixin, models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def window_state(self) -> str:
+        """``scheduled`` before its window, ``ended`` after it, else ``published``."""
+        now = timezone.now()
+        if now < self.publish_from:
+            return "scheduled"
+        if self.publish_until is not None and now >= self.publish_until:
+            return "ended"
+        return "published"
 
 
 class NoticeRevision(TextGuardMixin, models.Model):
