@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "wangge.dashboard",
     "wangge.assessment",
     "wangge.party",
+    "wangge.devices",
     "wangge.notices",
     "wangge.accounts",
     "wangge.workcalendar",
@@ -190,6 +191,9 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "media/"
+
+# The MQTT broker the device subscriber (`wangge mqtt`, started by `wangge serve` when it answers) listens on.
+MQTT_URL = os.environ.get("MQTT_URL", "mqtt://127.0.0.1:1883")
 
 # --- Caches: local memory by default, Redis when REDIS_URL is set ------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")

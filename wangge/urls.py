@@ -16,6 +16,7 @@ urlpatterns = [
     path("dashboard/", include("wangge.dashboard.urls")),
     path("assessment/", include("wangge.assessment.urls")),
     path("party/", include("wangge.party.urls")),
+    path("devices/", include("wangge.devices.urls")),
     path("notices/", include("wangge.notices.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

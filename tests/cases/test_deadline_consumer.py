@@ -41,6 +41,7 @@ def launched(monkeypatch):
         return 0
 
     monkeypatch.setattr(serve, "run_with_consumer", run_with_consumer)
+    monkeypatch.setattr(serve, "mqtt_problem", lambda url: "no broker in this test")  # see tests/devices
     return calls
 
 

@@ -16,13 +16,17 @@ PACKAGE = ROOT / "wangge"
 # The loop and what it stands on, the roll-up store above it, assessment above the store, the screen
 # and the inbox on top. A module may import its own layer and the layers below.
 LOWER = ("core", "regions", "accounts", "people", "cases", "workcalendar")
-HIGHER = ("rollups", "assessment", "dashboard", "inbox", "party", "notices")
+HIGHER = ("rollups", "assessment", "dashboard", "inbox", "party", "devices", "notices")
 FORBIDDEN = {
     **{app: HIGHER for app in LOWER},
-    "party": ("rollups", "assessment", "dashboard", "inbox", "notices"),
-    "notices": ("rollups", "assessment", "dashboard", "party"),
-    "rollups": ("assessment", "dashboard", "inbox", "notices"),
-    "assessment": ("dashboard", "notices"),
+    "party": ("rollups", "assessment", "dashboard", "inbox", "devices", "notices"),
+    "rollups": ("assessment", "dashboard", "inbox", "devices", "notices"),
+    "assessment": ("dashboard", "devices", "notices"),
+    "inbox": ("devices", "notices"),
+    # Devices stand on the case loop, the ledger and the inbox (an alarm's notice to the grid workers).
+    "devices": ("rollups", "assessment", "dashboard", "party", "notices"),
+    # Notices stand on regions, accounts and people (who is a resident of a grid).
+    "notices": ("rollups", "assessment", "dashboard", "party", "devices"),
 }
 
 

@@ -23,6 +23,8 @@ from wangge.accounts.services import issue_token
 from wangge.api import api as ninja_api
 from wangge.assessment import services as assessment_services
 from wangge.cases import services as case_services
+from wangge.devices import services as device_services
+from wangge.devices.models import Vendor
 from wangge.inbox import services as inbox_services
 from wangge.notices import services as notice_services
 from wangge.party import services as party_services
@@ -248,6 +250,27 @@ API_ROWS: dict[str, Row] = {
         f"/party/coverage/uncovered?region={GRID_1}",
         {ANON: 401, "resident1": 403, "gridworker1": 200, "gridworker2": 404},
     ),
+    "GET /devices": Row("/devices", {ANON: 401, "resident1": 200, "gridworker2": 200}),
+    "POST /devices": Row(
+        "/devices",
+        {ANON: 401, "gridworker1": 403, "leader": 403},
+        "post",
+        {"vendor": "x", "serial": "x", "kind": "gas", "lon": 0, "lat": 0},
+    ),
+    "POST /devices/import": Row("/devices/import", {ANON: 401, "gridworker1": 422, "leader": 422}, "post"),
+    "GET /devices/import/template": Row(
+        "/devices/import/template", {ANON: 401, "gridworker1": 403, "leader": 403, "admin": 200}
+    ),
+    "GET /devices/{device_id}": Row(
+        "/devices/{device}", {ANON: 401, "resident1": 404, "gridworker1": 200, "gridworker2": 404, "leader": 200}
+    ),
+    "GET /alarms": Row("/alarms", {ANON: 401, "resident1": 200, "gridworker2": 200}),
+    # Vendors sign their bodies instead of holding accounts: a token does not replace the signature.
+    "POST /iot/webhook/{vendor}": Row("/iot/webhook/{vendor}", {ANON: 401, "admin": 401}, "post", {"serial": "x"}),
+    "GET /iot/unknown-devices": Row(
+        "/iot/unknown-devices", {ANON: 401, "gridworker1": 403, "leader": 403, "admin": 200}
+    ),
+    "GET /iot/dead-letters": Row("/iot/dead-letters", {ANON: 401, "gridworker1": 403, "leader": 403, "admin": 200}),
     "GET /notices": Row("/notices", {ANON: 401, "resident1": 200, "gridworker2": 200, "department1": 200}),
     "POST /notices": Row(
         "/notices",
@@ -414,6 +437,11 @@ PAGE_ROWS: dict[str, Row] = {
     "party:coverage": Row(
         f"/party/coverage/?region={GRID_1}", {ANON: LOGIN, "resident1": 403, "gridworker1": 200, "gridworker2": 404}
     ),
+    "devices:list": Row("/devices/", {ANON: LOGIN, "resident1": 200, "gridworker2": 200}),
+    "devices:map": Row("/devices/map/", {ANON: LOGIN, "resident1": 200, "gridworker2": 200}),
+    "devices:detail": Row(
+        "/devices/{device}/", {ANON: LOGIN, "resident1": 404, "gridworker1": 200, "gridworker2": 404, "leader": 200}
+    ),
     "notices:list": Row("/notices/", {ANON: LOGIN, "resident1": 200, "gridworker2": 200}),
     "notices:new": Row("/notices/new/", {ANON: LOGIN, "resident1": 403, "department1": 403, "gridworker1": 200}),
     "notices:detail": Row("/notices/{notice}/", {ANON: LOGIN, "resident1": 200, "gridworker2": 404, "leader": 200}),
@@ -507,6 +535,11 @@ def objects(db, settings, tmp_path) -> dict[str, object]:
     joining = unregistered.order_by("pk").first()
     PartyMember.objects.filter(pk=joining.pk).update(in_service=True, employer="区人民医院")
     registration = party_services.register_member(actor=community1, member=joining.pk)
+    vendor = Vendor.objects.order_by("pk").first()
+    device = device_services.register_device(
+        actor=None,
+        data=device_services.DeviceIn(vendor=vendor.code, serial="SCOPE-1", kind="smoke", lon=lon, lat=lat),
+    )
     notice = notice_services.publish(
         actor=community1,
         draft=notice_services.Draft(
@@ -531,6 +564,8 @@ def objects(db, settings, tmp_path) -> dict[str, object]:
         "party_branch": branch.pk,
         "party_member": central.member_id,
         "party_central": central.pk,
+        "device": device.pk,
+        "vendor": vendor.code,
     }
 
 

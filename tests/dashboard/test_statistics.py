@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 from tests.dashboard import test_rollups_equal_raw as walker
 from tests.dashboard.helpers import STREET_1
 from wangge.accounts.models import Department
+from wangge.assessment.models import Indicator
 from wangge.cases.models import Category
 from wangge.dashboard import statistics
 from wangge.regions.models import Region
@@ -83,3 +84,15 @@ def test_unknown_filters_are_400_naming_the_field(api):
         == "date_from"
     )
     assert client.get("/dashboard/statistics?group=weather").status_code == 422
+
+
+def test_the_api_answers_the_rates_shown_and_leaves_out_one_switched_off(cases, api):
+    query = f"/dashboard/statistics?region={STREET_1}&date_from={START}&date_to={END}"
+    body = api("leader").get(query).json()
+    assert list(body["total"]["counts"]) == [key for key, _label, _figure in statistics.COUNTS]
+    assert set(body["total"]["rates"]) == set(statistics.RATES)
+    Indicator.objects.filter(code="rework_rate").update(is_active=False)
+    body = api("leader").get(query).json()
+    assert body["rows"]
+    for row in [*body["rows"], body["total"]]:
+        assert set(row["rates"]) == set(statistics.RATES) - {"rework_rate"}

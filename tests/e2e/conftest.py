@@ -47,7 +47,12 @@ def _free_port() -> int:
 def server(tmp_path_factory):
     var = tmp_path_factory.mktemp("e2e-var")
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env.update(WANGGE_VAR_DIR=str(var), DJANGO_SETTINGS_MODULE="wangge.settings")
+    env.update(
+        WANGGE_VAR_DIR=str(var),
+        DJANGO_SETTINGS_MODULE="wangge.settings",
+        # The device subscriber `serve` starts (when a broker answers) listens under this run's own prefix.
+        WANGGE_DEVICES_TOPIC_PREFIX=f"{services.mqtt_topic_prefix()}/e2e-devices",
+    )
     manage = [sys.executable, str(ROOT / "manage.py")]
     for step in (["migrate", "--noinput", "-v0"], ["collectstatic", "--noinput", "-v0"], ["demo", "-v0"]):
         subprocess.run([*manage, *step], env=env, cwd=ROOT, check=True, capture_output=True)

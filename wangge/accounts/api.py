@@ -8,6 +8,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from wangge.accounts import roles, services
 from wangge.accounts.models import Role
+from wangge.core.api_errors import ApiErrorOut
 from wangge.core.pagination import Page, PageQuery, keyset_page
 from wangge.core.text import Text
 
@@ -20,10 +21,24 @@ class TokenIn(Schema):
 
 
 class MeOut(Schema):
+    """Read from a ``User``."""
+
     username: str
     display_name: str
     roles: list[str]
     role_labels: list[str]
+
+    @staticmethod
+    def resolve_display_name(user) -> str:
+        return user.display_name or user.username
+
+    @staticmethod
+    def resolve_roles(user) -> list[str]:
+        return roles.roles_of(user)
+
+    @staticmethod
+    def resolve_role_labels(user) -> list[str]:
+        return [str(Role(r).label) for r in roles.roles_of(user)]
 
 
 class TokenOut(Schema):
@@ -33,22 +48,7 @@ class TokenOut(Schema):
     user: MeOut
 
 
-class ErrorOut(Schema):
-    detail: str
-    errors: list[dict] = []
-
-
-def me_of(user) -> MeOut:
-    user_roles = roles.roles_of(user)
-    return MeOut(
-        username=user.username,
-        display_name=user.display_name or user.username,
-        roles=user_roles,
-        role_labels=[str(Role(r).label) for r in user_roles],
-    )
-
-
-@router.post("/token", auth=None, response={200: TokenOut, 401: ErrorOut, 429: ErrorOut})
+@router.post("/token", auth=None, response={200: TokenOut, 401: ApiErrorOut, 429: ApiErrorOut})
 def issue_token(request, payload: TokenIn):
     """Exchange a username (or phone) and password for a bearer token."""
     user = authenticate(request, username=payload.username, password=payload.password)
@@ -61,16 +61,28 @@ def issue_token(request, payload: TokenIn):
     # A token is a successful log-in: clear the failures as AXES_RESET_ON_SUCCESS does for the page.
     axes_reset(username=user.get_username())
     key, token = services.issue_token(user=user)
-    return Status(200, TokenOut(token=key, expires_at=token.expires_at, user=me_of(user)))
+    return Status(200, {"token": key, "expires_at": token.expires_at, "user": user})
 
 
 @router.get("/me", response=MeOut)
 def me(request):
     """Who the caller is and which roles they hold."""
-    return me_of(request.auth)
+    return request.auth
+
+
+def _current_token_id(request) -> int | None:
+    """The id of the token this request was made with (None: the session), looked up once per request."""
+    if not hasattr(request, "wangge_token_id"):
+        header = request.headers.get("Authorization", "")
+        scheme, _sep, key = header.partition(" ")
+        token = services.token_for_key(key.strip()) if scheme.lower() == "bearer" else None
+        request.wangge_token_id = token.pk if token is not None else None
+    return request.wangge_token_id
 
 
 class ApiTokenOut(Schema):
+    """Read from an ``ApiToken`` of the caller."""
+
     id: int
     prefix: str = Field(description="The first characters of the token, to tell them apart")
     created_at: datetime
@@ -78,36 +90,19 @@ class ApiTokenOut(Schema):
     last_used_at: datetime | None
     current: bool = Field(description="The token this request was made with")
 
+    @staticmethod
+    def resolve_current(token, context) -> bool:
+        return token.pk == _current_token_id(context["request"])
+
 
 class RevokedOut(Schema):
     revoked: int
 
 
-def _current_token_id(request) -> int | None:
-    header = request.headers.get("Authorization", "")
-    scheme, _sep, key = header.partition(" ")
-    token = services.token_for_key(key.strip()) if scheme.lower() == "bearer" else None
-    return token.pk if token is not None else None
-
-
 @router.get("/tokens", response=Page[ApiTokenOut])
 def my_tokens(request, query: Query[PageQuery]):
     """The caller's live tokens (newest first); a token itself is never shown again."""
-    current = _current_token_id(request)
-    return keyset_page(
-        services.live_tokens(request.auth),
-        query,
-        order=("-created_at", "-id"),
-        count=True,
-        item=lambda t: {
-            "id": t.pk,
-            "prefix": t.prefix,
-            "created_at": t.created_at,
-            "expires_at": t.expires_at,
-            "last_used_at": t.last_used_at,
-            "current": t.pk == current,
-        },
-    )
+    return keyset_page(services.live_tokens(request.auth), query, order=("-created_at", "-id"), count=True)
 
 
 # Declared before /tokens/{token_id}, which would take "revoke-all" for an id.

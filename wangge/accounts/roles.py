@@ -26,6 +26,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             "people.view",
             "people.change",
             "people.labels",
+            "devices.manage",
         }
     ),
 }

@@ -16,18 +16,16 @@ from django.core.exceptions import PermissionDenied, RequestDataTooBig, Validati
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from ninja import File, Form, Query, Router, Schema, Status
+from ninja import File, Form, Query, Router, Status
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.files import UploadedFile
 from ninja.security import django_auth
 
 from wangge.accounts.api_auth import BearerToken
-from wangge.accounts.models import DepartmentKind, Role
-from wangge.cases import deadlines, selectors, services, suggester
+from wangge.cases import selectors, services, suggester
 from wangge.cases.duplicates import nearby_cases
-from wangge.cases.models import Case, CaseEvent, CasePhoto, Category, CategoryKind, PhotoKind
-from wangge.cases.permissions import available_actions, case_roles
+from wangge.cases.models import Category, PhotoKind
+from wangge.cases.permissions import case_roles
 from wangge.cases.schemas import (
     ActionIn,
     CaseIn,
@@ -42,14 +40,14 @@ from wangge.cases.schemas import (
     PhotoOut,
     SuggestionOut,
     SuggestQuery,
+    moment,
 )
 from wangge.cases.throttling import anonymous_report_allowed
-from wangge.cases.workflow import ACTION_LABELS, ASSIGNEE, REPORTER
+from wangge.core.api_errors import ApiErrorOut
 from wangge.core.pagination import keyset_page
 
 router = Router(tags=["cases"])
 
-EXTRA_ROLE_LABELS = {ASSIGNEE: gettext_lazy("Assignee"), REPORTER: gettext_lazy("Reporter")}
 PHOTO_FIELDS = (PhotoKind.BEFORE, PhotoKind.AFTER, PhotoKind.DOCUMENT)
 
 
@@ -144,147 +142,6 @@ ACTION_BODY_DOC = {
 }
 
 
-# --- output ---------------------------------------------------------------------------------------
-
-
-def photo_url(case: Case, photo: CasePhoto) -> str:
-    return f"/cases/{case.number}/photos/{photo.pk}/"
-
-
-def _photo_out(case: Case, photo: CasePhoto) -> dict:
-    return {
-        "id": photo.pk,
-        "kind": photo.kind,
-        "url": photo_url(case, photo),
-        "content_type": photo.content_type,
-        "width": photo.width,
-        "height": photo.height,
-    }
-
-
-def _code_name(obj) -> dict | None:
-    return {"code": obj.code, "name": obj.name} if obj is not None else None
-
-
-def _region_ref(region) -> dict:
-    return {"code": region.code, "name": region.name, "level": region.level}
-
-
-def case_item(case: Case, now: datetime) -> dict:
-    return {
-        "number": case.number,
-        "title": case.title,
-        "category": _code_name(case.category),
-        "status": case.status,
-        "status_label": str(case.get_status_display()),
-        "source": case.source,
-        "region": _code_name(case.region),
-        "address": case.address,
-        "handling_region": _code_name(case.handling_region),
-        "assigned_department": _code_name(case.assigned_department),
-        "is_urgent": case.is_urgent,
-        "supervision": case.supervision,
-        "warning": deadlines.warning_at(case, now),
-        "due_at": case.due_at,
-        "created_at": case.created_at,
-    }
-
-
-def case_detail(case: Case, user, photos: list | None = None) -> dict:
-    """The case as the API shows it; ``photos`` when the caller knows them already (a new report: none)."""
-    category = case.category
-    rated = case.rating_speed is not None or case.rating_result is not None
-    return {
-        "number": case.number,
-        "title": case.title,
-        "description": case.description,
-        "category": {
-            "code": category.code,
-            "name": category.name,
-            "class_code": category.parent.code if category.parent_id else "",
-            "class_name": category.parent.name if category.parent_id else "",
-        },
-        "status": case.status,
-        "status_label": str(case.get_status_display()),
-        "source": case.source,
-        "source_label": str(case.get_source_display()),
-        "lon": case.lon,
-        "lat": case.lat,
-        "address": case.address,
-        "region": _region_ref(case.region),
-        "region_chain": [_region_ref(r) for r in [*case.region.chain(), case.region]],
-        "level": case.level,
-        "level_label": str(case.get_level_display()),
-        "handling_region": _region_ref(case.handling_region),
-        "assignee": {
-            "department": _code_name(case.assigned_department),
-            "region": _code_name(case.assigned_region),
-            "user": (case.assigned_user.display_name or case.assigned_user.username) if case.assigned_user else None,
-        },
-        "stage": case.stage,
-        "due_at": case.due_at,
-        "warn_at": case.warn_at,
-        "warning": deadlines.warning_at(case, timezone.now()),
-        "flags": {
-            "is_urgent": case.is_urgent,
-            "supervision": case.supervision,
-            "needs_triage": case.needs_triage,
-            "pending_request": case.pending_request,
-            "pending_extension": case.pending_extension,
-            "duplicate_of": case.duplicate_of.number if case.duplicate_of_id else None,
-            "extension_count": case.extension_count,
-            "rework_count": case.rework_count,
-            "return_count": case.return_count,
-            "reopen_count": case.reopen_count,
-        },
-        "rating": {
-            "speed": case.rating_speed,
-            "result": case.rating_result,
-            "comment": case.rating_comment,
-            "satisfied": case.satisfied,
-        }
-        if rated
-        else None,
-        "reporter_name": case.reporter_name,
-        "contact_phone": case.contact_phone_masked,
-        "photos": [_photo_out(case, p) for p in (case.photos.order_by("pk") if photos is None else photos)],
-        "allowed_actions": available_actions(user, case),
-        "version": case.version,
-        "created_at": case.created_at,
-        "accepted_at": case.accepted_at,
-        "dispatched_at": case.dispatched_at,
-        "handled_at": case.handled_at,
-        "closed_at": case.closed_at,
-    }
-
-
-def _role_label(role: str) -> str:
-    if role in EXTRA_ROLE_LABELS:
-        return str(EXTRA_ROLE_LABELS[role])
-    return str(Role(role).label) if role in Role.values else role
-
-
-def _event_out(case: Case, event: CaseEvent) -> dict:
-    return {
-        "seq": event.seq,
-        "action": event.action,
-        "action_label": str(ACTION_LABELS.get(event.action, event.action)),
-        "actor_name": event.actor_name,
-        "role": event.role,
-        "role_label": _role_label(event.role),
-        "from_status": event.from_status,
-        "to_status": event.to_status,
-        "opinion": event.opinion,
-        "data": event.data,
-        "at": event.at,
-        "photos": [_photo_out(case, p) for p in event.photos.all()],
-    }
-
-
-def _detail_for(user, number: str) -> dict:
-    return case_detail(selectors.get_case_for(user, number), user)
-
-
 # --- the worklist and intake ------------------------------------------------------------------------
 
 
@@ -312,20 +169,14 @@ def list_cases(request, query: Query[CaseListQuery]):
         date_from=_bound(query.date_from, end=False),
         date_to=_bound(query.date_to, end=True),
     )
-    now = timezone.now()
-    cases = selectors.worklist(request.auth, filters, now=now).select_related("handling_region")
-    return keyset_page(cases, query, order=("-created_at", "-id"), item=lambda case: case_item(case, now))
-
-
-class ThrottledOut(Schema):
-    detail: str
-    errors: list[dict] = []
+    cases = selectors.worklist(request.auth, filters, now=moment(request)).select_related("handling_region")
+    return keyset_page(cases, query, order=("-created_at", "-id"))
 
 
 @router.post(
     "/cases",
     auth=INTAKE_AUTH,
-    response={200: CaseOut, 201: CaseOut, 429: ThrottledOut},
+    response={200: CaseOut, 201: CaseOut, 429: ApiErrorOut},
     openapi_extra={
         "requestBody": JSON_BODY_DOC,
         "security": [{"SessionAuth": []}, {}],  # appended to the bearer token: both optional
@@ -353,7 +204,9 @@ def report_case(request):
         case = selectors.reloaded(case)
     # A new case already holds its category (with its class), region and handling region; nobody is assigned
     # yet, and a JSON report carries no photo.
-    return Status(201 if created else 200, case_detail(case, actor, photos=[] if created else None))
+    if created:
+        case.shown_photos = []
+    return Status(201 if created else 200, case)
 
 
 # Declared before /cases/{number}: that pattern would take "nearby" as a number.
@@ -368,28 +221,18 @@ def nearby(request, query: Query[NearbyQuery]):
     candidates = nearby_cases(
         selectors.visible_cases(request.auth), lon=query.lon, lat=query.lat, category=category, text=query.text
     )
-    return [
-        {
-            "number": c.case.number,
-            "title": c.case.title,
-            "status": c.case.status,
-            "distance_m": c.distance_m,
-            "similarity": c.similarity,
-            "score": c.score,
-        }
-        for c in candidates
-    ]
+    return candidates
 
 
 @router.get("/cases/{number}", response=CaseOut)
 def case_detail_view(request, number: str):
-    return _detail_for(request.auth, number)
+    return selectors.get_case_for(request.auth, number)
 
 
 @router.get("/cases/{number}/timeline", response=list[EventOut])
 def case_timeline(request, number: str):
     case = selectors.get_case_for(request.auth, number)
-    return [_event_out(case, e) for e in selectors.timeline(case, request.auth)]
+    return selectors.timeline(case, request.auth)
 
 
 @router.post("/cases/{number}/actions", response=CaseOut, openapi_extra={"requestBody": ACTION_BODY_DOC})
@@ -412,10 +255,10 @@ def case_action(request, number: str):
         **params,
     )
     try:
-        return _detail_for(request.auth, number)
+        return selectors.get_case_for(request.auth, number)
     except Http404:
         # The action took the case out of the caller's reach: answer with what they just did.
-        return case_detail(selectors.reloaded(case), request.auth)
+        return selectors.reloaded(case)
 
 
 @router.post("/cases/{number}/photos", response={201: PhotoOut})
@@ -432,32 +275,10 @@ def add_photo(request, number: str, form: Form[PhotoKindIn], file: File[Uploaded
         if hasattr(exc, "error_dict") and "photo" in exc.error_dict:
             raise ValidationError({"file": exc.error_dict["photo"]}) from None
         raise
-    return Status(201, _photo_out(case, photo))
+    return Status(201, photo)
 
 
 # --- categories ---------------------------------------------------------------------------------------
-
-
-def _sub_out(category: Category) -> dict:
-    kind = category.department_kind
-    return {
-        "code": category.code,
-        "name": category.name,
-        "name_en": category.name_en,
-        "kind": category.kind,
-        "department_kind": kind,
-        "department_label": str(DepartmentKind(kind).label) if kind in DepartmentKind.values else kind,
-        "level": category.default_level,
-        "on_spot": category.on_spot,
-        "evidence": list(category.evidence),
-        "limits": {
-            "accept": category.limit_accept,
-            "sign": category.limit_sign,
-            "handle": category.limit_handle,
-            "verify": category.limit_verify,
-        },
-        "related": list(category.related),
-    }
 
 
 @router.get("/categories", response=list[CategoryClassOut])
@@ -469,17 +290,9 @@ def categories(request):
     for c in rows:
         if c.parent_id is not None:
             subs.setdefault(c.parent_id, []).append(c)
-    return [
-        {
-            "code": c.code,
-            "name": c.name,
-            "name_en": c.name_en,
-            "kind": c.kind,
-            "kind_label": str(CategoryKind(c.kind).label) if c.kind in CategoryKind.values else c.kind,
-            "subclasses": [_sub_out(s) for s in subs.get(c.pk, [])],
-        }
-        for c in classes
-    ]
+    for c in classes:
+        c.active_subclasses = subs.get(c.pk, [])
+    return classes
 
 
 @router.get("/categories/suggest", response=list[SuggestionOut])
@@ -493,5 +306,7 @@ def suggest_categories(request, query: Query[SuggestQuery]):
         .values_list("code", "name")
     )
     return [
-        {"code": code, "name": names[code], "score": round(float(score), 4)} for code, score in ranked if code in names
+        SuggestionOut(code=code, name=names[code], score=round(float(score), 4))
+        for code, score in ranked
+        if code in names
     ][: query.k]

@@ -62,9 +62,12 @@ def get_case_for(user, number: str) -> Case:
 
 
 def timeline(case: Case, viewer=None) -> list[CaseEvent]:
-    """The case's events in order. A reporter without a staff role sees who acted by role only: staff
-    names are not shown to the public."""
+    """The case's events in order, with their photos (each holding the case, for its address). A reporter
+    without a staff role sees who acted by role only: staff names are not shown to the public."""
     events = list(case.events.select_related("actor").prefetch_related("photos").order_by("seq"))
+    for event in events:
+        for photo in event.photos.all():
+            photo.case = case
     if viewer is not None and _sees_roles_only(viewer, case):
         for event in events:
             if event.actor_id != viewer.pk:

@@ -37,7 +37,7 @@ from wangge.cases.models import (
     Supervision,
 )
 from wangge.cases.permissions import case_roles, is_resident_only, pick_role
-from wangge.cases.workflow import CLOCK_RESTARTING, STAGE_OF_STATUS, rule_for
+from wangge.cases.workflow import CLOCK_RESTARTING, STAGE_OF_STATUS, rule_for, system_rule_for
 from wangge.core import pii, uploads
 from wangge.core.errors import Conflict
 from wangge.core.validators import validate_lon_lat, validate_mobile
@@ -159,10 +159,11 @@ def report_case(*, actor, report: Report, photos=(), at: datetime | None = None)
         if existing_pk is not None:
             return Case.objects.get(pk=existing_pk), False
     category, lon, lat = _clean_report(report)
-    _check_ledger_links(actor, report)
+    if actor is not None:  # the system (sensors, imports) names the ledger's records it was configured with
+        _check_ledger_links(actor, report)
     authenticated = actor is not None and actor.is_authenticated
     phone = ""
-    if report.contact_phone or not authenticated:
+    if report.contact_phone or (actor is not None and not authenticated):
         if not report.contact_phone:
             raise ValidationError({"contact_phone": _("Leave a mobile number so that we can call you back.")})
         phone = validate_mobile(report.contact_phone, field="contact_phone")
@@ -430,24 +431,27 @@ def transition(
 
 SYSTEM_ROLE = "system"
 # Flags the platform may raise by itself: they keep the status, so the timeline still replays.
-SYSTEM_FLAGS = frozenset({"supervise", "mark_urgent"})
+SYSTEM_FLAGS = frozenset({"supervise", "mark_urgent", "repeat"})
+# Moves only the platform makes: closing a case whose cause went away by itself (a sensor back online).
+SYSTEM_MOVES = frozenset({"system_close"})
 
 
 def record_system_flag(case: Case, action: str, *, opinion: str, at: datetime | None = None, **params) -> Case:
-    """Raise a flag as the platform (the overdue policy's supervision): no actor, role ``system``.
+    """Raise a flag as the platform (the overdue policy's supervision, a sensor's repeated alarm): no actor,
+    role ``system``; or make one of the few moves only the platform makes (``system_close``).
 
     The same table, effects and timeline as ``transition``: the row is a (status, action) pair of the
-    workflow that keeps the status, written in the case's transaction, and the version rises.
+    workflow (a flag keeps the status), written in the case's transaction, and the version rises.
     """
-    if action not in SYSTEM_FLAGS:
+    if action not in SYSTEM_FLAGS | SYSTEM_MOVES:
         raise ValueError(f"the system may not {action!r} a case")
     now = at or timezone.now()
     with serialized_writes(), transaction.atomic():
         locked = (
             Case.objects.select_for_update().select_related("category", "region", "handling_region").get(pk=case.pk)
         )
-        rule = rule_for(locked.status, action)
-        if rule is None or rule.to != locked.status:
+        rule = system_rule_for(locked.status, action)
+        if rule is None or (action in SYSTEM_FLAGS and rule.to != locked.status):
             raise IllegalTransition(
                 _("“%(action)s” is not possible while the case is %(status)s.")
                 % {"action": action, "status": locked.get_status_display()}
@@ -456,10 +460,13 @@ def record_system_flag(case: Case, action: str, *, opinion: str, at: datetime | 
         stage_before = (locked.stage, locked.due_at)
         before = events.Before.of(locked)
         data = EFFECTS[action](locked, None, params, now) or {}
+        if rule.to != status:
+            locked.status = rule.to
+            deadlines.start_clock(locked, STAGE_OF_STATUS.get(rule.to, ""), now)
         locked.version += 1
         locked.save()
         event = _event(
-            locked, action, None, SYSTEM_ROLE, status, status, opinion, data, now, stage_before, seq=locked.version + 1
+            locked, action, None, SYSTEM_ROLE, status, rule.to, opinion, data, now, stage_before, seq=locked.version + 1
         )
         events.publish(events.MOVED, events.Moved(locked, event, before, now))
     return locked
@@ -759,7 +766,19 @@ def _merge(case, actor, params, now):
     return {"duplicate_of": target.number}
 
 
+def _repeat(case, actor, params, now):
+    """The same report again (a sensor's alarm within its folding window): what it said, on the timeline."""
+    return dict(params.get("data") or {})
+
+
+def _system_close(case, actor, params, now):
+    case.closed_at = now
+    return dict(params.get("data") or {})
+
+
 EFFECTS = {
+    "repeat": _repeat,
+    "system_close": _system_close,
     "accept": _accept,
     "dispatch": _dispatch,
     "sign": _sign,

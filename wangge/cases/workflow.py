@@ -80,6 +80,14 @@ RULES: dict[tuple[str, str], Rule] = {
 for _status in (*OPEN, S.PARKED):
     RULES[(_status, "mark_urgent")] = Rule(_status, CENTRE | SUPERVISORS)
     RULES[(_status, "supervise")] = Rule(_status, SUPERVISORS, needs_opinion=True)
+# What only the platform does (``services.record_system_flag``; no role may, so not in RULES): a sensor's
+# repeated alarm added to the open case's timeline, and closing a case whose cause went away by itself (a
+# device back online).
+NOBODY: frozenset[str] = frozenset()
+SYSTEM_RULES: dict[tuple[str, str], Rule] = {}
+for _status in OPEN:
+    SYSTEM_RULES[(_status, "repeat")] = Rule(_status, NOBODY)
+    SYSTEM_RULES[(_status, "system_close")] = Rule(S.CLOSED, NOBODY)
 
 ACTIONS = sorted({action for _, action in RULES})
 
@@ -106,6 +114,8 @@ ACTION_LABELS = {
     "escalate": _("Escalate (blow the whistle)"),
     "supervise": _("Supervise"),
     "mark_urgent": _("Mark urgent"),
+    "repeat": _("Reported again"),
+    "system_close": _("Closed by the system"),
     "park": _("Park"),
     "unpark": _("Unpark"),
     "merge": _("Merge into another case"),
@@ -137,6 +147,11 @@ CLOCK_RESTARTING = frozenset({"dispatch", "escalate"})
 
 def rule_for(status: str, action: str) -> Rule | None:
     return RULES.get((status, action))
+
+
+def system_rule_for(status: str, action: str) -> Rule | None:
+    """The rule the platform follows: its own actions, or a flag of the table (supervise, mark_urgent)."""
+    return SYSTEM_RULES.get((status, action)) or RULES.get((status, action))
 
 
 def actions_from(status: str) -> list[str]:

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
+from ninja import Field, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -47,6 +48,18 @@ def _pydantic_message(error: dict) -> str:
     if kind == "literal_error" or kind == "enum":
         return _("Must be one of: %(choices)s.") % {"choices": ctx.get("expected", "")}
     return _("This value is not valid.")
+
+
+class ApiErrorItemOut(Schema):
+    field: str = Field(description='The parameter or field at fault; "" for the request as a whole')
+    message: str
+
+
+class ApiErrorOut(Schema):
+    """The error shape, for routes that answer an error themselves (``Status(429, error_body(...))``)."""
+
+    detail: str
+    errors: list[ApiErrorItemOut] = []
 
 
 def _field_name(loc) -> str:

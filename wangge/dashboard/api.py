@@ -8,6 +8,7 @@ from typing import Literal
 
 from django.http import Http404
 from ninja import Field, Query, Router, Schema
+from pydantic import model_serializer
 
 from wangge.cases.selectors import visible_cases
 from wangge.core.text import Text
@@ -154,24 +155,78 @@ class FeedOut(Schema):
 
 
 class StatisticsCellOut(Schema):
+    """Read from a ``statistics.Cell``."""
+
     value: int
-    link: str
+    link: str = Field(description="The page listing the cases behind the number")
+
+
+class StatisticsCountsOut(Schema):
+    """The row's ``statistics.COUNTS``, each with the link to its cases."""
+
+    reported: StatisticsCellOut
+    filed: StatisticsCellOut = Field(description="Accepted, or solved on the spot")
+    dispatched: StatisticsCellOut
+    closed: StatisticsCellOut
+    due: StatisticsCellOut
+    finished_on_time: StatisticsCellOut
+    rated: StatisticsCellOut
+
+
+class StatisticsRatesOut(Schema):
+    """Shares from 0 to 1 (null: nothing to assess, e.g. no case due). An indicator an administrator has
+    switched off is left out of the answer."""
+
+    response_rate: float | None = None
+    satisfaction_rate: float | None = None
+    closure_rate: float | None = None
+    on_time_closure_rate: float | None = None
+    rework_rate: float | None = None
+    timely_sign_rate: float | None = None
+
+    @model_serializer(mode="wrap")
+    def _active_only(self, handler):
+        return {name: value for name, value in handler(self).items() if name in self.model_fields_set}
 
 
 class StatisticsRowOut(Schema):
+    """Read from a ``statistics.Row``."""
+
     key: str
     label: str
-    counts: dict[str, StatisticsCellOut]
-    rates: dict[str, float | None]
+    counts: StatisticsCountsOut
+    rates: StatisticsRatesOut
+
+    @staticmethod
+    def resolve_counts(row) -> dict:
+        return row.cells
+
+    @staticmethod
+    def resolve_rates(row) -> dict:
+        return {v.indicator.code: v.value for v in row.values}
 
 
 class StatisticsOut(Schema):
+    """Read from a ``statistics.Table``."""
+
     node: NodeOut
     date_from: str
     date_to: str
     group: str
     rows: list[StatisticsRowOut]
     total: StatisticsRowOut
+
+    @staticmethod
+    def resolve_date_from(table) -> str:
+        return table.filters.start.isoformat()
+
+    @staticmethod
+    def resolve_date_to(table) -> str:
+        return table.filters.end.isoformat()
+
+    @staticmethod
+    def resolve_group(table) -> str:
+        return table.filters.group
 
 
 class DrillCaseOut(Schema):
@@ -249,31 +304,7 @@ def statistics_table(request, query: Query[StatisticsQuery]):
     """Counts and rates for any period, grouped; every count with the link to its cases."""
     node, chosen = parse_filters(request, query)
     rows, total = statistics.table(node, chosen)
-
-    def out(row):
-        return {
-            "key": row.key,
-            "label": row.label,
-            "counts": {
-                key: {
-                    "value": row.counters[key]
-                    if key != "filed"
-                    else row.counters["accepted"] + row.counters["on_spot"],
-                    "link": statistics.cell_link(node, chosen, row, figure),
-                }
-                for key, _label, figure in statistics.COUNTS
-            },
-            "rates": {v.indicator.code: v.value for v in row.values},
-        }
-
-    return {
-        "node": node,
-        "date_from": chosen.start.isoformat(),
-        "date_to": chosen.end.isoformat(),
-        "group": chosen.group,
-        "rows": [out(r) for r in rows],
-        "total": out(total),
-    }
+    return statistics.Table(node, chosen, rows, total)
 
 
 class DrillQuery(StatisticsQuery):
@@ -307,6 +338,8 @@ def cases_behind(request, query: Query[DrillQuery]):
 
 
 class PartyFiguresOut(Schema):
+    """Read from a ``party.selectors`` figures row of a region."""
+
     code: str
     name: str
     query: str
@@ -321,29 +354,27 @@ class PartyFiguresOut(Schema):
     rate: float | None = Field(..., description="Households covered by a central household / households")
     registered_rate: float | None = Field(..., description="双报到: registered / in-service members")
 
+    @staticmethod
+    def resolve_code(row) -> str:
+        return row.region.code
+
+    @staticmethod
+    def resolve_name(row) -> str:
+        return row.region.name
+
+    @staticmethod
+    def resolve_query(row) -> str:
+        return f"region={row.region.code}"
+
+    @staticmethod
+    def resolve_central_households(row) -> int:
+        return row.centrals
+
 
 class PartyLayerOut(Schema):
     node: NodeOut
     total: PartyFiguresOut
     children: list[PartyFiguresOut]
-
-
-def party_figures_out(row) -> dict:
-    return {
-        "code": row.region.code,
-        "name": row.region.name,
-        "query": f"region={row.region.code}",
-        "branches": row.branches,
-        "members": row.members,
-        "in_service": row.in_service,
-        "registered": row.registered,
-        "confirmed": row.confirmed,
-        "central_households": row.centrals,
-        "households": row.households,
-        "covered": row.covered,
-        "rate": row.rate,
-        "registered_rate": row.registered_rate,
-    }
 
 
 @router.get("/party", response=PartyLayerOut)
@@ -355,8 +386,4 @@ def party_layer(request, query: Query[NodeQuery]):
     if node.region is None:
         raise Http404("node")
     total, children = party_selectors.figures(request.auth, node.code)
-    return {
-        "node": node,
-        "total": party_figures_out(total),
-        "children": [party_figures_out(row) for row in children],
-    }
+    return {"node": node, "total": total, "children": children}

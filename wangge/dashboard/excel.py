@@ -29,10 +29,7 @@ def statistics_workbook(node, filters, rows, total) -> bytes:
             + [f"{i.label} (%)" for i in rate_items],
         )
         for row in [*rows, total]:
-            counts = [
-                row.counters["accepted"] + row.counters["on_spot"] if key == "filed" else row.counters[key]
-                for key, _label, _figure in statistics.COUNTS
-            ]
+            counts = [row.count(key) for key, _label, _figure in statistics.COUNTS]
             sheet.append([row.label, *counts, *(percent(v.value) for v in row.values)])
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)

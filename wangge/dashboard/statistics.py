@@ -87,6 +87,12 @@ class Filters:
         return q
 
 
+@dataclass(frozen=True)
+class Cell:
+    value: int
+    link: str  # the page of the cases behind the number
+
+
 @dataclass
 class Row:
     key: str
@@ -95,6 +101,23 @@ class Row:
     slice: dict = field(default_factory=dict)  # extra query parameters for the drill-through
     node: Node | None = None
     values: list = field(default_factory=list)
+    cells: dict[str, Cell] = field(default_factory=dict)  # the COUNTS by key, with their links (set by table())
+
+    def count(self, key: str) -> int:
+        """The number shown for one of the COUNTS."""
+        if key == "filed":
+            return self.counters["accepted"] + self.counters["on_spot"]
+        return self.counters[key]
+
+
+@dataclass
+class Table:
+    """A statistics answer: the node and filters it was computed for, its rows and their total."""
+
+    node: Node
+    filters: Filters
+    rows: list[Row]
+    total: Row
 
 
 def _cube_filter(filters: Filters) -> tuple[str, list[str]] | None:
@@ -221,6 +244,8 @@ def table(node: Node, filters: Filters) -> tuple[list[Row], Row]:
     for row in rows:
         row.values = assessment.evaluate(row.counters, items)
     total_row = Row("", str(_("Total")), total, values=assessment.evaluate(total, items))
+    for row in [*rows, total_row]:
+        row.cells = {key: Cell(row.count(key), cell_link(node, filters, row, figure)) for key, _label, figure in COUNTS}
     return rows, total_row
 
 

@@ -129,13 +129,7 @@ def _table_row(node, filters, row) -> dict:
             {"value": row.counters[status_figure], "link": statistics.cell_link(node, filters, row, status_figure)}
         ]
     else:
-        cells = [
-            {
-                "value": row.counters["accepted"] + row.counters["on_spot"] if key == "filed" else row.counters[key],
-                "link": statistics.cell_link(node, filters, row, figure),
-            }
-            for key, _label, figure in statistics.COUNTS
-        ]
+        cells = [{"value": cell.value, "link": cell.link} for cell in row.cells.values()]
     drill_query = row.node.query if row.node else ""
     return {"label": row.label, "cells": cells, "rates": row.values, "drill": drill_query}
 

@@ -274,21 +274,9 @@ def coverage(request, query: Query[PartyCoverageQuery]):
     """Households of the region covered by a 党员中心户: in total, per grid, and the buildings (GeoJSON)."""
     _view(request)
     total, grids = selectors.coverage(request.auth, query.region)
-
-    def shaped(row):
-        return {
-            "region": row.region,
-            "households": row.households,
-            "covered": row.covered,
-            "uncovered": row.uncovered,
-            "rate": row.rate,
-        }
-
-    return {
-        **shaped(total),
-        "grids": [shaped(row) for row in grids],
-        "buildings": selectors.uncovered_buildings_geojson(request.auth, query.region),
-    }
+    total.grids = grids
+    total.buildings = selectors.uncovered_buildings_geojson(request.auth, query.region)
+    return total
 
 
 @router.get("/coverage/uncovered", response=Page[PartyHouseholdRef])

@@ -3,6 +3,7 @@
 person's page in the ledger is where those are (masked, revealed with a reason)."""
 
 from datetime import date, datetime
+from typing import Literal
 
 from django.urls import reverse
 from ninja import Field, Schema
@@ -282,14 +283,37 @@ class PartyGridCoverageOut(Schema):
     rate: float | None
 
 
-class PartyCoverageOut(Schema):
-    region: PartyRegionRef
+class PartyPointOut(Schema):
+    type: Literal["Point"]
+    coordinates: list[float] = Field(description="[lon, lat]")
+
+
+class PartyBuildingPropertiesOut(Schema):
+    name: str
     households: int
     covered: int
     uncovered: int
-    rate: float | None
+
+
+class PartyBuildingFeatureOut(Schema):
+    type: Literal["Feature"]
+    id: int
+    geometry: PartyPointOut
+    properties: PartyBuildingPropertiesOut
+
+
+class PartyBuildingsOut(Schema):
+    """GeoJSON: the buildings (with coordinates) holding households, covered and not."""
+
+    type: Literal["FeatureCollection"]
+    features: list[PartyBuildingFeatureOut]
+
+
+class PartyCoverageOut(PartyGridCoverageOut):
+    """Read from the region's total ``selectors.GridCoverage`` carrying its ``grids`` and ``buildings``."""
+
     grids: list[PartyGridCoverageOut]
-    buildings: dict = Field(..., description="GeoJSON: buildings with coordinates, households covered and not")
+    buildings: PartyBuildingsOut
 
 
 class PartyCoverageQuery(Schema):

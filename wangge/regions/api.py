@@ -1,14 +1,17 @@
+from typing import Literal
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F
 from django.utils.translation import gettext as _
 from ninja import Body, Field, Query, Router, Schema, Status
 
 from wangge.accounts.roles import has_capability
+from wangge.core.api_errors import ApiErrorOut
 from wangge.core.pagination import Page, PageQuery, keyset_page
 from wangge.core.text import Text
 from wangge.core.validators import INT32_MAX
 from wangge.regions import selectors, services
-from wangge.regions.models import Level, Region
+from wangge.regions.models import Level
 
 router = Router(tags=["regions"])
 
@@ -176,12 +179,7 @@ class LocateQuery(Schema):
     lat: float = Field(..., ge=-90, le=90, allow_inf_nan=False)
 
 
-class NotFoundOut(Schema):
-    detail: str
-    errors: list[dict] = []
-
-
-@router.get("/locate", response={200: LocateOut, 404: NotFoundOut})
+@router.get("/locate", response={200: LocateOut, 404: ApiErrorOut})
 def locate(request, query: Query[LocateQuery]):
     """The deepest region containing the point, with its ancestor chain (404 outside the caller's scope)."""
     region = selectors.locate_for(request.auth, query.lon, query.lat)
@@ -225,35 +223,110 @@ def _parse_bbox(raw: str | None):
     return west, south, east, north
 
 
-@router.get("/{code}/children.geojson")
+class RegionFeaturePropertiesOut(Schema):
+    """Read from a ``Region`` like ``RegionOut`` (without ``center`` and ``bbox``); a GeoJSON property is a
+    string, so a root's ``parent_code`` is ""."""
+
+    code: str
+    name: str
+    level: str
+    level_label: str
+    parent_code: str
+    depth: int
+    child_count: int | None
+    household_count: int
+    population: int
+
+    @staticmethod
+    def resolve_level_label(region) -> str:
+        return RegionOut.resolve_level_label(region)
+
+    @staticmethod
+    def resolve_parent_code(region) -> str:
+        return RegionOut.resolve_parent_code(region) or ""
+
+    @staticmethod
+    def resolve_child_count(region) -> int | None:
+        return RegionOut.resolve_child_count(region)
+
+
+class RegionFeatureOut(Schema):
+    """Read from a ``Region``: a GeoJSON Feature, its boundary the geometry."""
+
+    type: Literal["Feature"]
+    id: str = Field(description="The region's code")
+    properties: RegionFeaturePropertiesOut
+    geometry: dict | None = Field(description="GeoJSON Polygon or MultiPolygon (null: no boundary drawn)")
+
+    @staticmethod
+    def resolve_type(region) -> str:
+        return "Feature"
+
+    @staticmethod
+    def resolve_id(region) -> str:
+        return region.code
+
+    @staticmethod
+    def resolve_properties(region):
+        return region
+
+    @staticmethod
+    def resolve_geometry(region) -> dict | None:
+        return region.boundary
+
+
+class RegionChildrenOut(Schema):
+    """GeoJSON FeatureCollection of the children that have a boundary, the region itself as ``parent``."""
+
+    type: Literal["FeatureCollection"]
+    parent: RegionFeatureOut
+    features: list[RegionFeatureOut]
+
+
+@router.get("/{code}/children.geojson", response=RegionChildrenOut)
 def children_geojson(request, code: str, query: Query[BBoxQuery]):
     """A FeatureCollection of the region's children (optionally only those meeting ``bbox``)."""
     parent = selectors.get_region_for(request.auth, code)
     children = list(selectors.regions_in_box(request.auth, parent, _parse_bbox(query.bbox)))
     for child in children:
         child.parent_code = parent.code
-    return {
-        "type": "FeatureCollection",
-        "parent": _feature(parent),
-        "features": [_feature(c) for c in selectors.with_child_counts(children) if c.boundary],
-    }
+    features = [c for c in selectors.with_child_counts(children) if c.boundary]
+    return {"type": "FeatureCollection", "parent": parent, "features": features}
 
 
 class ExportQuery(Schema):
     depth: int | None = Field(None, ge=0, le=5, description="Levels below the region (all when absent)")
 
 
-@router.get("/{code}/export.geojson")
+class RegionExportPropertiesOut(Schema):
+    code: str
+    name: str
+    level: str
+    parent_code: str | None = Field(description="null for the top of the file's tree when it has no parent")
+    households: int
+    population: int
+    special_kind: str
+
+
+class RegionExportFeatureOut(Schema):
+    type: Literal["Feature"]
+    id: str
+    properties: RegionExportPropertiesOut
+    geometry: dict | None = Field(description="GeoJSON Polygon or MultiPolygon")
+
+
+class RegionExportOut(Schema):
+    """The FeatureCollection ``POST /regions/import`` reads (parents before children)."""
+
+    type: Literal["FeatureCollection"]
+    features: list[RegionExportFeatureOut]
+
+
+@router.get("/{code}/export.geojson", response=RegionExportOut)
 def export_geojson(request, code: str, query: Query[ExportQuery]):
     """The region and its descendants as a FeatureCollection in the format ``POST /regions/import`` reads."""
     root = selectors.get_region_for(request.auth, code)
     return selectors.export_feature_collection(root, query.depth)
-
-
-def _feature(region: Region) -> dict:
-    props = RegionOut.model_validate(region).model_dump(exclude={"bbox", "center"})
-    props["parent_code"] = props["parent_code"] or ""  # a GeoJSON property is a string, "" for a root
-    return {"type": "Feature", "id": region.code, "properties": props, "geometry": region.boundary}
 
 
 @router.post("", response={201: RegionOut})

@@ -10,6 +10,7 @@ from wangge.accounts import demo as accounts_demo
 from wangge.assessment.services import generate_monthly
 from wangge.cases.catalogue import CATALOGUE, load_catalogue
 from wangge.cases.demo import create_demo_cases, create_persona_work
+from wangge.devices.demo import create_demo_devices
 from wangge.notices.demo import create_demo_notices
 from wangge.party.demo import create_demo_party
 from wangge.people.demo import create_demo_people
@@ -93,7 +94,7 @@ class Command(BaseCommand):
         with phase("people"):
             persons = 50_000 * scale if people is None else people
             ledger = create_demo_people(persons=persons, seed=seed) if people != 0 else None
-        party = ""
+        party = devices = ""
         if ledger is not None:
             with phase("party"):
                 party = create_demo_party(seed=seed)
@@ -109,6 +110,9 @@ class Command(BaseCommand):
                     case_count = create_demo_cases(count=cases, seed=seed)
                     if case_count:
                         case_count += len(create_persona_work(seed=seed))
+            if ledger is not None:
+                with phase("devices"):
+                    devices = create_demo_devices(seed=seed)
             with phase("rollups"):
                 rebuild_rollups()  # the demo cases are bulk-written, not through the services
             if case_count and not city:
@@ -136,6 +140,8 @@ class Command(BaseCommand):
             self.stdout.write(str(ledger))
         if party:
             self.stdout.write(party)
+        if devices:
+            self.stdout.write(devices)
         if notices:
             self.stdout.write(notices)
         if city:

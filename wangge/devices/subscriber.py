@@ -1,0 +1,274 @@
+"""The MQTT subscriber: ``{prefix}/{serial}/{kind}`` into ``ingest``, with a persistent session and QoS 1.
+
+- The session is persistent (``clean_session=False`` under a fixed client id), the subscription QoS 1: the
+  broker keeps what devices publish while the subscriber is down and delivers it when it returns.
+- paho's network thread only queues what arrives; the caller's thread (``pump``/``run``) takes batches off
+  the queue (up to ``batch_size`` or ``batch_wait`` seconds) and hands them to ``ingest.ingest``, so the
+  heartbeats of a batch are one insert and one update. Alarms have a queue of their own and are taken in as
+  soon as they arrive, ahead of the heartbeats waiting.
+- Acknowledgements are manual: an alarm or reading is acknowledged once it is in the database (or a
+  dead letter), so a crash before that has the broker deliver it again (a replay has no second effect).
+  Heartbeats are acknowledged on arrival: the broker's in-flight window (20 on Mosquitto) would otherwise
+  hold them back batch by batch, and a lost heartbeat is followed by the next.
+- Database errors: the batch is retried with backoff (``DEVICES_DB_RETRIES``), then dead-lettered as
+  retryable; if even that write fails, the messages are appended to ``var/devices-spool.jsonl``, which the
+  replay command reads first. Nothing raised by a message stops the subscriber.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import queue
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+import paho.mqtt.client as mqtt
+from django.conf import settings
+from django.db import DatabaseError, close_old_connections, connection
+from django.utils import timezone
+
+from wangge.devices import conf, ingest
+from wangge.devices.models import DeadLetter, MessageKind, Transport
+
+log = logging.getLogger("wangge.devices")
+
+RETRY_BASE_SECONDS = 0.2
+WAKE = object()  # put on the heartbeat queue when an alarm arrives
+
+
+def spool_path() -> Path:
+    return Path(settings.VAR_DIR) / "devices-spool.jsonl"
+
+
+def parse_topic(topic: str, prefix: str) -> tuple[str, str]:
+    """(serial, kind) of ``{prefix}/{serial}/{kind}``; ("", "") when the topic has another shape."""
+    rest = topic[len(prefix) + 1 :] if topic.startswith(prefix + "/") else ""
+    parts = rest.split("/")
+    if len(parts) != 2 or not all(parts):
+        return "", ""
+    return parts[0], parts[1]
+
+
+def broker_address(url: str) -> tuple[str, int]:
+    parts = urlparse(url)
+    return parts.hostname or "127.0.0.1", parts.port or 1883
+
+
+class Subscriber:
+    def __init__(
+        self,
+        url: str | None = None,
+        *,
+        prefix: str | None = None,
+        client_id: str | None = None,
+        batch_size: int = 1000,
+        batch_wait: float = 0.05,
+        retries: int | None = None,
+        handler=None,
+    ):
+        self.url = url or conf.mqtt_url()
+        self.prefix = (prefix or conf.topic_prefix()).rstrip("/")
+        self.client_id = client_id or conf.client_id()
+        self.batch_size = batch_size
+        self.batch_wait = batch_wait
+        self.retries = conf.db_retries() if retries is None else retries
+        self.handler = handler or ingest.ingest
+        self.arrived: queue.Queue = queue.Queue()
+        self.urgent: queue.Queue = queue.Queue()  # alarms, taken before the heartbeats waiting
+        self.subscribed = threading.Event()
+        self.processed = 0
+        self.client = mqtt.Client(
+            mqtt.CallbackAPIVersion.VERSION2,
+            client_id=self.client_id,
+            clean_session=False,
+            protocol=mqtt.MQTTv311,
+            manual_ack=True,
+        )
+        self.client.on_connect = self._on_connect
+        self.client.on_subscribe = lambda *_args: self.subscribed.set()
+        self.client.on_message = self._on_message
+        self.client.reconnect_delay_set(min_delay=1, max_delay=30)
+
+    # --- paho's thread ---
+
+    def _on_connect(self, client, _userdata, _flags, reason_code, _properties):
+        if reason_code.is_failure:
+            log.warning("MQTT connection refused: %s", reason_code)
+            return
+        client.subscribe(f"{self.prefix}/+/+", qos=1)
+
+    def _on_message(self, client, _userdata, message):
+        if message.topic.endswith("/" + MessageKind.ALARM):
+            self.urgent.put((message, False))
+            self.arrived.put(WAKE)  # wakes a pump waiting for heartbeats
+            return
+        acked = False
+        if message.topic.endswith("/" + MessageKind.HEARTBEAT) and message.qos:
+            client.ack(message.mid, message.qos)
+            acked = True
+        self.arrived.put((message, acked))
+
+    # --- lifecycle ---
+
+    def start(self, *, wait: float = 10) -> Subscriber:
+        host, port = broker_address(self.url)
+        self.client.connect(host, port, keepalive=30)
+        self.client.loop_start()
+        if not self.subscribed.wait(wait):
+            raise TimeoutError(f"no subscription acknowledged by the broker at {host}:{port}")
+        return self
+
+    def stop(self) -> None:
+        self.client.disconnect()
+        self.client.loop_stop()
+
+    def run(self, stop: threading.Event) -> None:
+        while not stop.is_set():
+            try:
+                self.pump(timeout=0.5)
+            except Exception:  # noqa: BLE001 (nothing a message does may stop the subscriber)
+                log.exception("device batch failed")
+
+    # --- the caller's thread ---
+
+    def pump(self, timeout: float = 1.0) -> int:
+        """Wait up to ``timeout`` for a message, take a batch, take it in; answers how many.
+
+        Alarms jump the queue: they are taken in as soon as they arrive, before the heartbeats waiting."""
+        taken = self._take_urgent()
+        try:
+            first = self.arrived.get_nowait() if taken else self.arrived.get(timeout=timeout)
+        except queue.Empty:
+            return taken
+        batch = [] if first is WAKE else [first]
+        until = time.monotonic() + self.batch_wait
+        while batch and len(batch) < self.batch_size:
+            left = until - time.monotonic()
+            try:
+                arrival = self.arrived.get(timeout=left) if left > 0 else self.arrived.get_nowait()
+            except queue.Empty:
+                break
+            if arrival is WAKE:
+                break
+            batch.append(arrival)
+        taken += self._take_urgent()
+        if batch:
+            self.process(batch)
+        return taken + len(batch)
+
+    def _take_urgent(self) -> int:
+        alarms = []
+        while True:
+            try:
+                alarms.append(self.urgent.get_nowait())
+            except queue.Empty:
+                break
+        if alarms:
+            self.process(alarms)
+        return len(alarms)
+
+    def pump_until(self, condition, timeout: float = 30) -> bool:
+        """Pump until ``condition()`` holds (tests and the bench)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if condition():
+                return True
+            self.pump(timeout=0.1)
+        return condition()
+
+    def process(self, arrivals: list) -> None:
+        """Take in ``arrivals`` ((message, acknowledged already) pairs), then acknowledge the rest."""
+        messages = [message for message, _acked in arrivals]
+        incoming = []
+        for message in messages:
+            serial, kind = parse_topic(message.topic, self.prefix)
+            incoming.append(
+                ingest.Incoming(
+                    serial=serial,
+                    kind=kind,
+                    payload=bytes(message.payload),
+                    transport=Transport.MQTT,
+                    topic=message.topic,
+                )
+            )
+        self._take_in(incoming)
+        for message, acked in arrivals:
+            if message.qos and not acked:
+                self.client.ack(message.mid, message.qos)
+        self.processed += len(messages)
+
+    def _take_in(self, incoming: list[ingest.Incoming]) -> None:
+        error = None
+        for attempt in range(max(self.retries, 1)):
+            try:
+                if not connection.in_atomic_block:  # (a test's transaction: the connection is the test's)
+                    close_old_connections()
+                self.handler(incoming)
+                return
+            except DatabaseError as exc:
+                error = exc
+                log.warning("database error on a device batch (attempt %d): %s", attempt + 1, exc)
+                if not connection.in_atomic_block:
+                    connection.close()
+                time.sleep(RETRY_BASE_SECONDS * 2**attempt)
+            except Exception as exc:  # noqa: BLE001 (a fault of ours: keep the messages, keep running)
+                log.exception("device batch failed")
+                error = exc
+                break
+        kind = "database" if isinstance(error, DatabaseError) else "error"
+        reason = f"{kind}: {str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__}"
+        now = timezone.now()
+        try:
+            DeadLetter.objects.bulk_create([ingest.dead_letter(m, reason, now=now, retryable=True) for m in incoming])
+        except DatabaseError:
+            log.error("database still failing: %d device messages spooled to %s", len(incoming), spool_path())
+            spool(incoming, reason)
+
+
+def spool(incoming: list[ingest.Incoming], reason: str) -> None:
+    path = spool_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8") as out:
+        for m in incoming:
+            row = {
+                "serial": m.serial,
+                "kind": m.kind,
+                "topic": m.topic,
+                "transport": m.transport,
+                "payload": m.payload.decode("utf-8", errors="replace"),
+                "reason": reason,
+                "at": timezone.now().isoformat(),
+            }
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def load_spool() -> int:
+    """Move the spooled messages into the dead-letter table (retryable); answers how many."""
+    path = spool_path()
+    if not path.exists():
+        return 0
+    taking = path.with_suffix(".taking")
+    path.rename(taking)
+    rows = []
+    for line in taking.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        data = json.loads(line)
+        rows.append(
+            DeadLetter(
+                transport=data.get("transport") or Transport.MQTT,
+                topic=data.get("topic", "")[:200],
+                serial=data.get("serial", "")[:64],
+                kind=data.get("kind", "")[:20],
+                payload=data.get("payload", ""),
+                reason=data.get("reason", "")[:300],
+                retryable=True,
+                received_at=timezone.now(),
+            )
+        )
+    DeadLetter.objects.bulk_create(rows)
+    taking.unlink()
+    return len(rows)
