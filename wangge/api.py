@@ -10,7 +10,7 @@ from wangge.regions.api import router as regions_router
 api = NinjaAPI(
     title="Wangge API",
     version="1",
-    description="Party-building-led grid governance: regions and grids, cases, people, party work.",
+    description="Party-building-led grid governance: regions and grids, cases, people, party work, notices.",
     auth=API_AUTH,
     urls_namespace="api",
 )
@@ -26,3 +26,4 @@ api.add_router("/", "wangge.devices.api.router")
 api.add_router("/", "wangge.services.api.router")
 api.add_router("/patrols", "wangge.patrols.api.router")
 api.add_router("/visits", "wangge.patrols.api.visits_router")
+api.add_router("/notices", "wangge.notices.api.router")

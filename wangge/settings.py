@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "wangge.devices",
     "wangge.services",
     "wangge.patrols",
+    "wangge.notices",
     "wangge.accounts",
     "wangge.workcalendar",
 ]

@@ -19,6 +19,7 @@ urlpatterns = [
     path("devices/", include("wangge.devices.urls")),
     path("services/", include("wangge.services.urls")),
     path("patrols/", include("wangge.patrols.urls")),
+    path("notices/", include("wangge.notices.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -27,6 +27,7 @@ from wangge.cases import services as case_services
 from wangge.devices import services as device_services
 from wangge.devices.models import Vendor
 from wangge.inbox import services as inbox_services
+from wangge.notices import services as notice_services
 from wangge.party import services as party_services
 from wangge.party.models import CentralHousehold, OrganisationKind, PartyMember, PartyOrganisation
 from wangge.patrols import services as patrol_services
@@ -416,6 +417,29 @@ API_ROWS: dict[str, Row] = {
     "POST /call-outs/{callout_id}/complete": Row(
         "/call-outs/{callout}/complete", {ANON: 401, "resident1": 403, "gridworker1": 403}, "post"
     ),
+    "GET /notices": Row("/notices", {ANON: 401, "resident1": 200, "gridworker2": 200, "department1": 200}),
+    "POST /notices": Row(
+        "/notices",
+        {ANON: 401, "resident1": 400, "department1": 400, "gridworker2": 400},
+        "post",
+        {"kind": "notice", "region": GRID_1, "title": "x", "body": "y"},
+    ),
+    "GET /notices/{notice_id}": Row(
+        "/notices/{notice}",
+        {ANON: 401, "resident1": 200, "gridworker1": 200, "gridworker2": 404, "community1": 200, "leader": 200},
+    ),
+    "POST /notices/{notice_id}/read": Row("/notices/{notice}/read", {ANON: 401, "gridworker2": 404}, "post"),
+    "POST /notices/{notice_id}/respond": Row(
+        "/notices/{notice}/respond", {ANON: 401, "gridworker2": 404, "resident1": 400}, "post", {"answers": []}
+    ),
+    "GET /notices/{notice_id}/results": Row(
+        "/notices/{notice}/results",
+        {ANON: 401, "resident1": 404, "gridworker2": 404, "gridworker1": 200, "leader": 200},
+    ),
+    "GET /notices/{notice_id}/results/export": Row(
+        "/notices/{notice}/results/export",
+        {ANON: 401, "resident1": 404, "gridworker2": 404, "gridworker1": 200, "leader": 200},
+    ),
 }
 
 # --- the pages ------------------------------------------------------------------------------------------
@@ -618,6 +642,23 @@ PAGE_ROWS: dict[str, Row] = {
     "patrols:visit_photo": Row(
         f"/patrols/visits/photos/{ABSENT}/", {ANON: LOGIN, "resident1": 403, "gridworker1": 404}
     ),
+    "notices:list": Row("/notices/", {ANON: LOGIN, "resident1": 200, "gridworker2": 200}),
+    "notices:new": Row("/notices/new/", {ANON: LOGIN, "resident1": 403, "department1": 403, "gridworker1": 200}),
+    "notices:detail": Row("/notices/{notice}/", {ANON: LOGIN, "resident1": 200, "gridworker2": 404, "leader": 200}),
+    "notices:respond": Row("/notices/{notice}/respond/", {ANON: LOGIN, "gridworker2": 404, "resident1": 400}, "post"),
+    "notices:edit": Row(
+        "/notices/{notice}/edit/", {ANON: LOGIN, "resident1": 404, "gridworker2": 404, "gridworker1": 200}
+    ),
+    "notices:results": Row(
+        "/notices/{notice}/results/",
+        {ANON: LOGIN, "resident1": 404, "gridworker2": 404, "gridworker1": 200, "leader": 200},
+    ),
+    "notices:export": Row(
+        "/notices/{notice}/results/export/", {ANON: LOGIN, "resident1": 404, "gridworker2": 404, "gridworker1": 200}
+    ),
+    "notices:attachment": Row(
+        "/notices/attachments/{notice_attachment}/", {ANON: LOGIN, "resident1": 200, "gridworker2": 404}
+    ),
 }
 
 
@@ -725,9 +766,22 @@ def objects(db, settings, tmp_path) -> dict[str, object]:
     patrol_services.add_points(actor=gridworker1, patrol=patrol, batch_id="1", points=[[lon, lat, 1_796_000_000, 5]])
     household = Household.objects.filter(region_path__startswith=grid.path).order_by("pk").first()
     visit = patrol_services.record_visit(actor=gridworker1, household=household.pk, visited_on=date(2026, 11, 30))
+    notice = notice_services.publish(
+        actor=community1,
+        draft=notice_services.Draft(
+            kind="residents",
+            region=GRID_1,
+            title="加装电梯意见征集",
+            body="请填写",
+            questions=[notice_services.Question("同意吗？", ["同意", "不同意"])],
+        ),
+        attachments=[_png()],
+    )
     return {
         "patrol": patrol.pk,
         "visit": visit.pk,
+        "notice": notice.pk,
+        "notice_attachment": notice.attachments.get().pk,
         "party_item": item.pk,
         "party_claim": claim.pk,
         "party_registration": registration.pk,

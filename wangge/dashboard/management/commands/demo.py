@@ -11,6 +11,7 @@ from wangge.assessment.services import generate_monthly
 from wangge.cases.catalogue import CATALOGUE, load_catalogue
 from wangge.cases.demo import create_demo_cases, create_persona_work
 from wangge.devices.demo import create_demo_devices
+from wangge.notices.demo import create_demo_notices
 from wangge.party.demo import create_demo_party
 from wangge.patrols.demo import create_demo_patrols
 from wangge.people.demo import create_demo_people
@@ -103,6 +104,8 @@ class Command(BaseCommand):
                 services_line = create_demo_services(seed=seed)  # 为民服务: points, activities, wishes
         else:
             services_line = ""
+        with phase("notices"):
+            notices = create_demo_notices()
         case_count = 0
         if CATALOGUE.exists():
             load_catalogue()
@@ -152,6 +155,8 @@ class Command(BaseCommand):
             self.stdout.write(services_line)
         if patrols:
             self.stdout.write(patrols)
+        if notices:
+            self.stdout.write(notices)
         if city:
             self.stdout.write(f"{case_count:,} cases over the last {CITY_DAYS} days (city).")
             for name, seconds in phases.items():
