@@ -9,6 +9,7 @@ import secrets
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from wangge.core import pii
 from wangge.devices.ingest import ensure_mappings
@@ -131,4 +132,8 @@ def create_demo_devices(*, seed: int = 2026) -> str:
         kind = DeviceKind.THROW_CAMERA if index % 2 == 0 else DeviceKind.FIRE_LANE_CAMERA
         add(kind, building.lon, building.lat, grids[building.region_id], building=building, address=building.address)
     Device.objects.bulk_create(devices, ignore_conflicts=True)
-    return f"{len(devices)} demo devices in {street.name} ({len(alone)} elderly people living alone protected)."
+    return _("Devices: %(n)d in %(street)s, %(alone)d of them protecting elderly people living alone.") % {
+        "n": len(devices),
+        "street": street.name,
+        "alone": len(alone),
+    }

@@ -11,6 +11,7 @@ from datetime import timedelta
 import shapely
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from wangge.accounts.models import Membership, Role
 from wangge.people.models import Compound
@@ -200,10 +201,16 @@ def create_demo_services(*, seed: int = 2026) -> str:
     SignUp.objects.bulk_create(signups)
     teams = _teams(communities, creators, now, rng)
     errands = _errands(residents, now)
-    return (
-        f"{len(points)} service points, {len(activities)} activities, {len(wishes)} wishes, "
-        f"{teams} volunteer teams, {errands} errands."
-    )
+    return _(
+        "Services: %(points)d service points, %(activities)d activities, %(wishes)d wishes, "
+        "%(teams)d volunteer teams, %(errands)d errands."
+    ) % {
+        "points": len(points),
+        "activities": len(activities),
+        "wishes": len(wishes),
+        "teams": teams,
+        "errands": errands,
+    }
 
 
 def _errands(residents, now) -> int:
