@@ -91,7 +91,7 @@ def create_demo_services(*, seed: int = 2026) -> str:
     street = Region.objects.filter(level=Level.STREET, is_active=True).order_by("code").first()
     if street is None:
         return ""
-    now = timezone.now().replace(second=0, microsecond=0)
+    now = timezone.localtime().replace(second=0, microsecond=0)  # activities at 14:00 local time
     communities = list(Region.objects.filter(parent=street, level=Level.COMMUNITY, is_active=True).order_by("code"))
     points = [
         _point(
