@@ -28,8 +28,9 @@ def serve_command(
     port: int, *, workers: int | None = None, threads: int | None = None, tasks: bool = True
 ) -> list[str]:
     """``wangge serve`` as production runs it: its own defaults unless ``workers`` / ``threads`` are given,
-    with the task consumer beside it unless ``tasks`` is false."""
-    command = [sys.executable, str(ROOT / "manage.py"), "serve", "--host", HOST, "--port", str(port)]
+    with the task consumer beside it unless ``tasks`` is false. Never the MQTT subscriber: the web figures
+    measure the server's processes alone (the devices figure runs its own subscriber)."""
+    command = [sys.executable, str(ROOT / "manage.py"), "serve", "--host", HOST, "--port", str(port), "--no-mqtt"]
     if workers:
         command += ["--workers", str(workers)]
     if threads:
