@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from wangge.accounts.models import Membership, Role
 from wangge.accounts.scope import restrict, restrict_regions, scope_for
-from wangge.notices.models import Notice, PollAnswer, PollResponse, ReadReceipt
+from wangge.notices.models import Notice, NoticeAttachment, PollAnswer, PollResponse, ReadReceipt
 from wangge.regions.models import GRID_LEVELS, Region
 
 PATH_STEP = 10
@@ -54,6 +54,14 @@ def get_notice_for(user, pk) -> Notice:
     try:
         return notices_for(user).get(pk=pk)
     except (Notice.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("No notice with this id in your reach.")) from None
+
+
+def get_attachment_for(user, pk) -> NoticeAttachment:
+    """A notice's file, for whoever may see the notice; 404 like an absent one otherwise."""
+    try:
+        return NoticeAttachment.objects.get(pk=pk, notice__in=notices_for(user))
+    except (NoticeAttachment.DoesNotExist, ValueError, TypeError):
         raise Http404(_("No notice with this id in your reach.")) from None
 
 

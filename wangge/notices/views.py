@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from wangge.core.errors import Conflict
 from wangge.core.excel import XLSX
 from wangge.notices import exports, forms, selectors, services
-from wangge.notices.models import NoticeAttachment, NoticeKind
+from wangge.notices.models import NoticeKind
 
 PAGE_SIZE = 20
 
@@ -179,11 +179,7 @@ def export(request, pk: int):
 @require_GET
 def attachment(request, pk: int):
     """A notice's file, for whoever may see the notice (404 otherwise)."""
-    row = NoticeAttachment.objects.filter(pk=pk).only("notice_id").first()
-    if row is None:
-        raise Http404
-    selectors.get_notice_for(request.user, row.notice_id)
-    row = NoticeAttachment.objects.get(pk=pk)
+    row = selectors.get_attachment_for(request.user, pk)
     try:
         handle = row.file.open("rb")
     except FileNotFoundError:
