@@ -31,12 +31,17 @@ BATCH_ID_MAX = 64
 BATCH_IDS_KEPT = 2000  # the newest batch ids remembered per patrol (a replay is older than a few hours)
 
 
+def _patrol_memberships(user):
+    return Membership.objects.filter(user=user, is_active=True, role__in=PATROL_ROLES, region__is_active=True)
+
+
+def can_patrol(user) -> bool:
+    """Grid workers, liaisons, grid chiefs and community staff record patrols."""
+    return _patrol_memberships(user).exists()
+
+
 def _home_region(user) -> Region:
-    rows = list(
-        Membership.objects.filter(user=user, is_active=True, role__in=PATROL_ROLES, region__is_active=True)
-        .select_related("region")
-        .order_by("id")
-    )
+    rows = list(_patrol_memberships(user).select_related("region").order_by("id"))
     if not rows:
         raise PermissionDenied(_("Only grid workers and their chiefs record patrols."))
     rows.sort(key=lambda m: PATROL_ROLES.index(m.role))

@@ -11,7 +11,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from wangge.accounts.models import Membership
 from wangge.patrols import conf, forms, selectors, services, track
 from wangge.patrols.models import VisitPhoto
 from wangge.people import permissions as people_permissions
@@ -23,7 +22,7 @@ LIST_SIZE = 50
 def index(request):
     """Your open patrol (start / finish) and the latest patrols you may see."""
     user = request.user
-    can_patrol = Membership.objects.filter(user=user, is_active=True, role__in=services.PATROL_ROLES).exists()
+    can_patrol = services.can_patrol(user)
     current = selectors.open_patrol(user) if can_patrol else None
     rows = selectors.patrols_for(user).select_related("worker", "region").order_by("-started_at", "-id")[:LIST_SIZE]
     context = {
