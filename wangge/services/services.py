@@ -591,17 +591,9 @@ def call_out(*, actor, team: VolunteerTeam, title: str, details: str = "", addre
 
 
 @transaction.atomic
-def may_accept_call_out(user, callout: CallOut) -> bool:
-    return selectors.is_team_member(user, callout.team)
-
-
-def may_complete_call_out(user, callout: CallOut) -> bool:
-    return callout.accepted_by_id == user.pk or access.manages(user, callout.team.region_path)
-
-
 def accept_call_out(*, actor, callout: CallOut) -> CallOut:
     """The first member to accept takes it (the row is locked; later ones get 409); the response time is kept."""
-    if not may_accept_call_out(actor, callout):
+    if not callout.team.memberships.filter(user=actor).exists():
         raise PermissionDenied(_("Only the team's members accept its call-outs."))
     callout = CallOut.objects.select_for_update().get(pk=callout.pk)
     if callout.status != CallOutStatus.OPEN:
@@ -623,7 +615,7 @@ def accept_call_out(*, actor, callout: CallOut) -> CallOut:
 @transaction.atomic
 def complete_call_out(*, actor, callout: CallOut) -> CallOut:
     callout = CallOut.objects.select_for_update().get(pk=callout.pk)
-    if not may_complete_call_out(actor, callout):
+    if callout.accepted_by_id != actor.pk and not access.manages(actor, callout.team.region_path):
         raise PermissionDenied(_("Only who took the call-out marks it done."))
     if callout.status != CallOutStatus.ACCEPTED:
         raise Conflict(_("Only an accepted call-out can be marked done."))
@@ -671,21 +663,9 @@ def request_errand(*, actor, category: str, description: str, region: str = "") 
 
 
 @transaction.atomic
-def may_take_errand(user, errand: Errand) -> bool:
-    return access.helps(user, errand.region_path) and scope_for(user).covers_path(errand.region_path)
-
-
-def may_complete_errand(user, errand: Errand) -> bool:
-    return errand.assignee_id == user.pk or access.manages(user, errand.region_path)
-
-
-def may_cancel_errand(user, errand: Errand) -> bool:
-    return errand.requested_by_id == user.pk
-
-
 def take_errand(*, actor, errand: Errand) -> Errand:
     """Staff whose data reach covers the errand take it on (the row is locked: one taker)."""
-    if not may_take_errand(actor, errand):
+    if not (access.helps(actor, errand.region_path) and scope_for(actor).covers_path(errand.region_path)):
         raise PermissionDenied(_("Only staff serving the resident's grid run errands for them."))
     errand = Errand.objects.select_for_update().get(pk=errand.pk)
     if errand.status != ErrandStatus.REQUESTED:
@@ -706,7 +686,7 @@ def take_errand(*, actor, errand: Errand) -> Errand:
 @transaction.atomic
 def complete_errand(*, actor, errand: Errand, result: str = "") -> Errand:
     errand = Errand.objects.select_for_update().get(pk=errand.pk)
-    if not may_complete_errand(actor, errand):
+    if errand.assignee_id != actor.pk and not access.manages(actor, errand.region_path):
         raise PermissionDenied(_("Only who runs the errand marks it done."))
     if errand.status != ErrandStatus.TAKEN:
         raise Conflict(_("Only an errand being handled can be marked done."))
@@ -726,7 +706,7 @@ def complete_errand(*, actor, errand: Errand, result: str = "") -> Errand:
 
 @transaction.atomic
 def cancel_errand(*, actor, errand: Errand) -> Errand:
-    if not may_cancel_errand(actor, errand):
+    if errand.requested_by_id != actor.pk:
         raise PermissionDenied(_("Only who asked for the errand cancels it."))
     errand = Errand.objects.select_for_update().get(pk=errand.pk)
     if errand.status != ErrandStatus.REQUESTED:

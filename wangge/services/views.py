@@ -395,8 +395,9 @@ def callout_detail(request, pk: int):
     context = {
         "tab": "teams",
         "callout": callout,
-        "can_accept": callout.status == "open" and services.may_accept_call_out(request.user, callout),
-        "can_complete": callout.status == "accepted" and services.may_complete_call_out(request.user, callout),
+        "can_accept": callout.status == "open" and selectors.is_team_member(request.user, callout.team),
+        "can_complete": callout.status == "accepted"
+        and (callout.accepted_by_id == request.user.pk or access.manages(request.user, callout.team.region_path)),
     }
     return _page(request, "services/callout_detail.html", context)
 
@@ -447,9 +448,10 @@ def errand_detail(request, pk: int):
     context = {
         "tab": "errands",
         "errand": errand,
-        "can_take": errand.status == "requested" and services.may_take_errand(user, errand),
-        "can_complete": errand.status == "taken" and services.may_complete_errand(user, errand),
-        "can_cancel": errand.status == "requested" and services.may_cancel_errand(user, errand),
+        "can_take": errand.status == "requested" and access.helps(user, errand.region_path),
+        "can_complete": errand.status == "taken"
+        and (errand.assignee_id == user.pk or access.manages(user, errand.region_path)),
+        "can_cancel": errand.status == "requested" and errand.requested_by_id == user.pk,
     }
     return _page(request, "services/errand_detail.html", context)
 
