@@ -52,6 +52,19 @@ def browser(browser_client, user):
 def test_region_pages_answer_by_scope(browser, persona, page, code, expected):
     response = browser(persona).get(PAGES[page].format(code=code))
     assert response.status_code == expected
+    if expected == 200:
+        assert shown_region(page, response) == code
+
+
+def shown_region(page: str, response) -> str:
+    """The code of the region a page answered with: the one asked for, not some other in reach."""
+    if page == "map":
+        return response.context["config"]["start"]
+    if page == "children":
+        parents = {node.parent.code for node in response.context["nodes"]}
+        assert len(parents) <= 1, parents
+        return parents.pop() if parents else response.wsgi_request.resolver_match.kwargs["code"]
+    return response.context["region"].code
 
 
 def test_the_detail_page_of_the_own_grid_names_it(browser):

@@ -41,6 +41,23 @@ def _with(path: str, node: str) -> str:
     return path + ("&" if "?" in path else "?") + node
 
 
+def _figures(response) -> dict:
+    """An answer without the caller's own way up (``chain``): the node's figures, the same for whoever may
+    look at the node, so a persona gets the node asked for, whole, not a part cut to some other reach."""
+    answer = response.json()
+    if isinstance(answer, dict):
+        answer = {key: value for key, value in answer.items() if key != "chain"}
+    return answer
+
+
+def _page_node(response) -> str | None:
+    """The code of the node a page was drawn for (None for a file download, which has no template)."""
+    if response.context is None:
+        return None
+    node = response.context["node"]
+    return node["code"] if isinstance(node, dict) else node.code
+
+
 def _department_code(username):
     from wangge.accounts.models import User
 
@@ -69,6 +86,7 @@ def test_api_answers_inside_the_reach_and_404_outside(api, persona, path):
     for node in allowed:
         response = client.get(_with(path, node))
         assert response.status_code == 200, (persona, path, node, response.content[:200])
+        assert _figures(response) == _figures(api("admin").get(_with(path, node))), (persona, path, node)
     for node in denied:
         response = client.get(_with(path, node))
         assert response.status_code == 404, (persona, path, node)
@@ -108,7 +126,10 @@ def test_pages_answer_inside_the_reach_and_404_outside(browser_client, persona, 
     client = browser_client(persona, language="en")
     allowed, denied = REACH[persona]
     for node in allowed:
-        assert client.get(_with(path, node)).status_code == 200, (persona, path, node)
+        response = client.get(_with(path, node))
+        assert response.status_code == 200, (persona, path, node)
+        if response.context is not None:
+            assert _page_node(response) == node.removeprefix("region="), (persona, path, node)
     for node in denied:
         assert client.get(_with(path, node)).status_code == 404, (persona, path, node)
 

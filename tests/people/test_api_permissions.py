@@ -2,12 +2,24 @@
 serves the neighbouring grid, community1 the community, leader the street (read, labels and export,
 no writes, no reveal); residents, department staff and outsiders may not read the ledger at all."""
 
+import io
 from datetime import date
 
 import pytest
+from openpyxl import load_workbook
 
 from tests.people.conftest import GRID_1, PERSONAS, id_number, point_in
 from wangge.people import services
+from wangge.people.models import (
+    Building,
+    Compound,
+    Facility,
+    House,
+    Household,
+    Organisation,
+    Person,
+    PersonLabel,
+)
 
 FORBIDDEN = {"resident1": 403, "department1": 403, "outsider": 403}
 READ_LIST = {"gridworker1": 200, "gridworker2": 200, "community1": 200, "leader": 200, **FORBIDDEN}
@@ -134,11 +146,154 @@ def test_endpoint_answers_by_role_and_scope(world, caller, persona, name):
     else:
         response = getattr(client, method)(path, body)
     assert response.status_code == expected[persona], response.content[:300]
+    if response.status_code in (200, 201, 204):
+        EFFECTS[name](ledger, response, persona, client)
     if expected[persona] == 404:
         assert response.json() == {"detail": "Not found.", "errors": []}
     if expected[persona] == 403:
         assert response.json()["errors"] == []
         assert response.json()["detail"].startswith("Your role may not")
+
+
+# --- what an allowed call must have done: a read answers with the object (and lists only what is in
+# reach), a write is applied to the stored row -------------------------------------------------------
+
+REACHES_GRID_1 = {"gridworker1", "community1", "leader"}
+
+
+def _listed(response) -> set[int]:
+    return {item["id"] for item in response.json()["items"]}
+
+
+def _lists(attribute: str, narrowed: str):
+    """The list narrowed to the object's surroundings shows it exactly when the persona reaches GRID_1 (the
+    whole list is a page of the demo town too, so the object is looked for where it must be)."""
+
+    def check(ledger, response, persona, client):
+        assert response.json()["count"] >= len(response.json()["items"])
+        target = getattr(ledger, attribute)
+        narrow = client.get(narrowed.format(ledger=ledger))
+        if persona in REACHES_GRID_1:
+            assert narrow.status_code == 200 and target.pk in _listed(narrow), (persona, narrow.content[:300])
+        else:
+            assert narrow.status_code == 404 or target.pk not in _listed(narrow), persona
+
+    return check
+
+
+def _search(ledger, response, persona, client):
+    """Every person found carries the name asked for, and person1 (王建国) is found by those who reach GRID_1."""
+    items = response.json()["items"]
+    assert all("王" in item["name"] for item in items)
+    narrow = client.post("/persons/search", {"name": "王建国"})
+    assert (ledger.person1.pk in _listed(narrow)) == (persona in REACHES_GRID_1), persona
+
+
+def _answers(attribute: str):
+    def check(ledger, response, persona, client):
+        assert response.json()["id"] == getattr(ledger, attribute).pk
+
+    return check
+
+
+def _stored(model, attribute: str, **expected):
+    def check(ledger, response, persona, client):
+        row = model.objects.get(pk=getattr(ledger, attribute).pk)
+        assert {field: getattr(row, field) for field in expected} == expected
+
+    return check
+
+
+def _created(model, **lookup):
+    def check(ledger, response, persona, client):
+        assert model.objects.filter(pk=response.json()["id"], **lookup).exists()
+
+    return check
+
+
+def _workbook(ledger, response, persona, client):
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats-officedocument.spreadsheetml")
+
+    assert load_workbook(io.BytesIO(response.content)).active.max_row >= 1
+
+
+def _revealed(ledger, response, persona, client):
+    assert response.json() == {"field": "id_number", "value": ledger.id1}
+
+
+def _label_counts(ledger, response, persona, client):
+    """The counts over a grid are the stored labels of the persons in it; out of reach, nothing is counted."""
+    assert "disability" in {row["kind"] for row in response.json()}
+    narrow = client.get("/label-counts?region=" + GRID_1)
+    if persona in REACHES_GRID_1:
+        stored = PersonLabel.objects.filter(kind="disability", person__region__code__startswith=GRID_1).count()
+        counts = {row["kind"]: row["count"] for row in narrow.json()}
+        assert counts["disability"] == stored >= 1
+    else:
+        assert narrow.status_code == 404 or all(row["count"] == 0 for row in narrow.json())
+
+
+def _labels(ledger, response, persona, client):
+    assert [label["id"] for label in response.json()] == [ledger.label1.pk]
+
+
+def _label_added(ledger, response, persona, client):
+    assert ledger.person1.labels.filter(kind="veteran", pk=response.json()["id"]).exists()
+
+
+def _label_removed(ledger, response, persona, client):
+    assert not PersonLabel.objects.filter(pk=ledger.label1.pk).exists()
+
+
+def _cells(ledger, response, persona, client):
+    assert response.json(), "a building of three floors has cells"
+
+
+EFFECTS = {
+    "list persons": _lists("person1", "/persons?building={ledger.building1.pk}"),
+    "search persons": _search,
+    "person": _answers("person1"),
+    "update person": _stored(Person, "person1", note="常住"),
+    "create person": _created(Person, name="新人"),
+    "reveal": _revealed,
+    "labels": _labels,
+    "add label": _label_added,
+    "update label": _stored(PersonLabel, "label1", note="复核"),
+    "remove label": _label_removed,
+    "label counts": _label_counts,
+    "list households": _lists("household1", "/households?building={ledger.building1.pk}"),
+    "household": _answers("household1"),
+    "update household": _stored(Household, "household1", note="三代同堂"),
+    "create household": _created(Household, number="H777"),
+    "list houses": _lists("house1", "/houses?building={ledger.building1.pk}"),
+    "house": _answers("house1"),
+    "update house": _stored(House, "house1", use="rented"),
+    "create house": _created(House, floor=-1),
+    "list buildings": _lists("building1", "/buildings?compound={ledger.compound1.pk}"),
+    "building": _answers("building1"),
+    "building cells": _cells,
+    "update building": _stored(Building, "building1", address="测试路8号"),
+    "create building": _created(Building, name="9幢"),
+    "list compounds": _lists("compound1", "/compounds?region=" + GRID_1),
+    "compound": _answers("compound1"),
+    "update compound": _stored(Compound, "compound1", address="测试路1号"),
+    "create compound": _created(Compound, name="新苑"),
+    "list organisations": _lists("org", "/organisations?q=测试店"),
+    "organisation": _answers("org"),
+    "update organisation": _stored(Organisation, "org", employees=5),
+    "create organisation": _created(Organisation, name="新店"),
+    "list facilities": _lists("facility", "/facilities?code=JG-T-1"),
+    "facility": _answers("facility"),
+    "update facility": _stored(Facility, "facility", status="damaged"),
+    "create facility": _created(Facility, code="XF-NEW-1"),
+    "template": _workbook,
+    "export persons": _workbook,
+    "export facilities": _workbook,
+}
+
+
+def test_every_endpoint_has_its_effect_checked():
+    assert set(EFFECTS) == set(NAMES)
 
 
 def test_the_matrix_covers_every_route_of_the_router():
