@@ -763,9 +763,9 @@ def objects(db, settings, tmp_path) -> dict[str, object]:
     )
     gridworker1 = User.objects.get(username="gridworker1")
     patrol, _created = patrol_services.start_patrol(actor=gridworker1)
-    patrol_services.add_points(actor=gridworker1, patrol=patrol, batch_id="1", points=[[lon, lat, 1_796_000_000, 5]])
+    patrol_services.add_points(actor=gridworker1, patrol=patrol, batch_id="1", points=[[lon, lat, int(timezone.now().timestamp()) - 60, 5]])
     household = Household.objects.filter(region_path__startswith=grid.path).order_by("pk").first()
-    visit = patrol_services.record_visit(actor=gridworker1, household=household.pk, visited_on=date(2026, 11, 30))
+    visit = patrol_services.record_visit(actor=gridworker1, household=household.pk, visited_on=timezone.localdate())
     notice = notice_services.publish(
         actor=community1,
         draft=notice_services.Draft(
