@@ -12,8 +12,6 @@ FREE_FORM = {
     ("ScoreRowOut", "values"): "keyed by indicator code: the indicators are rows an administrator defines",
     ("BulletinDetailOut", "data"): "the bulletin's stored figures, as generated",
     ("MapOut", "regions"): "keyed by the codes of the node's child regions",
-    ("TrendOut", "series"): "one series per measure of the trend",
-    ("TrendOut", "links"): "one link per measure of the trend",
     ("RegionDetailOut", "counts_by_level"): "keyed by the levels present below the region",
     ("RegionFeatureOut", "geometry"): "a GeoJSON geometry (Polygon or MultiPolygon), as drawn",
     ("RegionExportFeatureOut", "geometry"): "a GeoJSON geometry (Polygon or MultiPolygon), as drawn",

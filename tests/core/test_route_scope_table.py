@@ -301,6 +301,10 @@ API_ROWS: dict[str, Row] = {
     "GET /devices/import/template": Row(
         "/devices/import/template", {ANON: 401, "gridworker1": 403, "leader": 403, "admin": 200}
     ),
+    "GET /devices/statistics": Row(
+        f"/devices/statistics?region={GRID_1}",
+        {ANON: 401, "resident1": 404, "gridworker1": 200, "gridworker2": 404, "leader": 200},
+    ),
     "GET /devices/{device_id}": Row(
         "/devices/{device}", {ANON: 401, "resident1": 404, "gridworker1": 200, "gridworker2": 404, "leader": 200}
     ),
@@ -470,6 +474,9 @@ PAGE_ROWS: dict[str, Row] = {
     "dashboard:screen": Row(f"/dashboard/?region={STREET_1}", {ANON: LOGIN, "community1": 404, "leader": 200}),
     "dashboard:feed": Row(f"/dashboard/feed/?region={STREET_1}", {ANON: LOGIN, "community1": 404, "leader": 200}),
     "dashboard:party": Row(f"/dashboard/party/?region={STREET_1}", {ANON: LOGIN, "community1": 404, "leader": 200}),
+    "dashboard:devices": Row(
+        f"/dashboard/devices/?region={STREET_1}", {ANON: LOGIN, "community1": 404, "gridworker1": 404, "leader": 200}
+    ),
     "dashboard:statistics": Row(
         f"/dashboard/stats/?region={STREET_1}", {ANON: LOGIN, "community1": 404, "leader": 200}
     ),
@@ -585,6 +592,14 @@ PAGE_ROWS: dict[str, Row] = {
     ),
     "devices:list": Row("/devices/", {ANON: LOGIN, "resident1": 200, "gridworker2": 200}),
     "devices:map": Row("/devices/map/", {ANON: LOGIN, "resident1": 200, "gridworker2": 200}),
+    "devices:statistics": Row(
+        f"/devices/statistics/?region={GRID_1}",
+        {ANON: LOGIN, "resident1": 404, "gridworker1": 200, "gridworker2": 404, "leader": 200},
+    ),
+    "devices:import": Row("/devices/import/", {ANON: LOGIN, "gridworker1": 403, "leader": 403, "admin": 200}),
+    "devices:import_confirm": Row(
+        "/devices/import/confirm/", {ANON: LOGIN, "gridworker1": 403, "leader": 403, "admin": 302}, "post"
+    ),
     "devices:detail": Row(
         "/devices/{device}/", {ANON: LOGIN, "resident1": 404, "gridworker1": 200, "gridworker2": 404, "leader": 200}
     ),

@@ -106,7 +106,7 @@ def test_the_map_counts_agree_with_the_open_and_overdue_lists(recent_cases, api)
     body = client.get(f"/dashboard/map?region={STREET_1}").json()
     street = selectors.region_node(Region.objects.get(code=STREET_1))
     summary = screen.summary(street)
-    tiles = {t["code"]: t["value"] for t in summary["tiles"]}
+    tiles = {t.code: t.value for t in summary.tiles}
     assert sum(c["open"] for c in body["regions"].values()) == tiles["open"]
     assert sum(c["overdue"] for c in body["regions"].values()) == tiles["overdue"]
     for code, counts in body["regions"].items():

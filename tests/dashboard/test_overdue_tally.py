@@ -153,10 +153,10 @@ def test_the_screen_shows_the_tally(db, flow, api):
     tasks.scan(now)
     rollups.fold_all()
     street = selectors.region_node(Region.objects.get(code="329901001000"))
-    tiles = {tile["code"]: tile["value"] for tile in screen.summary(street, now)["tiles"]}
+    tiles = {tile.code: tile.value for tile in screen.summary(street, now).tiles}
     assert tiles["overdue"] == late(now).filter(region_path__startswith=street.key).count() == 1
-    regions = screen.map_data(street, now)["regions"]
-    assert sum(r["overdue"] for r in regions.values()) == 1
+    regions = screen.map_data(street, now).regions
+    assert sum(r.overdue for r in regions.values()) == 1
 
 
 @sqlite_only

@@ -1,5 +1,7 @@
 """The screen's rankings cover this month or the last 30 days (a meeting early in the month)."""
 
+from datetime import date
+
 from tests.dashboard.helpers import COMMUNITY_1, STREET_1, sh
 from wangge.dashboard import screen
 from wangge.regions.models import Region
@@ -24,14 +26,14 @@ def test_the_last_30_days_reach_back_into_last_month(flow):
     street = selectors.region_node(Region.objects.get(code=STREET_1))
     month = screen.ranking(street, now=NOW)
     recent = screen.ranking(street, now=NOW, period="30d")
-    assert (month["date_from"], month["period"]) == ("2026-12-01", "month")
-    assert (recent["date_from"], recent["date_to"], recent["period"]) == ("2026-11-04", "2026-12-03", "30d")
+    assert (month.date_from, month.period) == (date(2026, 12, 1), "month")
+    assert (recent.date_from, recent.date_to, recent.period) == (date(2026, 11, 4), date(2026, 12, 3), "30d")
     community = Region.objects.get(code=COMMUNITY_1).code
-    in_month = {row["code"]: row for row in month["items"]}[community]
-    in_window = {row["code"]: row for row in recent["items"]}[community]
-    assert in_month["denominator"] == 0 and in_month["on_time"] is None  # nothing filed this month
-    assert (in_window["numerator"], in_window["denominator"], in_window["on_time"]) == (1, 1, 1.0)
-    assert "date_from=2026-11-04" in in_window["link"]
+    in_month = {row.code: row for row in month.items}[community]
+    in_window = {row.code: row for row in recent.items}[community]
+    assert in_month.denominator == 0 and in_month.on_time is None  # nothing filed this month
+    assert (in_window.numerator, in_window.denominator, in_window.on_time) == (1, 1, 1.0)
+    assert "date_from=2026-11-04" in in_window.link
 
 
 def test_an_unknown_period_is_refused_by_name(db, api):

@@ -1,4 +1,5 @@
-"""The device lists and the detail read a fixed number of queries, however many rows they show."""
+"""The device lists, the statistics per kind and the detail read a fixed number of queries, however many rows
+they show or count."""
 
 import pytest
 from django.db import connection
@@ -16,7 +17,7 @@ def queries(client, url) -> int:
     return len(captured)
 
 
-@pytest.mark.parametrize("url", ["/devices?size=50&q=T-", "/alarms?size=50"])
+@pytest.mark.parametrize("url", ["/devices?size=50&q=T-", "/alarms?size=50", "/devices/statistics"])
 def test_lists_do_not_grow_with_their_rows(make_device, api, url):  # noqa: F811
     client = api("gridworker1")
     first = make_device("smoke")

@@ -4,6 +4,7 @@ Every route names its node with ``region=<code>`` or ``department=<code>`` (defa
 the caller's reach) and answers 404 for a node outside the caller's reach, like an absent one.
 """
 
+from datetime import date
 from typing import Literal
 
 from django.http import Http404
@@ -44,6 +45,10 @@ def nodes(request):
     return selectors.root_nodes(request.auth)
 
 
+# The screen's figures are ``screen``'s dataclasses (Summary, Trend, Breakdown, Ranking, MapData, FeedItem),
+# built once there and read here by attribute.
+
+
 class TileOut(Schema):
     code: str
     label: str
@@ -62,32 +67,51 @@ class RateOut(Schema):
 
 
 class SummaryOut(Schema):
+    """Read from a ``screen.Summary``."""
+
     node: NodeOut
-    chain: list[NodeOut]
-    today: str
-    month_start: str
+    chain: list[NodeOut] = Field(description="The node's ancestors in the caller's reach, top first, the node last")
+    today: date
+    month_start: date
     tiles: list[TileOut]
     rates: list[RateOut]
     score: float | None
     tier: str
 
+    @staticmethod
+    def resolve_chain(summary, context) -> list[Node]:
+        return selectors.chain(context["request"].auth, summary.node)
+
 
 @router.get("/summary", response=SummaryOut)
 def summary(request, query: Query[NodeQuery]):
     """Today's reported and closed, open and overdue now, this month's 三率 and on-time closure rate."""
-    node = _node(request, query)
-    return {
-        "node": node,
-        "chain": selectors.chain(request.auth, node),
-        **screen.summary(node),
-    }
+    return screen.summary(_node(request, query))
+
+
+class TrendSeriesOut(Schema):
+    """Counts per day, one list per measure (the days of ``TrendOut.days``)."""
+
+    reported: list[int]
+    dispatched: list[int]
+    closed: list[int]
+
+
+class TrendLinksOut(Schema):
+    """The page listing the cases behind each measure over the whole period."""
+
+    reported: str
+    dispatched: str
+    closed: str
 
 
 class TrendOut(Schema):
+    """Read from a ``screen.Trend``."""
+
     measure: str
-    days: list[str]
-    series: dict[str, list[int]]
-    links: dict[str, str]
+    days: list[date]
+    series: TrendSeriesOut
+    links: TrendLinksOut
 
 
 class BreakdownItemOut(Schema):
@@ -99,8 +123,10 @@ class BreakdownItemOut(Schema):
 
 
 class BreakdownOut(Schema):
-    date_from: str
-    date_to: str
+    """Read from a ``screen.Breakdown``."""
+
+    date_from: date
+    date_to: date
     measure: str
     items: list[BreakdownItemOut]
 
@@ -119,8 +145,10 @@ class RankingItemOut(Schema):
 
 
 class RankingOut(Schema):
-    date_from: str
-    date_to: str
+    """Read from a ``screen.Ranking``."""
+
+    date_from: date
+    date_to: date
     by: str
     period: str
     items: list[RankingItemOut]
@@ -132,11 +160,15 @@ class MapCountOut(Schema):
 
 
 class MapOut(Schema):
+    """Read from a ``screen.MapData``."""
+
     regions: dict[str, MapCountOut]
 
 
 class FeedItemOut(Schema):
-    id: str | int
+    """Read from a ``screen.FeedItem``."""
+
+    id: str
     at: str
     time: str
     action: str
@@ -281,7 +313,7 @@ def map_counts(request, query: Query[NodeQuery]):
 @router.get("/feed", response=FeedOut)
 def feed(request, query: Query[NodeQuery]):
     """The newest reports and alarms in the node."""
-    return {"items": screen.feed(_node(request, query))}
+    return FeedOut(items=screen.feed(_node(request, query)))
 
 
 class StatisticsQuery(NodeQuery):

@@ -2,9 +2,13 @@
 
 "Overdue now" comes from the overdue tally (``overdue``) plus the cases due since the deadline scan's
 last run; the feed reads the newest few rows of the cases table.
+
+Each figure is a typed object (the dataclasses below), built here once; the API's schemas
+(``dashboard/api.py``) read them by attribute and the pages use them as they are.
 """
 
 from collections import Counter
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db.models import Count
@@ -26,6 +30,120 @@ FEED_DAYS = 7
 ALARM_SOURCES = (Source.SENSOR, Source.VIDEO)
 
 
+@dataclass(frozen=True)
+class Tile:
+    code: str
+    label: str
+    value: int
+    link: str
+
+
+@dataclass(frozen=True)
+class Rate:
+    code: str
+    name: str
+    value: float | None
+    numerator: float
+    denominator: float
+    weight: float
+    link: str
+
+
+@dataclass(frozen=True)
+class Summary:
+    node: Node
+    today: date
+    month_start: date
+    tiles: list[Tile]
+    rates: list[Rate]
+    score: float | None
+    tier: str
+
+
+@dataclass(frozen=True)
+class TrendMeasures:
+    """One value per measure of the trend (``TREND_NAMES``): a series of day counts, or a link."""
+
+    reported: list[int] | str
+    dispatched: list[int] | str
+    closed: list[int] | str
+
+
+@dataclass(frozen=True)
+class Trend:
+    measure: str
+    days: list[date]
+    series: TrendMeasures
+    links: TrendMeasures
+
+
+@dataclass(frozen=True)
+class BreakdownItem:
+    value: str
+    name: str
+    reported: int
+    closed: int
+    link: str
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    date_from: date
+    date_to: date
+    measure: str
+    items: list[BreakdownItem]
+
+
+@dataclass(frozen=True)
+class RankingItem:
+    rank: int | None
+    code: str
+    name: str
+    query: str
+    on_time: float | None
+    numerator: float
+    denominator: float
+    score: float | None
+    tier: str
+    link: str
+
+
+@dataclass(frozen=True)
+class Ranking:
+    date_from: date
+    date_to: date
+    by: str
+    period: str
+    items: list[RankingItem]
+
+
+@dataclass(frozen=True)
+class MapCount:
+    open: int
+    overdue: int
+
+
+@dataclass(frozen=True)
+class MapData:
+    regions: dict[str, MapCount]  # keyed by the codes of the map region's children
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    id: str
+    at: str  # ISO 8601, as stored (with microseconds)
+    time: str  # local, for the screen
+    action: str
+    alarm: bool
+    number: str
+    title: str
+    category: str
+    source: str
+    status: str
+    supervision: str
+    url: str
+
+
 def _local(now: datetime | None) -> tuple[datetime, date]:
     now = now or timezone.now()
     return now, timezone.localtime(now).date()
@@ -44,7 +162,7 @@ def overdue_cases(node: Node, now: datetime):
     return cases.filter(region_path__startswith=node.key)
 
 
-def summary(node: Node, now: datetime | None = None) -> dict:
+def summary(node: Node, now: datetime | None = None) -> Summary:
     now, today = _local(now)
     month_start = today.replace(day=1)
     intake = intake_of(node)
@@ -58,65 +176,61 @@ def summary(node: Node, now: datetime | None = None) -> dict:
         if value is None:
             continue
         rates.append(
-            {
-                "code": code,
-                "name": value.indicator.label,
-                "value": value.value,
-                "numerator": value.numerator,
-                "denominator": value.denominator,
-                "weight": float(value.indicator.weight),
-                "link": link(node, value.indicator.numerator, month_start, today),
-            }
+            Rate(
+                code=code,
+                name=value.indicator.label,
+                value=value.value,
+                numerator=value.numerator,
+                denominator=value.denominator,
+                weight=float(value.indicator.weight),
+                link=link(node, value.indicator.numerator, month_start, today),
+            )
         )
     three = [values[c] for c in assessment.THREE_RATES if c in values]
     score = assessment.composite(three)
     late = overdue.count(node.key, now)
-    return {
-        "today": today.isoformat(),
-        "month_start": month_start.isoformat(),
-        "tiles": [
-            {
-                "code": "reported",
-                "label": str(_("Received today") if node.is_department else _("Reported today")),
-                "value": day[intake],
-                "link": link(node, intake, today, today),
-            },
-            {
-                "code": "closed",
-                "label": str(_("Closed today")),
-                "value": day["closed"],
-                "link": link(node, "closed", today, today),
-            },
-            {
-                "code": "open",
-                "label": str(_("Open now")),
-                "value": sum(ever.values()),
-                "link": link(node, "+".join(OPEN_COUNTERS), None, None),
-            },
-            {
-                "code": "overdue",
-                "label": str(_("Overdue now")),
-                "value": late,
-                "link": link(node, "overdue", None, None),
-            },
+    return Summary(
+        node=node,
+        today=today,
+        month_start=month_start,
+        tiles=[
+            Tile(
+                code="reported",
+                label=str(_("Received today") if node.is_department else _("Reported today")),
+                value=day[intake],
+                link=link(node, intake, today, today),
+            ),
+            Tile(
+                code="closed",
+                label=str(_("Closed today")),
+                value=day["closed"],
+                link=link(node, "closed", today, today),
+            ),
+            Tile(
+                code="open",
+                label=str(_("Open now")),
+                value=sum(ever.values()),
+                link=link(node, "+".join(OPEN_COUNTERS), None, None),
+            ),
+            Tile(code="overdue", label=str(_("Overdue now")), value=late, link=link(node, "overdue", None, None)),
         ],
-        "rates": rates,
-        "score": score,
-        "tier": assessment.tier(score),
-    }
+        rates=rates,
+        score=score,
+        tier=assessment.tier(score),
+    )
 
 
-def trend(node: Node, days: int = 30, now: datetime | None = None) -> dict:
+def trend(node: Node, days: int = 30, now: datetime | None = None) -> Trend:
     _now, today = _local(now)
     start = today - timedelta(days=days - 1)
     rows = selectors.by_day(node.key, start, today, names=TREND_NAMES)
     dates = [start + timedelta(days=i) for i in range(days)]
-    return {
-        "measure": intake_of(node),
-        "days": [d.isoformat() for d in dates],
-        "series": {name: [rows.get(d, Counter())[name] for d in dates] for name in TREND_NAMES},
-        "links": {name: link(node, name, start, today) for name in TREND_NAMES},
-    }
+    return Trend(
+        measure=intake_of(node),
+        days=dates,
+        series=TrendMeasures(**{name: [rows.get(d, Counter())[name] for d in dates] for name in TREND_NAMES}),
+        links=TrendMeasures(**{name: link(node, name, start, today) for name in TREND_NAMES}),
+    )
 
 
 def category_label(category: Category) -> str:
@@ -125,7 +239,7 @@ def category_label(category: Category) -> str:
     return category.name
 
 
-def breakdown(node: Node, dim: str, days: int = 30, top: int = 10, now: datetime | None = None) -> dict:
+def breakdown(node: Node, dim: str, days: int = 30, top: int = 10, now: datetime | None = None) -> Breakdown:
     """Intake of the last ``days`` days by category class (大类) or source, largest first."""
     _now, today = _local(now)
     start = today - timedelta(days=days - 1)
@@ -140,22 +254,22 @@ def breakdown(node: Node, dim: str, days: int = 30, top: int = 10, now: datetime
         query = lambda v: {"source": v}  # noqa: E731
     items = sorted(((v, c) for v, c in rows.items() if c[intake]), key=lambda item: (-item[1][intake], item[0]))
     out = [
-        {
-            "value": v,
-            "name": label(v),
-            "reported": c[intake],
-            "closed": c["closed"],
-            "link": link(node, intake, start, today, **query(v)),
-        }
+        BreakdownItem(
+            value=v,
+            name=label(v),
+            reported=c[intake],
+            closed=c["closed"],
+            link=link(node, intake, start, today, **query(v)),
+        )
         for v, c in items[:top]
     ]
-    return {"date_from": start.isoformat(), "date_to": today.isoformat(), "measure": intake, "items": out}
+    return Breakdown(date_from=start, date_to=today, measure=intake, items=out)
 
 
 RANKING_PERIODS = ("month", "30d")
 
 
-def ranking(node: Node, by: str = "children", now: datetime | None = None, period: str = "month") -> dict:
+def ranking(node: Node, by: str = "children", now: datetime | None = None, period: str = "month") -> Ranking:
     """Units ranked by the on-time closure rate (children regions or departments), this month or over the
     last 30 days (early in a month few cases are due yet: a weekly meeting wants a full window)."""
     _now, today = _local(now)
@@ -171,22 +285,22 @@ def ranking(node: Node, by: str = "children", now: datetime | None = None, perio
     for row in ranked:
         value = row.value(assessment.ON_TIME)
         out.append(
-            {
-                "rank": row.rank,
-                "code": row.code,
-                "name": row.name,
-                "query": row.node.query if row.node and row.kind == "region" else "",
-                "on_time": value.value if value else None,
-                "numerator": value.numerator if value else 0,
-                "denominator": value.denominator if value else 0,
-                "score": row.score,
-                "tier": row.tier,
-                "link": link(row.node, value.indicator.numerator, start, today, department=row.extra.get("department"))
+            RankingItem(
+                rank=row.rank,
+                code=row.code,
+                name=row.name,
+                query=row.node.query if row.node and row.kind == "region" else "",
+                on_time=value.value if value else None,
+                numerator=value.numerator if value else 0,
+                denominator=value.denominator if value else 0,
+                score=row.score,
+                tier=row.tier,
+                link=link(row.node, value.indicator.numerator, start, today, department=row.extra.get("department"))
                 if value and row.node
                 else "",
-            }
+            )
         )
-    return {"date_from": start.isoformat(), "date_to": today.isoformat(), "by": by, "period": period, "items": out}
+    return Ranking(date_from=start, date_to=today, by=by, period=period, items=out)
 
 
 def map_region(node: Node):
@@ -200,7 +314,7 @@ def _count_by_child(cases, width: int) -> Counter:
     return Counter({row["child"]: row["n"] for row in rows})
 
 
-def map_data(node: Node, now: datetime | None = None) -> dict:
+def map_data(node: Node, now: datetime | None = None) -> MapData:
     """Open and overdue cases per child region of the map's region (a grid: the node itself).
 
     Overdue cases come from the overdue tally. A department's open cases are few: they are counted
@@ -211,7 +325,7 @@ def map_data(node: Node, now: datetime | None = None) -> dict:
     base = map_region(node)
     if node.department is None and not node.has_children:
         ever = selectors.totals(node.key, None, None, names=OPEN_COUNTERS)
-        return {"regions": {node.code: {"open": sum(ever.values()), "overdue": overdue.count(node.key, now)}}}
+        return MapData(regions={node.code: MapCount(open=sum(ever.values()), overdue=overdue.count(node.key, now))})
     codes = dict(Region.objects.filter(parent=base, is_active=True).values_list("path", "code"))
     width = len(base.path) + 10
     department_id = node.department.pk if node.department is not None else None
@@ -222,9 +336,9 @@ def map_data(node: Node, now: datetime | None = None) -> dict:
     else:
         children = selectors.children(node, None, None, names=OPEN_COUNTERS)
         opened = Counter({path: sum(c.values()) for path, c in children.items()})
-    return {
-        "regions": {code: {"open": opened.get(path, 0), "overdue": late.get(path, 0)} for path, code in codes.items()}
-    }
+    return MapData(
+        regions={code: MapCount(open=opened.get(path, 0), overdue=late.get(path, 0)) for path, code in codes.items()}
+    )
 
 
 def _scoped(queryset, node: Node, prefix: str = ""):
@@ -233,7 +347,7 @@ def _scoped(queryset, node: Node, prefix: str = ""):
     return queryset.filter(**{f"{prefix}region_path__startswith": node.key})
 
 
-def feed(node: Node, limit: int = 15, now: datetime | None = None) -> list[dict]:
+def feed(node: Node, limit: int = 15, now: datetime | None = None) -> list[FeedItem]:
     """The newest reports and alarms (supervision, escalation, urgency, reopening) of the last week.
 
     One query for the newest cases and one per alarm action, each walking an index from the newest
@@ -256,19 +370,19 @@ def feed(node: Node, limit: int = 15, now: datetime | None = None) -> list[dict]
     for at, key, action, case, data in found[:limit]:
         alarm = action != "report" or case.source in ALARM_SOURCES or case.is_urgent
         out.append(
-            {
-                "id": key,
-                "at": at.isoformat(),
-                "time": timezone.localtime(at).strftime("%m-%d %H:%M"),
-                "action": action,
-                "alarm": alarm,
-                "number": case.number,
-                "title": case.title,
-                "category": category_label(case.category),
-                "source": case.source,
-                "status": case.status,
-                "supervision": data.get("supervision", ""),
-                "url": f"/cases/{case.number}/",
-            }
+            FeedItem(
+                id=key,
+                at=at.isoformat(),
+                time=timezone.localtime(at).strftime("%m-%d %H:%M"),
+                action=action,
+                alarm=alarm,
+                number=case.number,
+                title=case.title,
+                category=category_label(case.category),
+                source=case.source,
+                status=case.status,
+                supervision=data.get("supervision", ""),
+                url=f"/cases/{case.number}/",
+            )
         )
     return out

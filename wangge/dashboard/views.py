@@ -15,6 +15,7 @@ from wangge.cases.models import Source
 from wangge.cases.selectors import active_categories, visible_cases
 from wangge.dashboard import drill, excel, screen, statistics
 from wangge.dashboard import filters as dashboard_filters
+from wangge.devices import selectors as device_selectors
 from wangge.party import selectors as party_selectors
 from wangge.rollups import selectors
 from wangge.rollups.timeline import DEFINITIONS
@@ -69,6 +70,18 @@ def screen_page(request):
 def feed(request):
     node = _node(request)
     return render(request, "dashboard/_feed.html", {"items": screen.feed(node), "node": node})
+
+
+@login_required
+@require_GET
+def devices_layer(request):
+    """The screen's devices panel (loaded into the screen): devices online, offline and alarming and their open
+    alarm cases under the node, per child area with a link to drill down. A department node has none (404)."""
+    node = _node(request)
+    if node.region is None:
+        raise Http404("node")
+    total, children = device_selectors.area_devices(request.user, node.code)
+    return render(request, "dashboard/_devices.html", {"node": node, "total": total, "children": children})
 
 
 # --- statistics -------------------------------------------------------------------------------------

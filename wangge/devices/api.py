@@ -22,6 +22,8 @@ from wangge.devices.schemas import (
     DeviceItemOut,
     DeviceListQuery,
     DeviceOut,
+    DeviceStatisticsOut,
+    DeviceStatisticsQuery,
     IotDeadLetterOut,
     IotUnknownDeviceOut,
     IotWebhookOut,
@@ -66,6 +68,16 @@ def import_template(request):
     response = HttpResponse(imports.template(), content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="devices.xlsx"'
     return response
+
+
+@router.get("/devices/statistics", response=DeviceStatisticsOut)
+def device_statistics(request, query: Query[DeviceStatisticsQuery]):
+    """Per device kind, in your reach: devices online, offline and alarming now; over the period (local days,
+    default the last 30) the alarms received, the cases they opened, false alarms (cases rejected) and the
+    time from the case to its first response."""
+    return selectors.kind_statistics(
+        request.auth, date_from=query.date_from, date_to=query.date_to, region=query.region or ""
+    )
 
 
 @router.get("/devices/{device_id}", response=DeviceOut)

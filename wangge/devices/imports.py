@@ -32,10 +32,31 @@ COLUMNS = [
 
 
 @dataclass
+class RowResult:
+    """One row of the sheet as checked: what it would register, or its problems."""
+
+    row: int
+    serial: str
+    kind: str  # the kind's label when known, else as written
+    grid: str = ""  # the grid the point falls in, when the row is good
+    problems: list[dict] = field(default_factory=list)  # {"column", "message"}
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+@dataclass
 class DeviceImportReport:
     rows: int = 0
     created: int = 0
     problems: list[dict] = field(default_factory=list)  # {"row", "column", "message"}
+    results: list[RowResult] = field(default_factory=list)  # one per row, in the sheet's order
+    dry_run: bool = True
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
 
 
 def template() -> bytes:
@@ -94,24 +115,28 @@ def import_devices(*, actor, upload, dry_run: bool = True) -> DeviceImportReport
     """Check (``dry_run``) or register every row of ``upload``: all or none."""
     if actor is not None:
         permissions.require_manage(actor)
-    report = DeviceImportReport()
+    report = DeviceImportReport(dry_run=dry_run)
     rows = _rows(upload)
     report.rows = len(rows)
     titles = {key: str(label) for key, label in COLUMNS}
     devices: list[Device] = []
     seen: dict[str, int] = {}
+    labels = dict(DeviceKind.choices)
     for number, cells in rows:
         serial = str(cells["serial"]).strip()
+        kind = _kind(str(cells["kind"]))
+        result = RowResult(row=number, serial=serial, kind=str(labels.get(kind, kind)))
+        report.results.append(result)
         if serial in seen:
-            report.problems.append(
-                {"row": number, "column": titles["serial"], "message": _("Also in row %(n)d.") % {"n": seen[serial]}}
-            )
+            problem = {"column": titles["serial"], "message": _("Also in row %(n)d.") % {"n": seen[serial]}}
+            result.problems.append(problem)
+            report.problems.append({"row": number, **problem})
             continue
         seen[serial] = number
         data = services.DeviceIn(
             vendor=str(cells["vendor"]).strip(),
             serial=serial,
-            kind=_kind(str(cells["kind"])),
+            kind=kind,
             lon=cells["lon"],
             lat=cells["lat"],
             name=str(cells["name"]),
@@ -119,11 +144,15 @@ def import_devices(*, actor, upload, dry_run: bool = True) -> DeviceImportReport
             heartbeat_seconds=cells["heartbeat_seconds"] or 300,
         )
         try:
-            devices.append(services._clean_device(data))
+            device = services._clean_device(data)
         except ValidationError as exc:
             for name, messages in exc.message_dict.items():
                 column = titles.get(name, titles["serial"] if name == "__all__" else name)
+                result.problems.append({"column": column, "message": messages[0]})
                 report.problems.append({"row": number, "column": column, "message": messages[0]})
+        else:
+            devices.append(device)
+            result.grid = device.region.name
     if report.problems or dry_run:
         return report
     with transaction.atomic():

@@ -1,13 +1,14 @@
 """Request and response bodies of the device API. Lists answer ``Page[…]``; a device carries whether it
 protects a person, never who (the ledger's person page is where that is)."""
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from ninja import Field, Schema
 
 from wangge.core.pagination import PageQuery
 from wangge.core.text import Text
+from wangge.core.validators import Day
 from wangge.devices.models import DeviceKind, DeviceState
 
 
@@ -184,3 +185,36 @@ class DeviceImportOut(Schema):
     rows: int
     created: int
     problems: list[DeviceImportProblem]
+
+
+class DeviceStatisticsQuery(Schema):
+    date_from: Day | None = Field(None, description="First day (default: 29 days before date_to)")
+    date_to: Day | None = Field(None, description="Last day, included (default: today)")
+    region: str | None = Field(None, max_length=20, description="A region code: devices in its subtree")
+
+
+class DeviceKindFiguresOut(Schema):
+    """Read from a ``selectors.KindFigures``."""
+
+    kind: str = Field(description="The device kind (empty for the total)")
+    label: str
+    devices: int
+    online: int
+    offline: int
+    alarming: int
+    alarms: int = Field(description="Alarms received in the period")
+    cases: int = Field(description="Cases the period's alarms opened (repeats added to an open case are not)")
+    false_alarms: int = Field(description="Of those cases, the ones rejected (a false alarm)")
+    responded: int = Field(description="Of those cases, the ones with a first response")
+    response_median_minutes: float | None = Field(description="From the case to its first response")
+    response_mean_minutes: float | None
+
+
+class DeviceStatisticsOut(Schema):
+    """Read from a ``selectors.KindStatistics``."""
+
+    date_from: date
+    date_to: date
+    region: DeviceRegionRef | None
+    kinds: list[DeviceKindFiguresOut]
+    total: DeviceKindFiguresOut

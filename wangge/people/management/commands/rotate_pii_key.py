@@ -2,7 +2,7 @@
 key of WANGGE_PII_KEYS, and recompute blind indexes made with an older key of WANGGE_PII_INDEX_KEY.
 
 Every ``*_encrypted`` and ``*_index`` column of every model is covered (ledger numbers, account phones,
-case contact phones), found the same way: by walking the models. Values carry their key id, so old keys
+case contact phones, vendors' webhook signing keys), found the same way: by walking the models. Values carry their key id, so old keys
 keep working while this runs (look-ups match an index under every configured key); rows are rewritten
 in small transactions with a compare-and-swap, so a value changed meanwhile is left to its writer (who
 used the active key). A new index needs the number itself: it is computed from the row's encrypted

@@ -1,0 +1,23 @@
+"""Forms of the device pages: the statistics' period and place, and the Excel import's file."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from wangge.core.validators import date_range_message, day_out_of_range
+
+
+class StatisticsForm(forms.Form):
+    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    region = forms.CharField(label=_("Region code"), required=False, max_length=20)
+
+    def clean(self):
+        data = super().clean()
+        for name in ("date_from", "date_to"):
+            if day_out_of_range(data.get(name)):
+                self.add_error(name, date_range_message())
+        return data
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("Excel file (.xlsx)"), widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
