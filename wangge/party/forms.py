@@ -101,8 +101,25 @@ class MoveForm(forms.Form):
         self.fields["parent"].choices = [("", _("— none (at the top) —"))] + [(o.pk, o.name) for o in organisations]
 
 
+class PersonSearch(forms.Widget):
+    """The add-member form's person: a search box (name, whole phone or its last four digits) whose answers,
+    fetched by HTMX from ``party:person_search``, are radio buttons named like the field; the person already
+    chosen (a redisplayed form, or ``?person=``) is shown checked. No script of our own (CSP)."""
+
+    template_name = "party/widgets/person_search.html"
+    chosen = None  # the Person shown checked, set by the form
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["chosen"] = [self.chosen] if self.chosen is not None else []
+        return context
+
+    def value_from_datadict(self, data, files, name):
+        return data.get(name)
+
+
 class MemberForm(forms.Form):
-    person = forms.IntegerField(label=_("Person (id in the ledger)"), min_value=1, widget=forms.NumberInput(attrs=TEXT))
+    person = forms.IntegerField(label=_("Person in the ledger"), min_value=1, widget=PersonSearch)
     organisation = forms.TypedChoiceField(label=_("Organisation"), coerce=int, widget=forms.Select(attrs=SELECT))
     status = forms.ChoiceField(label=_("Standing"), choices=MemberStatus.choices, widget=forms.Select(attrs=SELECT))
     joined_on = forms.DateField(
@@ -118,12 +135,14 @@ class MemberForm(forms.Form):
     )
     grid = forms.ChoiceField(label=_("Linked grid"), required=False, widget=forms.Select(attrs=SELECT))
 
-    def __init__(self, *args, organisations=(), grids=(), editing=False, **kwargs):
+    def __init__(self, *args, organisations=(), grids=(), editing=False, chosen=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].choices = [(o.pk, o.name) for o in organisations]
         self.fields["grid"].choices = [("", "—")] + [(r.code, r.name) for r in grids]
         if editing:
             del self.fields["person"]
+        else:
+            self.fields["person"].widget.chosen = chosen
 
 
 class LeaveForm(forms.Form):

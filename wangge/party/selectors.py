@@ -90,6 +90,40 @@ def get_member_for(user, pk) -> PartyMember:
         raise Http404(_("No party member with this id in your reach.")) from None
 
 
+PERSON_CHOICES = 20
+
+
+def person_choices(user, q: str) -> list:
+    """Ledger persons in the caller's reach to make a member of, for the add-member form's search: by name
+    (part of it), by a whole phone number (the blind index) or by a phone's last four digits (the masked
+    copy); at most ``PERSON_CHOICES``, each with ``is_member`` (already a member: shown, not offered)."""
+    q = (q or "").strip()[:40]
+    if not q:
+        return []
+    rows = people_selectors.persons_for(user)
+    digits = q.replace(" ", "").replace("-", "")
+    if digits.isdigit() and len(digits) == 4:
+        rows = rows.filter(phone_masked__endswith=digits)
+    elif digits.isdigit() and len(digits) >= 7:
+        rows = rows.filter(phone_index__in=pii.blind_indexes(digits, kind="phone"))
+    else:
+        rows = rows.filter(name__icontains=q)
+    member = PartyMember.objects.filter(person_id=OuterRef("pk"))
+    rows = rows.annotate(is_member=Exists(member)).select_related("house", "region")
+    return list(rows.order_by("name", "id")[:PERSON_CHOICES])
+
+
+def chosen_person(user, pk):
+    """The person picked in the add-member form (a redisplay or ``?person=``), when in reach."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    member = PartyMember.objects.filter(person_id=OuterRef("pk"))
+    rows = people_selectors.persons_for(user).annotate(is_member=Exists(member)).select_related("house", "region")
+    return rows.filter(pk=pk).first()
+
+
 def region_for(user, code: str) -> Region:
     region = people_selectors.region_in_reach(user, code)
     if region is None:

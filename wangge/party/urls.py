@@ -12,6 +12,7 @@ urlpatterns = [
     path("members/", views.member_list, name="members"),
     path("members/export/", views.member_export, name="member_export"),
     path("members/new/", views.member_new, name="member_new"),
+    path("members/new/people/", views.person_search, name="person_search"),
     path("members/<int:pk>/", views.member_detail, name="member"),
     path("members/<int:pk>/edit/", views.member_edit, name="member_edit"),
     path("members/<int:pk>/leave/", views.member_leave, name="member_leave"),

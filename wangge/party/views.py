@@ -526,8 +526,10 @@ def organisation_move(request, pk: int):
 def _member_form(request, data=None, *, member=None):
     organisations = _organisation_choices(request.user)
     grids = selectors.regions_in_reach(request.user, GRID_LEVELS)
+    chosen = None
     if member is None:
         initial = {"person": request.GET.get("person", ""), "organisation": request.GET.get("organisation", "")}
+        chosen = selectors.chosen_person(request.user, (data or {}).get("person") or initial["person"])
     else:
         initial = {
             "organisation": member.organisation_id,
@@ -537,7 +539,18 @@ def _member_form(request, data=None, *, member=None):
             "employer": member.employer,
             "grid": member.grid.code if member.grid_id else "",
         }
-    return forms.MemberForm(data, initial=initial, organisations=organisations, grids=grids, editing=member is not None)
+    return forms.MemberForm(
+        data, initial=initial, organisations=organisations, grids=grids, editing=member is not None, chosen=chosen
+    )
+
+
+@require_GET
+@_changer
+def person_search(request):
+    """The add-member form's person search (HTMX fragment): radio buttons for the persons found in reach."""
+    q = request.GET.get("person_q", "")
+    context = {"persons": selectors.person_choices(request.user, q), "q": q.strip(), "name": "person"}
+    return render(request, "party/_person_choices.html", context)
 
 
 @_changer
