@@ -565,6 +565,15 @@ PAGE_ROWS: dict[str, Row] = {
         {ANON: LOGIN, "leader": 403, "gridworker1": 200, "gridworker2": 404},
     ),
     "party:member_new": Row("/party/members/new/", {ANON: LOGIN, "resident1": 403, "leader": 403, "gridworker1": 200}),
+    "party:member_import": Row(
+        "/party/members/import/", {ANON: LOGIN, "resident1": 403, "leader": 403, "gridworker1": 200}
+    ),
+    "party:member_import_confirm": Row(
+        "/party/members/import/confirm/", {ANON: LOGIN, "resident1": 403, "leader": 403, "gridworker1": 302}, "post"
+    ),
+    "party:member_import_template": Row(
+        "/party/members/import/template.xlsx", {ANON: LOGIN, "resident1": 403, "leader": 403, "gridworker1": 200}
+    ),
     "party:person_search": Row(
         "/party/members/new/people/?person_q=1", {ANON: LOGIN, "resident1": 403, "leader": 403, "gridworker1": 200}
     ),

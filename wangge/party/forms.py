@@ -151,3 +151,10 @@ class LeaveForm(forms.Form):
     leave_note = forms.CharField(
         label=_("Note"), max_length=200, required=False, validators=[validate_text], widget=forms.TextInput(attrs=TEXT)
     )
+
+
+class MemberImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Excel file (.xlsx)"),
+        widget=forms.ClearableFileInput(attrs={**TEXT, "accept": ".xlsx"}),
+    )

@@ -10,11 +10,12 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from wangge.core.errors import Conflict
 from wangge.core.excel import XLSX
-from wangge.party import conf, exports, forms, selectors, services
+from wangge.party import conf, exports, forms, importing, selectors, services
 from wangge.party.models import (
     ClaimStatus,
     ItemKind,
@@ -23,7 +24,7 @@ from wangge.party.models import (
     OrganisationKind,
     RegistrationStatus,
 )
-from wangge.people import permissions
+from wangge.people import permissions, uploads
 from wangge.regions.models import GRID_LEVELS, Level
 
 PAGE_SIZE = 30
@@ -617,3 +618,56 @@ def member_leave(request, pk: int):
         "tab": "members",
     }
     return _form_page(request, "party/form_page.html", context, invalid=request.method == "POST")
+
+
+# --- members from Excel: a dry run naming every row's result, then the import confirmed ------------------
+
+IMPORT_KEY = "party_member_import"
+
+
+def _import_page(request, form, report, *, status=200):
+    context = {"form": form, "report": report, "title": _("Import party members"), "tab": "members"}
+    return render(request, "party/member_import.html", {"nav": "party", **context}, status=status)
+
+
+@never_cache
+@_changer
+def member_import(request):
+    """Upload → every row checked through the single add's rules and nothing stored; a clean file is kept
+    (encrypted, ``people.uploads``) until confirmed."""
+    form = forms.MemberImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data["file"].read()
+        report = importing.run(actor=request.user, sheet=importing.read(data), dry_run=True)
+        if report.ok:
+            uploads.stash(request.session, data, {"name": form.cleaned_data["file"].name[:100]}, key=IMPORT_KEY)
+        else:
+            uploads.discard(request.session, key=IMPORT_KEY)
+    invalid = request.method == "POST" and (report is None or not report.ok)
+    return _import_page(request, form, report, status=400 if invalid else 200)
+
+
+@require_POST
+@_changer
+def member_import_confirm(request):
+    stashed = uploads.load(request.session, key=IMPORT_KEY)
+    if stashed is None:
+        messages.error(request, _("The checked file is gone: upload it again."))
+        return redirect("party:member_import")
+    data, _meta = stashed
+    uploads.discard(request.session, key=IMPORT_KEY)
+    report = importing.run(actor=request.user, sheet=importing.read(data), dry_run=False)
+    if not report.ok:
+        return _import_page(request, forms.MemberImportForm(), report, status=400)
+    messages.success(request, _("%(n)d party members imported.") % {"n": report.added})
+    return redirect("party:members")
+
+
+@require_GET
+@_changer
+def member_import_template(request):
+    response = HttpResponse(importing.member_template(), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="party-members-template.xlsx"'
+    response["Cache-Control"] = "no-store"
+    return response

@@ -37,26 +37,27 @@ def _sweep() -> None:
             old.unlink(missing_ok=True)
 
 
-def stash(session, data: bytes, meta: dict) -> None:
-    discard(session)
+def stash(session, data: bytes, meta: dict, *, key: str = SESSION_KEY) -> None:
+    """Keep ``data`` for the confirm step; ``key``: another module's import (party members) beside the ledger's."""
+    discard(session, key=key)
     _sweep()
     token = secrets.token_hex(16)
     path = _path(token)
     path.write_text(pii.encrypt(base64.b64encode(data).decode()))
     path.chmod(0o600)
-    session[SESSION_KEY] = {**meta, "token": token}
+    session[key] = {**meta, "token": token}
 
 
-def load(session) -> tuple[bytes, dict] | None:
-    meta = session.get(SESSION_KEY)
+def load(session, *, key: str = SESSION_KEY) -> tuple[bytes, dict] | None:
+    meta = session.get(key)
     path = _path(meta.get("token", "")) if meta else None
     if path is None or not path.exists():
         return None
     return base64.b64decode(pii.decrypt(path.read_text())), meta
 
 
-def discard(session) -> None:
-    meta = session.pop(SESSION_KEY, None)
+def discard(session, *, key: str = SESSION_KEY) -> None:
+    meta = session.pop(key, None)
     path = _path(meta.get("token", "")) if meta else None
     if path is not None:
         path.unlink(missing_ok=True)
