@@ -183,6 +183,10 @@ API_ROWS: dict[str, Row] = {
     "GET /party/organisations/{organisation_id}": Row(
         "/party/organisations/{party_branch}", {ANON: 401, "resident1": 403, "gridworker1": 200, "gridworker2": 404}
     ),
+    "GET /party/organisations/{organisation_id}/cases": Row(
+        "/party/organisations/{party_branch}/cases",
+        {ANON: 401, "resident1": 403, "gridworker1": 200, "gridworker2": 404},
+    ),
     "PATCH /party/organisations/{organisation_id}": Row(
         "/party/organisations/{party_branch}", {ANON: 401, "gridworker2": 404}, "patch", {"name": "x"}
     ),

@@ -14,6 +14,7 @@ from wangge.core.excel import XLSX
 from wangge.core.pagination import Page, keyset_page
 from wangge.party import exports, selectors, services
 from wangge.party.schemas import (
+    PartyCaseCountsOut,
     PartyCentralIn,
     PartyCentralListQuery,
     PartyCentralOut,
@@ -103,6 +104,13 @@ def create_organisation(request, payload: PartyOrganisationIn):
 def get_organisation(request, organisation_id: int):
     _view(request)
     return _organisation(request, organisation_id)
+
+
+@router.get("/organisations/{organisation_id}/cases", response=PartyCaseCountsOut)
+def organisation_cases(request, organisation_id: int):
+    """Cases in the organisation's area and by its members: open, overdue, closed, closed on time."""
+    _view(request)
+    return selectors.case_counts(request.auth, selectors.get_organisation_for(request.auth, organisation_id))
 
 
 @router.patch("/organisations/{organisation_id}", response=PartyOrganisationOut)

@@ -453,3 +453,16 @@ class PartyOwnOut(Schema):
     in_service: bool
     registration: PartyRegistrationOut | None
     units: list[PartyOrganisationRef]
+
+
+class PartyCaseCountsOut(Schema):
+    """Cases in the organisation's area (served regions and below) and those its current members reported or
+    handled from their own accounts, among the cases the caller sees."""
+
+    total: int
+    open: int
+    overdue: int = Field(description="Open and past the current stage's deadline now.")
+    closed: int = Field(description="Closed or rated.")
+    closed_on_time: int = Field(description="Closed with no step recorded late.")
+    on_time_rate: float | None = Field(description="closed_on_time ÷ closed; null when none is closed.")
+    by_members: int = Field(description="Cases the organisation's current members reported or handled.")

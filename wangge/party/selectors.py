@@ -11,9 +11,12 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wangge.accounts.scope import restrict, scope_for
+from wangge.accounts.scope import paths_filter, restrict, scope_for
+from wangge.cases.models import FINISHED_STATUSES, OPEN_STATUSES, CaseEvent
+from wangge.cases.selectors import visible_cases
 from wangge.core import pii
 from wangge.party.models import (
     CentralHousehold,
@@ -555,3 +558,45 @@ def figures(user, code: str) -> tuple[PartyFigures, list[PartyFigures]]:
     for row in households:
         spread(row["region_path"], households=row["n"], covered=row["covered"])
     return total, rows
+
+
+# --- cases per organisation -------------------------------------------------------------------------------
+
+
+@dataclass
+class CaseCounts:
+    """Cases that happened in an organisation's area (its served regions and everything under them) and the
+    cases its current members reported or handled from their own accounts, among the cases the caller sees
+    (``cases.selectors.visible_cases``). Merged and rejected cases are in ``total`` only."""
+
+    total: int = 0
+    open: int = 0
+    overdue: int = 0  # open and past the current stage's deadline now
+    closed: int = 0
+    closed_on_time: int = 0  # closed (or rated) with no step recorded late
+    by_members: int = 0
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return self.closed_on_time / self.closed if self.closed else None
+
+
+def case_counts(user, organisation: PartyOrganisation, *, now=None) -> CaseCounts:
+    """Two grouped queries: the area's cases by state, and the members' cases."""
+    now = now or timezone.now()
+    paths = tuple(organisation.served.values_list("region_path", flat=True))
+    cases = visible_cases(user)
+    late = CaseEvent.objects.filter(case_id=OuterRef("pk"), on_time=False)
+    finished = Q(status__in=FINISHED_STATUSES)
+    figures = cases.filter(paths_filter(paths, "region_path")).aggregate(
+        total=Count("pk"),
+        open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
+        overdue=Count("pk", filter=Q(status__in=OPEN_STATUSES, due_at__lt=now)),
+        closed=Count("pk", filter=finished),
+        closed_on_time=Count("pk", filter=finished & ~Q(Exists(late))),
+    )
+    accounts = PartyMember.objects.filter(
+        organisation=organisation, left_on__isnull=True, account__isnull=False
+    ).values("account_id")
+    by_members = cases.filter(Q(reporter_id__in=accounts) | Q(handled_by_id__in=accounts)).count()
+    return CaseCounts(**figures, by_members=by_members)

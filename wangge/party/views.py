@@ -82,6 +82,7 @@ def organisation_detail(request, pk: int):
         "committee": organisation.committee.filter(member__in=members).select_related("member__person"),
         "members": members.filter(organisation=organisation, left_on__isnull=True).order_by("person__name", "id")[:200],
         "member_count": members.filter(organisation=organisation, left_on__isnull=True).count(),
+        "cases": selectors.case_counts(request.user, organisation),
         "can_change": permissions.can(request.user, permissions.CHANGE),
     }
     return _page(request, "party/organisation_detail.html", context)
