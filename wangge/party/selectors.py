@@ -7,17 +7,20 @@
 - Coverage counts the ledger's households in the caller's reach (``people.selectors.households_for``).
 """
 
+from collections import Counter
 from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wangge.accounts.scope import paths_filter, restrict, scope_for
-from wangge.cases.models import FINISHED_STATUSES, OPEN_STATUSES, CaseEvent
+from wangge.cases.models import FINISHED_STATUSES, OPEN_STATUSES, Case, CaseEvent
 from wangge.cases.selectors import visible_cases
 from wangge.core import pii
+from wangge.party.counters import STOCK_COUNTERS
 from wangge.party.models import (
     CentralHousehold,
     ClaimStatus,
@@ -600,3 +603,71 @@ def case_counts(user, organisation: PartyOrganisation, *, now=None) -> CaseCount
     ).values("account_id")
     by_members = cases.filter(Q(reporter_id__in=accounts) | Q(handled_by_id__in=accounts)).count()
     return CaseCounts(**figures, by_members=by_members)
+
+
+# --- counters for assessment (its party indicators are formulas over these names) -------------------------
+
+
+def _local_bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    zone = timezone.get_current_timezone()
+    return (
+        datetime.combine(start, time.min, tzinfo=zone),
+        datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone),
+    )
+
+
+def work_counters(user, code: str, start: date, end: date) -> tuple[Counter, dict[str, Counter]]:
+    """The party counters under region ``code`` (in the caller's reach, else 404), in total and per child
+    region (keyed by code). Counts only, like ``figures``: no person is named."""
+    total_figures, child_figures = figures(user, code)
+    low, high = _local_bounds(start, end)
+
+    def of(f: PartyFigures) -> Counter:
+        return Counter({name: getattr(f, name) for name in STOCK_COUNTERS})
+
+    total = of(total_figures)
+    rows = {f.region.code: of(f) for f in child_figures}
+    paths = {f.region.path: f.region.code for f in child_figures}
+
+    def spread(path: str, **counts) -> None:
+        total.update(counts)
+        for prefix, child in paths.items():
+            if path.startswith(prefix):
+                rows[child].update(counts)
+                break
+
+    under = total_figures.region.path
+    claims = (
+        ItemClaim.objects.filter(item__community_path__startswith=under)
+        .values("item__community_path")
+        .annotate(
+            taken=Count("id", filter=Q(claimed_at__gte=low, claimed_at__lt=high)),
+            done=Count("id", filter=Q(status=ClaimStatus.DONE, done_at__gte=low, done_at__lt=high)),
+            on_time=Count(
+                "id",
+                filter=Q(status=ClaimStatus.DONE, done_at__gte=low, done_at__lt=high)
+                & (Q(item__due_on__isnull=True) | Q(done_at__date__lte=F("item__due_on"))),
+            ),
+            hours=Sum("hours", filter=Q(status=ClaimStatus.DONE, done_at__gte=low, done_at__lt=high)),
+        )
+        .order_by()
+    )
+    for row in claims:
+        spread(
+            row["item__community_path"],
+            claims=row["taken"],
+            claims_done=row["done"],
+            claims_done_on_time=row["on_time"],
+            hours=int(row["hours"] or 0),
+        )
+    reported = Case.objects.filter(reporter_id=OuterRef("account_id"), created_at__gte=low, created_at__lt=high)
+    reporting = (
+        PartyMember.objects.filter(person__region_path__startswith=under, left_on__isnull=True, account__isnull=False)
+        .filter(Exists(reported))
+        .values("person__region_path")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for row in reporting:
+        spread(row["person__region_path"], members_reporting=row["n"])
+    return total, rows

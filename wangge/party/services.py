@@ -18,7 +18,7 @@ from wangge.accounts import audit
 from wangge.accounts.scope import scope_for
 from wangge.core import uploads
 from wangge.core.errors import Conflict
-from wangge.party import conf, selectors
+from wangge.party import conf, events, selectors
 from wangge.party.models import (
     CentralHousehold,
     ClaimStatus,
@@ -671,6 +671,7 @@ def complete_claim(*, actor, claim: ItemClaim, note: str, hours=None, photo=None
         obj=claim.item,
         changes={"hours": str(hours) if hours is not None else None},
     )
+    events.publish(events.CLAIM_DONE, events.ClaimDone(claim))
     return claim
 
 
@@ -752,4 +753,5 @@ def confirm_registration(*, actor, registration: Registration) -> Registration:
     registration.confirmed_by = actor
     registration.save(update_fields=["status", "confirmed_at", "confirmed_by"])
     audit.record(actor=actor, action="party.register.confirm", obj=registration)
+    events.publish(events.REGISTRATION_CONFIRMED, events.RegistrationConfirmed(registration))
     return registration
