@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from wangge.core.text import validate_multiline_text, validate_text
-from wangge.party.models import ItemKind, LeaveKind, MemberStatus, OrganisationKind
+from wangge.party.models import CheckItem, ItemKind, LeaveKind, MemberStatus, OrganisationKind
 
 TEXT = {"class": "form-control"}
 SELECT = {"class": "form-select"}
@@ -158,3 +158,52 @@ class MemberImportForm(forms.Form):
         label=_("Excel file (.xlsx)"),
         widget=forms.ClearableFileInput(attrs={**TEXT, "accept": ".xlsx"}),
     )
+
+
+class CompanyForm(forms.Form):
+    organisation = forms.TypedChoiceField(
+        label=_("Property company in the ledger"), coerce=int, widget=forms.Select(attrs=SELECT)
+    )
+    community = forms.ChoiceField(label=_("Community"), widget=forms.Select(attrs=SELECT))
+    party_organisation = forms.TypedChoiceField(
+        label=_("Leading party organisation"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        widget=forms.Select(attrs=SELECT),
+    )
+
+    def __init__(self, *args, companies=(), communities=(), organisations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].choices = [(o.pk, o.name) for o in companies]
+        self.fields["community"].choices = [(r.code, r.name) for r in communities]
+        self.fields["party_organisation"].choices = [("", "—")] + [(o.pk, o.name) for o in organisations]
+
+
+class CheckForm(forms.Form):
+    month = forms.DateField(
+        label=_("Month"),
+        input_formats=["%Y-%m"],
+        widget=forms.DateInput(attrs={**TEXT, "type": "month"}, format="%Y-%m"),
+    )
+    passed = forms.MultipleChoiceField(
+        label=_("Items passed"), required=False, choices=CheckItem.choices, widget=forms.CheckboxSelectMultiple
+    )
+    note = forms.CharField(
+        label=_("Note"), max_length=200, required=False, validators=[validate_text], widget=forms.TextInput(attrs=TEXT)
+    )
+
+
+class ListingForm(forms.Form):
+    community = forms.ChoiceField(label=_("Community"), widget=forms.Select(attrs=SELECT))
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2999, widget=forms.NumberInput(attrs=TEXT))
+    half = forms.TypedChoiceField(
+        label=_("Half year"),
+        coerce=int,
+        choices=[(1, _("First half")), (2, _("Second half"))],
+        widget=forms.Select(attrs=SELECT),
+    )
+
+    def __init__(self, *args, communities=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["community"].choices = [(r.code, r.name) for r in communities]

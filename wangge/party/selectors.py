@@ -20,6 +20,7 @@ from wangge.accounts.scope import paths_filter, restrict, scope_for
 from wangge.cases.models import FINISHED_STATUSES, OPEN_STATUSES, Case, CaseEvent
 from wangge.cases.selectors import visible_cases
 from wangge.core import pii
+from wangge.party import conf
 from wangge.party.counters import STOCK_COUNTERS
 from wangge.party.models import (
     CentralHousehold,
@@ -29,6 +30,8 @@ from wangge.party.models import (
     OrganisationKind,
     PartyMember,
     PartyOrganisation,
+    PropertyCompany,
+    PropertyListing,
     Registration,
     ServedRegion,
     ServiceItem,
@@ -671,3 +674,114 @@ def work_counters(user, code: str, start: date, end: date) -> tuple[Counter, dic
     for row in reporting:
         spread(row["person__region_path"], members_reporting=row["n"])
     return total, rows
+
+
+# --- 红色物业 --------------------------------------------------------------------------------------------
+
+
+def companies_for(user) -> QuerySet[PropertyCompany]:
+    """Red property companies of the communities in the caller's data reach (ledger readers)."""
+    if not permissions.can(user, permissions.VIEW):
+        return PropertyCompany.objects.none()
+    rows = PropertyCompany.objects.select_related("organisation", "community", "party_organisation")
+    return restrict(rows, user, field="community_path")
+
+
+def get_company_for(user, pk) -> PropertyCompany:
+    try:
+        return companies_for(user).get(pk=pk)
+    except (PropertyCompany.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("No property company with this id in your reach.")) from None
+
+
+def listings_for(user) -> QuerySet[PropertyListing]:
+    """Published red/black lists: public to the community, so read through the map reach (staff and the
+    community's residents alike: a resident's grid lies under the community) up and down."""
+    scope = scope_for(user)
+    if scope.is_global:
+        return PropertyListing.objects.select_related("community")
+    near = Q(pk__in=[])
+    for path in scope.map_paths:
+        near |= Q(community_path__startswith=path) | Q(community_path__in=_ancestor_paths(path))
+    return PropertyListing.objects.filter(near).select_related("community")
+
+
+def get_listing_for(user, pk) -> PropertyListing:
+    try:
+        return listings_for(user).get(pk=pk)
+    except (PropertyListing.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("No red/black list with this id in your reach.")) from None
+
+
+@dataclass
+class QuarterScore:
+    year: int
+    quarter: int
+    checks: int  # monthly checks recorded in the quarter
+    check_score: float | None  # their mean
+    cases: int  # cases about the company's compounds reported in the quarter
+    late_cases: int  # of those: overdue now, or closed with a late step
+    score: float | None  # check_score less the late cases' points, not below 0
+
+    @property
+    def label(self) -> str:
+        return f"{self.year} Q{self.quarter}"
+
+
+def _quarter_bounds(year: int, quarter: int) -> tuple[date, date]:
+    first = date(year, 3 * quarter - 2, 1)
+    last = date(year + (quarter == 4), 1 if quarter == 4 else 3 * quarter + 1, 1) - timedelta(days=1)
+    return first, last
+
+
+def company_cases(company: PropertyCompany):
+    """Cases about the company's compounds: the household or person named lives in one of them."""
+    compound = "house__building__compound__property_company"
+    return Case.objects.filter(
+        Q(**{f"household__{compound}": company.organisation_id}) | Q(**{f"person__{compound}": company.organisation_id})
+    )
+
+
+def quarter_score(company: PropertyCompany, year: int, quarter: int, *, now=None) -> QuarterScore:
+    now = now or timezone.now()
+    first, last = _quarter_bounds(year, quarter)
+    checks = list(company.checks.filter(month__range=(first, last)).values_list("score", flat=True))
+    low, high = _local_bounds(first, last)
+    cases = company_cases(company).filter(created_at__gte=low, created_at__lt=high)
+    late = Exists(CaseEvent.objects.filter(case_id=OuterRef("pk"), on_time=False))
+    figures = cases.aggregate(
+        n=Count("pk", distinct=True),
+        late=Count("pk", distinct=True, filter=Q(late) | Q(status__in=OPEN_STATUSES, due_at__lt=now)),
+    )
+    mean = sum(checks) / len(checks) if checks else None
+    score = None if mean is None else max(0.0, mean - conf.property_late_case_points() * figures["late"])
+    return QuarterScore(year, quarter, len(checks), mean, figures["n"], figures["late"], score)
+
+
+def half_year(company: PropertyCompany, year: int, half: int, *, now=None) -> tuple[list[QuarterScore], float | None]:
+    """The two quarters of a half year and their mean score (of those with a score)."""
+    quarters = [quarter_score(company, year, q, now=now) for q in ((1, 2) if half == 1 else (3, 4))]
+    scored = [q.score for q in quarters if q.score is not None]
+    return quarters, (sum(scored) / len(scored) if scored else None)
+
+
+def list_of(score: float | None) -> str:
+    if score is None:
+        return ""
+    if score >= conf.property_red_from():
+        return "red"
+    if score < conf.property_black_below():
+        return "black"
+    return ""
+
+
+def unregistered_property_companies(user) -> list:
+    """The ledger's property companies in the caller's reach not yet brought in (the register form's choice)."""
+    taken = PropertyCompany.objects.values("organisation_id")
+    rows = people_selectors.organisations_for(user).filter(kind="property").exclude(pk__in=taken)
+    return list(rows.order_by("name", "id")[:500])
+
+
+def company_compounds(user, company: PropertyCompany) -> list:
+    """The compounds in the caller's reach that name the company as their property company."""
+    return list(people_selectors.compounds_for(user).filter(property_company=company.organisation_id).order_by("name"))

@@ -21,6 +21,7 @@ from wangge.core.errors import Conflict
 from wangge.party import conf, events, selectors
 from wangge.party.models import (
     CentralHousehold,
+    CheckItem,
     ClaimStatus,
     CommitteeMember,
     CoveredHousehold,
@@ -32,6 +33,9 @@ from wangge.party.models import (
     OrganisationKind,
     PartyMember,
     PartyOrganisation,
+    PropertyCheck,
+    PropertyCompany,
+    PropertyListing,
     Registration,
     RegistrationStatus,
     ServedRegion,
@@ -40,6 +44,7 @@ from wangge.party.models import (
 from wangge.people import permissions
 from wangge.people import selectors as people_selectors
 from wangge.people.models import Organisation, Person, PoliticalStatus
+from wangge.people.models import OrganisationKind as LedgerKind
 from wangge.regions.models import GRID_LEVELS, Level, Region
 
 UNSET = object()
@@ -755,3 +760,112 @@ def confirm_registration(*, actor, registration: Registration) -> Registration:
     audit.record(actor=actor, action="party.register.confirm", obj=registration)
     events.publish(events.REGISTRATION_CONFIRMED, events.RegistrationConfirmed(registration))
     return registration
+
+
+# --- 红色物业 --------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def register_company(
+    *, actor, organisation: int, community: str, party_organisation: int | None = None, joined_on: date | None = None
+) -> PropertyCompany:
+    """Bring a ledger property company under a community's party leadership (ledger staff of the community)."""
+    permissions.require(actor, permissions.CHANGE)
+    region = _community(actor, community)
+    if region is None:
+        raise ValidationError({"community": _("Choose the community.")})
+    try:
+        company = _ledger_organisation(actor, organisation)
+    except ValidationError:
+        company = None
+    if company is None or company.kind != LedgerKind.PROPERTY:
+        raise ValidationError({"organisation": _("Choose a property management company from the ledger.")})
+    if PropertyCompany.objects.filter(organisation=company).exists():
+        raise ValidationError({"organisation": _("This company is already a red property company.")})
+    leading = _organisation(actor, party_organisation, field="party_organisation") if party_organisation else None
+    row = PropertyCompany.objects.create(
+        organisation=company,
+        community=region,
+        community_path=region.path,
+        party_organisation=leading,
+        joined_on=joined_on or timezone.localdate(),
+    )
+    audit.record(actor=actor, action="party.property.register", obj=row, changes={"community": region.code})
+    return row
+
+
+def _check_month(month: date) -> date:
+    first = month.replace(day=1)
+    if first > timezone.localdate():
+        raise ValidationError({"month": _("A month that has not begun cannot be checked.")})
+    return first
+
+
+@transaction.atomic
+def record_check(*, actor, company: PropertyCompany, month: date, passed: list[str], note: str = "") -> PropertyCheck:
+    """The community's monthly check: the checklist items passed (the rest failed); once per month (409)."""
+    permissions.require(actor, permissions.CHANGE)
+    if not scope_for(actor).covers_path(company.community_path):
+        raise ValidationError({"company": _("Only the community's staff check its property companies.")})
+    unknown = [code for code in passed if code not in CheckItem.values]
+    if unknown:
+        raise ValidationError({"passed": _("Unknown checklist item %(code)s.") % {"code": unknown[0][:20]}})
+    first = _check_month(month)
+    results = {code: code in passed for code in CheckItem.values}
+    check = PropertyCheck(
+        company=company,
+        month=first,
+        results=results,
+        score=round(100 * sum(results.values()) / len(results)),
+        note=(note or "").strip(),
+        checked_by=actor,
+    )
+    check.full_clean(exclude=["company", "checked_by"], validate_unique=False, validate_constraints=False)
+    try:
+        with transaction.atomic():
+            check.save()
+    except IntegrityError:
+        raise Conflict(_("This month's check of the company is already recorded.")) from None
+    audit.record(
+        actor=actor,
+        action="party.property.check",
+        obj=company,
+        changes={"month": f"{first:%Y-%m}", "score": check.score},
+    )
+    return check
+
+
+@transaction.atomic
+def publish_listing(*, actor, community: str, year: int, half: int) -> PropertyListing:
+    """Freeze and publish a community's half-year red/black list of its property companies (once; 409)."""
+    permissions.require(actor, permissions.CHANGE)
+    region = _community(actor, community)
+    if region is None:
+        raise ValidationError({"community": _("Choose the community.")})
+    if half not in (1, 2):
+        raise ValidationError({"half": _("A half year is 1 or 2.")})
+    if date(year, 1 if half == 1 else 7, 1) > timezone.localdate():
+        raise ValidationError({"year": _("A half year that has not begun cannot be listed.")})
+    rows = []
+    for company in PropertyCompany.objects.filter(community=region).select_related("organisation"):
+        quarters, score = selectors.half_year(company, year, half)
+        rows.append(
+            {
+                "company": company.pk,
+                "name": company.organisation.name,
+                "score": None if score is None else round(score, 1),
+                "cases": sum(q.cases for q in quarters),
+                "late_cases": sum(q.late_cases for q in quarters),
+                "list": selectors.list_of(score),
+            }
+        )
+    rows.sort(key=lambda r: (r["score"] is None, -(r["score"] or 0), r["name"]))
+    try:
+        with transaction.atomic():
+            listing = PropertyListing.objects.create(
+                community=region, community_path=region.path, year=year, half=half, rows=rows, published_by=actor
+            )
+    except IntegrityError:
+        raise Conflict(_("This half year's list is already published.")) from None
+    audit.record(actor=actor, action="party.property.publish", obj=listing, changes={"rows": len(rows)})
+    return listing

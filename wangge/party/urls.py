@@ -25,5 +25,8 @@ urlpatterns = [
     path("items/<int:pk>/", views.item_detail, name="item"),
     path("claims/<int:pk>/photo/", views.claim_photo, name="claim_photo"),
     path("mine/", views.mine, name="mine"),
+    path("property/", views.property_list, name="property"),
+    path("property/<int:pk>/", views.property_detail, name="property_company"),
+    path("property/lists/<int:pk>/", views.property_listing, name="property_listing"),
     path("registrations/", views.registrations, name="registrations"),
 ]

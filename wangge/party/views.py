@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -17,6 +18,7 @@ from wangge.core.errors import Conflict
 from wangge.core.excel import XLSX
 from wangge.party import conf, exports, forms, importing, selectors, services
 from wangge.party.models import (
+    CheckItem,
     ClaimStatus,
     ItemKind,
     ItemStatus,
@@ -672,3 +674,100 @@ def member_import_template(request):
     response["Content-Disposition"] = 'attachment; filename="party-members-template.xlsx"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+# --- 红色物业 --------------------------------------------------------------------------------------------
+
+
+def _last_half() -> dict:
+    """The half year that ended last: the one to list."""
+    today = timezone.localdate()
+    return {"year": today.year, "half": 1} if today.month > 6 else {"year": today.year - 1, "half": 2}
+
+
+@party_view
+def property_list(request):
+    """The red property companies in reach, the published red/black lists; register and publish (staff)."""
+    user = request.user
+    can_change = permissions.can(user, permissions.CHANGE)
+    communities = selectors.regions_in_reach(user, [Level.COMMUNITY])
+    register = listing = None
+    if can_change:
+        register = forms.CompanyForm(
+            request.POST if request.POST.get("form") == "register" else None,
+            companies=selectors.unregistered_property_companies(user),
+            communities=communities,
+            organisations=_organisation_choices(user),
+        )
+        listing = forms.ListingForm(
+            request.POST if request.POST.get("form") == "publish" else None,
+            initial=_last_half(),
+            communities=communities,
+        )
+    invalid = False
+    if request.method == "POST":
+        if not can_change:
+            raise PermissionDenied
+        form = register if request.POST.get("form") == "register" else listing
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if form is register:
+                    made = services.register_company(actor=user, **data)
+                    messages.success(request, _("Saved."))
+                    return redirect("party:property_company", pk=made.pk)
+                made = services.publish_listing(actor=user, **data)
+                messages.success(request, _("Published."))
+                return redirect("party:property_listing", pk=made.pk)
+            except ValidationError as refused:
+                forms.apply_service_errors(form, refused)
+            except Conflict as clash:
+                form.add_error(None, str(clash))
+        invalid = True
+    context = {
+        "companies": selectors.companies_for(user).order_by("community_path", "id")[:200],
+        "listings": selectors.listings_for(user)[:50],
+        "register": register,
+        "listing": listing,
+        "tab": "property",
+    }
+    return render(request, "party/property_list.html", {"nav": "party", **context}, status=400 if invalid else 200)
+
+
+@party_view
+def property_detail(request, pk: int):
+    company = selectors.get_company_for(request.user, pk)
+    can_change = permissions.can(request.user, permissions.CHANGE)
+    form = forms.CheckForm(request.POST or None, initial={"month": timezone.localdate().replace(day=1)})
+    if request.method == "POST":
+        if not can_change:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.record_check(actor=request.user, company=company, **form.cleaned_data)
+            except ValidationError as refused:
+                forms.apply_service_errors(form, refused)
+            except Conflict as clash:
+                form.add_error(None, str(clash))
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("party:property_company", pk=company.pk)
+    year = timezone.localdate().year
+    context = {
+        "company": company,
+        "checks": company.checks.order_by("-month")[:12],
+        "items": CheckItem.choices,
+        "quarters": [selectors.quarter_score(company, year, q) for q in (1, 2, 3, 4)],
+        "compounds": selectors.company_compounds(request.user, company),
+        "form": form if can_change else None,
+        "tab": "property",
+    }
+    invalid = request.method == "POST"
+    return render(request, "party/property_detail.html", {"nav": "party", **context}, status=400 if invalid else 200)
+
+
+@login_required
+def property_listing(request, pk: int):
+    """A published list: the community's staff and residents alike (it is public to the community)."""
+    listing = selectors.get_listing_for(request.user, pk)
+    return render(request, "party/property_listing.html", {"nav": "party", "listing": listing, "tab": "property"})
