@@ -606,6 +606,9 @@ PAGE_ROWS: dict[str, Row] = {
     "party:member_import_template": Row(
         "/party/members/import/template.xlsx", {ANON: LOGIN, "resident1": 403, "leader": 403, "gridworker1": 200}
     ),
+    "party:unit_staff": Row(
+        "/party/organisations/{party_branch}/staff/", {ANON: LOGIN, "resident1": 403, "leader": 403, "gridworker2": 404}
+    ),
     "party:property": Row("/party/property/", {ANON: LOGIN, "resident1": 403, "community1": 200}),
     "party:property_company": Row(
         "/party/property/{party_company}/", {ANON: LOGIN, "resident1": 403, "community1": 200, "gridworker1": 404}

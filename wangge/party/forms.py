@@ -207,3 +207,13 @@ class ListingForm(forms.Form):
     def __init__(self, *args, communities=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["community"].choices = [(r.code, r.name) for r in communities]
+
+
+class UnitStaffForm(forms.Form):
+    staff = forms.CharField(
+        label=_("Accounts acting for the unit (user names, one per line)"),
+        required=False,
+        max_length=2000,
+        validators=[validate_multiline_text],
+        widget=forms.Textarea(attrs={**TEXT, "rows": 3}),
+    )

@@ -424,3 +424,21 @@ class PropertyListing(models.Model):
 
     def __str__(self) -> str:
         return f"{self.community_id} {self.year}H{self.half}"
+
+
+class UnitStaff(models.Model):
+    """An account acting for a co-building unit (双报到 unit staff): it registers the unit, claims and completes
+    items for it, and sees the unit's members and claims, beside the unit's secretary."""
+
+    unit = models.ForeignKey(PartyOrganisation, on_delete=models.CASCADE, related_name="staff")
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="party_unit_staff")
+    added_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("unit staff")
+        verbose_name_plural = _("unit staff")
+        constraints = [models.UniqueConstraint(fields=["unit", "user"], name="party_unit_staff_once")]
+
+    def __str__(self) -> str:
+        return str(self.user_id)

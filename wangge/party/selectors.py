@@ -35,6 +35,7 @@ from wangge.party.models import (
     Registration,
     ServedRegion,
     ServiceItem,
+    UnitStaff,
 )
 from wangge.people import permissions
 from wangge.people import selectors as people_selectors
@@ -299,12 +300,22 @@ def member_by_phone(user) -> PartyMember | None:
 
 
 def own_units(user) -> QuerySet[PartyOrganisation]:
-    """The co-building units whose secretary is ``user``'s member: they act for their unit."""
+    """The co-building units ``user`` acts for: as the secretary's own account, or as the unit's staff."""
     if user is None or not user.is_authenticated:
         return PartyOrganisation.objects.none()
+    staff = UnitStaff.objects.filter(unit_id=OuterRef("pk"), user=user)
     return PartyOrganisation.objects.filter(
-        kind=OrganisationKind.COBUILDING, secretary__account=user, secretary__left_on__isnull=True
+        Q(secretary__account=user, secretary__left_on__isnull=True) | Q(Exists(staff)),
+        kind=OrganisationKind.COBUILDING,
     )
+
+
+def unit_members(user, unit: PartyOrganisation) -> QuerySet[PartyMember]:
+    """A co-building unit's current members, for the unit's own staff (only units ``user`` acts for)."""
+    if not own_units(user).filter(pk=unit.pk).exists():
+        return PartyMember.objects.none()
+    rows = PartyMember.objects.filter(organisation=unit, left_on__isnull=True).select_related("person")
+    return rows.order_by("person__name", "id")
 
 
 def member_communities(member: PartyMember) -> list[str]:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wangge.accounts import audit
+from wangge.accounts.models import User
 from wangge.accounts.scope import scope_for
 from wangge.core import uploads
 from wangge.core.errors import Conflict
@@ -40,6 +41,7 @@ from wangge.party.models import (
     RegistrationStatus,
     ServedRegion,
     ServiceItem,
+    UnitStaff,
 )
 from wangge.people import permissions
 from wangge.people import selectors as people_selectors
@@ -869,3 +871,25 @@ def publish_listing(*, actor, community: str, year: int, half: int) -> PropertyL
         raise Conflict(_("This half year's list is already published.")) from None
     audit.record(actor=actor, action="party.property.publish", obj=listing, changes={"rows": len(rows)})
     return listing
+
+
+# --- a co-building unit's own staff ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def set_unit_staff(*, actor, unit: PartyOrganisation, usernames: list[str]) -> list[UnitStaff]:
+    """Replace the accounts acting for a co-building unit (ledger staff who see the unit)."""
+    permissions.require(actor, permissions.CHANGE)
+    unit = _organisation(actor, unit.pk, field="unit")
+    if unit.kind != OrganisationKind.COBUILDING:
+        raise ValidationError({"staff": _("Only a co-building unit has staff of its own.")})
+    names = sorted({name.strip() for name in usernames if name.strip()})
+    users = list(User.objects.filter(username__in=names, is_active=True))
+    missing = sorted(set(names) - {u.username for u in users})
+    if missing:
+        raise ValidationError({"staff": _("No active account named %(name)s.") % {"name": missing[0][:40]}})
+    UnitStaff.objects.filter(unit=unit).exclude(user__in=users).delete()
+    kept = set(UnitStaff.objects.filter(unit=unit).values_list("user_id", flat=True))
+    UnitStaff.objects.bulk_create([UnitStaff(unit=unit, user=u, added_by=actor) for u in users if u.pk not in kept])
+    audit.record(actor=actor, action="party.unit.staff", obj=unit, changes={"staff": names})
+    return list(UnitStaff.objects.filter(unit=unit).select_related("user"))

@@ -9,6 +9,7 @@ urlpatterns = [
     path("organisations/<int:pk>/", views.organisation_detail, name="organisation"),
     path("organisations/<int:pk>/edit/", views.organisation_edit, name="organisation_edit"),
     path("organisations/<int:pk>/move/", views.organisation_move, name="organisation_move"),
+    path("organisations/<int:pk>/staff/", views.unit_staff, name="unit_staff"),
     path("members/", views.member_list, name="members"),
     path("members/export/", views.member_export, name="member_export"),
     path("members/new/", views.member_new, name="member_new"),

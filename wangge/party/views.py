@@ -384,6 +384,8 @@ def mine(request):
             return redirect("party:mine")
     own = selectors.own_member(request.user)
     units = list(selectors.own_units(request.user).select_related("community", "registration").order_by("name"))
+    for unit in units:
+        unit.own_members = list(selectors.unit_members(request.user, unit)[:200])
     registration = getattr(own, "registration", None) if own is not None else None
     items = selectors.items_for(request.user).prefetch_related(selectors.ITEM_CLAIMS)
     context = {
@@ -771,3 +773,26 @@ def property_listing(request, pk: int):
     """A published list: the community's staff and residents alike (it is public to the community)."""
     listing = selectors.get_listing_for(request.user, pk)
     return render(request, "party/property_listing.html", {"nav": "party", "listing": listing, "tab": "property"})
+
+
+@_changer
+def unit_staff(request, pk: int):
+    """The accounts acting for a co-building unit (its own staff): they register it, claim for it and see its
+    members and claims from their own 党员报到 page."""
+    unit = selectors.get_organisation_for(request.user, pk)
+    if unit.kind != OrganisationKind.COBUILDING:
+        raise Http404
+    current = "\n".join(
+        unit.staff.select_related("user").order_by("user__username").values_list("user__username", flat=True)
+    )
+    form = forms.UnitStaffForm(request.POST or None, initial={"staff": current})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_unit_staff(actor=request.user, unit=unit, usernames=form.cleaned_data["staff"].split())
+        except ValidationError as refused:
+            forms.apply_service_errors(form, refused)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("party:organisation", pk=unit.pk)
+    context = {"form": form, "title": _("Staff of %(name)s") % {"name": unit.name}, "back": unit}
+    return _form_page(request, "party/form_page.html", context, invalid=request.method == "POST")
