@@ -29,7 +29,14 @@ from wangge.devices.models import Vendor
 from wangge.inbox import services as inbox_services
 from wangge.notices import services as notice_services
 from wangge.party import services as party_services
-from wangge.party.models import CentralHousehold, OrganisationKind, PartyMember, PartyOrganisation
+from wangge.party.models import (
+    CentralHousehold,
+    OrganisationKind,
+    PartyMember,
+    PartyOrganisation,
+    PropertyCompany,
+    PropertyListing,
+)
 from wangge.patrols import services as patrol_services
 from wangge.people.models import Household
 from wangge.regions.models import Region
@@ -183,6 +190,10 @@ API_ROWS: dict[str, Row] = {
     "GET /party/organisations/{organisation_id}": Row(
         "/party/organisations/{party_branch}", {ANON: 401, "resident1": 403, "gridworker1": 200, "gridworker2": 404}
     ),
+    "GET /party/organisations/{organisation_id}/cases": Row(
+        "/party/organisations/{party_branch}/cases",
+        {ANON: 401, "resident1": 403, "gridworker1": 200, "gridworker2": 404},
+    ),
     "PATCH /party/organisations/{organisation_id}": Row(
         "/party/organisations/{party_branch}", {ANON: 401, "gridworker2": 404}, "patch", {"name": "x"}
     ),
@@ -247,6 +258,27 @@ API_ROWS: dict[str, Row] = {
         "/party/registrations/{party_registration}/confirm",
         {ANON: 401, "resident1": 403, "gridworker1": 404, "leader": 403},
         "post",
+    ),
+    "GET /party/property-companies": Row("/party/property-companies", {ANON: 401, "resident1": 403, "community1": 200}),
+    "POST /party/property-companies": Row(
+        "/party/property-companies",
+        {ANON: 401, "leader": 403},
+        "post",
+        {"organisation_id": ABSENT, "community": COMMUNITY_1},
+    ),
+    "GET /party/property-companies/{company_id}": Row(
+        "/party/property-companies/{party_company}",
+        {ANON: 401, "resident1": 403, "community1": 200, "gridworker1": 404},
+    ),
+    "POST /party/property-companies/{company_id}/checks": Row(
+        "/party/property-companies/{party_company}/checks",
+        {ANON: 401, "gridworker1": 404},
+        "post",
+        {"month": "2026-10", "passed": []},
+    ),
+    "GET /party/property-lists": Row("/party/property-lists", {ANON: 401, "resident1": 200, "community1": 200}),
+    "POST /party/property-lists": Row(
+        "/party/property-lists", {ANON: 401, "leader": 403}, "post", {"community": COMMUNITY_1, "year": 2026, "half": 1}
     ),
     "GET /party/coverage": Row(
         f"/party/coverage?region={GRID_1}", {ANON: 401, "resident1": 403, "gridworker1": 200, "gridworker2": 404}
@@ -572,6 +604,28 @@ PAGE_ROWS: dict[str, Row] = {
         {ANON: LOGIN, "leader": 403, "gridworker1": 200, "gridworker2": 404},
     ),
     "party:member_new": Row("/party/members/new/", {ANON: LOGIN, "resident1": 403, "leader": 403, "gridworker1": 200}),
+    "party:member_import": Row(
+        "/party/members/import/", {ANON: LOGIN, "resident1": 403, "leader": 403, "gridworker1": 200}
+    ),
+    "party:member_import_confirm": Row(
+        "/party/members/import/confirm/", {ANON: LOGIN, "resident1": 403, "leader": 403, "gridworker1": 302}, "post"
+    ),
+    "party:member_import_template": Row(
+        "/party/members/import/template.xlsx", {ANON: LOGIN, "resident1": 403, "leader": 403, "gridworker1": 200}
+    ),
+    "party:unit_staff": Row(
+        "/party/organisations/{party_branch}/staff/", {ANON: LOGIN, "resident1": 403, "leader": 403, "gridworker2": 404}
+    ),
+    "party:property": Row("/party/property/", {ANON: LOGIN, "resident1": 403, "community1": 200}),
+    "party:property_company": Row(
+        "/party/property/{party_company}/", {ANON: LOGIN, "resident1": 403, "community1": 200, "gridworker1": 404}
+    ),
+    "party:property_listing": Row(
+        "/party/property/lists/{party_listing}/", {ANON: LOGIN, "resident1": 200, "community1": 200}
+    ),
+    "party:person_search": Row(
+        "/party/members/new/people/?person_q=1", {ANON: LOGIN, "resident1": 403, "leader": 403, "gridworker1": 200}
+    ),
     "party:member_edit": Row(
         "/party/members/{party_member}/edit/", {ANON: LOGIN, "leader": 403, "gridworker1": 200, "gridworker2": 404}
     ),
@@ -811,6 +865,8 @@ def objects(db, settings, tmp_path) -> dict[str, object]:
         "plan": plan.pk,
         "message": message.pk,
         "party_branch": branch.pk,
+        "party_company": PropertyCompany.objects.filter(community__code=COMMUNITY_1).order_by("pk").first().pk,
+        "party_listing": PropertyListing.objects.filter(community__code=COMMUNITY_1).order_by("pk").first().pk,
         "party_member": central.member_id,
         "party_central": central.pk,
         "device": device.pk,

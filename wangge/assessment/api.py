@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from wangge.assessment import selectors, services
+from wangge.assessment import party_work, selectors, services
 from wangge.assessment.models import Subject
 from wangge.assessment.visibility import (
     get_bulletin_for,
@@ -47,7 +47,9 @@ class IndicatorOut(Schema):
 @router.get("/indicators", response=list[IndicatorOut])
 def indicators(request):
     """The indicator definitions (formulas over the roll-up counters, with weights)."""
-    return selectors.indicators(Subject.CASES) + selectors.indicators(Subject.PERSON)
+    return (
+        selectors.indicators(Subject.CASES) + selectors.indicators(Subject.PERSON) + selectors.indicators(Subject.PARTY)
+    )
 
 
 class ScoresQuery(Schema):
@@ -55,7 +57,9 @@ class ScoresQuery(Schema):
     department: Text | None = Field(None, max_length=32)
     date_from: Day | None = Field(None, description="First day (default: the first of date_to's month)")
     date_to: Day | None = Field(None, description="Last day, included (default: today)")
-    unit: Literal["self", "children", "departments", "people"] = "children"
+    unit: Literal["self", "children", "departments", "people", "party", "party_self"] = Field(
+        "children", description="party: the party indicators of the areas below; party_self: of the region itself"
+    )
 
 
 class ValueOut(Schema):
@@ -99,6 +103,9 @@ def scores(request, query: Query[ScoresQuery]):
         rows = [selectors.node_row(node, start, end)]
     elif query.unit == "people":
         rows = selectors.rank(selectors.person_rows(node, start, end), by="points")
+    elif query.unit in ("party", "party_self"):
+        own, below = party_work.node_rows(request.auth, node, start, end)
+        rows = ([own] if own else []) if query.unit == "party_self" else selectors.rank(below)
     elif query.unit == "departments":
         rows = selectors.rank(selectors.department_rows(node, start, end))
     else:

@@ -11,10 +11,12 @@ from collections.abc import Mapping
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from wangge.party.counters import PARTY_COUNTERS
 from wangge.rollups.timeline import ACTOR_COUNTERS, COUNTERS
 
 CASE_NAMES = frozenset(COUNTERS) | {"open"}
 PERSON_NAMES = frozenset(ACTOR_COUNTERS) | {"points"}
+PARTY_NAMES = frozenset(PARTY_COUNTERS)  # party work under a region (``party.selectors.work_counters``)
 _OPERATORS = (ast.Add, ast.Sub, ast.Mult, ast.Div)
 
 

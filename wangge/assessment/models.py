@@ -18,6 +18,7 @@ from wangge.assessment import formulas
 class Subject(models.TextChoices):
     CASES = "cases", _("Cases of a region or department")
     PERSON = "person", _("A grid worker's own work")
+    PARTY = "party", _("Party work of a region")
 
 
 class Indicator(models.Model):
@@ -57,7 +58,9 @@ class Indicator(models.Model):
         return self.description
 
     def clean(self) -> None:
-        allowed = formulas.PERSON_NAMES if self.subject == Subject.PERSON else formulas.CASE_NAMES
+        allowed = {Subject.PERSON: formulas.PERSON_NAMES, Subject.PARTY: formulas.PARTY_NAMES}.get(
+            self.subject, formulas.CASE_NAMES
+        )
         formulas.validate(self.numerator, allowed, "numerator")
         formulas.validate(self.denominator, allowed, "denominator")
         if self.weight is not None and self.weight < 0:
@@ -71,6 +74,8 @@ class Trigger(models.TextChoices):
     HANDLED_ON_TIME = "handled_on_time", _("Handling reported back before its deadline")
     REWORK = "rework", _("Handling sent back for rework (credited to the handler)")
     SATISFIED = "satisfied", _("A satisfied rating (credited to the handler)")
+    CLAIM_DONE = "claim_done", _("A 双百 item done (credited to the member's own account)")
+    REGISTRATION_CONFIRMED = "registration_confirmed", _("A 双报到 confirmed (credited to the member's own account)")
 
 
 class PointRule(models.Model):
@@ -105,6 +110,8 @@ class PointEntry(models.Model):
     )
     event = models.ForeignKey("cases.CaseEvent", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     note = models.CharField(_("note"), max_length=200, blank=True)
+    # What a rule credited outside the case timeline ("party.claim:12"): one line per rule and thing.
+    ref = models.CharField(max_length=40, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -117,7 +124,8 @@ class PointEntry(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["rule", "event"], condition=Q(event__isnull=False), name="point_entry_once_per_event"
-            )
+            ),
+            models.UniqueConstraint(fields=["rule", "ref"], condition=~Q(ref=""), name="point_entry_once_per_ref"),
         ]
         indexes = [models.Index(fields=["day", "user"], name="point_entry_day_user")]
 

@@ -4,7 +4,7 @@ What earns points is decided here (``awards``: which event credits whom); how ma
 (``PointRule.points``, editable in the admin; several rules may share a trigger). Lines are written in
 the event's transaction (``event_recorded``, a subscriber of ``cases.events.RECORDED``) and rebuilt from the timeline by
 ``rebuild_ledger``; a line keeps the points of its rule at the time it was written. Lines entered by
-hand (no rule) are never touched by a rebuild.
+hand (no rule) and those party work earned (``party_work``, with a ``ref``) are never touched by a rebuild.
 """
 
 from collections import defaultdict
@@ -80,8 +80,8 @@ def credit_event(case, event, steps: Sequence[Step]) -> int:
 
 
 def rebuild_ledger(*, chunk: int = 5000) -> int:
-    """Rewrite every rule-made line from the timelines (hand-made lines stay)."""
-    PointEntry.objects.filter(rule__isnull=False).delete()
+    """Rewrite every rule-made line from the timelines (hand-made lines and those of party work stay)."""
+    PointEntry.objects.filter(rule__isnull=False, ref="").delete()
     rules = _rules()
     if not rules:
         return 0

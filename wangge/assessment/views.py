@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from wangge.accounts.roles import has_capability
-from wangge.assessment import excel, selectors, services
+from wangge.assessment import excel, party_work, selectors, services
 from wangge.assessment.models import Subject
 from wangge.assessment.visibility import (
     get_bulletin_for,
@@ -28,7 +28,7 @@ from wangge.core.validators import day_out_of_range
 from wangge.rollups import selectors as nodes
 from wangge.rollups.selectors import link
 
-UNITS = ("children", "departments", "people")
+UNITS = ("children", "departments", "people", "party")
 
 
 def _node(request):
@@ -76,9 +76,16 @@ def index(request):
     unit = request.GET.get("unit") or ("children" if node.has_children else "departments")
     if unit not in UNITS:
         unit = "children"
+    if unit == "party" and node.region is None:
+        unit = "departments"
+    total = None
     if unit == "people":
         items = selectors.indicators(Subject.PERSON)
         rows = selectors.rank(selectors.person_rows(node, start, end, items), by="points")
+    elif unit == "party":
+        items = selectors.indicators(Subject.PARTY)
+        total, rows = party_work.node_rows(request.user, node, start, end)
+        rows = selectors.rank(rows)
     else:
         items = selectors.indicators(Subject.CASES)
         rows = (
@@ -87,7 +94,8 @@ def index(request):
             else selectors.department_rows(node, start, end, items)
         )
         rows = selectors.rank(rows)
-    total = selectors.node_row(node, start, end, selectors.indicators(Subject.CASES))
+    if total is None:
+        total = selectors.node_row(node, start, end, selectors.indicators(Subject.CASES))
     context = {
         "nav": "assessment",
         "node": node,
@@ -101,7 +109,7 @@ def index(request):
         "items": items,
         "rows": [_display(row, start, end) for row in rows],
         "total": _display(total, start, end),
-        "case_items": selectors.indicators(Subject.CASES),
+        "case_items": items if unit == "party" else selectors.indicators(Subject.CASES),
         "can_manage": _can_manage(request.user),
     }
     return render(request, "assessment/index.html", context)
@@ -111,8 +119,8 @@ def _display(row, start, end) -> dict:
     """A ranking row with the links of every numerator and denominator."""
     values = []
     for v in row.values:
-        if row.kind == "person":
-            num_link = den_link = ""
+        if row.kind == "person" or v.indicator.subject == Subject.PARTY:
+            num_link = den_link = ""  # a person's own counters and party work have no case list behind them
         else:
             extra = {"department": row.extra.get("department")}
             num_link = link(row.node, v.indicator.numerator, start, end, **extra)

@@ -2,18 +2,22 @@
 coverage. Thin: reads through ``selectors`` (scoped; 404 out of reach, 403 without ``people.view``),
 writes through ``services`` (400 naming the field); lists are keyset pages (``wangge.core.pagination``)."""
 
+from datetime import date
+
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Status
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.files import UploadedFile
 
 from wangge.core.excel import XLSX
-from wangge.core.pagination import Page, keyset_page
+from wangge.core.pagination import Page, PageQuery, keyset_page
 from wangge.party import exports, selectors, services
 from wangge.party.schemas import (
+    PartyCaseCountsOut,
     PartyCentralIn,
     PartyCentralListQuery,
     PartyCentralOut,
@@ -41,6 +45,13 @@ from wangge.party.schemas import (
     PartyOrganisationOut,
     PartyOrganisationPatch,
     PartyOwnOut,
+    PartyPropertyCheckIn,
+    PartyPropertyCheckOut,
+    PartyPropertyCompanyDetailOut,
+    PartyPropertyCompanyIn,
+    PartyPropertyCompanyOut,
+    PartyPropertyListingIn,
+    PartyPropertyListingOut,
     PartyRegistrationIn,
     PartyRegistrationListQuery,
     PartyRegistrationOut,
@@ -103,6 +114,13 @@ def create_organisation(request, payload: PartyOrganisationIn):
 def get_organisation(request, organisation_id: int):
     _view(request)
     return _organisation(request, organisation_id)
+
+
+@router.get("/organisations/{organisation_id}/cases", response=PartyCaseCountsOut)
+def organisation_cases(request, organisation_id: int):
+    """Cases in the organisation's area and by its members: open, overdue, closed, closed on time."""
+    _view(request)
+    return selectors.case_counts(request.auth, selectors.get_organisation_for(request.auth, organisation_id))
 
 
 @router.patch("/organisations/{organisation_id}", response=PartyOrganisationOut)
@@ -398,3 +416,67 @@ def confirm_registration(request, registration_id: int):
     _view(request)
     registration = selectors.get_registration_for(request.auth, registration_id)
     return services.confirm_registration(actor=request.auth, registration=registration)
+
+
+# --- 红色物业 --------------------------------------------------------------------------------------------
+
+
+def _company_detail(request, pk: int):
+    company = selectors.get_company_for(request.auth, pk)
+    company.checks_shown = list(company.checks.order_by("-month")[:12])
+    year = timezone.localdate().year
+    company.quarters_shown = [selectors.quarter_score(company, year, q) for q in (1, 2, 3, 4)]
+    return company
+
+
+@router.get("/property-companies", response=Page[PartyPropertyCompanyOut])
+def list_companies(request, query: Query[PageQuery]):
+    """Red property companies (红色物业) of the communities in your data reach."""
+    _view(request)
+    return keyset_page(selectors.companies_for(request.auth), query, order=("id",), count=True)
+
+
+@router.post("/property-companies", response={201: PartyPropertyCompanyDetailOut})
+def register_company(request, payload: PartyPropertyCompanyIn):
+    company = services.register_company(
+        actor=request.auth,
+        organisation=payload.organisation_id,
+        community=payload.community,
+        party_organisation=payload.party_organisation_id,
+        joined_on=payload.joined_on,
+    )
+    return Status(201, _company_detail(request, company.pk))
+
+
+@router.get("/property-companies/{company_id}", response=PartyPropertyCompanyDetailOut)
+def get_company(request, company_id: int):
+    """With its last twelve monthly checks and this year's quarter scores."""
+    _view(request)
+    return _company_detail(request, company_id)
+
+
+@router.post("/property-companies/{company_id}/checks", response={201: PartyPropertyCheckOut})
+def record_check(request, company_id: int, payload: PartyPropertyCheckIn):
+    """The month's check against the checklist; a second check of the same month is 409."""
+    _view(request)
+    company = selectors.get_company_for(request.auth, company_id)
+    year, month = (int(p) for p in payload.month.split("-"))
+    check = services.record_check(
+        actor=request.auth, company=company, month=date(year, month, 1), passed=payload.passed, note=payload.note
+    )
+    return Status(201, check)
+
+
+@router.get("/property-lists", response=Page[PartyPropertyListingOut])
+def list_listings(request, query: Query[PageQuery]):
+    """Published half-year red/black lists of the communities around you (residents too)."""
+    return keyset_page(selectors.listings_for(request.auth), query, order=("-id",), count=True)
+
+
+@router.post("/property-lists", response={201: PartyPropertyListingOut})
+def publish_listing(request, payload: PartyPropertyListingIn):
+    """Freeze and publish a community's half-year list (ledger staff of the community); twice is 409."""
+    listing = services.publish_listing(
+        actor=request.auth, community=payload.community, year=payload.year, half=payload.half
+    )
+    return Status(201, listing)

@@ -25,3 +25,18 @@ def photo_max_bytes() -> int:
     """The largest photo a done claim may carry (PARTY_PHOTO_MAX_BYTES, else the case photos' limit)."""
     value = getattr(settings, "PARTY_PHOTO_MAX_BYTES", None)
     return int(value if value is not None else settings.CASE_PHOTO_MAX_BYTES)
+
+
+def property_red_from() -> int:
+    """A half-year score at or above this puts a property company on the red list (PARTY_PROPERTY_RED_FROM)."""
+    return int(getattr(settings, "PARTY_PROPERTY_RED_FROM", 90))
+
+
+def property_black_below() -> int:
+    """A half-year score below this puts it on the black list (PARTY_PROPERTY_BLACK_BELOW)."""
+    return int(getattr(settings, "PARTY_PROPERTY_BLACK_BELOW", 60))
+
+
+def property_late_case_points() -> int:
+    """Points a quarter's score loses per case about the company's compounds that was late or is overdue."""
+    return int(getattr(settings, "PARTY_PROPERTY_LATE_CASE_POINTS", 2))

@@ -18,8 +18,10 @@ from django.utils.translation import gettext as _
 
 from wangge.accounts.models import Membership, Role, User
 from wangge.core import pii
+from wangge.party import selectors
 from wangge.party.models import (
     CentralHousehold,
+    CheckItem,
     ClaimStatus,
     CommitteeMember,
     CoveredHousehold,
@@ -30,6 +32,9 @@ from wangge.party.models import (
     OrganisationKind,
     PartyMember,
     PartyOrganisation,
+    PropertyCheck,
+    PropertyCompany,
+    PropertyListing,
     Registration,
     RegistrationStatus,
     ServedRegion,
@@ -37,6 +42,7 @@ from wangge.party.models import (
 )
 from wangge.party.services import POLITICAL_STATUS
 from wangge.people.models import Household, Organisation, Person
+from wangge.people.models import OrganisationKind as LedgerKind
 from wangge.regions.models import GRID_LEVELS, Level, Region
 
 MEMBERS_PER_GRID = 5
@@ -67,7 +73,7 @@ def _years_after(born, years: int):
 
 class _Tally:
     def __init__(self):
-        self.members = self.centrals = self.covered = self.registrations = self.items = 0
+        self.members = self.centrals = self.covered = self.registrations = self.items = self.companies = 0
 
 
 def _street(street: Region, rng: random.Random, tally: _Tally) -> dict[int, list[PartyMember]]:
@@ -223,6 +229,61 @@ def _lists(rng: random.Random, tally: _Tally) -> None:
         ServiceItem.objects.bulk_update([i for i in items if i.status != ItemStatus.OPEN], ["status"])
 
 
+def _property(first_street: Region, rng: random.Random, tally: _Tally) -> None:
+    """红色物业 in the first street: each community's property companies brought in under its 党总支, checked
+    each of the last six months (most items passed, some not), and last half year's red/black list."""
+    today = timezone.localdate()
+    months = []
+    month = today.replace(day=1)
+    for _step in range(6):
+        month = (month - timedelta(days=1)).replace(day=1)
+        months.append(month)
+    year, half = (today.year, 1) if today.month > 6 else (today.year - 1, 2)
+    communities = Region.objects.filter(parent=first_street, level=Level.COMMUNITY, is_active=True).order_by("code")
+    for community in communities:
+        leading = PartyOrganisation.objects.filter(
+            kind=OrganisationKind.GENERAL_BRANCH, served__region=community
+        ).first()
+        ledger = Organisation.objects.filter(region_path__startswith=community.path, kind=LedgerKind.PROPERTY)
+        companies = [
+            PropertyCompany.objects.create(
+                organisation=organisation,
+                community=community,
+                community_path=community.path,
+                party_organisation=leading,
+                joined_on=months[-1],
+            )
+            for organisation in ledger.order_by("id")[:3]
+        ]
+        tally.companies += len(companies)
+        checks = []
+        for company in companies:
+            strictness = rng.random()
+            for month in months:
+                results = {code: rng.random() > strictness * 0.6 for code in CheckItem.values}
+                score = round(100 * sum(results.values()) / len(results))
+                checks.append(PropertyCheck(company=company, month=month, results=results, score=score))
+        PropertyCheck.objects.bulk_create(checks)
+        if companies:
+            rows = []
+            for company in companies:
+                quarters, score = selectors.half_year(company, year, half)
+                rows.append(
+                    {
+                        "company": company.pk,
+                        "name": company.organisation.name,
+                        "score": None if score is None else round(score, 1),
+                        "cases": sum(q.cases for q in quarters),
+                        "late_cases": sum(q.late_cases for q in quarters),
+                        "list": selectors.list_of(score),
+                    }
+                )
+            rows.sort(key=lambda r: (r["score"] is None, -(r["score"] or 0), r["name"]))
+            PropertyListing.objects.create(
+                community=community, community_path=community.path, year=year, half=half, rows=rows
+            )
+
+
 def _member_account(first_street: Region) -> None:
     """An account of their own for one registered in-service member of the first grid (demo password)."""
     grid = Region.objects.filter(path__startswith=first_street.path, level__in=GRID_LEVELS).order_by("code").first()
@@ -272,14 +333,16 @@ def create_demo_party(*, seed: int = 2026) -> str:
         in_service.update(_street(street, rng, tally))
     _registrations(in_service, rng, tally)
     _lists(rng, tally)
+    _property(streets[0], rng, tally)
     _member_account(streets[0])
     return _(
         "Party work: %(members)d members, %(centrals)d central households covering %(covered)d households, "
-        "%(registrations)d registrations (双报到), %(items)d list items."
+        "%(registrations)d registrations (双报到), %(items)d list items, %(companies)d red property companies."
     ) % {
         "members": tally.members,
         "centrals": tally.centrals,
         "covered": tally.covered,
         "registrations": tally.registrations,
         "items": tally.items,
+        "companies": tally.companies,
     }

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from wangge.core.text import validate_multiline_text, validate_text
-from wangge.party.models import ItemKind, LeaveKind, MemberStatus, OrganisationKind
+from wangge.party.models import CheckItem, ItemKind, LeaveKind, MemberStatus, OrganisationKind
 
 TEXT = {"class": "form-control"}
 SELECT = {"class": "form-select"}
@@ -101,8 +101,25 @@ class MoveForm(forms.Form):
         self.fields["parent"].choices = [("", _("— none (at the top) —"))] + [(o.pk, o.name) for o in organisations]
 
 
+class PersonSearch(forms.Widget):
+    """The add-member form's person: a search box (name, whole phone or its last four digits) whose answers,
+    fetched by HTMX from ``party:person_search``, are radio buttons named like the field; the person already
+    chosen (a redisplayed form, or ``?person=``) is shown checked. No script of our own (CSP)."""
+
+    template_name = "party/widgets/person_search.html"
+    chosen = None  # the Person shown checked, set by the form
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["chosen"] = [self.chosen] if self.chosen is not None else []
+        return context
+
+    def value_from_datadict(self, data, files, name):
+        return data.get(name)
+
+
 class MemberForm(forms.Form):
-    person = forms.IntegerField(label=_("Person (id in the ledger)"), min_value=1, widget=forms.NumberInput(attrs=TEXT))
+    person = forms.IntegerField(label=_("Person in the ledger"), min_value=1, widget=PersonSearch)
     organisation = forms.TypedChoiceField(label=_("Organisation"), coerce=int, widget=forms.Select(attrs=SELECT))
     status = forms.ChoiceField(label=_("Standing"), choices=MemberStatus.choices, widget=forms.Select(attrs=SELECT))
     joined_on = forms.DateField(
@@ -118,12 +135,14 @@ class MemberForm(forms.Form):
     )
     grid = forms.ChoiceField(label=_("Linked grid"), required=False, widget=forms.Select(attrs=SELECT))
 
-    def __init__(self, *args, organisations=(), grids=(), editing=False, **kwargs):
+    def __init__(self, *args, organisations=(), grids=(), editing=False, chosen=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].choices = [(o.pk, o.name) for o in organisations]
         self.fields["grid"].choices = [("", "—")] + [(r.code, r.name) for r in grids]
         if editing:
             del self.fields["person"]
+        else:
+            self.fields["person"].widget.chosen = chosen
 
 
 class LeaveForm(forms.Form):
@@ -131,4 +150,70 @@ class LeaveForm(forms.Form):
     leave_kind = forms.ChoiceField(label=_("How"), choices=LeaveKind.choices, widget=forms.Select(attrs=SELECT))
     leave_note = forms.CharField(
         label=_("Note"), max_length=200, required=False, validators=[validate_text], widget=forms.TextInput(attrs=TEXT)
+    )
+
+
+class MemberImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Excel file (.xlsx)"),
+        widget=forms.ClearableFileInput(attrs={**TEXT, "accept": ".xlsx"}),
+    )
+
+
+class CompanyForm(forms.Form):
+    organisation = forms.TypedChoiceField(
+        label=_("Property company in the ledger"), coerce=int, widget=forms.Select(attrs=SELECT)
+    )
+    community = forms.ChoiceField(label=_("Community"), widget=forms.Select(attrs=SELECT))
+    party_organisation = forms.TypedChoiceField(
+        label=_("Leading party organisation"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        widget=forms.Select(attrs=SELECT),
+    )
+
+    def __init__(self, *args, companies=(), communities=(), organisations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].choices = [(o.pk, o.name) for o in companies]
+        self.fields["community"].choices = [(r.code, r.name) for r in communities]
+        self.fields["party_organisation"].choices = [("", "—")] + [(o.pk, o.name) for o in organisations]
+
+
+class CheckForm(forms.Form):
+    month = forms.DateField(
+        label=_("Month"),
+        input_formats=["%Y-%m"],
+        widget=forms.DateInput(attrs={**TEXT, "type": "month"}, format="%Y-%m"),
+    )
+    passed = forms.MultipleChoiceField(
+        label=_("Items passed"), required=False, choices=CheckItem.choices, widget=forms.CheckboxSelectMultiple
+    )
+    note = forms.CharField(
+        label=_("Note"), max_length=200, required=False, validators=[validate_text], widget=forms.TextInput(attrs=TEXT)
+    )
+
+
+class ListingForm(forms.Form):
+    community = forms.ChoiceField(label=_("Community"), widget=forms.Select(attrs=SELECT))
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2999, widget=forms.NumberInput(attrs=TEXT))
+    half = forms.TypedChoiceField(
+        label=_("Half year"),
+        coerce=int,
+        choices=[(1, _("First half")), (2, _("Second half"))],
+        widget=forms.Select(attrs=SELECT),
+    )
+
+    def __init__(self, *args, communities=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["community"].choices = [(r.code, r.name) for r in communities]
+
+
+class UnitStaffForm(forms.Form):
+    staff = forms.CharField(
+        label=_("Accounts acting for the unit (user names, one per line)"),
+        required=False,
+        max_length=2000,
+        validators=[validate_multiline_text],
+        widget=forms.Textarea(attrs={**TEXT, "rows": 3}),
     )

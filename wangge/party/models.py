@@ -330,3 +330,115 @@ class Registration(models.Model):
 
     def __str__(self) -> str:
         return str(self.community_id)
+
+
+# --- 红色物业: property companies under the community's party leadership ------------------------------
+
+
+class CheckItem(models.TextChoices):
+    """The monthly checklist of a property company (each item passed or not)."""
+
+    PARTY_POST = "party_post", _("Party building post and activities (党建阵地)")
+    CLEANING = "cleaning", _("Cleaning and greenery (环境卫生)")
+    SAFETY = "safety", _("Safety and fire patrols (安全巡查)")
+    FACILITIES = "facilities", _("Facilities maintained (设施维护)")
+    COMPLAINTS = "complaints", _("Complaints answered (投诉处理)")
+    DISCLOSURE = "disclosure", _("Fees and accounts made public (公开公示)")
+
+
+class PropertyCompany(TextGuardMixin, models.Model):
+    """A property company of the ledger (``people.Organisation``, kind property) brought under a community's
+    party leadership (红色物业), optionally linked to the party organisation that leads it. Its compounds are
+    the ledger's compounds naming it as their property company."""
+
+    organisation = models.OneToOneField(
+        "people.Organisation", verbose_name=_("company in the ledger"), on_delete=models.PROTECT, related_name="+"
+    )
+    community = models.ForeignKey(
+        "regions.Region", verbose_name=_("community"), on_delete=models.PROTECT, related_name="+"
+    )
+    community_path = models.CharField(max_length=255, db_index=True, editable=False)
+    party_organisation = models.ForeignKey(
+        PartyOrganisation,
+        verbose_name=_("leading party organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="property_companies",
+    )
+    joined_on = models.DateField(_("brought in on"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("red property company (红色物业)")
+        verbose_name_plural = _("red property companies (红色物业)")
+        ordering = ["community_path", "id"]
+
+    def __str__(self) -> str:
+        return str(self.organisation_id)
+
+
+class PropertyCheck(TextGuardMixin, models.Model):
+    """The community's monthly check of a company against the checklist; the score is the share passed."""
+
+    company = models.ForeignKey(PropertyCompany, on_delete=models.CASCADE, related_name="checks")
+    month = models.DateField(_("month"), help_text=_("The first day of the month checked."))
+    results = models.JSONField(_("results"), default=dict)  # CheckItem code → passed
+    score = models.PositiveSmallIntegerField(_("score"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    checked_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    checked_at = models.DateTimeField(_("checked"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("monthly check")
+        verbose_name_plural = _("monthly checks")
+        ordering = ["-month", "-id"]
+        constraints = [models.UniqueConstraint(fields=["company", "month"], name="party_property_check_once")]
+
+    def __str__(self) -> str:
+        return f"{self.company_id} {self.month:%Y-%m}"
+
+
+class PropertyListing(models.Model):
+    """The half-year red/black list of a community's property companies, frozen when published."""
+
+    community = models.ForeignKey(
+        "regions.Region", verbose_name=_("community"), on_delete=models.PROTECT, related_name="+"
+    )
+    community_path = models.CharField(max_length=255, db_index=True, editable=False)
+    year = models.PositiveSmallIntegerField(_("year"))
+    half = models.PositiveSmallIntegerField(_("half"), choices=[(1, _("First half")), (2, _("Second half"))])
+    rows = models.JSONField(default=list)  # [{company, name, score, cases, late_cases, list}]
+    published_at = models.DateTimeField(_("published"), auto_now_add=True)
+    published_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("red/black list")
+        verbose_name_plural = _("red/black lists")
+        ordering = ["-year", "-half", "community_path"]
+        constraints = [
+            models.UniqueConstraint(fields=["community", "year", "half"], name="party_property_listing_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.community_id} {self.year}H{self.half}"
+
+
+class UnitStaff(models.Model):
+    """An account acting for a co-building unit (双报到 unit staff): it registers the unit, claims and completes
+    items for it, and sees the unit's members and claims, beside the unit's secretary."""
+
+    unit = models.ForeignKey(PartyOrganisation, on_delete=models.CASCADE, related_name="staff")
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="party_unit_staff")
+    added_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("unit staff")
+        verbose_name_plural = _("unit staff")
+        constraints = [models.UniqueConstraint(fields=["unit", "user"], name="party_unit_staff_once")]
+
+    def __str__(self) -> str:
+        return str(self.user_id)

@@ -453,3 +453,117 @@ class PartyOwnOut(Schema):
     in_service: bool
     registration: PartyRegistrationOut | None
     units: list[PartyOrganisationRef]
+
+
+class PartyCaseCountsOut(Schema):
+    """Cases in the organisation's area (served regions and below) and those its current members reported or
+    handled from their own accounts, among the cases the caller sees."""
+
+    total: int
+    open: int
+    overdue: int = Field(description="Open and past the current stage's deadline now.")
+    closed: int = Field(description="Closed or rated.")
+    closed_on_time: int = Field(description="Closed with no step recorded late.")
+    on_time_rate: float | None = Field(description="closed_on_time ÷ closed; null when none is closed.")
+    by_members: int = Field(description="Cases the organisation's current members reported or handled.")
+
+
+# --- 红色物业 --------------------------------------------------------------------------------------------
+
+
+class PartyLedgerRef(Schema):
+    id: int
+    name: str
+
+
+class PartyPropertyCompanyOut(Schema):
+    id: int
+    organisation: PartyLedgerRef
+    community: PartyRegionRef
+    party_organisation: PartyOrganisationRef | None
+    joined_on: date
+
+
+class PartyCheckResultsOut(Schema):
+    """Each checklist item: passed or not."""
+
+    party_post: bool = False
+    cleaning: bool = False
+    safety: bool = False
+    facilities: bool = False
+    complaints: bool = False
+    disclosure: bool = False
+
+
+class PartyPropertyCheckOut(Schema):
+    id: int
+    month: str = Field(description="YYYY-MM")
+    results: PartyCheckResultsOut
+    score: int
+    note: str
+
+    @staticmethod
+    def resolve_month(obj) -> str:
+        return f"{obj.month:%Y-%m}"
+
+
+class PartyQuarterOut(Schema):
+    year: int
+    quarter: int
+    checks: int
+    check_score: float | None
+    cases: int = Field(description="Cases about the company's compounds reported in the quarter")
+    late_cases: int = Field(description="Of those: overdue now or closed with a late step")
+    score: float | None = Field(description="check_score less the late cases' points, not below 0")
+
+
+class PartyPropertyCompanyDetailOut(PartyPropertyCompanyOut):
+    checks: list[PartyPropertyCheckOut] = Field(description="The last twelve monthly checks")
+    quarters: list[PartyQuarterOut] = Field(description="This year's quarters")
+
+    @staticmethod
+    def resolve_checks(obj) -> list:
+        return obj.checks_shown
+
+    @staticmethod
+    def resolve_quarters(obj) -> list:
+        return obj.quarters_shown
+
+
+class PartyPropertyCompanyIn(Schema):
+    organisation_id: int = Field(..., ge=1, le=2147483647, description="A property company in the ledger")
+    community: Text = Field(..., max_length=24, description="The community's code")
+    party_organisation_id: int | None = Field(None, ge=1, le=2147483647)
+    joined_on: Day | None = None
+
+
+class PartyPropertyCheckIn(Schema):
+    month: str = Field(..., pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")
+    passed: list[Literal["party_post", "cleaning", "safety", "facilities", "complaints", "disclosure"]] = Field(
+        default_factory=list, max_length=6, description="The checklist items passed; the others failed"
+    )
+    note: Text = Field("", max_length=200)
+
+
+class PartyListingRowOut(Schema):
+    company: int
+    name: str
+    score: float | None
+    cases: int
+    late_cases: int
+    list: str = Field(description="red, black or empty")
+
+
+class PartyPropertyListingOut(Schema):
+    id: int
+    community: PartyRegionRef
+    year: int
+    half: int
+    rows: list[PartyListingRowOut]
+    published_at: datetime
+
+
+class PartyPropertyListingIn(Schema):
+    community: Text = Field(..., max_length=24)
+    year: int = Field(..., ge=2000, le=2999)
+    half: int = Field(..., ge=1, le=2)

@@ -7,14 +7,21 @@
 - Coverage counts the ledger's households in the caller's reach (``people.selectors.households_for``).
 """
 
+from collections import Counter
 from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wangge.accounts.scope import restrict, scope_for
+from wangge.accounts.scope import paths_filter, restrict, scope_for
+from wangge.cases.models import FINISHED_STATUSES, OPEN_STATUSES, Case, CaseEvent
+from wangge.cases.selectors import visible_cases
 from wangge.core import pii
+from wangge.party import conf
+from wangge.party.counters import STOCK_COUNTERS
 from wangge.party.models import (
     CentralHousehold,
     ClaimStatus,
@@ -23,9 +30,12 @@ from wangge.party.models import (
     OrganisationKind,
     PartyMember,
     PartyOrganisation,
+    PropertyCompany,
+    PropertyListing,
     Registration,
     ServedRegion,
     ServiceItem,
+    UnitStaff,
 )
 from wangge.people import permissions
 from wangge.people import selectors as people_selectors
@@ -88,6 +98,40 @@ def get_member_for(user, pk) -> PartyMember:
         return members_for(user).get(pk=pk)
     except (PartyMember.DoesNotExist, ValueError, TypeError):
         raise Http404(_("No party member with this id in your reach.")) from None
+
+
+PERSON_CHOICES = 20
+
+
+def person_choices(user, q: str) -> list:
+    """Ledger persons in the caller's reach to make a member of, for the add-member form's search: by name
+    (part of it), by a whole phone number (the blind index) or by a phone's last four digits (the masked
+    copy); at most ``PERSON_CHOICES``, each with ``is_member`` (already a member: shown, not offered)."""
+    q = (q or "").strip()[:40]
+    if not q:
+        return []
+    rows = people_selectors.persons_for(user)
+    digits = q.replace(" ", "").replace("-", "")
+    if digits.isdigit() and len(digits) == 4:
+        rows = rows.filter(phone_masked__endswith=digits)
+    elif digits.isdigit() and len(digits) >= 7:
+        rows = rows.filter(phone_index__in=pii.blind_indexes(digits, kind="phone"))
+    else:
+        rows = rows.filter(name__icontains=q)
+    member = PartyMember.objects.filter(person_id=OuterRef("pk"))
+    rows = rows.annotate(is_member=Exists(member)).select_related("house", "region")
+    return list(rows.order_by("name", "id")[:PERSON_CHOICES])
+
+
+def chosen_person(user, pk):
+    """The person picked in the add-member form (a redisplay or ``?person=``), when in reach."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    member = PartyMember.objects.filter(person_id=OuterRef("pk"))
+    rows = people_selectors.persons_for(user).annotate(is_member=Exists(member)).select_related("house", "region")
+    return rows.filter(pk=pk).first()
 
 
 def region_for(user, code: str) -> Region:
@@ -256,12 +300,22 @@ def member_by_phone(user) -> PartyMember | None:
 
 
 def own_units(user) -> QuerySet[PartyOrganisation]:
-    """The co-building units whose secretary is ``user``'s member: they act for their unit."""
+    """The co-building units ``user`` acts for: as the secretary's own account, or as the unit's staff."""
     if user is None or not user.is_authenticated:
         return PartyOrganisation.objects.none()
+    staff = UnitStaff.objects.filter(unit_id=OuterRef("pk"), user=user)
     return PartyOrganisation.objects.filter(
-        kind=OrganisationKind.COBUILDING, secretary__account=user, secretary__left_on__isnull=True
+        Q(secretary__account=user, secretary__left_on__isnull=True) | Q(Exists(staff)),
+        kind=OrganisationKind.COBUILDING,
     )
+
+
+def unit_members(user, unit: PartyOrganisation) -> QuerySet[PartyMember]:
+    """A co-building unit's current members, for the unit's own staff (only units ``user`` acts for)."""
+    if not own_units(user).filter(pk=unit.pk).exists():
+        return PartyMember.objects.none()
+    rows = PartyMember.objects.filter(organisation=unit, left_on__isnull=True).select_related("person")
+    return rows.order_by("person__name", "id")
 
 
 def member_communities(member: PartyMember) -> list[str]:
@@ -521,3 +575,224 @@ def figures(user, code: str) -> tuple[PartyFigures, list[PartyFigures]]:
     for row in households:
         spread(row["region_path"], households=row["n"], covered=row["covered"])
     return total, rows
+
+
+# --- cases per organisation -------------------------------------------------------------------------------
+
+
+@dataclass
+class CaseCounts:
+    """Cases that happened in an organisation's area (its served regions and everything under them) and the
+    cases its current members reported or handled from their own accounts, among the cases the caller sees
+    (``cases.selectors.visible_cases``). Merged and rejected cases are in ``total`` only."""
+
+    total: int = 0
+    open: int = 0
+    overdue: int = 0  # open and past the current stage's deadline now
+    closed: int = 0
+    closed_on_time: int = 0  # closed (or rated) with no step recorded late
+    by_members: int = 0
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return self.closed_on_time / self.closed if self.closed else None
+
+
+def case_counts(user, organisation: PartyOrganisation, *, now=None) -> CaseCounts:
+    """Two grouped queries: the area's cases by state, and the members' cases."""
+    now = now or timezone.now()
+    paths = tuple(organisation.served.values_list("region_path", flat=True))
+    cases = visible_cases(user)
+    late = CaseEvent.objects.filter(case_id=OuterRef("pk"), on_time=False)
+    finished = Q(status__in=FINISHED_STATUSES)
+    figures = cases.filter(paths_filter(paths, "region_path")).aggregate(
+        total=Count("pk"),
+        open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
+        overdue=Count("pk", filter=Q(status__in=OPEN_STATUSES, due_at__lt=now)),
+        closed=Count("pk", filter=finished),
+        closed_on_time=Count("pk", filter=finished & ~Q(Exists(late))),
+    )
+    accounts = PartyMember.objects.filter(
+        organisation=organisation, left_on__isnull=True, account__isnull=False
+    ).values("account_id")
+    by_members = cases.filter(Q(reporter_id__in=accounts) | Q(handled_by_id__in=accounts)).count()
+    return CaseCounts(**figures, by_members=by_members)
+
+
+# --- counters for assessment (its party indicators are formulas over these names) -------------------------
+
+
+def _local_bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    zone = timezone.get_current_timezone()
+    return (
+        datetime.combine(start, time.min, tzinfo=zone),
+        datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone),
+    )
+
+
+def work_counters(user, code: str, start: date, end: date) -> tuple[Counter, dict[str, Counter]]:
+    """The party counters under region ``code`` (in the caller's reach, else 404), in total and per child
+    region (keyed by code). Counts only, like ``figures``: no person is named."""
+    total_figures, child_figures = figures(user, code)
+    low, high = _local_bounds(start, end)
+
+    def of(f: PartyFigures) -> Counter:
+        return Counter({name: getattr(f, name) for name in STOCK_COUNTERS})
+
+    total = of(total_figures)
+    rows = {f.region.code: of(f) for f in child_figures}
+    paths = {f.region.path: f.region.code for f in child_figures}
+
+    def spread(path: str, **counts) -> None:
+        total.update(counts)
+        for prefix, child in paths.items():
+            if path.startswith(prefix):
+                rows[child].update(counts)
+                break
+
+    under = total_figures.region.path
+    claims = (
+        ItemClaim.objects.filter(item__community_path__startswith=under)
+        .values("item__community_path")
+        .annotate(
+            taken=Count("id", filter=Q(claimed_at__gte=low, claimed_at__lt=high)),
+            done=Count("id", filter=Q(status=ClaimStatus.DONE, done_at__gte=low, done_at__lt=high)),
+            on_time=Count(
+                "id",
+                filter=Q(status=ClaimStatus.DONE, done_at__gte=low, done_at__lt=high)
+                & (Q(item__due_on__isnull=True) | Q(done_at__date__lte=F("item__due_on"))),
+            ),
+            hours=Sum("hours", filter=Q(status=ClaimStatus.DONE, done_at__gte=low, done_at__lt=high)),
+        )
+        .order_by()
+    )
+    for row in claims:
+        spread(
+            row["item__community_path"],
+            claims=row["taken"],
+            claims_done=row["done"],
+            claims_done_on_time=row["on_time"],
+            hours=int(row["hours"] or 0),
+        )
+    reported = Case.objects.filter(reporter_id=OuterRef("account_id"), created_at__gte=low, created_at__lt=high)
+    reporting = (
+        PartyMember.objects.filter(person__region_path__startswith=under, left_on__isnull=True, account__isnull=False)
+        .filter(Exists(reported))
+        .values("person__region_path")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for row in reporting:
+        spread(row["person__region_path"], members_reporting=row["n"])
+    return total, rows
+
+
+# --- 红色物业 --------------------------------------------------------------------------------------------
+
+
+def companies_for(user) -> QuerySet[PropertyCompany]:
+    """Red property companies of the communities in the caller's data reach (ledger readers)."""
+    if not permissions.can(user, permissions.VIEW):
+        return PropertyCompany.objects.none()
+    rows = PropertyCompany.objects.select_related("organisation", "community", "party_organisation")
+    return restrict(rows, user, field="community_path")
+
+
+def get_company_for(user, pk) -> PropertyCompany:
+    try:
+        return companies_for(user).get(pk=pk)
+    except (PropertyCompany.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("No property company with this id in your reach.")) from None
+
+
+def listings_for(user) -> QuerySet[PropertyListing]:
+    """Published red/black lists: public to the community, so read through the map reach (staff and the
+    community's residents alike: a resident's grid lies under the community) up and down."""
+    scope = scope_for(user)
+    if scope.is_global:
+        return PropertyListing.objects.select_related("community")
+    near = Q(pk__in=[])
+    for path in scope.map_paths:
+        near |= Q(community_path__startswith=path) | Q(community_path__in=_ancestor_paths(path))
+    return PropertyListing.objects.filter(near).select_related("community")
+
+
+def get_listing_for(user, pk) -> PropertyListing:
+    try:
+        return listings_for(user).get(pk=pk)
+    except (PropertyListing.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("No red/black list with this id in your reach.")) from None
+
+
+@dataclass
+class QuarterScore:
+    year: int
+    quarter: int
+    checks: int  # monthly checks recorded in the quarter
+    check_score: float | None  # their mean
+    cases: int  # cases about the company's compounds reported in the quarter
+    late_cases: int  # of those: overdue now, or closed with a late step
+    score: float | None  # check_score less the late cases' points, not below 0
+
+    @property
+    def label(self) -> str:
+        return f"{self.year} Q{self.quarter}"
+
+
+def _quarter_bounds(year: int, quarter: int) -> tuple[date, date]:
+    first = date(year, 3 * quarter - 2, 1)
+    last = date(year + (quarter == 4), 1 if quarter == 4 else 3 * quarter + 1, 1) - timedelta(days=1)
+    return first, last
+
+
+def company_cases(company: PropertyCompany):
+    """Cases about the company's compounds: the household or person named lives in one of them."""
+    compound = "house__building__compound__property_company"
+    return Case.objects.filter(
+        Q(**{f"household__{compound}": company.organisation_id}) | Q(**{f"person__{compound}": company.organisation_id})
+    )
+
+
+def quarter_score(company: PropertyCompany, year: int, quarter: int, *, now=None) -> QuarterScore:
+    now = now or timezone.now()
+    first, last = _quarter_bounds(year, quarter)
+    checks = list(company.checks.filter(month__range=(first, last)).values_list("score", flat=True))
+    low, high = _local_bounds(first, last)
+    cases = company_cases(company).filter(created_at__gte=low, created_at__lt=high)
+    late = Exists(CaseEvent.objects.filter(case_id=OuterRef("pk"), on_time=False))
+    figures = cases.aggregate(
+        n=Count("pk", distinct=True),
+        late=Count("pk", distinct=True, filter=Q(late) | Q(status__in=OPEN_STATUSES, due_at__lt=now)),
+    )
+    mean = sum(checks) / len(checks) if checks else None
+    score = None if mean is None else max(0.0, mean - conf.property_late_case_points() * figures["late"])
+    return QuarterScore(year, quarter, len(checks), mean, figures["n"], figures["late"], score)
+
+
+def half_year(company: PropertyCompany, year: int, half: int, *, now=None) -> tuple[list[QuarterScore], float | None]:
+    """The two quarters of a half year and their mean score (of those with a score)."""
+    quarters = [quarter_score(company, year, q, now=now) for q in ((1, 2) if half == 1 else (3, 4))]
+    scored = [q.score for q in quarters if q.score is not None]
+    return quarters, (sum(scored) / len(scored) if scored else None)
+
+
+def list_of(score: float | None) -> str:
+    if score is None:
+        return ""
+    if score >= conf.property_red_from():
+        return "red"
+    if score < conf.property_black_below():
+        return "black"
+    return ""
+
+
+def unregistered_property_companies(user) -> list:
+    """The ledger's property companies in the caller's reach not yet brought in (the register form's choice)."""
+    taken = PropertyCompany.objects.values("organisation_id")
+    rows = people_selectors.organisations_for(user).filter(kind="property").exclude(pk__in=taken)
+    return list(rows.order_by("name", "id")[:500])
+
+
+def company_compounds(user, company: PropertyCompany) -> list:
+    """The compounds in the caller's reach that name the company as their property company."""
+    return list(people_selectors.compounds_for(user).filter(property_company=company.organisation_id).order_by("name"))

@@ -15,12 +15,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wangge.accounts import audit
+from wangge.accounts.models import User
 from wangge.accounts.scope import scope_for
 from wangge.core import uploads
 from wangge.core.errors import Conflict
-from wangge.party import conf, selectors
+from wangge.party import conf, events, selectors
 from wangge.party.models import (
     CentralHousehold,
+    CheckItem,
     ClaimStatus,
     CommitteeMember,
     CoveredHousehold,
@@ -32,14 +34,19 @@ from wangge.party.models import (
     OrganisationKind,
     PartyMember,
     PartyOrganisation,
+    PropertyCheck,
+    PropertyCompany,
+    PropertyListing,
     Registration,
     RegistrationStatus,
     ServedRegion,
     ServiceItem,
+    UnitStaff,
 )
 from wangge.people import permissions
 from wangge.people import selectors as people_selectors
 from wangge.people.models import Organisation, Person, PoliticalStatus
+from wangge.people.models import OrganisationKind as LedgerKind
 from wangge.regions.models import GRID_LEVELS, Level, Region
 
 UNSET = object()
@@ -671,6 +678,7 @@ def complete_claim(*, actor, claim: ItemClaim, note: str, hours=None, photo=None
         obj=claim.item,
         changes={"hours": str(hours) if hours is not None else None},
     )
+    events.publish(events.CLAIM_DONE, events.ClaimDone(claim))
     return claim
 
 
@@ -752,4 +760,136 @@ def confirm_registration(*, actor, registration: Registration) -> Registration:
     registration.confirmed_by = actor
     registration.save(update_fields=["status", "confirmed_at", "confirmed_by"])
     audit.record(actor=actor, action="party.register.confirm", obj=registration)
+    events.publish(events.REGISTRATION_CONFIRMED, events.RegistrationConfirmed(registration))
     return registration
+
+
+# --- 红色物业 --------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def register_company(
+    *, actor, organisation: int, community: str, party_organisation: int | None = None, joined_on: date | None = None
+) -> PropertyCompany:
+    """Bring a ledger property company under a community's party leadership (ledger staff of the community)."""
+    permissions.require(actor, permissions.CHANGE)
+    region = _community(actor, community)
+    if region is None:
+        raise ValidationError({"community": _("Choose the community.")})
+    try:
+        company = _ledger_organisation(actor, organisation)
+    except ValidationError:
+        company = None
+    if company is None or company.kind != LedgerKind.PROPERTY:
+        raise ValidationError({"organisation": _("Choose a property management company from the ledger.")})
+    if PropertyCompany.objects.filter(organisation=company).exists():
+        raise ValidationError({"organisation": _("This company is already a red property company.")})
+    leading = _organisation(actor, party_organisation, field="party_organisation") if party_organisation else None
+    row = PropertyCompany.objects.create(
+        organisation=company,
+        community=region,
+        community_path=region.path,
+        party_organisation=leading,
+        joined_on=joined_on or timezone.localdate(),
+    )
+    audit.record(actor=actor, action="party.property.register", obj=row, changes={"community": region.code})
+    return row
+
+
+def _check_month(month: date) -> date:
+    first = month.replace(day=1)
+    if first > timezone.localdate():
+        raise ValidationError({"month": _("A month that has not begun cannot be checked.")})
+    return first
+
+
+@transaction.atomic
+def record_check(*, actor, company: PropertyCompany, month: date, passed: list[str], note: str = "") -> PropertyCheck:
+    """The community's monthly check: the checklist items passed (the rest failed); once per month (409)."""
+    permissions.require(actor, permissions.CHANGE)
+    if not scope_for(actor).covers_path(company.community_path):
+        raise ValidationError({"company": _("Only the community's staff check its property companies.")})
+    unknown = [code for code in passed if code not in CheckItem.values]
+    if unknown:
+        raise ValidationError({"passed": _("Unknown checklist item %(code)s.") % {"code": unknown[0][:20]}})
+    first = _check_month(month)
+    results = {code: code in passed for code in CheckItem.values}
+    check = PropertyCheck(
+        company=company,
+        month=first,
+        results=results,
+        score=round(100 * sum(results.values()) / len(results)),
+        note=(note or "").strip(),
+        checked_by=actor,
+    )
+    check.full_clean(exclude=["company", "checked_by"], validate_unique=False, validate_constraints=False)
+    try:
+        with transaction.atomic():
+            check.save()
+    except IntegrityError:
+        raise Conflict(_("This month's check of the company is already recorded.")) from None
+    audit.record(
+        actor=actor,
+        action="party.property.check",
+        obj=company,
+        changes={"month": f"{first:%Y-%m}", "score": check.score},
+    )
+    return check
+
+
+@transaction.atomic
+def publish_listing(*, actor, community: str, year: int, half: int) -> PropertyListing:
+    """Freeze and publish a community's half-year red/black list of its property companies (once; 409)."""
+    permissions.require(actor, permissions.CHANGE)
+    region = _community(actor, community)
+    if region is None:
+        raise ValidationError({"community": _("Choose the community.")})
+    if half not in (1, 2):
+        raise ValidationError({"half": _("A half year is 1 or 2.")})
+    if date(year, 1 if half == 1 else 7, 1) > timezone.localdate():
+        raise ValidationError({"year": _("A half year that has not begun cannot be listed.")})
+    rows = []
+    for company in PropertyCompany.objects.filter(community=region).select_related("organisation"):
+        quarters, score = selectors.half_year(company, year, half)
+        rows.append(
+            {
+                "company": company.pk,
+                "name": company.organisation.name,
+                "score": None if score is None else round(score, 1),
+                "cases": sum(q.cases for q in quarters),
+                "late_cases": sum(q.late_cases for q in quarters),
+                "list": selectors.list_of(score),
+            }
+        )
+    rows.sort(key=lambda r: (r["score"] is None, -(r["score"] or 0), r["name"]))
+    try:
+        with transaction.atomic():
+            listing = PropertyListing.objects.create(
+                community=region, community_path=region.path, year=year, half=half, rows=rows, published_by=actor
+            )
+    except IntegrityError:
+        raise Conflict(_("This half year's list is already published.")) from None
+    audit.record(actor=actor, action="party.property.publish", obj=listing, changes={"rows": len(rows)})
+    return listing
+
+
+# --- a co-building unit's own staff ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def set_unit_staff(*, actor, unit: PartyOrganisation, usernames: list[str]) -> list[UnitStaff]:
+    """Replace the accounts acting for a co-building unit (ledger staff who see the unit)."""
+    permissions.require(actor, permissions.CHANGE)
+    unit = _organisation(actor, unit.pk, field="unit")
+    if unit.kind != OrganisationKind.COBUILDING:
+        raise ValidationError({"staff": _("Only a co-building unit has staff of its own.")})
+    names = sorted({name.strip() for name in usernames if name.strip()})
+    users = list(User.objects.filter(username__in=names, is_active=True))
+    missing = sorted(set(names) - {u.username for u in users})
+    if missing:
+        raise ValidationError({"staff": _("No active account named %(name)s.") % {"name": missing[0][:40]}})
+    UnitStaff.objects.filter(unit=unit).exclude(user__in=users).delete()
+    kept = set(UnitStaff.objects.filter(unit=unit).values_list("user_id", flat=True))
+    UnitStaff.objects.bulk_create([UnitStaff(unit=unit, user=u, added_by=actor) for u in users if u.pk not in kept])
+    audit.record(actor=actor, action="party.unit.staff", obj=unit, changes={"staff": names})
+    return list(UnitStaff.objects.filter(unit=unit).select_related("user"))

@@ -9,13 +9,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from wangge.core.errors import Conflict
 from wangge.core.excel import XLSX
-from wangge.party import conf, exports, forms, selectors, services
+from wangge.party import conf, exports, forms, importing, selectors, services
 from wangge.party.models import (
+    CheckItem,
     ClaimStatus,
     ItemKind,
     ItemStatus,
@@ -23,7 +26,7 @@ from wangge.party.models import (
     OrganisationKind,
     RegistrationStatus,
 )
-from wangge.people import permissions
+from wangge.people import permissions, uploads
 from wangge.regions.models import GRID_LEVELS, Level
 
 PAGE_SIZE = 30
@@ -81,6 +84,7 @@ def organisation_detail(request, pk: int):
         "committee": organisation.committee.filter(member__in=members).select_related("member__person"),
         "members": members.filter(organisation=organisation, left_on__isnull=True).order_by("person__name", "id")[:200],
         "member_count": members.filter(organisation=organisation, left_on__isnull=True).count(),
+        "cases": selectors.case_counts(request.user, organisation),
         "can_change": permissions.can(request.user, permissions.CHANGE),
     }
     return _page(request, "party/organisation_detail.html", context)
@@ -380,6 +384,8 @@ def mine(request):
             return redirect("party:mine")
     own = selectors.own_member(request.user)
     units = list(selectors.own_units(request.user).select_related("community", "registration").order_by("name"))
+    for unit in units:
+        unit.own_members = list(selectors.unit_members(request.user, unit)[:200])
     registration = getattr(own, "registration", None) if own is not None else None
     items = selectors.items_for(request.user).prefetch_related(selectors.ITEM_CLAIMS)
     context = {
@@ -526,8 +532,10 @@ def organisation_move(request, pk: int):
 def _member_form(request, data=None, *, member=None):
     organisations = _organisation_choices(request.user)
     grids = selectors.regions_in_reach(request.user, GRID_LEVELS)
+    chosen = None
     if member is None:
         initial = {"person": request.GET.get("person", ""), "organisation": request.GET.get("organisation", "")}
+        chosen = selectors.chosen_person(request.user, (data or {}).get("person") or initial["person"])
     else:
         initial = {
             "organisation": member.organisation_id,
@@ -537,7 +545,18 @@ def _member_form(request, data=None, *, member=None):
             "employer": member.employer,
             "grid": member.grid.code if member.grid_id else "",
         }
-    return forms.MemberForm(data, initial=initial, organisations=organisations, grids=grids, editing=member is not None)
+    return forms.MemberForm(
+        data, initial=initial, organisations=organisations, grids=grids, editing=member is not None, chosen=chosen
+    )
+
+
+@require_GET
+@_changer
+def person_search(request):
+    """The add-member form's person search (HTMX fragment): radio buttons for the persons found in reach."""
+    q = request.GET.get("person_q", "")
+    context = {"persons": selectors.person_choices(request.user, q), "q": q.strip(), "name": "person"}
+    return render(request, "party/_person_choices.html", context)
 
 
 @_changer
@@ -603,4 +622,177 @@ def member_leave(request, pk: int):
         "back_member": member,
         "tab": "members",
     }
+    return _form_page(request, "party/form_page.html", context, invalid=request.method == "POST")
+
+
+# --- members from Excel: a dry run naming every row's result, then the import confirmed ------------------
+
+IMPORT_KEY = "party_member_import"
+
+
+def _import_page(request, form, report, *, status=200):
+    context = {"form": form, "report": report, "title": _("Import party members"), "tab": "members"}
+    return render(request, "party/member_import.html", {"nav": "party", **context}, status=status)
+
+
+@never_cache
+@_changer
+def member_import(request):
+    """Upload → every row checked through the single add's rules and nothing stored; a clean file is kept
+    (encrypted, ``people.uploads``) until confirmed."""
+    form = forms.MemberImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data["file"].read()
+        report = importing.run(actor=request.user, sheet=importing.read(data), dry_run=True)
+        if report.ok:
+            uploads.stash(request.session, data, {"name": form.cleaned_data["file"].name[:100]}, key=IMPORT_KEY)
+        else:
+            uploads.discard(request.session, key=IMPORT_KEY)
+    invalid = request.method == "POST" and (report is None or not report.ok)
+    return _import_page(request, form, report, status=400 if invalid else 200)
+
+
+@require_POST
+@_changer
+def member_import_confirm(request):
+    stashed = uploads.load(request.session, key=IMPORT_KEY)
+    if stashed is None:
+        messages.error(request, _("The checked file is gone: upload it again."))
+        return redirect("party:member_import")
+    data, _meta = stashed
+    uploads.discard(request.session, key=IMPORT_KEY)
+    report = importing.run(actor=request.user, sheet=importing.read(data), dry_run=False)
+    if not report.ok:
+        return _import_page(request, forms.MemberImportForm(), report, status=400)
+    messages.success(request, _("%(n)d party members imported.") % {"n": report.added})
+    return redirect("party:members")
+
+
+@require_GET
+@_changer
+def member_import_template(request):
+    response = HttpResponse(importing.member_template(), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="party-members-template.xlsx"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- 红色物业 --------------------------------------------------------------------------------------------
+
+
+def _last_half() -> dict:
+    """The half year that ended last: the one to list."""
+    today = timezone.localdate()
+    return {"year": today.year, "half": 1} if today.month > 6 else {"year": today.year - 1, "half": 2}
+
+
+@party_view
+def property_list(request):
+    """The red property companies in reach, the published red/black lists; register and publish (staff)."""
+    user = request.user
+    can_change = permissions.can(user, permissions.CHANGE)
+    communities = selectors.regions_in_reach(user, [Level.COMMUNITY])
+    register = listing = None
+    if can_change:
+        register = forms.CompanyForm(
+            request.POST if request.POST.get("form") == "register" else None,
+            companies=selectors.unregistered_property_companies(user),
+            communities=communities,
+            organisations=_organisation_choices(user),
+        )
+        listing = forms.ListingForm(
+            request.POST if request.POST.get("form") == "publish" else None,
+            initial=_last_half(),
+            communities=communities,
+        )
+    invalid = False
+    if request.method == "POST":
+        if not can_change:
+            raise PermissionDenied
+        form = register if request.POST.get("form") == "register" else listing
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if form is register:
+                    made = services.register_company(actor=user, **data)
+                    messages.success(request, _("Saved."))
+                    return redirect("party:property_company", pk=made.pk)
+                made = services.publish_listing(actor=user, **data)
+                messages.success(request, _("Published."))
+                return redirect("party:property_listing", pk=made.pk)
+            except ValidationError as refused:
+                forms.apply_service_errors(form, refused)
+            except Conflict as clash:
+                form.add_error(None, str(clash))
+        invalid = True
+    context = {
+        "companies": selectors.companies_for(user).order_by("community_path", "id")[:200],
+        "listings": selectors.listings_for(user)[:50],
+        "register": register,
+        "listing": listing,
+        "tab": "property",
+    }
+    return render(request, "party/property_list.html", {"nav": "party", **context}, status=400 if invalid else 200)
+
+
+@party_view
+def property_detail(request, pk: int):
+    company = selectors.get_company_for(request.user, pk)
+    can_change = permissions.can(request.user, permissions.CHANGE)
+    form = forms.CheckForm(request.POST or None, initial={"month": timezone.localdate().replace(day=1)})
+    if request.method == "POST":
+        if not can_change:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.record_check(actor=request.user, company=company, **form.cleaned_data)
+            except ValidationError as refused:
+                forms.apply_service_errors(form, refused)
+            except Conflict as clash:
+                form.add_error(None, str(clash))
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("party:property_company", pk=company.pk)
+    year = timezone.localdate().year
+    context = {
+        "company": company,
+        "checks": company.checks.order_by("-month")[:12],
+        "items": CheckItem.choices,
+        "quarters": [selectors.quarter_score(company, year, q) for q in (1, 2, 3, 4)],
+        "compounds": selectors.company_compounds(request.user, company),
+        "form": form if can_change else None,
+        "tab": "property",
+    }
+    invalid = request.method == "POST"
+    return render(request, "party/property_detail.html", {"nav": "party", **context}, status=400 if invalid else 200)
+
+
+@login_required
+def property_listing(request, pk: int):
+    """A published list: the community's staff and residents alike (it is public to the community)."""
+    listing = selectors.get_listing_for(request.user, pk)
+    return render(request, "party/property_listing.html", {"nav": "party", "listing": listing, "tab": "property"})
+
+
+@_changer
+def unit_staff(request, pk: int):
+    """The accounts acting for a co-building unit (its own staff): they register it, claim for it and see its
+    members and claims from their own 党员报到 page."""
+    unit = selectors.get_organisation_for(request.user, pk)
+    if unit.kind != OrganisationKind.COBUILDING:
+        raise Http404
+    current = "\n".join(
+        unit.staff.select_related("user").order_by("user__username").values_list("user__username", flat=True)
+    )
+    form = forms.UnitStaffForm(request.POST or None, initial={"staff": current})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_unit_staff(actor=request.user, unit=unit, usernames=form.cleaned_data["staff"].split())
+        except ValidationError as refused:
+            forms.apply_service_errors(form, refused)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("party:organisation", pk=unit.pk)
+    context = {"form": form, "title": _("Staff of %(name)s") % {"name": unit.name}, "back": unit}
     return _form_page(request, "party/form_page.html", context, invalid=request.method == "POST")

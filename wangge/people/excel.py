@@ -39,11 +39,12 @@ HEADER_SEARCH_ROWS = 10
 # --- the template -----------------------------------------------------------------------------------
 
 
-def template(kind: str) -> bytes:
-    columns = LEDGERS[kind]
+def template(kind: str, *, columns: tuple | None = None, title: str = "") -> bytes:
+    """The empty ledger of ``kind``, or of another module's ``columns`` (``records.Field``s) titled ``title``."""
+    columns = columns or LEDGERS[kind]
     workbook = excel.workbook()
     sheet = workbook.active
-    sheet.title = str(KIND_LABELS[kind])[:31]
+    sheet.title = str(title or KIND_LABELS[kind])[:31]
     choices_sheet = workbook.create_sheet(_("Choices"))
     choices_sheet.sheet_state = "hidden"
     help_sheet = workbook.create_sheet(_("Instructions"))
@@ -138,12 +139,16 @@ class LedgerSheet:
     columns: dict[str, int] = field(default_factory=dict)  # key → column index (1-based)
     rows: list[tuple[int, dict]] = field(default_factory=list)  # (sheet row, key → raw value)
     problems: list[Problem] = field(default_factory=list)
+    fields: tuple = ()  # another module's columns (``records.Field``s); the ledger's own when empty
+
+    def defined(self) -> tuple:
+        return self.fields or LEDGERS[self.kind]
 
     def letter(self, key: str) -> str:
         return get_column_letter(self.columns[key]) if key in self.columns else ""
 
     def title(self, key: str) -> str:
-        column = next((c for c in LEDGERS[self.kind] if c.key == key), None)
+        column = next((c for c in self.defined() if c.key == key), None)
         return str(column.title) if column else key
 
 
@@ -161,9 +166,10 @@ def _not_excel() -> Problem:
     )
 
 
-def read_ledger(kind: str, data: bytes) -> LedgerSheet:
-    """Rows of the first sheet of an .xlsx file, or the problems that stop it being read."""
-    sheet = LedgerSheet(kind)
+def read_ledger(kind: str, data: bytes, *, columns: tuple = ()) -> LedgerSheet:
+    """Rows of the first sheet of an .xlsx file, or the problems that stop it being read. ``columns``: another
+    module's ledger (e.g. party members) read with the same checks; ``kind`` then only names it."""
+    sheet = LedgerSheet(kind, fields=tuple(columns))
     if len(data) > conf.import_max_bytes():
         sheet.problems.append(
             Problem(
@@ -212,9 +218,9 @@ def read_ledger(kind: str, data: bytes) -> LedgerSheet:
     return sheet
 
 
-def _header_lookup(kind: str) -> dict[str, str]:
+def _header_lookup(columns: tuple) -> dict[str, str]:
     lookup: dict[str, str] = {}
-    for column in LEDGERS[kind]:
+    for column in columns:
         lookup[squash(column.key)] = column.key
         for alias in column.aliases:
             lookup[squash(alias)] = column.key
@@ -239,7 +245,7 @@ def _merged_ranges(worksheet) -> list[tuple[int, int, int, int]]:
 
 
 def _read_sheet(sheet: LedgerSheet, worksheet) -> None:
-    lookup = _header_lookup(sheet.kind)
+    lookup = _header_lookup(sheet.defined())
     limit = conf.import_max_rows()
     key_of: dict[int, str] = {}
     rows = worksheet.iter_rows()
@@ -291,7 +297,7 @@ def _read_sheet(sheet: LedgerSheet, worksheet) -> None:
             return
         sheet.rows.append((row_number, values))
     if not sheet.header_row:
-        titles = "、".join(str(c.title) for c in LEDGERS[sheet.kind] if c.required)
+        titles = "、".join(str(c.title) for c in sheet.defined() if c.required)
         sheet.problems.append(
             Problem(
                 1,
@@ -304,7 +310,7 @@ def _read_sheet(sheet: LedgerSheet, worksheet) -> None:
             )
         )
         return
-    missing = [c for c in LEDGERS[sheet.kind] if c.required and c.key not in sheet.columns]
+    missing = [c for c in sheet.defined() if c.required and c.key not in sheet.columns]
     if missing:
         sheet.problems.append(
             Problem(

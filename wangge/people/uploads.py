@@ -39,6 +39,8 @@ def _sweep() -> None:
 
 
 def stash(session, data: bytes, meta: dict, *, key: str = SESSION_KEY) -> None:
+    """Keep ``data`` for the confirm step; ``key`` keeps another module's import (devices, party members)
+    apart from the ledger's."""
     discard(session, key=key)
     _sweep()
     token = secrets.token_hex(16)
