@@ -6,8 +6,8 @@ records becomes repeated elements named by ``ITEM`` (``services`` → ``service`
 """
 
 import json
-import xml.etree.ElementTree as ET
 from datetime import datetime
+from xml.sax.saxutils import escape
 
 from django.http import HttpResponse
 from django.utils import timezone
@@ -27,11 +27,12 @@ ITEM = {
 }
 
 
-def iso(value: datetime | None) -> str | None:
-    """2026-12-06T10:00:00+08:00 (no microseconds), or None."""
+def iso(value: datetime | None, tz=None) -> str | None:
+    """2026-12-06T10:00:00+08:00 (no microseconds), or None; ``tz`` (the current zone) read once per answer
+    by a caller writing many."""
     if value is None:
         return None
-    return timezone.localtime(value).replace(microsecond=0).isoformat()
+    return value.astimezone(tz or timezone.get_current_timezone()).replace(microsecond=0).isoformat()
 
 
 def _scalar(value) -> str:
@@ -42,22 +43,29 @@ def _scalar(value) -> str:
     return "" if value is None else str(value)
 
 
-def _fill(element: ET.Element, value) -> None:
+def _write(out: list[str], tag: str, value) -> None:
     if isinstance(value, dict):
+        out.append(f"<{tag}>")
         for name, child in value.items():
-            _fill(ET.SubElement(element, name), child)
+            _write(out, name, child)
+        out.append(f"</{tag}>")
     elif isinstance(value, list):
-        item = ITEM.get(element.tag, "item")
+        out.append(f"<{tag}>")
+        item = ITEM.get(tag, "item")
         for child in value:
-            _fill(ET.SubElement(element, item), child)
+            _write(out, item, child)
+        out.append(f"</{tag}>")
     else:
-        element.text = _scalar(value)
+        text = _scalar(value)
+        out.append(f"<{tag}>{escape(text)}</{tag}>" if text else f"<{tag} />")
 
 
 def to_xml(root: str, data) -> bytes:
-    element = ET.Element(root)
-    _fill(element, data)
-    return ET.tostring(element, encoding="utf-8", xml_declaration=True)
+    """Written as strings (element names are ours, text escaped): ElementTree took twice as long for a
+    thousand requests."""
+    out = ["<?xml version='1.0' encoding='utf-8'?>\n"]
+    _write(out, root, data)
+    return "".join(out).encode()
 
 
 def render(fmt: str, root: str, data, *, status: int = 200) -> HttpResponse:

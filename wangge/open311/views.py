@@ -10,7 +10,7 @@ import re
 from datetime import datetime
 
 from django.conf import settings
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import get_language
@@ -172,29 +172,30 @@ def service_definition(request, code: str, *, fmt: str, client):
 # --- requests -----------------------------------------------------------------------------------------
 
 
-def _request(case) -> dict:
-    try:
-        media_url = case.open311_request.media_url
-    except ObjectDoesNotExist:
-        media_url = ""
+def _requests(found: list[selectors.PublicRequest]) -> list[dict]:
+    english, tz = get_language() == "en", timezone.get_current_timezone()  # once, not per row
+    return [_request(row, english, tz) for row in found]
+
+
+def _request(row: selectors.PublicRequest, english: bool, tz) -> dict:
     return {
-        "service_request_id": case.number,
-        "status": selectors.open311_status(case),
-        "status_notes": selectors.scrub(case.public_notes or ""),
-        "service_name": _name(case.category),
-        "service_code": case.category.code,
-        "description": selectors.scrub(case.description),
-        "agency_responsible": selectors.agency_of(case),
+        "service_request_id": row.number,
+        "status": row.open311_status,
+        "status_notes": selectors.scrub(row.public_notes or ""),
+        "service_name": (english and row.category_name_en) or row.category_name,
+        "service_code": row.category_code,
+        "description": selectors.scrub(row.description),
+        "agency_responsible": row.agency,
         "service_notice": "",
-        "requested_datetime": iso(case.created_at),
-        "updated_datetime": iso(case.updated_at),
-        "expected_datetime": iso(selectors.expected_at(case)),
-        "address": case.public_place,
+        "requested_datetime": iso(row.created_at, tz),
+        "updated_datetime": iso(row.updated_at, tz),
+        "expected_datetime": iso(row.expected_at, tz),
+        "address": row.place,
         "address_id": "",
         "zipcode": "",
-        "lat": case.lat,
-        "long": case.lon,
-        "media_url": media_url,
+        "lat": row.lat,
+        "long": row.lon,
+        "media_url": row.media_url or "",
     }
 
 
@@ -245,8 +246,8 @@ def _filters(params) -> selectors.RequestFilters:
 def requests_view(request, *, fmt: str, client):
     if request.method == "POST":
         return _post(request, fmt, client)
-    cases = selectors.public_requests(_filters(request.GET))
-    return formats.render(fmt, "service_requests", [_request(c) for c in cases])
+    found = selectors.public_requests(_filters(request.GET))
+    return formats.render(fmt, "service_requests", _requests(found))
 
 
 def _post(request, fmt: str, client):
@@ -276,10 +277,10 @@ def _post(request, fmt: str, client):
 
 @endpoint("GET")
 def request_detail(request, number: str, *, fmt: str, client):
-    case = selectors.public_request(number)
-    if case is None:
+    found = selectors.public_request(number)
+    if found is None:
         return _not_found(fmt, _("No public request has this service_request_id."))
-    return formats.render(fmt, "service_requests", [_request(case)])
+    return formats.render(fmt, "service_requests", _requests([found]))
 
 
 @endpoint("GET")
