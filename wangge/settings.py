@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "wangge.services",
     "wangge.patrols",
     "wangge.notices",
+    "wangge.open311",
     "wangge.accounts",
     "wangge.workcalendar",
 ]
@@ -285,6 +286,10 @@ ANONYMOUS_REPORTS_PER_HOUR = int(os.environ.get("WANGGE_ANONYMOUS_REPORTS_PER_HO
 # Look-ups of where a pin falls (the report page's place step) without an account, per address and hour:
 # every pin move is one, so far more than reports.
 ANONYMOUS_LOCATES_PER_HOUR = int(os.environ.get("WANGGE_ANONYMOUS_LOCATES_PER_HOUR", "300"))
+# Open311 reads without an API key, per client address and minute (a key has its own limit, set per client).
+OPEN311_ANONYMOUS_PER_MINUTE = int(os.environ.get("WANGGE_OPEN311_ANONYMOUS_PER_MINUTE", "60"))
+# The contact that Open311's discovery names for this endpoint.
+OPEN311_CONTACT = os.environ.get("WANGGE_OPEN311_CONTACT", "")
 CASE_PHOTO_MAX_BYTES = int(os.environ.get("WANGGE_CASE_PHOTO_MAX_BYTES", str(10 * 1024 * 1024)))
 CASE_DUPLICATE_RADIUS_M = float(os.environ.get("WANGGE_CASE_DUPLICATE_RADIUS_M", "150"))
 CASE_DUPLICATE_DAYS = int(os.environ.get("WANGGE_CASE_DUPLICATE_DAYS", "7"))

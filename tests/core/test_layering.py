@@ -16,7 +16,18 @@ PACKAGE = ROOT / "wangge"
 # The loop and what it stands on, the roll-up store above it, assessment above the store, the screen
 # and the inbox on top. A module may import its own layer and the layers below.
 LOWER = ("core", "regions", "accounts", "people", "cases", "workcalendar")
-HIGHER = ("rollups", "assessment", "dashboard", "inbox", "party", "devices", "services", "patrols", "notices")
+HIGHER = (
+    "rollups",
+    "assessment",
+    "dashboard",
+    "inbox",
+    "party",
+    "devices",
+    "services",
+    "patrols",
+    "notices",
+    "open311",
+)
 FORBIDDEN = {
     **{app: HIGHER for app in LOWER},
     "party": ("rollups", "assessment", "dashboard", "inbox", "devices", "services", "patrols", "notices"),
@@ -30,7 +41,9 @@ FORBIDDEN = {
     # Patrols and visits stand on the case loop and the ledger, beside party, devices and services.
     "patrols": ("rollups", "assessment", "dashboard", "inbox", "party", "devices", "services", "notices"),
     # Notices stand on regions, accounts and people (who is a resident of a grid).
-    "notices": ("rollups", "assessment", "dashboard", "party", "devices", "services", "patrols"),
+    "notices": ("rollups", "assessment", "dashboard", "party", "devices", "services", "patrols", "open311"),
+    # Open311 stands on the case loop, regions, accounts and the ledger (a building's address), nothing above.
+    "open311": ("rollups", "assessment", "dashboard", "inbox", "party", "devices", "services", "patrols", "notices"),
 }
 
 

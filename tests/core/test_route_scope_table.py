@@ -728,7 +728,17 @@ PAGE_ROWS: dict[str, Row] = {
     "notices:attachment": Row(
         "/notices/attachments/{notice_attachment}/", {ANON: LOGIN, "resident1": 200, "gridworker2": 404}
     ),
+    # Open311 is public data for any caller, signed in or not: the same answer for everybody (no scope). The
+    # case lies in a public category; a private category's service is absent; a POST without a key is 403.
+    "open311:discovery": Row("/open311/v2/discovery.json", {ANON: 200, "resident1": 200}),
+    "open311:services": Row("/open311/v2/services.xml", {ANON: 200, "gridworker2": 200}),
+    "open311:service": Row(f"/open311/v2/services/{CATEGORY}.json", {ANON: 200, "leader": 200}),
+    "open311:requests": Row("/open311/v2/requests.json", {ANON: 200, "resident1": 200, "gridworker2": 200}),
+    "open311:request": Row("/open311/v2/requests/{case}.xml", {ANON: 200, "gridworker2": 200, "leader": 200}),
+    "open311:token": Row("/open311/v2/tokens/absent.json", {ANON: 404, "admin": 404}),
 }
+# A write without an API key is refused whoever is signed in (a session is no key).
+OPEN311_POST = Row("/open311/v2/requests.json", {ANON: 403, "admin": 403}, "post", {"service_code": CATEGORY})
 
 
 # --- what exists ----------------------------------------------------------------------------------------
@@ -921,6 +931,11 @@ PAGE_CASES = [
 def test_api_route_answers_each_persona(objects, route, persona, expected):
     response = _api_call(API_ROWS[route], persona, objects)
     assert response.status_code == expected, response.content[:300]
+
+
+@pytest.mark.parametrize(("persona", "expected"), list(OPEN311_POST.expect.items()))
+def test_open311_post_needs_a_key_whoever_is_signed_in(objects, persona, expected):
+    assert _page_call(OPEN311_POST, persona, objects).status_code == expected
 
 
 @pytest.mark.parametrize(("name", "persona", "expected"), PAGE_CASES)

@@ -26,6 +26,7 @@ class SubclassInline(admin.TabularInline):
         "limit_sign",
         "limit_handle",
         "limit_verify",
+        "public",
         "is_active",
     )
     show_change_link = True
@@ -51,6 +52,7 @@ class CategoryForm(forms.ModelForm):
             "limit_handle",
             "limit_verify",
             "related",
+            "public",
             "is_active",
         )
 
@@ -77,9 +79,10 @@ class CategoryAdmin(admin.ModelAdmin):
         "default_level",
         "on_spot",
         "limit_handle",
+        "public",
         "is_active",
     )
-    list_filter = ("kind", "default_level", "on_spot", "is_active")
+    list_filter = ("kind", "default_level", "on_spot", "public", "is_active")
     search_fields = ("code", "name", "name_en")
     list_select_related = ("parent",)
     inlines = [SubclassInline]

@@ -7,6 +7,8 @@ from django.db import transaction
 
 from wangge.cases.models import Category
 
+# Classes the public may report and read through Open311 unless a sub-class says otherwise ("public").
+PUBLIC_KINDS = ("component", "event")
 CATALOGUE = Path(__file__).resolve().parent / "data" / "categories.json"
 
 
@@ -54,6 +56,7 @@ def load_catalogue(*, path: Path = CATALOGUE, overwrite: bool = False) -> tuple[
                     "limit_handle": limits.get("handle", "3d"),
                     "limit_verify": limits.get("verify", "1d"),
                     "related": list(sub.get("related", [])),
+                    "public": bool(sub.get("public", cls.get("kind", "event") in PUBLIC_KINDS)),
                 },
             )
             created += was_created

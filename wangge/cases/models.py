@@ -47,6 +47,11 @@ class Category(models.Model):
     limit_verify = models.CharField(_("time limit to verify"), max_length=8, default="1d")
     related = models.JSONField(_("related sub-classes"), default=list, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # Whether the public may report it through Open311 and read its cases there (street lights, potholes:
+    # yes; disputes, special groups, public security: no). Shipped: the component and city-event classes.
+    public = models.BooleanField(
+        _("public"), default=False, help_text=_("Offered to the public and readable through Open311.")
+    )
 
     class Meta:
         verbose_name = _("category")
@@ -93,6 +98,7 @@ class Source(models.TextChoices):
     VIDEO = "video", _("Video analytics")
     VISIT = "visit", _("Household visit")
     INSPECTION = "inspection", _("Inspection")
+    OPEN311 = "open311", _("Open311 client")
     OTHER = "other", _("Other")
 
 

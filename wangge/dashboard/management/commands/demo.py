@@ -12,6 +12,7 @@ from wangge.cases.catalogue import CATALOGUE, load_catalogue
 from wangge.cases.demo import create_demo_cases, create_persona_work
 from wangge.devices.demo import create_demo_devices
 from wangge.notices.demo import create_demo_notices
+from wangge.open311.demo import create_demo_open311
 from wangge.party.demo import create_demo_party
 from wangge.patrols.demo import create_demo_patrols
 from wangge.people.demo import create_demo_people
@@ -107,8 +108,11 @@ class Command(BaseCommand):
         with phase("notices"):
             notices = create_demo_notices()
         case_count = 0
+        open311 = ""
         if CATALOGUE.exists():
             load_catalogue()
+            with phase("open311"):
+                open311 = create_demo_open311()  # a client key and the questions of a few services
             with phase("cases"):
                 if city:
                     case_count = bulk_cases(cases, seed=seed, days=CITY_DAYS)
@@ -157,6 +161,8 @@ class Command(BaseCommand):
             self.stdout.write(patrols)
         if notices:
             self.stdout.write(notices)
+        if open311:
+            self.stdout.write(open311)
         if city:
             self.stdout.write(f"{case_count:,} cases over the last {CITY_DAYS} days (city).")
             for name, seconds in phases.items():
