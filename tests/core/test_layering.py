@@ -16,21 +16,54 @@ PACKAGE = ROOT / "wangge"
 # The loop and what it stands on, the roll-up store above it, assessment above the store, the screen
 # and the inbox on top. A module may import its own layer and the layers below.
 LOWER = ("core", "regions", "accounts", "people", "cases", "workcalendar")
-HIGHER = ("rollups", "assessment", "dashboard", "inbox", "party", "devices", "services", "patrols", "notices")
+HIGHER = (
+    "rollups",
+    "assessment",
+    "dashboard",
+    "inbox",
+    "party",
+    "devices",
+    "services",
+    "patrols",
+    "notices",
+    "deliberation",
+)
 FORBIDDEN = {
     **{app: HIGHER for app in LOWER},
-    "party": ("rollups", "assessment", "dashboard", "inbox", "devices", "services", "patrols", "notices"),
-    "rollups": ("assessment", "dashboard", "inbox", "devices", "services", "patrols", "notices"),
-    "assessment": ("dashboard", "devices", "services", "patrols", "notices"),
-    "inbox": ("devices", "services", "patrols", "notices"),
+    "party": (
+        "rollups",
+        "assessment",
+        "dashboard",
+        "inbox",
+        "devices",
+        "services",
+        "patrols",
+        "notices",
+        "deliberation",
+    ),
+    "rollups": ("assessment", "dashboard", "inbox", "devices", "services", "patrols", "notices", "deliberation"),
+    "assessment": ("dashboard", "devices", "services", "patrols", "notices", "deliberation"),
+    "inbox": ("devices", "services", "patrols", "notices", "deliberation"),
     # Devices stand on the case loop, the ledger and the inbox (an alarm's notice to the grid workers).
-    "devices": ("rollups", "assessment", "dashboard", "party", "services", "patrols", "notices"),
+    "devices": ("rollups", "assessment", "dashboard", "party", "services", "patrols", "notices", "deliberation"),
     # Services to residents stand on party, inbox and the ledger; only the screen is above them.
-    "services": ("dashboard", "devices", "patrols", "notices"),
+    "services": ("dashboard", "devices", "patrols", "notices", "deliberation"),
     # Patrols and visits stand on the case loop and the ledger, beside party, devices and services.
-    "patrols": ("rollups", "assessment", "dashboard", "inbox", "party", "devices", "services", "notices"),
-    # Notices stand on regions, accounts and people (who is a resident of a grid).
-    "notices": ("rollups", "assessment", "dashboard", "party", "devices", "services", "patrols"),
+    "patrols": (
+        "rollups",
+        "assessment",
+        "dashboard",
+        "inbox",
+        "party",
+        "devices",
+        "services",
+        "notices",
+        "deliberation",
+    ),
+    # Notices stand on regions, accounts and people (who is a resident of a grid) and the inbox (readers told).
+    "notices": ("rollups", "assessment", "dashboard", "party", "devices", "services", "patrols", "deliberation"),
+    # Deliberation stands on the case loop (topics from cases, decisions as cases), the ledger and the inbox.
+    "deliberation": ("rollups", "assessment", "dashboard", "party", "devices", "services", "patrols", "notices"),
 }
 
 
