@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from tests.common import _english, _plain_static_files  # noqa: F401
+from tests.notices.conftest import publish  # noqa: F401
 from tests.people.conftest import browser, caller, outsider, user  # noqa: F401
 from wangge.accounts.models import User
 from wangge.deliberation import services
@@ -24,7 +25,14 @@ def staff() -> User:
 
 @pytest.fixture
 def topic(db):
-    def make(*, actor: str = "resident1", accept: bool | None = True, community: str = COMMUNITY_1, **extra):
+    def make(
+        *,
+        actor: str = "resident1",
+        accept: bool | None = True,
+        community: str = COMMUNITY_1,
+        reviewer="community1",
+        **extra,
+    ):
         row = services.raise_topic(
             actor=User.objects.get(username=actor),
             community=community,
@@ -33,7 +41,9 @@ def topic(db):
             **extra,
         )
         if accept is not None:
-            row = services.review_topic(actor=staff(), topic=row, accept=accept, reason="讨论")
+            row = services.review_topic(
+                actor=User.objects.get(username=reviewer), topic=row, accept=accept, reason="讨论"
+            )
         return row
 
     return make

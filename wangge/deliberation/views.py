@@ -114,9 +114,9 @@ def topic_review(request, pk: int):
 
 @login_required
 def meeting_new(request):
-    if not selectors.may_manage(request.user):
-        raise PermissionDenied(_("Only community staff call meetings."))
     communities = [c for c in selectors.communities_for(request.user) if selectors.may_manage(request.user, c)]
+    if not communities:
+        raise PermissionDenied(_("Only community staff call meetings."))
     topics = selectors.topics_for(request.user).filter(status=TopicStatus.ACCEPTED).order_by("-created_at")[:100]
     form = forms.MeetingForm(request.POST or None, communities=communities, topics=topics)
     if request.method == "POST" and form.is_valid():
