@@ -1,6 +1,6 @@
 """Deliberation in the demo town's first community (community1's, where resident1 lives): topics raised by
 resident1 and gridworker1, a held meeting at the 说事亭 whose vote is closed and whose decisions became a
-case and a task, signed minutes, and a coming meeting with its vote open (resident1 may still vote). All
+case (a task when the demo has no cases) and a task, signed minutes, and a coming meeting with its vote open (resident1 may still vote). All
 written through the services (audit, inbox). Called by ``wangge demo`` after the cases."""
 
 from datetime import timedelta
@@ -15,7 +15,9 @@ from wangge.regions.models import Level, Region
 CATEGORY = "0506"  # 电动车充电设施
 
 
-def create_demo_deliberation() -> str:
+def create_demo_deliberation(*, with_case: bool = True) -> str:
+    """``with_case``: the charging decision becomes a case (the demo with cases); else a task, so a demo town
+    loaded without cases (the test session's) stays without any."""
     street = Region.objects.filter(level=Level.STREET, is_active=True).order_by("code").first()
     if street is None:
         return ""
@@ -77,7 +79,7 @@ def create_demo_deliberation() -> str:
         meeting=held,
         draft=services.DecisionDraft(
             text="在3号楼车棚增设20个电动车充电桩",
-            kind="case",
+            kind="case" if with_case else "task",
             due_on=(now + timedelta(days=30)).date(),
             owner_name="社区居委会",
             topic=charging.pk,

@@ -127,7 +127,7 @@ class Command(BaseCommand):
                     patrols = create_demo_patrols(seed=seed)
             if not city:
                 with phase("deliberation"):
-                    deliberation = create_demo_deliberation()
+                    deliberation = create_demo_deliberation(with_case=case_count > 0)
             if case_count and not city:
                 with phase("bulletins"):
                     generate_monthly()  # last month's, as the schedule would have made them on the 1st
