@@ -7,6 +7,7 @@ from ninja import Field, Schema
 
 from wangge.core.pagination import PageQuery
 from wangge.core.text import MultilineText, Text
+from wangge.core.validators import Day
 from wangge.deliberation.models import Choice, DecisionKind, ParticipantKind, PlaceKind, TopicStatus
 
 
@@ -225,7 +226,7 @@ class MinutesIn(Schema):
 class DecisionIn(Schema):
     text: MultilineText = Field(..., min_length=1, max_length=2000)
     kind: DecisionKind
-    due_on: date
+    due_on: Day
     owner: Text = Field("", max_length=150, description="A staff account's username")
     owner_name: Text = Field("", max_length=80, description="Who carries it out, when not an account")
     topic_id: int | None = None
