@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "wangge.patrols",
     "wangge.notices",
     "wangge.open311",
+    "wangge.deliberation",
     "wangge.accounts",
     "wangge.workcalendar",
 ]

@@ -16,6 +16,8 @@ PACKAGE = ROOT / "wangge"
 # The loop and what it stands on, the roll-up store above it, assessment above the store, the screen
 # and the inbox on top. A module may import its own layer and the layers below.
 LOWER = ("core", "regions", "accounts", "people", "cases", "workcalendar")
+# Modules on the case loop that nothing else builds on: no other module imports them.
+EDGE = ("open311", "deliberation")
 HIGHER = (
     "rollups",
     "assessment",
@@ -26,24 +28,46 @@ HIGHER = (
     "services",
     "patrols",
     "notices",
-    "open311",
+    *EDGE,
 )
+
+
+def _and_the_edge(app: str, *above: str) -> tuple[str, ...]:
+    return (*above, *(edge for edge in EDGE if edge != app))
+
+
 FORBIDDEN = {
     **{app: HIGHER for app in LOWER},
-    "party": ("rollups", "assessment", "dashboard", "inbox", "devices", "services", "patrols", "notices"),
-    "rollups": ("assessment", "dashboard", "inbox", "devices", "services", "patrols", "notices"),
-    "assessment": ("dashboard", "devices", "services", "patrols", "notices"),
-    "inbox": ("devices", "services", "patrols", "notices"),
+    "party": _and_the_edge(
+        "party", "rollups", "assessment", "dashboard", "inbox", "devices", "services", "patrols", "notices"
+    ),
+    "rollups": _and_the_edge(
+        "rollups", "assessment", "dashboard", "inbox", "devices", "services", "patrols", "notices"
+    ),
+    "assessment": _and_the_edge("assessment", "dashboard", "devices", "services", "patrols", "notices"),
+    "inbox": _and_the_edge("inbox", "devices", "services", "patrols", "notices"),
     # Devices stand on the case loop, the ledger and the inbox (an alarm's notice to the grid workers).
-    "devices": ("rollups", "assessment", "dashboard", "party", "services", "patrols", "notices"),
+    "devices": _and_the_edge(
+        "devices", "rollups", "assessment", "dashboard", "party", "services", "patrols", "notices"
+    ),
     # Services to residents stand on party, inbox and the ledger; only the screen is above them.
-    "services": ("dashboard", "devices", "patrols", "notices"),
+    "services": _and_the_edge("services", "dashboard", "devices", "patrols", "notices"),
     # Patrols and visits stand on the case loop and the ledger, beside party, devices and services.
-    "patrols": ("rollups", "assessment", "dashboard", "inbox", "party", "devices", "services", "notices"),
-    # Notices stand on regions, accounts and people (who is a resident of a grid).
-    "notices": ("rollups", "assessment", "dashboard", "party", "devices", "services", "patrols", "open311"),
+    "patrols": _and_the_edge(
+        "patrols", "rollups", "assessment", "dashboard", "inbox", "party", "devices", "services", "notices"
+    ),
+    # Notices stand on regions, accounts and people (who is a resident of a grid) and the inbox (readers told).
+    "notices": _and_the_edge(
+        "notices", "rollups", "assessment", "dashboard", "party", "devices", "services", "patrols"
+    ),
     # Open311 stands on the case loop, regions, accounts and the ledger (a building's address), nothing above.
-    "open311": ("rollups", "assessment", "dashboard", "inbox", "party", "devices", "services", "patrols", "notices"),
+    "open311": _and_the_edge(
+        "open311", "rollups", "assessment", "dashboard", "inbox", "party", "devices", "services", "patrols", "notices"
+    ),
+    # Deliberation stands on the case loop (topics from cases, decisions as cases), the ledger and the inbox.
+    "deliberation": _and_the_edge(
+        "deliberation", "rollups", "assessment", "dashboard", "party", "devices", "services", "patrols", "notices"
+    ),
 }
 
 

@@ -24,6 +24,7 @@ from wangge.accounts.services import issue_token
 from wangge.api import api as ninja_api
 from wangge.assessment import services as assessment_services
 from wangge.cases import services as case_services
+from wangge.deliberation import services as deliberation_services
 from wangge.devices import services as device_services
 from wangge.devices.models import Vendor
 from wangge.inbox import services as inbox_services
@@ -50,6 +51,7 @@ STREET_1 = "329901001000"
 STREET_2 = "329901002000"
 ABSENT = 99999999
 
+OTHER_COMMUNITY = "gw329901001002001"  # the grid worker of the next community's first grid
 ANON = "anonymous"
 LOGIN = "login"  # a page sends an anonymous caller to the login page (302 there)
 
@@ -476,6 +478,69 @@ API_ROWS: dict[str, Row] = {
         "/notices/{notice}/results/export",
         {ANON: 401, "resident1": 404, "gridworker2": 404, "gridworker1": 200, "leader": 200},
     ),
+    "GET /topics": Row("/topics", {ANON: 401, "resident1": 200, "department1": 200, OTHER_COMMUNITY: 200}),
+    "POST /topics": Row(
+        "/topics",
+        {ANON: 401, "resident1": 400, "department1": 400},
+        "post",
+        {"community": "329901001002", "title": "x", "description": "y"},
+    ),
+    "GET /topics/{topic_id}": Row(
+        "/topics/{topic}",
+        {ANON: 401, "resident1": 200, "gridworker2": 200, "leader": 200, OTHER_COMMUNITY: 404, "department1": 404},
+    ),
+    "POST /topics/{topic_id}/review": Row(
+        "/topics/{topic}/review",
+        {ANON: 401, OTHER_COMMUNITY: 404, "resident1": 400, "gridworker1": 400},
+        "post",
+        {"accept": True, "reason": "x"},
+    ),
+    "GET /meetings": Row("/meetings", {ANON: 401, "resident1": 200, OTHER_COMMUNITY: 200}),
+    "POST /meetings": Row(
+        "/meetings",
+        {ANON: 401, "resident1": 400, "gridworker1": 400},
+        "post",
+        {
+            "community": COMMUNITY_1,
+            "title": "x",
+            "place_kind": "room",
+            "place": "y",
+            "starts_at": "2026-12-24T10:00:00",
+        },
+    ),
+    "GET /meetings/{meeting_id}": Row(
+        "/meetings/{meeting}", {ANON: 401, "resident1": 200, "leader": 200, OTHER_COMMUNITY: 404, "department1": 404}
+    ),
+    "POST /meetings/{meeting_id}/attend": Row(
+        "/meetings/{meeting}/attend", {ANON: 401, OTHER_COMMUNITY: 404, "gridworker1": 400}, "post", {}
+    ),
+    "POST /meetings/{meeting_id}/vote": Row(
+        "/meetings/{meeting}/vote", {ANON: 401, OTHER_COMMUNITY: 404, "gridworker1": 400}, "post", {"choice": "yes"}
+    ),
+    "POST /meetings/{meeting_id}/vote/open": Row(
+        "/meetings/{meeting}/vote/open", {ANON: 401, OTHER_COMMUNITY: 404, "resident1": 400}, "post", {"question": "x"}
+    ),
+    "POST /meetings/{meeting_id}/vote/close": Row(
+        "/meetings/{meeting}/vote/close", {ANON: 401, OTHER_COMMUNITY: 404, "resident1": 400}, "post"
+    ),
+    "POST /meetings/{meeting_id}/minutes": Row(
+        "/meetings/{meeting}/minutes", {ANON: 401, OTHER_COMMUNITY: 404, "resident1": 400}, "post", {"text": "x"}
+    ),
+    "POST /meetings/{meeting_id}/minutes/sign": Row(
+        "/meetings/{meeting}/minutes/sign", {ANON: 401, OTHER_COMMUNITY: 404, "resident1": 400}, "post"
+    ),
+    "POST /meetings/{meeting_id}/decisions": Row(
+        "/meetings/{meeting}/decisions",
+        {ANON: 401, OTHER_COMMUNITY: 404, "resident1": 400, "gridworker1": 400},
+        "post",
+        {"text": "x", "kind": "task", "due_on": "2027-01-01", "owner_name": "a"},
+    ),
+    "POST /meetings/{meeting_id}/decisions/{decision_id}/follow-ups": Row(
+        "/meetings/{meeting}/decisions/{decision}/follow-ups",
+        {ANON: 401, OTHER_COMMUNITY: 404, "resident1": 400},
+        "post",
+        {"note": "x"},
+    ),
 }
 
 # --- the pages ------------------------------------------------------------------------------------------
@@ -736,6 +801,25 @@ PAGE_ROWS: dict[str, Row] = {
     "open311:requests": Row("/open311/v2/requests.json", {ANON: 200, "resident1": 200, "gridworker2": 200}),
     "open311:request": Row("/open311/v2/requests/{case}.xml", {ANON: 200, "gridworker2": 200, "leader": 200}),
     "open311:token": Row("/open311/v2/tokens/absent.json", {ANON: 404, "admin": 404}),
+    "deliberation:index": Row("/deliberation/", {ANON: LOGIN, "resident1": 200, OTHER_COMMUNITY: 200}),
+    "deliberation:topic_new": Row(
+        "/deliberation/topics/new/", {ANON: LOGIN, "resident1": 200, "department1": 403, "community1": 200}
+    ),
+    "deliberation:topic": Row(
+        "/deliberation/topics/{topic}/", {ANON: LOGIN, "resident1": 200, "leader": 200, OTHER_COMMUNITY: 404}
+    ),
+    "deliberation:topic_review": Row(
+        "/deliberation/topics/{topic}/review/", {ANON: LOGIN, OTHER_COMMUNITY: 404, "resident1": 400}, "post"
+    ),
+    "deliberation:meeting_new": Row(
+        "/deliberation/meetings/new/", {ANON: LOGIN, "resident1": 403, "gridworker1": 403, "community1": 200}
+    ),
+    "deliberation:meeting": Row(
+        "/deliberation/meetings/{meeting}/", {ANON: LOGIN, "resident1": 200, "leader": 200, OTHER_COMMUNITY: 404}
+    ),
+    "deliberation:meeting_act": Row(
+        "/deliberation/meetings/{meeting}/vote/", {ANON: LOGIN, OTHER_COMMUNITY: 404, "gridworker1": 400}, "post"
+    ),
 }
 # A write without an API key is refused whoever is signed in (a session is no key).
 OPEN311_POST = Row("/open311/v2/requests.json", {ANON: 403, "admin": 403}, "post", {"service_code": CATEGORY})
@@ -842,7 +926,9 @@ def objects(db, settings, tmp_path) -> dict[str, object]:
     )
     gridworker1 = User.objects.get(username="gridworker1")
     patrol, _created = patrol_services.start_patrol(actor=gridworker1)
-    patrol_services.add_points(actor=gridworker1, patrol=patrol, batch_id="1", points=[[lon, lat, int(timezone.now().timestamp()) - 60, 5]])
+    patrol_services.add_points(
+        actor=gridworker1, patrol=patrol, batch_id="1", points=[[lon, lat, int(timezone.now().timestamp()) - 60, 5]]
+    )
     household = Household.objects.filter(region_path__startswith=grid.path).order_by("pk").first()
     visit = patrol_services.record_visit(actor=gridworker1, household=household.pk, visited_on=timezone.localdate())
     notice = notice_services.publish(
@@ -856,7 +942,32 @@ def objects(db, settings, tmp_path) -> dict[str, object]:
         ),
         attachments=[_png()],
     )
+    topic = deliberation_services.raise_topic(
+        actor=resident, community=COMMUNITY_1, title="充电桩", description="不够用"
+    )
+    deliberation_services.review_topic(actor=community1, topic=topic, accept=True, reason="讨论")
+    meeting = deliberation_services.call_meeting(
+        actor=community1,
+        draft=deliberation_services.MeetingDraft(
+            community=COMMUNITY_1,
+            title="议事会",
+            place_kind="pavilion",
+            place="说事亭",
+            starts_at=timezone.now(),
+            invite_residents=True,
+            topics=[topic.pk],
+        ),
+    )
+    deliberation_services.open_vote(actor=community1, meeting=meeting, question="同意吗？")
+    decision = deliberation_services.record_decision(
+        actor=community1,
+        meeting=meeting,
+        draft=deliberation_services.DecisionDraft(text="清理", kind="task", due_on=date(2027, 1, 7), owner_name="物业"),
+    )
     return {
+        "topic": topic.pk,
+        "meeting": meeting.pk,
+        "decision": decision.pk,
         "patrol": patrol.pk,
         "visit": visit.pk,
         "notice": notice.pk,

@@ -35,6 +35,8 @@ class Notice(TextGuardMixin, models.Model):
     publish_until = models.DateTimeField(_("published until"), null=True, blank=True)
     poll_closes_at = models.DateTimeField(_("poll closes at"), null=True, blank=True)
     revision = models.PositiveIntegerField(default=1, editable=False)
+    # When its readers were told in their inbox (at publication, or by the task once a scheduled window opens).
+    notified_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -10,12 +10,16 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wangge.accounts import audit
+from wangge.accounts.models import Membership, User
 from wangge.core import uploads
 from wangge.core.errors import Conflict
+from wangge.inbox.models import Kind
+from wangge.inbox.services import notify
 from wangge.notices import conf, selectors
 from wangge.notices.models import (
     Notice,
@@ -111,7 +115,45 @@ def publish(*, actor, draft: Draft, attachments=()) -> Notice:
     audit.record(
         actor=actor, action="notices.publish", obj=notice, changes={"region": region.code, "kind": notice.kind}
     )
+    if notice.window_state == "published":
+        tell_readers(notice)
     return notice
+
+
+def readers_of(notice: Notice) -> list[User]:
+    """Who a notice is addressed to: every active account with an active membership in or under its region
+    (residents, and the staff serving there), except its publisher."""
+    memberships = Membership.objects.filter(is_active=True, region__path__startswith=notice.region_path)
+    users = User.objects.filter(pk__in=memberships.values("user_id"), is_active=True).exclude(pk=notice.created_by_id)
+    return list(users.order_by("pk"))
+
+
+def tell_readers(notice: Notice) -> int:
+    """Put the notice in its readers' inboxes, once: the claim on ``notified_at`` is a conditional update,
+    so publication and the task (or two tasks) never tell anyone twice. In the caller's transaction."""
+    now = timezone.now()
+    claimed = Notice.objects.filter(pk=notice.pk, notified_at__isnull=True).update(notified_at=now)
+    if not claimed:
+        return 0
+    notice.notified_at = now
+    title = _("%(kind)s: %(title)s") % {"kind": notice.get_kind_display(), "title": notice.title}
+    messages = notify(
+        users=readers_of(notice), kind=Kind.NOTICE, title=title, body=notice.body[:200], url=f"/notices/{notice.pk}/"
+    )
+    return len(messages)
+
+
+def tell_opened_windows(now: datetime | None = None) -> int:
+    """Notices whose window has opened since publication and whose readers were not told yet (the task)."""
+    now = now or timezone.now()
+    due = Notice.objects.filter(notified_at__isnull=True, publish_from__lte=now).filter(
+        Q(publish_until__isnull=True) | Q(publish_until__gt=now)
+    )
+    told = 0
+    for notice in due.order_by("pk")[:500]:
+        with transaction.atomic():
+            told += tell_readers(notice)
+    return told
 
 
 def _add_questions(notice: Notice, questions: list[Question]) -> None:

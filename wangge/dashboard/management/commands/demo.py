@@ -10,6 +10,7 @@ from wangge.accounts import demo as accounts_demo
 from wangge.assessment.services import generate_monthly
 from wangge.cases.catalogue import CATALOGUE, load_catalogue
 from wangge.cases.demo import create_demo_cases, create_persona_work
+from wangge.deliberation.demo import create_demo_deliberation
 from wangge.devices.demo import create_demo_devices
 from wangge.notices.demo import create_demo_notices
 from wangge.open311.demo import create_demo_open311
@@ -97,7 +98,7 @@ class Command(BaseCommand):
         with phase("people"):
             persons = 50_000 * scale if people is None else people
             ledger = create_demo_people(persons=persons, seed=seed) if people != 0 else None
-        party = devices = patrols = ""
+        party = devices = patrols = deliberation = ""
         if ledger is not None:
             with phase("party"):
                 party = create_demo_party(seed=seed)
@@ -128,6 +129,9 @@ class Command(BaseCommand):
             if case_count and not city and ledger is not None:
                 with phase("patrols"):
                     patrols = create_demo_patrols(seed=seed)
+            if not city:
+                with phase("deliberation"):
+                    deliberation = create_demo_deliberation(with_case=case_count > 0)
             if case_count and not city:
                 with phase("bulletins"):
                     generate_monthly()  # last month's, as the schedule would have made them on the 1st
@@ -163,6 +167,8 @@ class Command(BaseCommand):
             self.stdout.write(notices)
         if open311:
             self.stdout.write(open311)
+        if deliberation:
+            self.stdout.write(deliberation)
         if city:
             self.stdout.write(f"{case_count:,} cases over the last {CITY_DAYS} days (city).")
             for name, seconds in phases.items():
