@@ -1,9 +1,10 @@
 """Organisation and member writes from the pages (create, edit, move; add, edit, leave), the minimum of
 households a central household should link, the region picker of the member list, and leaving over the API."""
 
-from datetime import date
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from tests.party.conftest import (
     COMMUNITY_1,
@@ -115,13 +116,14 @@ def test_a_member_leaves_and_is_kept_in_history(browser):
     member = central.member if central else member_in(GRID_1)
     future = client.post(f"/party/members/{member.pk}/leave/", {"left_on": "2999-01-01", "leave_kind": "left"})
     assert future.status_code == 400
+    day = timezone.localdate() - timedelta(days=6)  # a past day, whatever the clock says
     left = client.post(
         f"/party/members/{member.pk}/leave/",
-        {"left_on": "2026-11-30", "leave_kind": LeaveKind.TRANSFERRED_OUT, "leave_note": "转至外区"},
+        {"left_on": day.isoformat(), "leave_kind": LeaveKind.TRANSFERRED_OUT, "leave_note": "转至外区"},
     )
     assert left.status_code == 302
     member.refresh_from_db()
-    assert member.left_on == date(2026, 11, 30) and member.leave_kind == LeaveKind.TRANSFERRED_OUT
+    assert member.left_on == day and member.leave_kind == LeaveKind.TRANSFERRED_OUT
     assert not CentralHousehold.objects.filter(member=member).exists()
     assert AuditLog.objects.filter(action="party.member.leave", object_id=str(member.pk)).exists()
     shown = client.get(f"/party/members/{member.pk}/")
@@ -131,7 +133,9 @@ def test_a_member_leaves_and_is_kept_in_history(browser):
     history = client.get("/party/members/", {"region": GRID_1, "left": "1"}).content.decode()
     assert f"/party/members/{member.pk}/" in history
     assert (
-        client.post(f"/party/members/{member.pk}/leave/", {"left_on": "2026-11-30", "leave_kind": "left"}).status_code
+        client.post(
+            f"/party/members/{member.pk}/leave/", {"left_on": day.isoformat(), "leave_kind": "left"}
+        ).status_code
         == 400
     )
 
@@ -139,18 +143,11 @@ def test_a_member_leaves_and_is_kept_in_history(browser):
 def test_leaving_over_the_api(caller):
     member = member_in(GRID_1)
     client = caller("gridworker1")
-    answered = client.post(f"/party/members/{member.pk}/leave", {"left_on": "2026-11-01", "leave_kind": "left"})
-    assert answered.status_code == 200 and answered.json()["left_on"] == "2026-11-01"
-    assert (
-        client.post(f"/party/members/{member.pk}/leave", {"left_on": "2026-11-01", "leave_kind": "left"}).status_code
-        == 409
-    )
-    assert (
-        caller("gridworker2")
-        .post(f"/party/members/{member.pk}/leave", {"left_on": "2026-11-01", "leave_kind": "left"})
-        .status_code
-        == 404
-    )
+    leaving = {"left_on": (timezone.localdate() - timedelta(days=35)).isoformat(), "leave_kind": "left"}
+    answered = client.post(f"/party/members/{member.pk}/leave", leaving)
+    assert answered.status_code == 200 and answered.json()["left_on"] == leaving["left_on"]
+    assert client.post(f"/party/members/{member.pk}/leave", leaving).status_code == 409
+    assert caller("gridworker2").post(f"/party/members/{member.pk}/leave", leaving).status_code == 404
     assert member.pk in [r["id"] for r in client.get("/party/members", {"left": "true", "size": 100}).json()["items"]]
     assert member.pk not in [
         r["id"] for r in client.get("/party/members", {"left": "false", "size": 100}).json()["items"]
