@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "wangge.services",
     "wangge.patrols",
     "wangge.notices",
+    "wangge.mediation",
     "wangge.accounts",
     "wangge.workcalendar",
 ]

@@ -20,6 +20,7 @@ urlpatterns = [
     path("services/", include("wangge.services.urls")),
     path("patrols/", include("wangge.patrols.urls")),
     path("notices/", include("wangge.notices.urls")),
+    path("mediation/", include("wangge.mediation.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -16,21 +16,34 @@ PACKAGE = ROOT / "wangge"
 # The loop and what it stands on, the roll-up store above it, assessment above the store, the screen
 # and the inbox on top. A module may import its own layer and the layers below.
 LOWER = ("core", "regions", "accounts", "people", "cases", "workcalendar")
-HIGHER = ("rollups", "assessment", "dashboard", "inbox", "party", "devices", "services", "patrols", "notices")
+HIGHER = (
+    "rollups",
+    "assessment",
+    "dashboard",
+    "inbox",
+    "party",
+    "devices",
+    "services",
+    "patrols",
+    "notices",
+    "mediation",
+)
 FORBIDDEN = {
     **{app: HIGHER for app in LOWER},
-    "party": ("rollups", "assessment", "dashboard", "inbox", "devices", "services", "patrols", "notices"),
-    "rollups": ("assessment", "dashboard", "inbox", "devices", "services", "patrols", "notices"),
-    "assessment": ("dashboard", "devices", "services", "patrols", "notices"),
-    "inbox": ("devices", "services", "patrols", "notices"),
+    "party": ("rollups", "assessment", "dashboard", "inbox", "devices", "services", "patrols", "notices", "mediation"),
+    "rollups": ("assessment", "dashboard", "inbox", "devices", "services", "patrols", "notices", "mediation"),
+    "assessment": ("dashboard", "devices", "services", "patrols", "notices", "mediation"),
+    "inbox": ("devices", "services", "patrols", "notices", "mediation"),
     # Devices stand on the case loop, the ledger and the inbox (an alarm's notice to the grid workers).
-    "devices": ("rollups", "assessment", "dashboard", "party", "services", "patrols", "notices"),
+    "devices": ("rollups", "assessment", "dashboard", "party", "services", "patrols", "notices", "mediation"),
     # Services to residents stand on party, inbox and the ledger; only the screen is above them.
-    "services": ("dashboard", "devices", "patrols", "notices"),
+    "services": ("dashboard", "devices", "patrols", "notices", "mediation"),
     # Patrols and visits stand on the case loop and the ledger, beside party, devices and services.
-    "patrols": ("rollups", "assessment", "dashboard", "inbox", "party", "devices", "services", "notices"),
+    "patrols": ("rollups", "assessment", "dashboard", "inbox", "party", "devices", "services", "notices", "mediation"),
     # Notices stand on regions, accounts and people (who is a resident of a grid).
-    "notices": ("rollups", "assessment", "dashboard", "party", "devices", "services", "patrols"),
+    "notices": ("rollups", "assessment", "dashboard", "party", "devices", "services", "patrols", "mediation"),
+    # Mediation stands on the case loop (a 矛盾纠纷 case becomes a dispute), the ledger and the inbox.
+    "mediation": ("rollups", "assessment", "dashboard", "party", "devices", "services", "patrols", "notices"),
 }
 
 
