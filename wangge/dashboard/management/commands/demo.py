@@ -11,6 +11,7 @@ from wangge.assessment.services import generate_monthly
 from wangge.cases.catalogue import CATALOGUE, load_catalogue
 from wangge.cases.demo import create_demo_cases, create_persona_work
 from wangge.devices.demo import create_demo_devices
+from wangge.mediation.demo import create_demo_disputes
 from wangge.notices.demo import create_demo_notices
 from wangge.party.demo import create_demo_party
 from wangge.patrols.demo import create_demo_patrols
@@ -106,6 +107,8 @@ class Command(BaseCommand):
             services_line = ""
         with phase("notices"):
             notices = create_demo_notices()
+        with phase("disputes"):
+            disputes = create_demo_disputes()
         case_count = 0
         if CATALOGUE.exists():
             load_catalogue()
@@ -157,6 +160,8 @@ class Command(BaseCommand):
             self.stdout.write(patrols)
         if notices:
             self.stdout.write(notices)
+        if disputes:
+            self.stdout.write(disputes)
         if city:
             self.stdout.write(f"{case_count:,} cases over the last {CITY_DAYS} days (city).")
             for name, seconds in phases.items():
