@@ -13,6 +13,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from wangge.core.text import TextGuardMixin
 from wangge.people.models import PiiMixin
@@ -30,7 +31,7 @@ class DisputeKind(models.TextChoices):
 
 
 class DisputeStatus(models.TextChoices):
-    REGISTERED = "registered", _("Registered")
+    REGISTERED = "registered", pgettext_lazy("dispute", "Registered")
     MEDIATING = "mediating", _("Mediating")
     AGREED = "agreed", _("Agreed")
     FAILED = "failed", _("Mediation failed")

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from wangge.accounts import audit
 from wangge.accounts.models import Membership, Role
@@ -57,7 +57,7 @@ RULES: dict[tuple[str, str], str] = {
     ("escalate", S.FAILED): S.ESCALATED,
 }
 ACTION_LABELS = {
-    "register": gettext_lazy("Registered"),
+    "register": pgettext_lazy("dispute", "Registered"),
     "start": gettext_lazy("Mediation started"),
     "session": gettext_lazy("Session recorded"),
     "agree": gettext_lazy("Agreement reached"),
