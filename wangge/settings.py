@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "wangge.notices",
     "wangge.open311",
     "wangge.deliberation",
+    "wangge.mediation",
     "wangge.accounts",
     "wangge.workcalendar",
 ]

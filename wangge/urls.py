@@ -22,6 +22,7 @@ urlpatterns = [
     path("notices/", include("wangge.notices.urls")),
     path("open311/v2/", include("wangge.open311.urls")),
     path("deliberation/", include("wangge.deliberation.urls")),
+    path("mediation/", include("wangge.mediation.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

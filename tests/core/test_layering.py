@@ -17,7 +17,7 @@ PACKAGE = ROOT / "wangge"
 # and the inbox on top. A module may import its own layer and the layers below.
 LOWER = ("core", "regions", "accounts", "people", "cases", "workcalendar")
 # Modules on the case loop that nothing else builds on: no other module imports them.
-EDGE = ("open311", "deliberation")
+EDGE = ("open311", "deliberation", "mediation")
 HIGHER = (
     "rollups",
     "assessment",
@@ -67,6 +67,10 @@ FORBIDDEN = {
     # Deliberation stands on the case loop (topics from cases, decisions as cases), the ledger and the inbox.
     "deliberation": _and_the_edge(
         "deliberation", "rollups", "assessment", "dashboard", "party", "devices", "services", "patrols", "notices"
+    ),
+    # Mediation stands on the case loop (a 矛盾纠纷 case becomes a dispute), the ledger and the inbox.
+    "mediation": _and_the_edge(
+        "mediation", "rollups", "assessment", "dashboard", "party", "devices", "services", "patrols", "notices"
     ),
 }
 

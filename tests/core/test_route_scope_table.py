@@ -28,6 +28,7 @@ from wangge.deliberation import services as deliberation_services
 from wangge.devices import services as device_services
 from wangge.devices.models import Vendor
 from wangge.inbox import services as inbox_services
+from wangge.mediation import services as mediation_services
 from wangge.notices import services as notice_services
 from wangge.party import services as party_services
 from wangge.party.models import (
@@ -455,6 +456,45 @@ API_ROWS: dict[str, Row] = {
     "POST /call-outs/{callout_id}/complete": Row(
         "/call-outs/{callout}/complete", {ANON: 401, "resident1": 403, "gridworker1": 403}, "post"
     ),
+    "GET /disputes": Row("/disputes", {ANON: 401, "resident1": 200, "gridworker2": 200}),
+    "POST /disputes": Row(
+        "/disputes",
+        {ANON: 401, "gridworker2": 400, "resident1": 400},
+        "post",
+        {"kind": "neighbour", "region": GRID_1, "title": "漏水", "parties": [{"name": "张三"}]},
+    ),
+    "POST /disputes/from-case": Row(
+        "/disputes/from-case", {ANON: 401, "gridworker2": 404, "gridworker1": 400}, "post", {"case": "{case}"}
+    ),
+    "GET /disputes/rates": Row(
+        "/disputes/rates", {ANON: 401, "resident1": 404, "department1": 404, "gridworker1": 200, "leader": 200}
+    ),
+    "GET /disputes/recurring": Row("/disputes/recurring", {ANON: 401, "resident1": 200, "community1": 200}),
+    "GET /disputes/{dispute_id}": Row(
+        "/disputes/{dispute}",
+        {ANON: 401, "resident1": 404, "gridworker1": 200, "gridworker2": 404, "community1": 200, "leader": 200},
+    ),
+    "POST /disputes/{dispute_id}/parties": Row(
+        "/disputes/{dispute}/parties", {ANON: 401, "gridworker2": 404, "leader": 404}, "post", {"name": "王五"}
+    ),
+    "POST /disputes/{dispute_id}/sessions": Row(
+        "/disputes/{dispute}/sessions", {ANON: 401, "gridworker2": 404, "resident1": 404}, "post", {"place": "调解室"}
+    ),
+    "POST /disputes/{dispute_id}/agreement": Row(
+        "/disputes/{dispute}/agreement", {ANON: 401, "gridworker2": 404, "leader": 404}, "post", {"text": "赔偿"}
+    ),
+    "POST /disputes/{dispute_id}/outcome": Row(
+        "/disputes/{dispute}/outcome", {ANON: 401, "gridworker2": 404}, "post", {"outcome": "failed"}
+    ),
+    "POST /disputes/{dispute_id}/escalate": Row(
+        "/disputes/{dispute}/escalate", {ANON: 401, "gridworker2": 404}, "post", {"to": "court"}
+    ),
+    "POST /disputes/{dispute_id}/parties/{party_id}/reveal": Row(
+        "/disputes/{dispute}/parties/{dispute_party}/reveal",
+        {ANON: 401, "gridworker2": 404, "leader": 404, "resident1": 404},
+        "post",
+        {"field": "phone", "reason": "核实身份"},
+    ),
     "GET /notices": Row("/notices", {ANON: 401, "resident1": 200, "gridworker2": 200, "department1": 200}),
     "POST /notices": Row(
         "/notices",
@@ -776,6 +816,24 @@ PAGE_ROWS: dict[str, Row] = {
     "patrols:visit_photo": Row(
         f"/patrols/visits/photos/{ABSENT}/", {ANON: LOGIN, "resident1": 403, "gridworker1": 404}
     ),
+    "mediation:list": Row("/mediation/", {ANON: LOGIN, "resident1": 200, "gridworker2": 200}),
+    "mediation:new": Row(
+        "/mediation/new/", {ANON: LOGIN, "resident1": 403, "department1": 403, "leader": 403, "gridworker1": 200}
+    ),
+    "mediation:rates": Row("/mediation/rates/", {ANON: LOGIN, "resident1": 404, "gridworker1": 200, "leader": 200}),
+    "mediation:recurring": Row("/mediation/recurring/", {ANON: LOGIN, "resident1": 404, "community1": 200}),
+    "mediation:export": Row("/mediation/export/", {ANON: LOGIN, "resident1": 404, "gridworker1": 200}),
+    "mediation:from_case": Row(
+        "/mediation/from-case/{case}/", {ANON: LOGIN, "gridworker2": 404, "gridworker1": 302}, "post"
+    ),
+    "mediation:detail": Row(
+        "/mediation/{dispute}/",
+        {ANON: LOGIN, "resident1": 404, "gridworker2": 404, "gridworker1": 200, "leader": 200},
+    ),
+    "mediation:act": Row(
+        "/mediation/{dispute}/do/session/", {ANON: LOGIN, "gridworker2": 404, "resident1": 404, "leader": 404}, "post"
+    ),
+    "mediation:reveal": Row("/mediation/{dispute}/reveal/", {ANON: LOGIN, "gridworker2": 404, "leader": 404}, "post"),
     "notices:list": Row("/notices/", {ANON: LOGIN, "resident1": 200, "gridworker2": 200}),
     "notices:new": Row("/notices/new/", {ANON: LOGIN, "resident1": 403, "department1": 403, "gridworker1": 200}),
     "notices:detail": Row("/notices/{notice}/", {ANON: LOGIN, "resident1": 200, "gridworker2": 404, "leader": 200}),
@@ -962,12 +1020,25 @@ def objects(db, settings, tmp_path) -> dict[str, object]:
     decision = deliberation_services.record_decision(
         actor=community1,
         meeting=meeting,
-        draft=deliberation_services.DecisionDraft(text="清理", kind="task", due_on=date(2027, 1, 7), owner_name="物业"),
+        draft=deliberation_services.DecisionDraft(
+            text="清理", kind="task", due_on=timezone.localdate() + timedelta(days=30), owner_name="物业"
+        ),
+    )
+    dispute = mediation_services.register(
+        actor=gridworker1,
+        data=mediation_services.DisputeIn(
+            kind="neighbour",
+            region=GRID_1,
+            title="楼上漏水",
+            parties=[mediation_services.PartyIn(name="张三", phone="13900001111")],
+        ),
     )
     return {
         "topic": topic.pk,
         "meeting": meeting.pk,
         "decision": decision.pk,
+        "dispute": dispute.pk,
+        "dispute_party": dispute.parties.get().pk,
         "patrol": patrol.pk,
         "visit": visit.pk,
         "notice": notice.pk,
@@ -1015,7 +1086,15 @@ def _api_call(row: Row, persona: str, objects: dict):
     url = "/api/v1" + row.url.format(**objects)
     if row.method == "get":
         return client.get(url, **headers)
-    return getattr(client, row.method)(url, json.dumps(row.body), content_type="application/json", **headers)
+    body = {key: _object_ref(value, objects) for key, value in row.body.items()}
+    return getattr(client, row.method)(url, json.dumps(body), content_type="application/json", **headers)
+
+
+def _object_ref(value, objects: dict):
+    """A body value written as "{name}" stands for that object of the fixture (e.g. a case number)."""
+    if isinstance(value, str) and value.startswith("{") and value.endswith("}") and value[1:-1] in objects:
+        return objects[value[1:-1]]
+    return value
 
 
 def _page_call(row: Row, persona: str, objects: dict):

@@ -26,7 +26,7 @@ from PIL import Image, ImageOps
 from wangge.accounts.api_auth import login_or_bearer_required
 from wangge.accounts.models import Role
 from wangge.accounts.scope import scope_for
-from wangge.cases import deadlines, page_links, selectors, services, suggester
+from wangge.cases import deadlines, offers, selectors, services, suggester
 from wangge.cases.duplicates import nearby_cases
 from wangge.cases.forms import (
     MAX_PHOTOS,
@@ -299,7 +299,7 @@ def _render_case(request, case, *, bound=None, status=200):
         "open_form": bound.action if bound is not None else request.GET.get("do", ""),
         "merge_suggestions": _merge_suggestions(user, case) if "merge" in actions else [],
         "staff": staff,
-        "page_links": page_links.links_for(user, case),
+        "offers": offers.links_for(user, case),
         "map": {
             "lon": case.lon,
             "lat": case.lat,

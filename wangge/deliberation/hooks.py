@@ -3,7 +3,7 @@ page ("raise a topic for deliberation") and the closing of a decision's case."""
 
 from django.utils.translation import gettext_lazy as _
 
-from wangge.cases import events, page_links
+from wangge.cases import events, offers
 from wangge.cases.models import Status
 from wangge.deliberation import selectors, services
 
@@ -15,15 +15,16 @@ def _may_raise_from(user, case) -> bool:
     return any(case.region.path.startswith(r.path) for r in selectors.communities_for(user))
 
 
-def register() -> None:
-    page_links.register(
-        page_links.Link(
-            key="deliberation.topic",
-            label=_("Raise a topic for deliberation"),
-            url=lambda case: f"/deliberation/topics/new/?case={case.number}",
-            order=20,
-            allowed=_may_raise_from,
-            testid="raise-topic",
-        )
+def _topic_offer(user, case) -> offers.Link | None:
+    if not _may_raise_from(user, case):
+        return None
+    return offers.Link(
+        label=str(_("Raise a topic for deliberation")),
+        url=f"/deliberation/topics/new/?case={case.number}",
+        testid="raise-topic",
     )
+
+
+def register() -> None:
+    offers.register(offers.Offer(key="deliberation.topic", offer=_topic_offer, order=20))
     events.subscribe(events.MOVED, services.case_moved)

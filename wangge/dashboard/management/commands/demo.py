@@ -12,6 +12,7 @@ from wangge.cases.catalogue import CATALOGUE, load_catalogue
 from wangge.cases.demo import create_demo_cases, create_persona_work
 from wangge.deliberation.demo import create_demo_deliberation
 from wangge.devices.demo import create_demo_devices
+from wangge.mediation.demo import create_demo_disputes
 from wangge.notices.demo import create_demo_notices
 from wangge.open311.demo import create_demo_open311
 from wangge.party.demo import create_demo_party
@@ -108,6 +109,8 @@ class Command(BaseCommand):
             services_line = ""
         with phase("notices"):
             notices = create_demo_notices()
+        with phase("disputes"):
+            disputes = create_demo_disputes()
         case_count = 0
         open311 = ""
         if CATALOGUE.exists():
@@ -169,6 +172,8 @@ class Command(BaseCommand):
             self.stdout.write(open311)
         if deliberation:
             self.stdout.write(deliberation)
+        if disputes:
+            self.stdout.write(disputes)
         if city:
             self.stdout.write(f"{case_count:,} cases over the last {CITY_DAYS} days (city).")
             for name, seconds in phases.items():
