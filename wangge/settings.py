@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "wangge.services",
     "wangge.patrols",
     "wangge.notices",
+    "wangge.webhooks",
     "wangge.accounts",
     "wangge.workcalendar",
 ]
@@ -272,6 +273,13 @@ HUEY = (
         "immediate": os.environ.get("WANGGE_TASKS_IMMEDIATE", "0") == "1",
     }
 )
+
+# --- Outbound webhooks (wangge/webhooks) ---------------------------------------------------------------
+# One attempt's connect-and-answer timeout, the attempts before a delivery is marked failed, and the wait
+# before the second attempt (doubling after each failure).
+WEBHOOKS_TIMEOUT_SECONDS = float(os.environ.get("WANGGE_WEBHOOKS_TIMEOUT_SECONDS", "5"))
+WEBHOOKS_MAX_ATTEMPTS = int(os.environ.get("WANGGE_WEBHOOKS_MAX_ATTEMPTS", "6"))
+WEBHOOKS_BACKOFF_SECONDS = float(os.environ.get("WANGGE_WEBHOOKS_BACKOFF_SECONDS", "30"))
 
 # --- Cases ------------------------------------------------------------------------------------------
 # The share of a stage's time limit after which a case turns yellow (due soon).

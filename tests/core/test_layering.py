@@ -16,21 +16,34 @@ PACKAGE = ROOT / "wangge"
 # The loop and what it stands on, the roll-up store above it, assessment above the store, the screen
 # and the inbox on top. A module may import its own layer and the layers below.
 LOWER = ("core", "regions", "accounts", "people", "cases", "workcalendar")
-HIGHER = ("rollups", "assessment", "dashboard", "inbox", "party", "devices", "services", "patrols", "notices")
+HIGHER = (
+    "rollups",
+    "assessment",
+    "dashboard",
+    "inbox",
+    "party",
+    "devices",
+    "services",
+    "patrols",
+    "notices",
+    "webhooks",
+)
 FORBIDDEN = {
     **{app: HIGHER for app in LOWER},
-    "party": ("rollups", "assessment", "dashboard", "inbox", "devices", "services", "patrols", "notices"),
-    "rollups": ("assessment", "dashboard", "inbox", "devices", "services", "patrols", "notices"),
-    "assessment": ("dashboard", "devices", "services", "patrols", "notices"),
-    "inbox": ("devices", "services", "patrols", "notices"),
+    "party": ("rollups", "assessment", "dashboard", "inbox", "devices", "services", "patrols", "notices", "webhooks"),
+    "rollups": ("assessment", "dashboard", "inbox", "devices", "services", "patrols", "notices", "webhooks"),
+    "assessment": ("dashboard", "devices", "services", "patrols", "notices", "webhooks"),
+    "inbox": ("devices", "services", "patrols", "notices", "webhooks"),
     # Devices stand on the case loop, the ledger and the inbox (an alarm's notice to the grid workers).
-    "devices": ("rollups", "assessment", "dashboard", "party", "services", "patrols", "notices"),
+    "devices": ("rollups", "assessment", "dashboard", "party", "services", "patrols", "notices", "webhooks"),
     # Services to residents stand on party, inbox and the ledger; only the screen is above them.
-    "services": ("dashboard", "devices", "patrols", "notices"),
+    "services": ("dashboard", "devices", "patrols", "notices", "webhooks"),
     # Patrols and visits stand on the case loop and the ledger, beside party, devices and services.
-    "patrols": ("rollups", "assessment", "dashboard", "inbox", "party", "devices", "services", "notices"),
+    "patrols": ("rollups", "assessment", "dashboard", "inbox", "party", "devices", "services", "notices", "webhooks"),
     # Notices stand on regions, accounts and people (who is a resident of a grid).
-    "notices": ("rollups", "assessment", "dashboard", "party", "devices", "services", "patrols"),
+    "notices": ("rollups", "assessment", "dashboard", "party", "devices", "services", "patrols", "webhooks"),
+    # Outbound webhooks hear the case loop and device alarms through their extension points.
+    "webhooks": ("rollups", "assessment", "dashboard", "party", "services", "patrols", "notices"),
 }
 
 

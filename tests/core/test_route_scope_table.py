@@ -417,6 +417,33 @@ API_ROWS: dict[str, Row] = {
     "POST /call-outs/{callout_id}/complete": Row(
         "/call-outs/{callout}/complete", {ANON: 401, "resident1": 403, "gridworker1": 403}, "post"
     ),
+    # outbound webhooks: administrators only (403 for every other role before any look-up)
+    "GET /webhooks/subscriptions": Row("/webhooks/subscriptions", {ANON: 401, "leader": 403, "admin": 200}),
+    "POST /webhooks/subscriptions": Row(
+        "/webhooks/subscriptions",
+        {ANON: 401, "leader": 403, "gridworker1": 403},
+        "post",
+        {"name": "x", "url": "ftp://x", "events": ["case.closed"]},
+    ),
+    "GET /webhooks/subscriptions/{subscription_id}": Row(
+        f"/webhooks/subscriptions/{ABSENT}", {ANON: 401, "leader": 403, "admin": 404}
+    ),
+    "PATCH /webhooks/subscriptions/{subscription_id}": Row(
+        f"/webhooks/subscriptions/{ABSENT}", {ANON: 401, "leader": 403, "admin": 404}, "patch", {"name": "x"}
+    ),
+    "DELETE /webhooks/subscriptions/{subscription_id}": Row(
+        f"/webhooks/subscriptions/{ABSENT}", {ANON: 401, "leader": 403, "admin": 404}, "delete"
+    ),
+    "POST /webhooks/subscriptions/{subscription_id}/rotate-secret": Row(
+        f"/webhooks/subscriptions/{ABSENT}/rotate-secret", {ANON: 401, "leader": 403, "admin": 404}, "post"
+    ),
+    "GET /webhooks/deliveries": Row("/webhooks/deliveries", {ANON: 401, "community1": 403, "admin": 200}),
+    "GET /webhooks/deliveries/{delivery_id}": Row(
+        f"/webhooks/deliveries/{ABSENT}", {ANON: 401, "leader": 403, "admin": 404}
+    ),
+    "POST /webhooks/deliveries/{delivery_id}/replay": Row(
+        f"/webhooks/deliveries/{ABSENT}/replay", {ANON: 401, "leader": 403, "admin": 404}, "post"
+    ),
     "GET /notices": Row("/notices", {ANON: 401, "resident1": 200, "gridworker2": 200, "department1": 200}),
     "POST /notices": Row(
         "/notices",
