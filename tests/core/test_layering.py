@@ -27,23 +27,49 @@ HIGHER = (
     "patrols",
     "notices",
     "webhooks",
+    "hotline",
 )
 FORBIDDEN = {
     **{app: HIGHER for app in LOWER},
-    "party": ("rollups", "assessment", "dashboard", "inbox", "devices", "services", "patrols", "notices", "webhooks"),
-    "rollups": ("assessment", "dashboard", "inbox", "devices", "services", "patrols", "notices", "webhooks"),
-    "assessment": ("dashboard", "devices", "services", "patrols", "notices", "webhooks"),
-    "inbox": ("devices", "services", "patrols", "notices", "webhooks"),
+    "party": (
+        "rollups",
+        "assessment",
+        "dashboard",
+        "inbox",
+        "devices",
+        "services",
+        "patrols",
+        "notices",
+        "webhooks",
+        "hotline",
+    ),
+    "rollups": ("assessment", "dashboard", "inbox", "devices", "services", "patrols", "notices", "webhooks", "hotline"),
+    "assessment": ("dashboard", "devices", "services", "patrols", "notices", "webhooks", "hotline"),
+    "inbox": ("devices", "services", "patrols", "notices", "webhooks", "hotline"),
     # Devices stand on the case loop, the ledger and the inbox (an alarm's notice to the grid workers).
-    "devices": ("rollups", "assessment", "dashboard", "party", "services", "patrols", "notices", "webhooks"),
+    "devices": ("rollups", "assessment", "dashboard", "party", "services", "patrols", "notices", "webhooks", "hotline"),
     # Services to residents stand on party, inbox and the ledger; only the screen is above them.
-    "services": ("dashboard", "devices", "patrols", "notices", "webhooks"),
+    "services": ("dashboard", "devices", "patrols", "notices", "webhooks", "hotline"),
     # Patrols and visits stand on the case loop and the ledger, beside party, devices and services.
-    "patrols": ("rollups", "assessment", "dashboard", "inbox", "party", "devices", "services", "notices", "webhooks"),
+    "patrols": (
+        "rollups",
+        "assessment",
+        "dashboard",
+        "inbox",
+        "party",
+        "devices",
+        "services",
+        "notices",
+        "webhooks",
+        "hotline",
+    ),
     # Notices stand on regions, accounts and people (who is a resident of a grid).
-    "notices": ("rollups", "assessment", "dashboard", "party", "devices", "services", "patrols", "webhooks"),
+    "notices": ("rollups", "assessment", "dashboard", "party", "devices", "services", "patrols", "webhooks", "hotline"),
     # Outbound webhooks hear the case loop and device alarms through their extension points.
-    "webhooks": ("rollups", "assessment", "dashboard", "party", "services", "patrols", "notices"),
+    "webhooks": ("rollups", "assessment", "dashboard", "party", "services", "patrols", "notices", "hotline"),
+    # The 12345 hotline takes orders in through case intake and sends status back through webhooks; the
+    # screen shows its 三率 (dashboard imports hotline, never the other way).
+    "hotline": ("rollups", "assessment", "dashboard", "party", "services", "patrols", "notices"),
 }
 
 

@@ -134,6 +134,9 @@ class Problem:
 @dataclass
 class LedgerSheet:
     kind: str
+    # The columns looked for (``key``, ``title``, ``aliases``, ``required``): a ledger's, or another
+    # module's own (the 12345 hotline's work orders) read through the same checks.
+    spec: tuple = ()
     header_row: int = 0
     columns: dict[str, int] = field(default_factory=dict)  # key → column index (1-based)
     rows: list[tuple[int, dict]] = field(default_factory=list)  # (sheet row, key → raw value)
@@ -142,8 +145,12 @@ class LedgerSheet:
     def letter(self, key: str) -> str:
         return get_column_letter(self.columns[key]) if key in self.columns else ""
 
+    @property
+    def fields(self) -> tuple:
+        return self.spec or LEDGERS[self.kind]
+
     def title(self, key: str) -> str:
-        column = next((c for c in LEDGERS[self.kind] if c.key == key), None)
+        column = next((c for c in self.fields if c.key == key), None)
         return str(column.title) if column else key
 
 
@@ -161,9 +168,10 @@ def _not_excel() -> Problem:
     )
 
 
-def read_ledger(kind: str, data: bytes) -> LedgerSheet:
-    """Rows of the first sheet of an .xlsx file, or the problems that stop it being read."""
-    sheet = LedgerSheet(kind)
+def read_ledger(kind: str, data: bytes, *, columns: tuple = ()) -> LedgerSheet:
+    """Rows of the first sheet of an .xlsx file, or the problems that stop it being read. ``columns``: the
+    columns looked for when they are not a ledger's (``LEDGERS[kind]``)."""
+    sheet = LedgerSheet(kind, spec=tuple(columns))
     if len(data) > conf.import_max_bytes():
         sheet.problems.append(
             Problem(
@@ -212,9 +220,10 @@ def read_ledger(kind: str, data: bytes) -> LedgerSheet:
     return sheet
 
 
-def _header_lookup(kind: str) -> dict[str, str]:
+def header_lookup(columns) -> dict[str, str]:
+    """Every spelling of every column's title (its key, aliases, Chinese and English titles) → its key."""
     lookup: dict[str, str] = {}
-    for column in LEDGERS[kind]:
+    for column in columns:
         lookup[squash(column.key)] = column.key
         for alias in column.aliases:
             lookup[squash(alias)] = column.key
@@ -239,7 +248,7 @@ def _merged_ranges(worksheet) -> list[tuple[int, int, int, int]]:
 
 
 def _read_sheet(sheet: LedgerSheet, worksheet) -> None:
-    lookup = _header_lookup(sheet.kind)
+    lookup = header_lookup(sheet.fields)
     limit = conf.import_max_rows()
     key_of: dict[int, str] = {}
     rows = worksheet.iter_rows()
@@ -291,7 +300,7 @@ def _read_sheet(sheet: LedgerSheet, worksheet) -> None:
             return
         sheet.rows.append((row_number, values))
     if not sheet.header_row:
-        titles = "、".join(str(c.title) for c in LEDGERS[sheet.kind] if c.required)
+        titles = "、".join(str(c.title) for c in sheet.fields if c.required)
         sheet.problems.append(
             Problem(
                 1,
@@ -304,7 +313,7 @@ def _read_sheet(sheet: LedgerSheet, worksheet) -> None:
             )
         )
         return
-    missing = [c for c in LEDGERS[sheet.kind] if c.required and c.key not in sheet.columns]
+    missing = [c for c in sheet.fields if c.required and c.key not in sheet.columns]
     if missing:
         sheet.problems.append(
             Problem(
