@@ -521,6 +521,9 @@ PAGE_ROWS: dict[str, Row] = {
     "dashboard:screen": Row(f"/dashboard/?region={STREET_1}", {ANON: LOGIN, "community1": 404, "leader": 200}),
     "dashboard:feed": Row(f"/dashboard/feed/?region={STREET_1}", {ANON: LOGIN, "community1": 404, "leader": 200}),
     "dashboard:party": Row(f"/dashboard/party/?region={STREET_1}", {ANON: LOGIN, "community1": 404, "leader": 200}),
+    "dashboard:hotline": Row(
+        f"/dashboard/hotline/?region={STREET_1}", {ANON: LOGIN, "resident1": 404, "community1": 404, "leader": 200}
+    ),
     "dashboard:statistics": Row(
         f"/dashboard/stats/?region={STREET_1}", {ANON: LOGIN, "community1": 404, "leader": 200}
     ),

@@ -11,6 +11,7 @@ from wangge.assessment.services import generate_monthly
 from wangge.cases.catalogue import CATALOGUE, load_catalogue
 from wangge.cases.demo import create_demo_cases, create_persona_work
 from wangge.devices.demo import create_demo_devices
+from wangge.hotline.demo import create_demo_hotline
 from wangge.notices.demo import create_demo_notices
 from wangge.party.demo import create_demo_party
 from wangge.patrols.demo import create_demo_patrols
@@ -96,7 +97,7 @@ class Command(BaseCommand):
         with phase("people"):
             persons = 50_000 * scale if people is None else people
             ledger = create_demo_people(persons=persons, seed=seed) if people != 0 else None
-        party = devices = patrols = ""
+        party = devices = patrols = hotline = ""
         if ledger is not None:
             with phase("party"):
                 party = create_demo_party(seed=seed)
@@ -119,6 +120,8 @@ class Command(BaseCommand):
             if ledger is not None:
                 with phase("devices"):
                     devices = create_demo_devices(seed=seed)
+            with phase("hotline"):
+                hotline = create_demo_hotline(orders=bool(case_count) and not city)  # the mapping table, orders
             with phase("rollups"):
                 rebuild_rollups()  # the demo cases are bulk-written, not through the services
             if case_count and not city and ledger is not None:
@@ -157,6 +160,8 @@ class Command(BaseCommand):
             self.stdout.write(patrols)
         if notices:
             self.stdout.write(notices)
+        if hotline:
+            self.stdout.write(hotline)
         if city:
             self.stdout.write(f"{case_count:,} cases over the last {CITY_DAYS} days (city).")
             for name, seconds in phases.items():
