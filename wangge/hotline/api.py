@@ -1,8 +1,6 @@
 """``/api/v1/hotline``: work orders in (file import by administrators; the hotline's signed webhook), the
 mapping table, the status-push link, the orders in reach and the 三率 of a region. Thin."""
 
-import json
-
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
@@ -53,7 +51,7 @@ def receive_orders(request, payload: HotlineWebhookIn):
     ):
         message = _("Missing or wrong signature.")
         return Status(401, {"detail": message, "errors": [{"field": "X-Signature", "message": message}]})
-    report = importing.import_json(actor=None, orders=json.loads(request.body).get("orders"), dry_run=payload.dry_run)
+    report = importing.import_json(actor=None, orders=payload.orders, dry_run=payload.dry_run)
     return Status(200 if report.ok else 400, report)
 
 

@@ -22,6 +22,8 @@ class SubscriptionAdmin(admin.ModelAdmin):
             return forms.MultipleChoiceField(
                 label=db_field.verbose_name, choices=Event.choices, widget=forms.CheckboxSelectMultiple, required=False
             )
+        if db_field.name == "url":
+            kwargs["assume_scheme"] = "https"
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
