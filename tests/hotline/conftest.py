@@ -1,6 +1,7 @@
 import pytest
 
 from tests.cases.conftest import CATEGORY, GRID_1, point_in
+from tests.common import _english, _plain_static_files  # noqa: F401
 from tests.webhooks.conftest import receiver  # noqa: F401 — the local HTTP receiver
 from wangge.core import excel
 from wangge.hotline import services

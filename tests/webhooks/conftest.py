@@ -7,6 +7,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from tests.common import _english, _plain_static_files  # noqa: F401
 from tests.devices.conftest import make_device, vendor  # noqa: F401 — the device fixtures, for alarms
 
 
