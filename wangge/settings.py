@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "wangge.open311",
     "wangge.deliberation",
     "wangge.mediation",
+    "wangge.webhooks",
+    "wangge.hotline",
     "wangge.accounts",
     "wangge.workcalendar",
 ]
@@ -275,6 +277,17 @@ HUEY = (
         "immediate": os.environ.get("WANGGE_TASKS_IMMEDIATE", "0") == "1",
     }
 )
+
+# --- Outbound webhooks (wangge/webhooks) ---------------------------------------------------------------
+# One attempt's connect-and-answer timeout, the attempts before a delivery is marked failed, and the wait
+# before the second attempt (doubling after each failure).
+WEBHOOKS_TIMEOUT_SECONDS = float(os.environ.get("WANGGE_WEBHOOKS_TIMEOUT_SECONDS", "5"))
+WEBHOOKS_MAX_ATTEMPTS = int(os.environ.get("WANGGE_WEBHOOKS_MAX_ATTEMPTS", "6"))
+WEBHOOKS_BACKOFF_SECONDS = float(os.environ.get("WANGGE_WEBHOOKS_BACKOFF_SECONDS", "30"))
+
+# --- 12345 hotline (wangge/hotline) -----------------------------------------------------------------
+# The adapter that sends a hotline case's status, opinion and closure back (default: a signed webhook).
+HOTLINE_ADAPTER = os.environ.get("WANGGE_HOTLINE_ADAPTER", "wangge.hotline.status_push.WebhookAdapter")
 
 # --- Cases ------------------------------------------------------------------------------------------
 # The share of a stage's time limit after which a case turns yellow (due soon).

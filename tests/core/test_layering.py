@@ -18,6 +18,9 @@ PACKAGE = ROOT / "wangge"
 LOWER = ("core", "regions", "accounts", "people", "cases", "workcalendar")
 # Modules on the case loop that nothing else builds on: no other module imports them.
 EDGE = ("open311", "deliberation", "mediation")
+# Interop: outbound webhooks (on the loop's and devices' extension points) and the 12345 hotline (orders in
+# through intake, status out through webhooks); only the screen reads the hotline (its 三率).
+INTEROP = ("webhooks", "hotline")
 HIGHER = (
     "rollups",
     "assessment",
@@ -28,12 +31,13 @@ HIGHER = (
     "services",
     "patrols",
     "notices",
+    *INTEROP,
     *EDGE,
 )
 
 
 def _and_the_edge(app: str, *above: str) -> tuple[str, ...]:
-    return (*above, *(edge for edge in EDGE if edge != app))
+    return (*above, *(top for top in (*INTEROP, *EDGE) if top != app))
 
 
 FORBIDDEN = {
@@ -67,6 +71,16 @@ FORBIDDEN = {
     # Deliberation stands on the case loop (topics from cases, decisions as cases), the ledger and the inbox.
     "deliberation": _and_the_edge(
         "deliberation", "rollups", "assessment", "dashboard", "party", "devices", "services", "patrols", "notices"
+    ),
+    "webhooks": _and_the_edge(
+        "webhooks", "rollups", "assessment", "dashboard", "party", "services", "patrols", "notices"
+    ),
+    "hotline": tuple(
+        app
+        for app in _and_the_edge(
+            "hotline", "rollups", "assessment", "dashboard", "party", "services", "patrols", "notices"
+        )
+        if app != "webhooks"
     ),
     # Mediation stands on the case loop (a 矛盾纠纷 case becomes a dispute), the ledger and the inbox.
     "mediation": _and_the_edge(

@@ -27,6 +27,8 @@ from wangge.cases import services as case_services
 from wangge.deliberation import services as deliberation_services
 from wangge.devices import services as device_services
 from wangge.devices.models import Vendor
+from wangge.hotline import importing as hotline_importing
+from wangge.hotline import services as hotline_services
 from wangge.inbox import services as inbox_services
 from wangge.mediation import services as mediation_services
 from wangge.notices import services as notice_services
@@ -495,6 +497,55 @@ API_ROWS: dict[str, Row] = {
         "post",
         {"field": "phone", "reason": "核实身份"},
     ),
+    # outbound webhooks: administrators only (403 for every other role before any look-up)
+    "GET /webhooks/subscriptions": Row("/webhooks/subscriptions", {ANON: 401, "leader": 403, "admin": 200}),
+    "POST /webhooks/subscriptions": Row(
+        "/webhooks/subscriptions",
+        {ANON: 401, "leader": 403, "gridworker1": 403},
+        "post",
+        {"name": "x", "url": "ftp://x", "events": ["case.closed"]},
+    ),
+    "GET /webhooks/subscriptions/{subscription_id}": Row(
+        f"/webhooks/subscriptions/{ABSENT}", {ANON: 401, "leader": 403, "admin": 404}
+    ),
+    "PATCH /webhooks/subscriptions/{subscription_id}": Row(
+        f"/webhooks/subscriptions/{ABSENT}", {ANON: 401, "leader": 403, "admin": 404}, "patch", {"name": "x"}
+    ),
+    "DELETE /webhooks/subscriptions/{subscription_id}": Row(
+        f"/webhooks/subscriptions/{ABSENT}", {ANON: 401, "leader": 403, "admin": 404}, "delete"
+    ),
+    "POST /webhooks/subscriptions/{subscription_id}/rotate-secret": Row(
+        f"/webhooks/subscriptions/{ABSENT}/rotate-secret", {ANON: 401, "leader": 403, "admin": 404}, "post"
+    ),
+    "GET /webhooks/deliveries": Row("/webhooks/deliveries", {ANON: 401, "community1": 403, "admin": 200}),
+    "GET /webhooks/deliveries/{delivery_id}": Row(
+        f"/webhooks/deliveries/{ABSENT}", {ANON: 401, "leader": 403, "admin": 404}
+    ),
+    "POST /webhooks/deliveries/{delivery_id}/replay": Row(
+        f"/webhooks/deliveries/{ABSENT}/replay", {ANON: 401, "leader": 403, "admin": 404}, "post"
+    ),
+    # the 12345 hotline: imports, mappings and the link for administrators; orders by data reach; the
+    # hotline posts orders signed (a token does not replace the signature)
+    "POST /hotline/import": Row("/hotline/import", {ANON: 401, "leader": 422, "admin": 422}, "post"),
+    "POST /hotline/orders": Row("/hotline/orders", {ANON: 401, "admin": 401}, "post", {"orders": []}),
+    "GET /hotline/orders": Row("/hotline/orders", {ANON: 401, "resident1": 200, "gridworker2": 200}),
+    "GET /hotline/orders/{number}": Row(
+        "/hotline/orders/{hotline_order}",
+        {ANON: 401, "resident1": 404, "gridworker1": 200, "gridworker2": 404, "leader": 200},
+    ),
+    "GET /hotline/mappings": Row("/hotline/mappings", {ANON: 401, "leader": 403, "admin": 200}),
+    "POST /hotline/mappings": Row(
+        "/hotline/mappings",
+        {ANON: 401, "leader": 403, "admin": 400},
+        "post",
+        {"hotline_code": "x", "hotline_name": "x", "category": "0000"},
+    ),
+    "PUT /hotline/link": Row(
+        "/hotline/link", {ANON: 401, "leader": 403, "gridworker1": 403}, "put", {"url": "ftp://x"}
+    ),
+    "GET /hotline/rates": Row(
+        f"/hotline/rates?region={STREET_1}", {ANON: 401, "resident1": 403, "community1": 404, "leader": 200}
+    ),
     "GET /notices": Row("/notices", {ANON: 401, "resident1": 200, "gridworker2": 200, "department1": 200}),
     "POST /notices": Row(
         "/notices",
@@ -613,6 +664,9 @@ PAGE_ROWS: dict[str, Row] = {
     "dashboard:party": Row(f"/dashboard/party/?region={STREET_1}", {ANON: LOGIN, "community1": 404, "leader": 200}),
     "dashboard:devices": Row(
         f"/dashboard/devices/?region={STREET_1}", {ANON: LOGIN, "community1": 404, "gridworker1": 404, "leader": 200}
+    ),
+    "dashboard:hotline": Row(
+        f"/dashboard/hotline/?region={STREET_1}", {ANON: LOGIN, "resident1": 404, "community1": 404, "leader": 200}
     ),
     "dashboard:statistics": Row(
         f"/dashboard/stats/?region={STREET_1}", {ANON: LOGIN, "community1": 404, "leader": 200}
@@ -1033,12 +1087,20 @@ def objects(db, settings, tmp_path) -> dict[str, object]:
             parties=[mediation_services.PartyIn(name="张三", phone="13900001111")],
         ),
     )
+    hotline_services.map_category(actor=None, hotline_code="SCOPE", hotline_name="范围", category=CATEGORY)
+    hotline_report = hotline_importing.import_json(
+        actor=None,
+        orders=[{"number": "HL-SCOPE-1", "category": "SCOPE", "description": "路面塌陷", "lon": lon, "lat": lat}],
+        dry_run=False,
+    )
+    assert hotline_report.ok, hotline_report.rows
     return {
         "topic": topic.pk,
         "meeting": meeting.pk,
         "decision": decision.pk,
         "dispute": dispute.pk,
         "dispute_party": dispute.parties.get().pk,
+        "hotline_order": "HL-SCOPE-1",
         "patrol": patrol.pk,
         "visit": visit.pk,
         "notice": notice.pk,

@@ -27,6 +27,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             "people.change",
             "people.labels",
             "devices.manage",
+            "webhooks.manage",
+            "hotline.manage",
         }
     ),
 }

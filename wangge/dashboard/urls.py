@@ -8,6 +8,7 @@ urlpatterns = [
     path("feed/", views.feed, name="feed"),
     path("party/", views.party_layer, name="party"),
     path("devices/", views.devices_layer, name="devices"),
+    path("hotline/", views.hotline_layer, name="hotline"),
     path("stats/", views.statistics_page, name="statistics"),
     path("cases/", views.cases_behind, name="cases"),
 ]

@@ -16,6 +16,7 @@ from wangge.cases.selectors import active_categories, visible_cases
 from wangge.dashboard import drill, excel, screen, statistics
 from wangge.dashboard import filters as dashboard_filters
 from wangge.devices import selectors as device_selectors
+from wangge.hotline import selectors as hotline_selectors
 from wangge.party import selectors as party_selectors
 from wangge.rollups import selectors
 from wangge.rollups.timeline import DEFINITIONS
@@ -97,6 +98,16 @@ def party_layer(request):
         raise Http404("node")
     total, children = party_selectors.figures(request.user, node.code)
     return render(request, "dashboard/_party.html", {"node": node, "total": total, "children": children})
+
+
+@login_required
+@require_GET
+def hotline_layer(request):
+    """The screen's 12345 panel (loaded into the screen): the hotline's 三率 of the node's orders."""
+    node = _node(request)
+    if node.region is None:
+        raise Http404("node")
+    return render(request, "dashboard/_hotline.html", {"node": node, "rates": hotline_selectors.rates(node.region)})
 
 
 @login_required

@@ -36,7 +36,7 @@ from wangge.cases import services as case_services
 from wangge.cases.models import OPEN_STATUSES, Case, Category, Source
 from wangge.core import text
 from wangge.core.writelock import serialized_writes
-from wangge.devices import conf
+from wangge.devices import alarms, conf
 from wangge.devices.models import (
     AlarmMapping,
     DeadLetter,
@@ -492,6 +492,9 @@ def raise_alarm(device: Device, body: Parsed, *, transport: str, now: datetime) 
                 outcome = Outcome("case", case_number=case.number, flagged=body.clock_flagged)
             message.case = case
             message.save()
+            alarms.publish(
+                alarms.Alarm(device, case, alarm_type, body.value, body.message_id, bool(message.folded), now)
+            )
             device.last_alarm_at = now
             device.state = DeviceState.ALARMING
             device.save(update_fields=["alarm_case", "last_alarm_at", "state", "updated_at"])

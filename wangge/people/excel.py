@@ -139,7 +139,9 @@ class LedgerSheet:
     columns: dict[str, int] = field(default_factory=dict)  # key → column index (1-based)
     rows: list[tuple[int, dict]] = field(default_factory=list)  # (sheet row, key → raw value)
     problems: list[Problem] = field(default_factory=list)
-    fields: tuple = ()  # another module's columns (``records.Field``s); the ledger's own when empty
+    # Another module's columns (``key``, ``title``, ``aliases``, ``required``: party members, the 12345
+    # hotline's work orders) read through the same checks; the ledger's own when empty.
+    fields: tuple = ()
 
     def defined(self) -> tuple:
         return self.fields or LEDGERS[self.kind]
@@ -218,7 +220,8 @@ def read_ledger(kind: str, data: bytes, *, columns: tuple = ()) -> LedgerSheet:
     return sheet
 
 
-def _header_lookup(columns: tuple) -> dict[str, str]:
+def header_lookup(columns: tuple) -> dict[str, str]:
+    """Every spelling of every column's title (its key, aliases, Chinese and English titles) → its key."""
     lookup: dict[str, str] = {}
     for column in columns:
         lookup[squash(column.key)] = column.key
@@ -245,7 +248,7 @@ def _merged_ranges(worksheet) -> list[tuple[int, int, int, int]]:
 
 
 def _read_sheet(sheet: LedgerSheet, worksheet) -> None:
-    lookup = _header_lookup(sheet.defined())
+    lookup = header_lookup(sheet.defined())
     limit = conf.import_max_rows()
     key_of: dict[int, str] = {}
     rows = worksheet.iter_rows()

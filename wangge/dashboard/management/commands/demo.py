@@ -12,6 +12,7 @@ from wangge.cases.catalogue import CATALOGUE, load_catalogue
 from wangge.cases.demo import create_demo_cases, create_persona_work
 from wangge.deliberation.demo import create_demo_deliberation
 from wangge.devices.demo import create_demo_devices
+from wangge.hotline.demo import create_demo_hotline
 from wangge.mediation.demo import create_demo_disputes
 from wangge.notices.demo import create_demo_notices
 from wangge.open311.demo import create_demo_open311
@@ -99,7 +100,7 @@ class Command(BaseCommand):
         with phase("people"):
             persons = 50_000 * scale if people is None else people
             ledger = create_demo_people(persons=persons, seed=seed) if people != 0 else None
-        party = devices = patrols = deliberation = ""
+        party = devices = patrols = deliberation = hotline = ""
         if ledger is not None:
             with phase("party"):
                 party = create_demo_party(seed=seed)
@@ -127,6 +128,8 @@ class Command(BaseCommand):
             if ledger is not None:
                 with phase("devices"):
                     devices = create_demo_devices(seed=seed)
+            with phase("hotline"):
+                hotline = create_demo_hotline(orders=bool(case_count) and not city)  # the mapping table, orders
             with phase("rollups"):
                 rebuild_rollups()  # the demo cases are bulk-written, not through the services
             if case_count and not city and ledger is not None:
@@ -174,6 +177,8 @@ class Command(BaseCommand):
             self.stdout.write(deliberation)
         if disputes:
             self.stdout.write(disputes)
+        if hotline:
+            self.stdout.write(hotline)
         if city:
             self.stdout.write(f"{case_count:,} cases over the last {CITY_DAYS} days (city).")
             for name, seconds in phases.items():
