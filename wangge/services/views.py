@@ -103,17 +103,13 @@ def wish_new(request):
 def wish_detail(request, pk: int):
     wish = selectors.get_wish_for(request.user, pk)
     user = request.user
+    actions = services.wish_actions(user, wish)
     context = {
         "tab": "wishes",
         "wish": wish,
         "private": selectors.sees_private(user, wish),
         "stale": selectors.is_stale(wish),
-        "can_review": wish.status == WishStatus.PENDING and access.manages(user, wish.region_path),
-        "can_withdraw": wish.status in (WishStatus.PENDING, WishStatus.OPEN)
-        and (wish.posted_by_id == user.pk or access.manages(user, wish.region_path)),
-        "can_claim": wish.status == WishStatus.OPEN and wish.posted_by_id != user.pk,
-        "can_fulfil": wish.status == WishStatus.CLAIMED and wish.claimed_by_id == user.pk,
-        "can_confirm": wish.status == WishStatus.FULFILLED and wish.posted_by_id == user.pk,
+        **{f"can_{name}": name in actions for name in services.WISH_ACTIONS},
         "claim_form": ClaimForm(initial={"kind": ClaimantKind.VOLUNTEER}),
     }
     return _page(request, "services/wish_detail.html", context)
@@ -360,8 +356,6 @@ def team_list(request):
 @login_required
 def team_detail(request, pk: int):
     team = selectors.get_team_for(request.user, pk)
-    member = selectors.is_team_member(request.user, team)
-    manages = access.manages(request.user, team.region_path)
     if request.method == "POST":
         try:
             callout = services.call_out(
@@ -384,7 +378,7 @@ def team_detail(request, pk: int):
         "median": selectors.median_response(team),
         "members": team.memberships.select_related("user").order_by("joined_at", "id"),
         "callouts": team.callouts.select_related("accepted_by")[:30],
-        "can_call": member or manages,
+        "can_call": services.may_call_out(request.user, team),
     }
     return _page(request, "services/team_detail.html", context)
 
@@ -392,12 +386,11 @@ def team_detail(request, pk: int):
 @login_required
 def callout_detail(request, pk: int):
     callout = selectors.get_callout_for(request.user, pk)
+    actions = services.call_out_actions(request.user, callout)
     context = {
         "tab": "teams",
         "callout": callout,
-        "can_accept": callout.status == "open" and selectors.is_team_member(request.user, callout.team),
-        "can_complete": callout.status == "accepted"
-        and (callout.accepted_by_id == request.user.pk or access.manages(request.user, callout.team.region_path)),
+        **{f"can_{name}": name in actions for name in services.CALL_OUT_ACTIONS},
     }
     return _page(request, "services/callout_detail.html", context)
 
@@ -444,14 +437,11 @@ def errand_list(request):
 @login_required
 def errand_detail(request, pk: int):
     errand = selectors.get_errand_for(request.user, pk)
-    user = request.user
+    actions = services.errand_actions(request.user, errand)
     context = {
         "tab": "errands",
         "errand": errand,
-        "can_take": errand.status == "requested" and access.helps(user, errand.region_path),
-        "can_complete": errand.status == "taken"
-        and (errand.assignee_id == user.pk or access.manages(user, errand.region_path)),
-        "can_cancel": errand.status == "requested" and errand.requested_by_id == user.pk,
+        **{f"can_{name}": name in actions for name in services.ERRAND_ACTIONS},
     }
     return _page(request, "services/errand_detail.html", context)
 
