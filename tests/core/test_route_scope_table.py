@@ -382,6 +382,9 @@ API_ROWS: dict[str, Row] = {
         {"kind": "station", "name": "驿站", "region": COMMUNITY_1, "lon": 120.9, "lat": 31.4},
     ),
     "GET /service-points/{point_id}": Row("/service-points/{point}", {ANON: 401, "resident1": 200, "leader": 200}),
+    "GET /service-circles": Row(
+        f"/service-circles?region={STREET_2}", {ANON: 401, "resident1": 404, "community1": 404, "leader": 404}
+    ),
     "GET /errands": Row("/errands", {ANON: 401, "resident1": 200, "gridworker2": 200}),
     "POST /errands": Row("/errands", {ANON: 401, "resident1": 422}, "post", {"category": "x", "description": "代办"}),
     "GET /errands/{errand_id}": Row(
@@ -613,6 +616,12 @@ PAGE_ROWS: dict[str, Row] = {
     "services:points": Row("/services/points/", {ANON: LOGIN, "resident1": 200, "gridworker2": 200}),
     "services:point_map": Row("/services/points/map/", {ANON: LOGIN, "resident1": 200}),
     "services:point": Row("/services/points/{point}/", {ANON: LOGIN, "resident1": 200, "leader": 200}),
+    "services:circles": Row(
+        f"/services/points/circles/?region={COMMUNITY_1}", {ANON: LOGIN, "resident1": 200, "community1": 200}
+    ),
+    "services:circles_export": Row(
+        f"/services/points/circles.xlsx?region={STREET_2}", {ANON: LOGIN, "resident1": 404, "leader": 404}
+    ),
     "services:errands": Row("/services/errands/", {ANON: LOGIN, "resident1": 200, "gridworker2": 200}),
     "services:errand": Row(
         "/services/errands/{errand}/", {ANON: LOGIN, "resident1": 200, "gridworker1": 200, "gridworker2": 404}

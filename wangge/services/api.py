@@ -1,6 +1,6 @@
 """Services to residents over JSON under ``/api/v1/``: ``/wishes`` (+ review, withdraw, claim, fulfil,
 confirm, counts), ``/activities`` (+ sign-up, cancel, check-in, feedback, call-off, sign-ups, attendance),
-``/service-points`` (``?near=lon,lat``), ``/volunteer-teams``, ``/call-outs`` (+ accept, complete) and ``/errands`` (+ take, complete, cancel).
+``/service-points`` (``?near=lon,lat``), ``/service-circles?region=`` (GeoJSON and coverage), ``/volunteer-teams``, ``/call-outs`` (+ accept, complete) and ``/errands`` (+ take, complete, cancel).
 Thin: reads through ``selectors`` (scoped; 404 out of reach), writes through ``services`` (400 naming the
 field, 403 for the wrong role, 409 for a state that no longer allows it)."""
 
@@ -32,6 +32,8 @@ from wangge.services.schemas import (
     ServiceActivityOut,
     ServiceAttendanceOut,
     ServiceCheckInIn,
+    ServiceCircleQuery,
+    ServiceCirclesOut,
     ServiceFeedbackIn,
     ServicePointIn,
     ServicePointListQuery,
@@ -397,6 +399,32 @@ def list_points(request, query: Query[ServicePointListQuery]):
     if query.kind:
         rows = rows.filter(kind=query.kind)
     return keyset_page(rows, query, order=("name", "id"), item=point_out, count=True)
+
+
+def circles_out(found) -> dict:
+    return {
+        "region": {"code": found.region.code, "name": found.region.name},
+        "method": found.method.as_dict(),
+        "circles": found.geojson(),
+        "coverage": [
+            {
+                "region": {"code": c.region.code, "name": c.region.name},
+                "households": c.households,
+                "located": c.located,
+                "covered": c.covered,
+                "share": c.share,
+                "compounds_outside": [vars(o) for o in c.outside],
+            }
+            for c in found.communities
+        ],
+    }
+
+
+@router.get("/service-circles", response=ServiceCirclesOut)
+def service_circles(request, query: Query[ServiceCircleQuery]):
+    """The walking circles of the service points that serve a region (GeoJSON, one polygon per point) and,
+    per community under it, the share of households inside one; the method is given beside the figures."""
+    return circles_out(selectors.service_circles(request.auth, query.region, minutes=query.minutes))
 
 
 @router.post("/service-points", response={201: ServicePointOut})

@@ -17,12 +17,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wangge.accounts.api_auth import login_or_bearer_required
+from wangge.core import excel
 from wangge.core.errors import Conflict
 from wangge.people.models import Compound
 from wangge.services import access, selectors, services
 from wangge.services.api import parse_near
 from wangge.services.forms import ActivityForm, ClaimForm, WishForm
 from wangge.services.models import ClaimantKind, ErrandCategory, PointKind, WishStatus
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _page(request, template: str, context: dict):
@@ -313,9 +316,19 @@ def point_list(request):
     return _page(request, "services/point_list.html", context)
 
 
+def _circles(request):
+    """The circles asked for (``?region=``), else those of the caller's community; None without either."""
+    code = request.GET.get("region", "")
+    if code:
+        return selectors.service_circles(request.user, code)
+    region = selectors.default_circle_region(request.user)
+    return selectors.service_circles(request.user, region.code) if region is not None else None
+
+
 @login_required
 def point_map(request):
     points = selectors.points_for(request.user).order_by("name", "id")[:500]
+    found = _circles(request)
     features = [
         {
             "type": "Feature",
@@ -329,8 +342,63 @@ def point_map(request):
         }
         for p in points
     ]
-    config = {"points": {"type": "FeatureCollection", "features": features}, "tileUrl": settings.MAP_TILE_URL}
-    return _page(request, "services/point_map.html", {"tab": "points", "config": config, "count": len(features)})
+    config = {
+        "points": {"type": "FeatureCollection", "features": features},
+        "circles": found.geojson() if found else None,
+        "tileUrl": settings.MAP_TILE_URL,
+    }
+    context = {
+        "tab": "points",
+        "config": config,
+        "count": len(features),
+        "circles": found,
+        "method": method_text(found) if found else "",
+    }
+    return _page(request, "services/point_map.html", context)
+
+
+@login_required
+def circle_coverage(request):
+    """Per community, the share of households inside a service circle and the compounds left outside (a
+    table, cards on a phone), the method beside the figures."""
+    found = _circles(request)
+    context = {"tab": "points", "circles": found, "method": method_text(found) if found else ""}
+    return _page(request, "services/circles.html", context)
+
+
+@login_required
+def circle_export(request):
+    """The coverage table as .xlsx: one row per community, then the compounds with households outside."""
+    found = _circles(request)
+    if found is None:
+        raise Http404("region")
+    book = excel.workbook()
+    sheet = book.active
+    sheet.title = excel.sheet_title(_("Coverage"))
+    sheet.append([_("Method"), method_text(found)])
+    excel.header(sheet, [_("Community"), _("Households"), _("Located"), _("Inside a circle"), _("Share")])
+    for row in found.communities:
+        sheet.append([row.region.name, row.households, row.located, row.covered, excel.percent(row.share)])
+    outside = book.create_sheet(excel.sheet_title(_("Compounds outside")))
+    excel.header(outside, [_("Community"), _("Compound"), _("Households"), _("Outside")])
+    for row in found.communities:
+        for compound in row.outside:
+            outside.append([row.region.name, compound.name or "—", compound.households, compound.outside])
+    excel.widths(sheet)
+    excel.widths(outside)
+    response = HttpResponse(excel.to_bytes(book), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="service-circles-{found.region.code}.xlsx"'
+    return response
+
+
+def method_text(found) -> str:
+    how = found.method
+    return _("straight line: %(minutes)d min × %(speed)s m/min ÷ detour %(detour)s = %(radius)s m") % {
+        "minutes": how.minutes,
+        "speed": f"{how.speed_m_per_min:g}",
+        "detour": f"{how.detour:g}",
+        "radius": f"{how.radius_m:g}",
+    }
 
 
 @login_required
