@@ -385,6 +385,10 @@ API_ROWS: dict[str, Row] = {
     "GET /service-circles": Row(
         f"/service-circles?region={STREET_2}", {ANON: 401, "resident1": 404, "community1": 404, "leader": 404}
     ),
+    "GET /volunteer-points": Row("/volunteer-points", {ANON: 401, "resident1": 200, "gridworker2": 200}),
+    "GET /volunteer-ranking": Row(
+        f"/volunteer-ranking?region={STREET_2}", {ANON: 401, "resident1": 404, "community1": 404, "leader": 404}
+    ),
     "GET /errands": Row("/errands", {ANON: 401, "resident1": 200, "gridworker2": 200}),
     "POST /errands": Row("/errands", {ANON: 401, "resident1": 422}, "post", {"category": "x", "description": "代办"}),
     "GET /errands/{errand_id}": Row(
@@ -622,6 +626,7 @@ PAGE_ROWS: dict[str, Row] = {
     "services:circles_export": Row(
         f"/services/points/circles.xlsx?region={STREET_2}", {ANON: LOGIN, "resident1": 404, "leader": 404}
     ),
+    "services:volunteers": Row("/services/volunteers/", {ANON: LOGIN, "resident1": 200, "gridworker2": 200}),
     "services:errands": Row("/services/errands/", {ANON: LOGIN, "resident1": 200, "gridworker2": 200}),
     "services:errand": Row(
         "/services/errands/{errand}/", {ANON: LOGIN, "resident1": 200, "gridworker1": 200, "gridworker2": 404}

@@ -392,3 +392,25 @@ class ServiceCirclesOut(Schema):
     method: ServiceCircleMethodOut
     circles: ServiceCirclesGeoOut
     coverage: list[ServiceCircleCoverageOut]
+
+
+# --- volunteer points ------------------------------------------------------------------------------------
+
+
+class VolunteerPointOut(Schema):
+    id: int
+    day: date
+    points: int
+    rule: str
+    note: str
+
+
+class VolunteerRankingQuery(PageQuery):
+    region: str = Field(..., max_length=24, description="a community (a grid: its community) or a street")
+
+
+class VolunteerRankOut(Schema):
+    rank: int
+    user_id: int
+    name: str
+    points: int

@@ -14,13 +14,15 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import numpy as np
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wangge.accounts.models import User
 from wangge.accounts.scope import path_filter, scope_for
+from wangge.assessment.models import VOLUNTEER_TRIGGERS, PointEntry
 from wangge.core import geo
 from wangge.people.models import Household
 from wangge.regions.models import Level, Region
@@ -508,3 +510,49 @@ def service_circles(user, code: str, *, minutes: int | None = None) -> ServiceCi
         else:
             compound.outside += row["n"]
     return ServiceCircles(region, how, points, shapes, list(by_path.values()))
+
+
+# --- volunteer points ------------------------------------------------------------------------------------
+
+
+def volunteer_entries(user) -> QuerySet[PointEntry]:
+    """The caller's own volunteer lines on the assessment ledger (wishes, call-outs, errands, activities)."""
+    if user is None or not user.is_authenticated:
+        return PointEntry.objects.none()
+    return PointEntry.objects.filter(user=user, rule__trigger__in=VOLUNTEER_TRIGGERS).select_related("rule")
+
+
+def volunteer_total(user) -> int:
+    return volunteer_entries(user).aggregate(n=Sum("points"))["n"] or 0
+
+
+@dataclass
+class Volunteer:
+    rank: int
+    user_id: int
+    name: str
+    points: int
+
+
+def volunteer_ranking(user, code: str, *, limit: int = 50) -> tuple[Region, list[Volunteer]]:
+    """The volunteers of a community (an active membership in it or under it) by their volunteer points, most
+    first (ties by name); the region as for the circles (404 out of the caller's map reach)."""
+    region = circle_region_for(user, code)
+    members = (
+        User.objects.filter(
+            is_active=True, memberships__is_active=True, memberships__region__path__startswith=region.path
+        )
+        .values("pk")
+        .distinct()
+    )
+    rows = (
+        PointEntry.objects.filter(user__in=members, rule__trigger__in=VOLUNTEER_TRIGGERS)
+        .values("user_id", "user__display_name", "user__username")
+        .annotate(total=Sum("points"))
+        .order_by("-total", "user__display_name", "user_id")[:limit]
+    )
+    ranked = [
+        Volunteer(i + 1, r["user_id"], r["user__display_name"] or r["user__username"], r["total"])
+        for i, r in enumerate(rows)
+    ]
+    return region, ranked

@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 from wangge.accounts import audit
 from wangge.accounts.models import Role, User
 from wangge.accounts.scope import scope_for
+from wangge.assessment import points as ledger
+from wangge.assessment.models import Trigger
 from wangge.core import pii, uploads
 from wangge.core.errors import Conflict
 from wangge.inbox import services as inbox
@@ -178,6 +180,13 @@ def errand_actions(user, errand: Errand) -> frozenset[str]:
     return frozenset(
         name for name, (may, states) in ERRAND_ACTIONS.items() if errand.status in states and may(user, errand)
     )
+
+
+def _credit(trigger: str, user_id: int | None, source: str, what: str) -> None:
+    """Volunteer points on the assessment ledger (its ``credit`` extension point), in this write's transaction:
+    once per source, so a repeated completion earns nothing more."""
+    if user_id is not None:
+        ledger.credit(trigger=trigger, user_id=user_id, day=timezone.localdate(), source=source, note=what[:200])
 
 
 # --- wishes ----------------------------------------------------------------------------------------------
@@ -367,6 +376,7 @@ def confirm_wish(*, actor, wish: Wish, thanks: str = "") -> Wish:
     wish.save()
     audit.record(actor=actor, action="services.wish.confirm", obj=wish)
     if wish.claimed_by_id:
+        _credit(Trigger.WISH_FULFILLED, wish.claimed_by_id, f"services.wish:{wish.pk}", wish.title)
         inbox.notify(
             users=[wish.claimed_by],
             kind=Kind.NOTICE,
@@ -569,6 +579,7 @@ def _check_in(activity: Activity, signup: SignUp, *, actor, method: str) -> Sign
     signup.checked_in_at, signup.checked_in_by, signup.check_in_method = now, actor, method
     signup.save(update_fields=["checked_in_at", "checked_in_by", "check_in_method"])
     audit.record(actor=actor, action="services.activity.check_in", obj=activity, changes={"method": method})
+    _credit(Trigger.ACTIVITY_ATTENDED, signup.user_id, f"services.signup:{signup.pk}", activity.title)
     return signup
 
 
@@ -717,6 +728,7 @@ def complete_call_out(*, actor, callout: CallOut) -> CallOut:
     callout.status, callout.done_at = CallOutStatus.DONE, timezone.now()
     callout.save(update_fields=["status", "done_at"])
     audit.record(actor=actor, action="services.callout.done", obj=callout)
+    _credit(Trigger.CALL_OUT_DONE, callout.accepted_by_id, f"services.callout:{callout.pk}", callout.title)
     return callout
 
 
@@ -789,6 +801,7 @@ def complete_errand(*, actor, errand: Errand, result: str = "") -> Errand:
     errand.full_clean()
     errand.save()
     audit.record(actor=actor, action="services.errand.done", obj=errand, changes={"overdue": errand.overdue})
+    _credit(Trigger.ERRAND_DONE, errand.assignee_id, f"services.errand:{errand.pk}", errand.get_category_display())
     inbox.notify(
         users=[errand.requested_by],
         kind=Kind.NOTICE,

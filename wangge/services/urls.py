@@ -24,6 +24,7 @@ urlpatterns = [
     path("teams/<int:pk>/", views.team_detail, name="team"),
     path("call-outs/<int:pk>/", views.callout_detail, name="callout"),
     path("call-outs/<int:pk>/<str:action>/", views.callout_action, name="callout_action"),
+    path("volunteers/", views.volunteers, name="volunteers"),
     path("errands/", views.errand_list, name="errands"),
     path("errands/<int:pk>/", views.errand_detail, name="errand"),
     path("errands/<int:pk>/<str:action>/", views.errand_action, name="errand_action"),

@@ -533,3 +533,24 @@ def errand_action(request, pk: int, action: str):
     except (Conflict, PermissionDenied) as exc:
         messages.error(request, str(exc))
     return redirect("services:errand", pk=pk)
+
+
+# --- volunteer points ------------------------------------------------------------------------------------
+
+
+@login_required
+def volunteers(request):
+    """My volunteer points (total and lines) and the ranking of a community (mine by default)."""
+    code = request.GET.get("region", "")
+    if not code:
+        region = selectors.default_circle_region(request.user)
+        code = region.code if region is not None else ""
+    region, ranked = selectors.volunteer_ranking(request.user, code) if code else (None, [])
+    context = {
+        "tab": "volunteers",
+        "total": selectors.volunteer_total(request.user),
+        "lines": selectors.volunteer_entries(request.user).order_by("-day", "-id")[:30],
+        "region": region,
+        "ranked": ranked,
+    }
+    return _page(request, "services/volunteers.html", context)
