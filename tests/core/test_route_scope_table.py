@@ -126,6 +126,9 @@ API_ROWS: dict[str, Row] = {
             ("cases", "&figure=reported"),
         ]
     },
+    "GET /dashboard/call-outs": Row(
+        f"/dashboard/call-outs?region={STREET_1}", {ANON: 401, "resident1": 404, "community1": 404, "leader": 200}
+    ),
     "GET /dashboard/party": Row(
         f"/dashboard/party?region={STREET_1}", {ANON: 401, "resident1": 404, "community1": 404, "leader": 200}
     ),
@@ -477,6 +480,9 @@ PAGE_ROWS: dict[str, Row] = {
     "dashboard:screen": Row(f"/dashboard/?region={STREET_1}", {ANON: LOGIN, "community1": 404, "leader": 200}),
     "dashboard:feed": Row(f"/dashboard/feed/?region={STREET_1}", {ANON: LOGIN, "community1": 404, "leader": 200}),
     "dashboard:party": Row(f"/dashboard/party/?region={STREET_1}", {ANON: LOGIN, "community1": 404, "leader": 200}),
+    "dashboard:callouts": Row(
+        f"/dashboard/call-outs/?region={STREET_1}", {ANON: LOGIN, "community1": 404, "leader": 200}
+    ),
     "dashboard:statistics": Row(
         f"/dashboard/stats/?region={STREET_1}", {ANON: LOGIN, "community1": 404, "leader": 200}
     ),

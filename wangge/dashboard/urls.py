@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.screen_page, name="screen"),
     path("feed/", views.feed, name="feed"),
     path("party/", views.party_layer, name="party"),
+    path("call-outs/", views.callouts_layer, name="callouts"),
     path("stats/", views.statistics_page, name="statistics"),
     path("cases/", views.cases_behind, name="cases"),
 ]

@@ -18,6 +18,7 @@ from wangge.dashboard import filters as dashboard_filters
 from wangge.party import selectors as party_selectors
 from wangge.rollups import selectors
 from wangge.rollups.timeline import DEFINITIONS
+from wangge.services import selectors as services_selectors
 
 PAGE = 100
 
@@ -84,6 +85,18 @@ def party_layer(request):
         raise Http404("node")
     total, children = party_selectors.figures(request.user, node.code)
     return render(request, "dashboard/_party.html", {"node": node, "total": total, "children": children})
+
+
+@login_required
+@require_GET
+def callouts_layer(request):
+    """The screen's volunteer panel (loaded into the screen): the call-outs of the teams in the node over the
+    last 30 days, by state, the median response time and the newest ones."""
+    node = _node(request)
+    if node.region is None:
+        raise Http404("node")
+    figures = services_selectors.callout_figures(node.region.path)
+    return render(request, "dashboard/_callouts.html", {"node": node, "figures": figures})
 
 
 @login_required

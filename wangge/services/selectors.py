@@ -556,3 +556,37 @@ def volunteer_ranking(user, code: str, *, limit: int = 50) -> tuple[Region, list
         for i, r in enumerate(rows)
     ]
     return region, ranked
+
+
+# --- call-outs on the screen -----------------------------------------------------------------------------
+
+SCREEN_DAYS = 30
+
+
+@dataclass
+class CallOutFigures:
+    """Call-outs of the teams under a region over the last ``SCREEN_DAYS`` days: how many, by state, the
+    median response time, and the newest ones."""
+
+    called: int
+    open: int
+    accepted: int
+    done: int
+    median_response_seconds: float | None
+    recent: list
+
+
+def callout_figures(path: str, *, now=None, recent: int = 8) -> CallOutFigures:
+    """For the screen (the dashboard checks the node is in the caller's reach): the teams under ``path``."""
+    since = (now or timezone.now()) - timedelta(days=SCREEN_DAYS)
+    rows = CallOut.objects.filter(team__region_path__startswith=path, created_at__gte=since)
+    counts = dict(rows.values_list("status").annotate(n=Count("id")).order_by())
+    times = list(rows.filter(response_seconds__isnull=False).values_list("response_seconds", flat=True))
+    return CallOutFigures(
+        called=sum(counts.values()),
+        open=counts.get("open", 0),
+        accepted=counts.get("accepted", 0),
+        done=counts.get("done", 0),
+        median_response_seconds=float(statistics.median(times)) if times else None,
+        recent=list(rows.select_related("team").order_by("-created_at", "-id")[:recent]),
+    )
