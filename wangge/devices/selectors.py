@@ -14,6 +14,7 @@ from wangge.accounts.scope import restrict
 from wangge.devices import permissions
 from wangge.devices.models import DeadLetter, Device, DeviceKind, DeviceMessage, DeviceState, MessageKind, UnknownDevice
 from wangge.people import selectors as people_selectors
+from wangge.regions.models import GRID_LEVELS, Level, Region
 
 RECENT_MESSAGES = 20
 
@@ -107,3 +108,17 @@ def dead_letters_for(user) -> QuerySet[DeadLetter]:
 
 KINDS = DeviceKind.choices
 STATES = DeviceState.choices
+
+
+PICKER_LEVELS = (Level.STREET, Level.COMMUNITY, *GRID_LEVELS)
+PICKER_LIMIT = 500
+
+
+def picker_regions(user) -> list:
+    """Streets, communities and grids in the caller's data reach, in tree order: the region picker of the
+    device filters (what ``region_for`` accepts)."""
+    return list(
+        restrict(Region.objects.filter(is_active=True, level__in=PICKER_LEVELS), user, field="path").order_by("path")[
+            :PICKER_LIMIT
+        ]
+    )

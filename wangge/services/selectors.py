@@ -590,3 +590,34 @@ def callout_figures(path: str, *, now=None, recent: int = 8) -> CallOutFigures:
         median_response_seconds=float(statistics.median(times)) if times else None,
         recent=list(rows.select_related("team").order_by("-created_at", "-id")[:recent]),
     )
+
+
+# --- region pickers of the forms -------------------------------------------------------------------------
+
+PICKER_LIMIT = 500
+
+
+def _regions_under(user, paths, levels) -> list[Region]:
+    rows = Region.objects.filter(is_active=True, level__in=levels)
+    if not (user is not None and user.is_superuser):
+        if not paths:
+            return []
+        condition = Q(pk__in=[])
+        for path in paths:
+            condition |= Q(path__startswith=path)
+        rows = rows.filter(condition)
+    return list(rows.order_by("path")[:PICKER_LIMIT])
+
+
+def managed_regions(user) -> list[Region]:
+    """Streets and communities the caller manages: the picker of the activity form (what ``plan_activity``
+    accepts)."""
+    return _regions_under(user, access.manager_paths(user), (Level.STREET, Level.COMMUNITY))
+
+
+def helped_regions(user) -> list[Region]:
+    """Communities and grids where the caller may post a wish for a resident (helper role and data reach):
+    the picker of the wish form (what ``post_wish`` accepts on someone's behalf)."""
+    scope = scope_for(user)
+    rows = _regions_under(user, access.helper_paths(user), (Level.COMMUNITY, Level.GRID, Level.SPECIAL_GRID))
+    return [r for r in rows if scope.covers_path(r.path)]

@@ -75,7 +75,8 @@ def _compounds(user):
 def wish_new(request):
     helper = access.is_helper(request.user)
     compounds = list(_compounds(request.user))
-    form = WishForm(request.POST or None, request.FILES or None, compounds=compounds, helper=helper)
+    regions = selectors.helped_regions(request.user) if helper else []
+    form = WishForm(request.POST or None, request.FILES or None, compounds=compounds, helper=helper, regions=regions)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -194,7 +195,7 @@ def activity_new(request):
     if not access.is_manager(request.user):
         raise PermissionDenied(_("Only community or street staff plan and run activities here."))
     points = list(selectors.points_for(request.user).order_by("name")[:200])
-    form = ActivityForm(request.POST or None, points=points)
+    form = ActivityForm(request.POST or None, points=points, regions=selectors.managed_regions(request.user))
     if request.method == "POST" and form.is_valid():
         data = {**form.cleaned_data, "repeat_weeks": form.cleaned_data.get("repeat_weeks") or 0}
         try:
