@@ -283,6 +283,11 @@ API_ROWS: dict[str, Row] = {
     "GET /visits/{visit_id}": Row(
         "/visits/{visit}", {ANON: 401, "resident1": 403, "gridworker1": 200, "gridworker2": 404, "leader": 200}
     ),
+    "POST /visits/{visit_id}/photos": Row(
+        "/visits/{visit}/photos",
+        {ANON: 401, "resident1": 403, "gridworker1": 400, "gridworker2": 404, "leader": 403},
+        "post",
+    ),
     "POST /visits/{visit_id}/case": Row(
         "/visits/{visit}/case",
         {ANON: 401, "resident1": 403, "gridworker2": 404, "leader": 403},
