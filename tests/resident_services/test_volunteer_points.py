@@ -107,3 +107,9 @@ def test_the_ranking_per_community_the_api_and_the_page(user, caller, browser, f
     assert 'data-testid="volunteer-total"' in page and first.username in page
     zh = browser(first.username, "zh-hans").get("/services/volunteers/").content.decode()
     assert "志愿积分" in zh
+
+
+def test_the_demo_has_volunteer_points_and_a_ranking(user):
+    assert PointEntry.objects.filter(source__startswith="services.").exists()
+    _region, ranked = selectors.volunteer_ranking(user("community1"), COMMUNITY_1)
+    assert ranked and ranked[0].points > 0
