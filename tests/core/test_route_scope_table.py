@@ -138,6 +138,9 @@ API_ROWS: dict[str, Row] = {
             ("cases", "&figure=reported"),
         ]
     },
+    "GET /dashboard/call-outs": Row(
+        f"/dashboard/call-outs?region={STREET_1}", {ANON: 401, "resident1": 404, "community1": 404, "leader": 200}
+    ),
     "GET /dashboard/party": Row(
         f"/dashboard/party?region={STREET_1}", {ANON: 401, "resident1": 404, "community1": 404, "leader": 200}
     ),
@@ -317,6 +320,11 @@ API_ROWS: dict[str, Row] = {
     "GET /visits/{visit_id}": Row(
         "/visits/{visit}", {ANON: 401, "resident1": 403, "gridworker1": 200, "gridworker2": 404, "leader": 200}
     ),
+    "POST /visits/{visit_id}/photos": Row(
+        "/visits/{visit}/photos",
+        {ANON: 401, "resident1": 403, "gridworker1": 400, "gridworker2": 404, "leader": 403},
+        "post",
+    ),
     "POST /visits/{visit_id}/case": Row(
         "/visits/{visit}/case",
         {ANON: 401, "resident1": 403, "gridworker2": 404, "leader": 403},
@@ -423,6 +431,13 @@ API_ROWS: dict[str, Row] = {
         {"kind": "station", "name": "驿站", "region": COMMUNITY_1, "lon": 120.9, "lat": 31.4},
     ),
     "GET /service-points/{point_id}": Row("/service-points/{point}", {ANON: 401, "resident1": 200, "leader": 200}),
+    "GET /service-circles": Row(
+        f"/service-circles?region={STREET_2}", {ANON: 401, "resident1": 404, "community1": 404, "leader": 404}
+    ),
+    "GET /volunteer-points": Row("/volunteer-points", {ANON: 401, "resident1": 200, "gridworker2": 200}),
+    "GET /volunteer-ranking": Row(
+        f"/volunteer-ranking?region={STREET_2}", {ANON: 401, "resident1": 404, "community1": 404, "leader": 404}
+    ),
     "GET /errands": Row("/errands", {ANON: 401, "resident1": 200, "gridworker2": 200}),
     "POST /errands": Row("/errands", {ANON: 401, "resident1": 422}, "post", {"category": "x", "description": "代办"}),
     "GET /errands/{errand_id}": Row(
@@ -668,6 +683,9 @@ PAGE_ROWS: dict[str, Row] = {
     "dashboard:hotline": Row(
         f"/dashboard/hotline/?region={STREET_1}", {ANON: LOGIN, "resident1": 404, "community1": 404, "leader": 200}
     ),
+    "dashboard:callouts": Row(
+        f"/dashboard/call-outs/?region={STREET_1}", {ANON: LOGIN, "community1": 404, "leader": 200}
+    ),
     "dashboard:statistics": Row(
         f"/dashboard/stats/?region={STREET_1}", {ANON: LOGIN, "community1": 404, "leader": 200}
     ),
@@ -841,6 +859,13 @@ PAGE_ROWS: dict[str, Row] = {
     "services:points": Row("/services/points/", {ANON: LOGIN, "resident1": 200, "gridworker2": 200}),
     "services:point_map": Row("/services/points/map/", {ANON: LOGIN, "resident1": 200}),
     "services:point": Row("/services/points/{point}/", {ANON: LOGIN, "resident1": 200, "leader": 200}),
+    "services:circles": Row(
+        f"/services/points/circles/?region={COMMUNITY_1}", {ANON: LOGIN, "resident1": 200, "community1": 200}
+    ),
+    "services:circles_export": Row(
+        f"/services/points/circles.xlsx?region={STREET_2}", {ANON: LOGIN, "resident1": 404, "leader": 404}
+    ),
+    "services:volunteers": Row("/services/volunteers/", {ANON: LOGIN, "resident1": 200, "gridworker2": 200}),
     "services:errands": Row("/services/errands/", {ANON: LOGIN, "resident1": 200, "gridworker2": 200}),
     "services:errand": Row(
         "/services/errands/{errand}/", {ANON: LOGIN, "resident1": 200, "gridworker1": 200, "gridworker2": 404}

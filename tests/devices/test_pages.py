@@ -2,10 +2,11 @@
 like the API and laid out for phones (``wg-stack`` tables with data-label)."""
 
 import json
+import re
 
 from django.test import Client
 
-from tests.devices.conftest import GRID_2, body
+from tests.devices.conftest import GRID_1, GRID_2, body
 from wangge.devices import ingest
 
 
@@ -54,3 +55,15 @@ def test_a_grid_card_counts_its_devices_by_state(make_device, user):
     shown = {f.key: f.value for f in figures_for(user("gridworker1"), grid)}
     assert shown["devices-alarming"] >= 1 and "devices-online" in shown
     assert "devices-online" not in {f.key for f in figures_for(user("resident1"), grid)}
+
+
+def test_the_filters_pick_a_region_in_reach_instead_of_a_typed_code(make_device, user):
+    mine = make_device("smoke")
+    html = page(user("gridworker1"), "/devices/").content.decode()
+    picker = re.search(r'<select class="form-select" id="f-region" name="region"[^>]*>(.*?)</select>', html, re.S)
+    offered = re.findall(r'<option value="([^"]*)"', picker.group(1))
+    assert offered == ["", GRID_1] and GRID_2 not in offered
+    picked = page(user("gridworker1"), f"/devices/?region={GRID_1}").content.decode()
+    assert f'<option value="{GRID_1}" selected>' in picked and mine.serial in picked
+    street = page(user("leader"), "/devices/map/").content.decode()
+    assert 'data-testid="region-picker"' in street and GRID_2 in street

@@ -40,7 +40,7 @@ def test_sign_up_and_check_in_at_the_door(phone, server):
     form = secretary.locator("[data-testid=activity-form]")
     form.locator("#id_kind").select_option("health")
     form.locator("#id_title").fill("免费测血压（演示）")
-    form.locator("#id_region").fill(COMMUNITY)
+    form.locator("#id_region").select_option(COMMUNITY)
     form.locator("#id_point").select_option(index=1)
     form.locator("#id_starts_at").fill((local + timedelta(minutes=10)).strftime("%Y-%m-%dT%H:%M"))
     form.locator("#id_ends_at").fill((local + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"))

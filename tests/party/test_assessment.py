@@ -89,7 +89,7 @@ def test_a_claim_done_and_a_registration_confirmed_earn_points_once_kept_by_a_re
     claim = _done(account, "送药上门")
     lines = PointEntry.objects.filter(user=account)
     assert sorted(lines.values_list("rule__trigger", "points")) == [("claim_done", 2), ("registration_confirmed", 1)]
-    assert lines.get(rule__trigger="claim_done").ref == f"party.claim:{claim.pk}"
+    assert lines.get(rule__trigger="claim_done").source == f"party.claim:{claim.pk}"
     assert Registration.objects.get(member=member).status == RegistrationStatus.CONFIRMED
     points.rebuild_ledger()
     assert PointEntry.objects.filter(user=account).count() == 2

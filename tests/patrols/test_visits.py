@@ -139,3 +139,34 @@ def test_record_a_visit_with_a_photo_and_report_from_the_page(browser, settings,
     assert visit.case_id
     listing = client.get("/patrols/visits/")
     assert listing.status_code == 200 and b'data-testid="overdue-table"' in listing.content
+
+
+def test_photos_are_added_to_a_visit_through_the_api_and_open_with_the_token(caller):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    household = household_in(GRID_1)
+    api = caller("gridworker1")
+    made = api.post("/visits", {"household_id": household.pk, "visited_on": str(timezone.localdate())}).json()
+    url = f"/api/v1/visits/{made['id']}/photos"
+    headers = api.headers
+    answer = api.client.post(url, {"photos": [png("a.png"), png("b.png")]}, **headers)
+    assert answer.status_code == 201, answer.content
+    body = answer.json()
+    assert body["photos"] == 2 and len(body["photo_urls"]) == 2
+    opened = api.client.get(body["photo_urls"][0], **headers)
+    assert opened.status_code == 200 and opened["Content-Type"] == "image/png"
+    # the shared upload guard refuses what is not an image, naming the field
+    fake = SimpleUploadedFile("x.png", b"<svg onload=alert(1)>", content_type="image/png")
+    refused = api.client.post(url, {"photos": [fake]}, **headers)
+    assert refused.status_code == 400 and refused.json()["errors"][0]["field"] == "photos"
+    # at most six per visit
+    too_many = api.client.post(url, {"photos": [png(f"{n}.png") for n in range(5)]}, **headers)
+    assert too_many.status_code == 400
+    # only the worker who made the visit; out of reach is absent
+    other = caller("leader").client.post(url, {"photos": [png()]}, **caller("leader").headers)
+    assert other.status_code == 403
+    assert (
+        caller("gridworker2").client.post(url, {"photos": [png()]}, **caller("gridworker2").headers).status_code == 404
+    )
+    assert api.client.post(url, {}, **headers).status_code == 400  # none sent
+    assert Visit.objects.get(pk=made["id"]).photos.count() == 2

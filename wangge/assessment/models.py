@@ -76,6 +76,14 @@ class Trigger(models.TextChoices):
     SATISFIED = "satisfied", _("A satisfied rating (credited to the handler)")
     CLAIM_DONE = "claim_done", _("A 双百 item done (credited to the member's own account)")
     REGISTRATION_CONFIRMED = "registration_confirmed", _("A 双报到 confirmed (credited to the member's own account)")
+    # Volunteering (services to residents): credited through ``assessment.points.credit``.
+    WISH_FULFILLED = "wish_fulfilled", _("A wish fulfilled and confirmed (credited to the claimant)")
+    CALL_OUT_DONE = "call_out_done", _("A volunteer call-out done (credited to who took it)")
+    ERRAND_DONE = "errand_done", _("An errand run for a resident (credited to who ran it)")
+    ACTIVITY_ATTENDED = "activity_attended", _("A service activity attended (credited to who checked in)")
+
+
+VOLUNTEER_TRIGGERS = (Trigger.WISH_FULFILLED, Trigger.CALL_OUT_DONE, Trigger.ERRAND_DONE, Trigger.ACTIVITY_ATTENDED)
 
 
 class PointRule(models.Model):
@@ -109,9 +117,10 @@ class PointEntry(models.Model):
         "cases.Case", verbose_name=_("case"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     event = models.ForeignKey("cases.CaseEvent", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    source = models.CharField(
+        _("source"), max_length=60, blank=True, help_text=_("What earned a line not made from a case, once per rule")
+    )
     note = models.CharField(_("note"), max_length=200, blank=True)
-    # What a rule credited outside the case timeline ("party.claim:12"): one line per rule and thing.
-    ref = models.CharField(max_length=40, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -125,7 +134,9 @@ class PointEntry(models.Model):
             models.UniqueConstraint(
                 fields=["rule", "event"], condition=Q(event__isnull=False), name="point_entry_once_per_event"
             ),
-            models.UniqueConstraint(fields=["rule", "ref"], condition=~Q(ref=""), name="point_entry_once_per_ref"),
+            models.UniqueConstraint(
+                fields=["rule", "source"], condition=~Q(source=""), name="point_entry_once_per_source"
+            ),
         ]
         indexes = [models.Index(fields=["day", "user"], name="point_entry_day_user")]
 

@@ -7,7 +7,8 @@ from datetime import date
 
 from django.utils import timezone
 
-from wangge.assessment.models import PointEntry, PointRule, Subject, Trigger
+from wangge.assessment import points
+from wangge.assessment.models import Subject, Trigger
 from wangge.assessment.selectors import Row, _row, indicators
 from wangge.party import events
 from wangge.party import selectors as party_selectors
@@ -31,15 +32,8 @@ def node_rows(user, node: Node, start: date, end: date) -> tuple[Row | None, lis
     return own, rows
 
 
-def _credit(trigger: str, user_id: int | None, ref: str, day: date, note: str) -> int:
-    if user_id is None:
-        return 0
-    entries = [
-        PointEntry(user_id=user_id, rule=rule, points=rule.points, day=day, ref=ref, note=f"{rule.name}: {note}"[:200])
-        for rule in PointRule.objects.filter(trigger=trigger, is_active=True)
-    ]
-    PointEntry.objects.bulk_create(entries, ignore_conflicts=True)
-    return len(entries)
+def _credit(trigger: str, user_id: int | None, source: str, day: date, note: str) -> int:
+    return points.credit(trigger=trigger, user_id=user_id, day=day, source=source, note=note)
 
 
 def claim_done(notice: events.ClaimDone) -> int:

@@ -4,11 +4,17 @@ What earns points is decided here (``awards``: which event credits whom); how ma
 (``PointRule.points``, editable in the admin; several rules may share a trigger). Lines are written in
 the event's transaction (``event_recorded``, a subscriber of ``cases.events.RECORDED``) and rebuilt from the timeline by
 ``rebuild_ledger``; a line keeps the points of its rule at the time it was written. Lines entered by
-hand (no rule) and those party work earned (``party_work``, with a ``ref``) are never touched by a rebuild.
+hand (no rule) are never touched by a rebuild.
+
+Other modules earn points through ``credit`` (the extension point for what is not a case: volunteering in
+services to residents): a trigger, the person, the day and a ``source`` naming what earned it; a source
+credits once per rule, so a retried or replayed write adds nothing. Party work (``party_work``) and
+volunteering in services to residents credit through it.
 """
 
 from collections import defaultdict
 from collections.abc import Sequence
+from datetime import date
 
 from wangge.assessment.models import PointEntry, PointRule, Trigger
 from wangge.cases import events
@@ -80,8 +86,9 @@ def credit_event(case, event, steps: Sequence[Step]) -> int:
 
 
 def rebuild_ledger(*, chunk: int = 5000) -> int:
-    """Rewrite every rule-made line from the timelines (hand-made lines and those of party work stay)."""
-    PointEntry.objects.filter(rule__isnull=False, ref="").delete()
+    """Rewrite every rule-made line from the timelines (hand-made lines and those credited by other modules
+    through ``credit`` stay)."""
+    PointEntry.objects.filter(rule__isnull=False, source="").delete()
     rules = _rules()
     if not rules:
         return 0
@@ -114,3 +121,27 @@ def rebuild_ledger(*, chunk: int = 5000) -> int:
                     entries.extend(_entries(case_id, event_id, step, earned, rules))
         PointEntry.objects.bulk_create(entries, batch_size=2000)
         written += len(entries)
+
+
+def credit(*, trigger: str, user_id: int, day: date, source: str, note: str = "") -> int:
+    """Write the lines ``trigger`` earns ``user_id`` for ``source`` (e.g. ``services.wish:12``), once per rule;
+    call it inside the earning write's transaction. Answers how many rules applied (a line already written
+    for the same rule and source is left as it was)."""
+    rules = list(PointRule.objects.filter(is_active=True, trigger=trigger))
+    if not rules or user_id is None:
+        return 0
+    PointEntry.objects.bulk_create(
+        [
+            PointEntry(
+                user_id=user_id,
+                rule=rule,
+                points=rule.points,
+                day=day,
+                source=source[:60],
+                note=(note or str(rule.name))[:200],
+            )
+            for rule in rules
+        ],
+        ignore_conflicts=True,
+    )
+    return len(rules)

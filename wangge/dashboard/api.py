@@ -4,7 +4,7 @@ Every route names its node with ``region=<code>`` or ``department=<code>`` (defa
 the caller's reach) and answers 404 for a node outside the caller's reach, like an absent one.
 """
 
-from datetime import date
+from datetime import date, datetime
 from typing import Literal
 
 from django.http import Http404
@@ -18,6 +18,7 @@ from wangge.dashboard import drill, filters, screen, statistics
 from wangge.party import selectors as party_selectors
 from wangge.rollups import selectors
 from wangge.rollups.selectors import Node
+from wangge.services import selectors as services_selectors
 
 router = Router(tags=["dashboard"])
 
@@ -419,3 +420,45 @@ def party_layer(request, query: Query[NodeQuery]):
         raise Http404("node")
     total, children = party_selectors.figures(request.auth, node.code)
     return {"node": node, "total": total, "children": children}
+
+
+# --- volunteer call-outs ----------------------------------------------------------------------------------
+
+
+class ScreenCallOutOut(Schema):
+    id: int
+    team: str
+    title: str
+    status: str
+    created_at: datetime
+    response_seconds: int | None
+
+    @staticmethod
+    def resolve_team(row) -> str:
+        return row.team.name
+
+    @staticmethod
+    def resolve_id(row) -> int:
+        return row.pk
+
+
+class CallOutLayerOut(Schema):
+    node: NodeOut
+    days: int = Field(description="the window, in days up to now")
+    called: int
+    open: int
+    accepted: int
+    done: int
+    median_response_seconds: float | None = Field(description="median time from call-out to acceptance")
+    recent: list[ScreenCallOutOut] = Field(description="the newest call-outs, at most 8")
+
+
+@router.get("/call-outs", response=CallOutLayerOut)
+def callout_layer(request, query: Query[NodeQuery]):
+    """Volunteer call-outs of the teams in a region node over the last 30 days: how many, waiting, on the way,
+    done, the median response time and the newest ones. A department node has none (404)."""
+    node = _node(request, query)
+    if node.region is None:
+        raise Http404("node")
+    figures = services_selectors.callout_figures(node.region.path)
+    return {"node": node, "days": services_selectors.SCREEN_DAYS, **vars(figures)}

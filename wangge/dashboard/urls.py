@@ -9,6 +9,7 @@ urlpatterns = [
     path("party/", views.party_layer, name="party"),
     path("devices/", views.devices_layer, name="devices"),
     path("hotline/", views.hotline_layer, name="hotline"),
+    path("call-outs/", views.callouts_layer, name="callouts"),
     path("stats/", views.statistics_page, name="statistics"),
     path("cases/", views.cases_behind, name="cases"),
 ]

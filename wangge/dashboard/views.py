@@ -20,6 +20,7 @@ from wangge.hotline import selectors as hotline_selectors
 from wangge.party import selectors as party_selectors
 from wangge.rollups import selectors
 from wangge.rollups.timeline import DEFINITIONS
+from wangge.services import selectors as services_selectors
 
 PAGE = 100
 
@@ -108,6 +109,18 @@ def hotline_layer(request):
     if node.region is None:
         raise Http404("node")
     return render(request, "dashboard/_hotline.html", {"node": node, "rates": hotline_selectors.rates(node.region)})
+
+
+@login_required
+@require_GET
+def callouts_layer(request):
+    """The screen's volunteer panel (loaded into the screen): the call-outs of the teams in the node over the
+    last 30 days, by state, the median response time and the newest ones."""
+    node = _node(request)
+    if node.region is None:
+        raise Http404("node")
+    figures = services_selectors.callout_figures(node.region.path)
+    return render(request, "dashboard/_callouts.html", {"node": node, "figures": figures})
 
 
 @login_required

@@ -20,7 +20,7 @@ from wangge.cases.models import OPEN_STATUSES, CaseEvent, Status
 from wangge.devices import permissions
 from wangge.devices.models import DeadLetter, Device, DeviceKind, DeviceMessage, DeviceState, MessageKind, UnknownDevice
 from wangge.people import selectors as people_selectors
-from wangge.regions.models import Region
+from wangge.regions.models import GRID_LEVELS, Level, Region
 
 RECENT_MESSAGES = 20
 
@@ -269,3 +269,17 @@ def area_devices(user, code: str) -> tuple[AreaDevices, list[AreaDevices]]:
     for row in open_alarms.annotate(n=Count("alarm_case", distinct=True)):
         spread(row["region_path"], "open_alarms", row["n"])
     return total, rows
+
+
+PICKER_LEVELS = (Level.STREET, Level.COMMUNITY, *GRID_LEVELS)
+PICKER_LIMIT = 500
+
+
+def picker_regions(user) -> list:
+    """Streets, communities and grids in the caller's data reach, in tree order: the region picker of the
+    device filters (what ``region_for`` accepts)."""
+    return list(
+        restrict(Region.objects.filter(is_active=True, level__in=PICKER_LEVELS), user, field="path").order_by("path")[
+            :PICKER_LIMIT
+        ]
+    )

@@ -37,6 +37,13 @@ def _filters(request) -> dict:
     }
 
 
+def _region_choices(user) -> list[tuple[str, str]]:
+    """(code, name) of the regions the filter offers, indented by depth under the shallowest."""
+    regions = selectors.picker_regions(user)
+    top = min((r.depth for r in regions), default=0)
+    return [(r.code, f"{'· ' * (r.depth - top)}{r.name}") for r in regions]
+
+
 def _devices(request, filters):
     try:
         return selectors.devices_filtered(request.user, **filters), ""
@@ -62,6 +69,7 @@ def device_list(request):
             "query": query,
             "kinds": DeviceKind.choices,
             "states": DeviceState.choices,
+            "regions": _region_choices(request.user),
             "counts": selectors.state_counts(request.user),
             "can_manage": permissions.can_manage(request.user),
         },
@@ -114,6 +122,7 @@ def device_map(request):
             "problem": problem,
             "kinds": DeviceKind.choices,
             "states": DeviceState.choices,
+            "regions": _region_choices(request.user),
             "shown": len(features),
             "can_manage": permissions.can_manage(request.user),
         },

@@ -2,7 +2,9 @@
 track; coverage per region. Thin: reads through ``selectors`` (scoped: 404 out of reach), writes through
 ``services`` (400 naming the field)."""
 
-from ninja import Query, Router, Status
+from django.urls import reverse
+from ninja import File, Query, Router, Status
+from ninja.files import UploadedFile
 
 from wangge.core.pagination import Page, PageQuery, keyset_page
 from wangge.patrols import conf, selectors, services, track
@@ -141,6 +143,7 @@ def visit_item(visit: Visit) -> dict:
         "needs": visit.needs,
         "case": visit.case.number if visit.case_id else None,
         "photos": len(visit.photos.all()),
+        "photo_urls": [reverse("patrols:visit_photo", args=[p.pk]) for p in visit.photos.all()],
     }
 
 
@@ -198,6 +201,16 @@ def overdue(request, query: Query[PageQuery]):
 def get_visit(request, visit_id: int):
     people_permissions.require(request.auth, people_permissions.VIEW)
     return visit_item(selectors.get_visit_for(request.auth, visit_id))
+
+
+@visits_router.post("/{visit_id}/photos", response={201: VisitOut})
+def visit_photos(request, visit_id: int, photos: File[list[UploadedFile]] = None):
+    """Add photos to your visit (multipart, field ``photos``, repeatable; JPEG, PNG or WebP under
+    CASE_PHOTO_MAX_BYTES, at most 6 per visit); they open at ``photo_urls`` with the same token."""
+    people_permissions.require(request.auth, people_permissions.VIEW)
+    visit = selectors.get_visit_for(request.auth, visit_id)
+    services.add_visit_photos(actor=request.auth, visit=visit, photos=photos or [])
+    return Status(201, visit_item(selectors.get_visit_for(request.auth, visit_id)))
 
 
 @visits_router.post("/{visit_id}/case", response={201: VisitOut})

@@ -151,6 +151,7 @@ class VisitOut(Schema):
     needs: str
     case: str | None = Field(None, description="The number of the case raised from the need")
     photos: int
+    photo_urls: list[str] = Field(description="each photo, opened with a session or the same bearer token")
 
 
 class VisitOverdueOut(Schema):

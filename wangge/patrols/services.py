@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from wangge.accounts import audit
 from wangge.accounts.models import Membership, Role
+from wangge.accounts.roles import roles_of
 from wangge.cases import services as case_services
 from wangge.cases.models import Case, Source
 from wangge.core.text import check_text
@@ -193,6 +194,10 @@ def link_reported_case(notice) -> None:
     case = notice.case
     if not case.reporter_id:
         return
+    # A reporter without a patrol role (a resident, department staff) has no patrol: no query for them. The
+    # reporter is the request's user, whose roles the permission check has already read and kept on it.
+    if not set(roles_of(case.reporter)) & set(PATROL_ROLES):
+        return
     limit = case.created_at - timedelta(hours=conf.auto_close_hours())
     patrol = (
         Patrol.objects.filter(worker_id=case.reporter_id, ended_at__isnull=True, started_at__gte=limit)
@@ -264,6 +269,27 @@ def record_visit(
             _store_visit_photo(visit, upload, meta)
         audit.record(actor=actor, action="visit.record", obj=visit)
     return visit
+
+
+MAX_VISIT_PHOTOS = 6
+
+
+def add_visit_photos(*, actor, visit: Visit, photos) -> list[VisitPhoto]:
+    """Photos taken on the visit, added afterwards (a phone sends them once it has signal): only by the worker
+    who made the visit, each checked by the shared upload guard, at most MAX_VISIT_PHOTOS per visit."""
+    if visit.worker_id != actor.pk:
+        raise PermissionDenied(_("Only the worker who made the visit adds its photos."))
+    photos = list(photos)
+    if not photos:
+        raise ValidationError({"photos": _("Add at least one photo.")})
+    cleaned = [case_services.validate_photo(p, field="photos") for p in photos]
+    with transaction.atomic():
+        locked = Visit.objects.select_for_update().get(pk=visit.pk)
+        if locked.photos.count() + len(cleaned) > MAX_VISIT_PHOTOS:
+            raise ValidationError({"photos": _("A visit keeps at most %(n)d photos.") % {"n": MAX_VISIT_PHOTOS}})
+        stored = [_store_visit_photo(locked, upload, meta) for upload, meta in cleaned]
+        audit.record(actor=actor, action="visit.photos", obj=locked, changes={"added": len(stored)})
+    return stored
 
 
 def _store_visit_photo(visit: Visit, upload, meta) -> VisitPhoto:

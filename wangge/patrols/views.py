@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from wangge.accounts.api_auth import login_or_bearer_required
 from wangge.patrols import conf, forms, selectors, services, track
 from wangge.patrols.models import VisitPhoto
 from wangge.people import permissions as people_permissions
@@ -175,7 +176,7 @@ def visit(request, pk: int):
     return render(request, "patrols/visit_detail.html", context, status=400 if form.errors else 200)
 
 
-@login_required
+@login_or_bearer_required
 def visit_photo(request, pk: int):
     _people_view(request)
     photo = VisitPhoto.objects.filter(pk=pk, visit__in=selectors.visits_for(request.user)).first()

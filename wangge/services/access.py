@@ -40,6 +40,10 @@ def manager_paths(user) -> tuple[str, ...]:
     return _paths(user, MANAGER_ROLES)
 
 
+def helper_paths(user) -> tuple[str, ...]:
+    return _paths(user, HELPER_ROLES)
+
+
 def is_manager(user) -> bool:
     return bool(user is not None and user.is_authenticated and (user.is_superuser or manager_paths(user)))
 

@@ -1,6 +1,6 @@
 """Services to residents over JSON under ``/api/v1/``: ``/wishes`` (+ review, withdraw, claim, fulfil,
 confirm, counts), ``/activities`` (+ sign-up, cancel, check-in, feedback, call-off, sign-ups, attendance),
-``/service-points`` (``?near=lon,lat``), ``/volunteer-teams``, ``/call-outs`` (+ accept, complete) and ``/errands`` (+ take, complete, cancel).
+``/service-points`` (``?near=lon,lat``), ``/service-circles?region=`` (GeoJSON and coverage), ``/volunteer-teams``, ``/volunteer-points`` and ``/volunteer-ranking``, ``/call-outs`` (+ accept, complete) and ``/errands`` (+ take, complete, cancel).
 Thin: reads through ``selectors`` (scoped; 404 out of reach), writes through ``services`` (400 naming the
 field, 403 for the wrong role, 409 for a state that no longer allows it)."""
 
@@ -32,12 +32,17 @@ from wangge.services.schemas import (
     ServiceActivityOut,
     ServiceAttendanceOut,
     ServiceCheckInIn,
+    ServiceCircleQuery,
+    ServiceCirclesOut,
     ServiceFeedbackIn,
     ServicePointIn,
     ServicePointListQuery,
     ServicePointOut,
     SignUpOut,
     SignUpRowOut,
+    VolunteerPointOut,
+    VolunteerRankingQuery,
+    VolunteerRankOut,
     VolunteerTeamIn,
     VolunteerTeamMemberIn,
     VolunteerTeamMemberOut,
@@ -399,6 +404,32 @@ def list_points(request, query: Query[ServicePointListQuery]):
     return keyset_page(rows, query, order=("name", "id"), item=point_out, count=True)
 
 
+def circles_out(found) -> dict:
+    return {
+        "region": {"code": found.region.code, "name": found.region.name},
+        "method": found.method.as_dict(),
+        "circles": found.geojson(),
+        "coverage": [
+            {
+                "region": {"code": c.region.code, "name": c.region.name},
+                "households": c.households,
+                "located": c.located,
+                "covered": c.covered,
+                "share": c.share,
+                "compounds_outside": [vars(o) for o in c.outside],
+            }
+            for c in found.communities
+        ],
+    }
+
+
+@router.get("/service-circles", response=ServiceCirclesOut)
+def service_circles(request, query: Query[ServiceCircleQuery]):
+    """The walking circles of the service points that serve a region (GeoJSON, one polygon per point) and,
+    per community under it, the share of households inside one; the method is given beside the figures."""
+    return circles_out(selectors.service_circles(request.auth, query.region, minutes=query.minutes))
+
+
 @router.post("/service-points", response={201: ServicePointOut})
 def create_point(request, payload: ServicePointIn):
     data = payload.dict()
@@ -574,3 +605,38 @@ def complete_errand(request, errand_id: int, payload: ErrandDoneIn):
 def cancel_errand(request, errand_id: int):
     errand = selectors.get_errand_for(request.auth, errand_id)
     return errand_out(services.cancel_errand(actor=request.auth, errand=errand))
+
+
+# --- volunteer points ------------------------------------------------------------------------------------
+
+
+def _point_line(entry) -> dict:
+    return {"id": entry.pk, "day": entry.day, "points": entry.points, "rule": entry.rule.name, "note": entry.note}
+
+
+@router.get("/volunteer-points", response=Page[VolunteerPointOut])
+def volunteer_points(request, query: Query[PageQuery]):
+    """Your volunteer points on the assessment ledger, newest first; ``count`` is the number of lines (the
+    total of points is on the ranking and the page)."""
+    return keyset_page(
+        selectors.volunteer_entries(request.auth), query, order=("-day", "-id"), item=_point_line, count=True
+    )
+
+
+@router.get("/volunteer-ranking", response=Page[VolunteerRankOut])
+def volunteer_ranking(request, query: Query[VolunteerRankingQuery]):
+    """The community's volunteers with the most points (wishes fulfilled, call-outs, errands, activities), the
+    first 100 ranks; the cursor is the last rank of the page before."""
+    _region, ranked = selectors.volunteer_ranking(request.auth, query.region, limit=100)
+    after = 0
+    if query.cursor:
+        if not query.cursor.isdigit():
+            raise ValidationError({"cursor": _("The page cursor is not valid.")})
+        after = int(query.cursor)
+    page = ranked[after : after + query.size]
+    more = after + query.size < len(ranked)
+    return {
+        "items": [vars(v) for v in page],
+        "next_cursor": str(after + query.size) if more else None,
+        "count": len(ranked),
+    }

@@ -19,3 +19,19 @@ def photo_max_bytes() -> int:
 def checkin_early_minutes() -> int:
     """How long before an activity starts its door code already checks people in (default 60)."""
     return int(getattr(settings, "SERVICES_CHECKIN_EARLY_MINUTES", 60))
+
+
+def circle_minutes() -> int:
+    """The walk that makes a service circle, in minutes (SERVICES_CIRCLE_MINUTES, default 10)."""
+    return int(getattr(settings, "SERVICES_CIRCLE_MINUTES", 10))
+
+
+def walking_speed_m_per_min() -> float:
+    """Walking speed in metres a minute (SERVICES_WALKING_SPEED_M_PER_MIN, default 75: 4.5 km/h, a pace
+    older residents keep)."""
+    return float(getattr(settings, "SERVICES_WALKING_SPEED_M_PER_MIN", 75))
+
+
+def detour_factor() -> float:
+    """How much longer a walk along streets is than the straight line (SERVICES_DETOUR_FACTOR, default 1.3)."""
+    return float(getattr(settings, "SERVICES_DETOUR_FACTOR", 1.3))

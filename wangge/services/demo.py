@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wangge.accounts.models import Membership, Role
+from wangge.assessment import points as ledger
+from wangge.assessment.models import Trigger
 from wangge.people.models import Compound
 from wangge.regions.models import GRID_LEVELS, Level, Region
 from wangge.services.models import (
@@ -201,6 +203,7 @@ def create_demo_services(*, seed: int = 2026) -> str:
     SignUp.objects.bulk_create(signups)
     teams = _teams(communities, creators, now, rng)
     errands = _errands(residents, now)
+    _volunteer_points(street)
     return _(
         "Services: %(points)d service points, %(activities)d activities, %(wishes)d wishes, "
         "%(teams)d volunteer teams, %(errands)d errands."
@@ -211,6 +214,46 @@ def create_demo_services(*, seed: int = 2026) -> str:
         "teams": teams,
         "errands": errands,
     }
+
+
+def _volunteer_points(street: Region) -> None:
+    """The points the demo's finished wishes, errands and call-outs earned, as the services would have credited
+    them (the demo writes its rows directly)."""
+    under = street.path
+    local = timezone.localdate
+    for wish in Wish.objects.filter(
+        region_path__startswith=under, status=WishStatus.CONFIRMED, claimed_by__isnull=False
+    ):
+        day = local(wish.confirmed_at) if wish.confirmed_at else local()
+        ledger.credit(
+            trigger=Trigger.WISH_FULFILLED,
+            user_id=wish.claimed_by_id,
+            day=day,
+            source=f"services.wish:{wish.pk}",
+            note=wish.title,
+        )
+    for errand in Errand.objects.filter(
+        region_path__startswith=under, status=ErrandStatus.DONE, assignee__isnull=False
+    ):
+        day = local(errand.done_at) if errand.done_at else local()
+        ledger.credit(
+            trigger=Trigger.ERRAND_DONE,
+            user_id=errand.assignee_id,
+            day=day,
+            source=f"services.errand:{errand.pk}",
+            note=errand.get_category_display(),
+        )
+    for callout in CallOut.objects.filter(
+        team__region_path__startswith=under, status=CallOutStatus.DONE, accepted_by__isnull=False
+    ):
+        day = local(callout.done_at) if callout.done_at else local()
+        ledger.credit(
+            trigger=Trigger.CALL_OUT_DONE,
+            user_id=callout.accepted_by_id,
+            day=day,
+            source=f"services.callout:{callout.pk}",
+            note=callout.title,
+        )
 
 
 def _errands(residents, now) -> int:

@@ -17,6 +17,12 @@ def _styled(form: forms.Form) -> None:
         field.widget.attrs.setdefault("class", css)
 
 
+def region_choices(regions) -> list[tuple[str, str]]:
+    """(code, name) of the regions, in tree order, indented by depth under the shallowest."""
+    top = min((r.depth for r in regions), default=0)
+    return [(r.code, f"{'· ' * (r.depth - top)}{r.name}") for r in regions]
+
+
 class WishForm(forms.Form):
     title = forms.CharField(label=_("What do you wish for?"), min_length=2, max_length=100, validators=[validate_text])
     reason = forms.CharField(
@@ -29,7 +35,7 @@ class WishForm(forms.Form):
     wanted_by = forms.DateField(label=_("By when"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     compound = forms.TypedChoiceField(label=_("Compound"), required=False, coerce=int, empty_value=None)
     photo = forms.FileField(label=_("Photo"), required=False, widget=forms.ClearableFileInput(attrs=PHOTO_ATTRS))
-    region = forms.CharField(label=_("Grid or community code"), required=False, max_length=24)
+    region = forms.ChoiceField(label=_("Grid or community"), required=False)
     beneficiary_name = forms.CharField(
         label=_("Resident's name (when posting for someone)"), required=False, max_length=60, validators=[validate_text]
     )
@@ -38,12 +44,14 @@ class WishForm(forms.Form):
         label=_("Resident's address"), required=False, max_length=200, validators=[validate_text]
     )
 
-    def __init__(self, *args, compounds=(), helper: bool = False, **kwargs):
+    def __init__(self, *args, compounds=(), helper: bool = False, regions=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["compound"].choices = [("", "—")] + [(c.pk, c.name) for c in compounds]
         if not helper:
             for name in ("region", "beneficiary_name", "beneficiary_phone", "beneficiary_address"):
                 del self.fields[name]
+        else:
+            self.fields["region"].choices = [("", _("My own area"))] + region_choices(regions)
         _styled(self)
 
 
@@ -66,7 +74,7 @@ class ActivityForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         validators=[validate_multiline_text],
     )
-    region = forms.CharField(label=_("Community or street code"), max_length=24)
+    region = forms.ChoiceField(label=_("Community or street"))
     point = forms.TypedChoiceField(label=_("Service point"), required=False, coerce=int, empty_value=None)
     address = forms.CharField(label=_("Or an address"), required=False, max_length=200, validators=[validate_text])
     starts_at = forms.DateTimeField(label=_("Starts"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
@@ -78,7 +86,8 @@ class ActivityForm(forms.Form):
         label=_("Repeat weekly, this many more times"), min_value=0, max_value=26, initial=0, required=False
     )
 
-    def __init__(self, *args, points=(), **kwargs):
+    def __init__(self, *args, points=(), regions=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["region"].choices = region_choices(regions)
         self.fields["point"].choices = [("", "—")] + [(p.pk, p.name) for p in points]
         _styled(self)

@@ -3,6 +3,7 @@
 name, phone or address: those are in ``private``, filled only for the poster and staff in reach."""
 
 from datetime import date, datetime
+from typing import Literal
 
 from ninja import Field, Schema
 
@@ -326,3 +327,90 @@ class ErrandDoneIn(Schema):
 class ErrandListQuery(PageQuery):
     status: ErrandStatus | None = None
     overdue: bool = Field(False, description="only open errands past their due time")
+
+
+# --- 10-minute service circles ---------------------------------------------------------------------------
+
+
+class ServiceCircleQuery(Schema):
+    region: str = Field(..., max_length=24, description="a community, street or district code (a grid: its community)")
+    minutes: int | None = Field(None, ge=1, le=60, description="the walk in minutes (default SERVICES_CIRCLE_MINUTES)")
+
+
+class ServiceCircleMethodOut(Schema):
+    kind: Literal["straight_line"] = Field(description="straight-line radius shortened by the detour factor")
+    minutes: int
+    speed_m_per_min: float
+    detour: float
+    radius_m: float = Field(description="minutes × speed ÷ detour")
+
+
+class ServiceCirclePropertiesOut(Schema):
+    name: str
+    kind: str
+    kind_label: str
+    radius_m: float
+
+
+class ServiceCircleGeometryOut(Schema):
+    type: Literal["Polygon"]
+    coordinates: list[list[list[float]]]
+
+
+class ServiceCircleFeatureOut(Schema):
+    type: Literal["Feature"]
+    id: int = Field(description="the service point's id")
+    geometry: ServiceCircleGeometryOut
+    properties: ServiceCirclePropertiesOut
+
+
+class ServiceCirclesGeoOut(Schema):
+    type: Literal["FeatureCollection"]
+    features: list[ServiceCircleFeatureOut]
+
+
+class ServiceCircleCompoundOut(Schema):
+    id: int | None = Field(description="null: households whose building has no compound")
+    name: str
+    households: int
+    outside: int
+
+
+class ServiceCircleCoverageOut(Schema):
+    region: ServicesRegionRef
+    households: int
+    located: int = Field(description="households placed through their building (or its compound)")
+    covered: int
+    share: float | None = Field(description="covered ÷ located, null when none is located")
+    compounds_outside: list[ServiceCircleCompoundOut] = Field(
+        description="compounds with households outside, most first"
+    )
+
+
+class ServiceCirclesOut(Schema):
+    region: ServicesRegionRef
+    method: ServiceCircleMethodOut
+    circles: ServiceCirclesGeoOut
+    coverage: list[ServiceCircleCoverageOut]
+
+
+# --- volunteer points ------------------------------------------------------------------------------------
+
+
+class VolunteerPointOut(Schema):
+    id: int
+    day: date
+    points: int
+    rule: str
+    note: str
+
+
+class VolunteerRankingQuery(PageQuery):
+    region: str = Field(..., max_length=24, description="a community (a grid: its community) or a street")
+
+
+class VolunteerRankOut(Schema):
+    rank: int
+    user_id: int
+    name: str
+    points: int

@@ -8,19 +8,25 @@
 Out of reach answers 404 like an absent row.
 """
 
+import math
 import statistics
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import TruncMonth
+import numpy as np
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce, TruncMonth
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wangge.accounts.models import User
 from wangge.accounts.scope import path_filter, scope_for
+from wangge.assessment.models import VOLUNTEER_TRIGGERS, PointEntry
 from wangge.core import geo
-from wangge.services import access, conf
+from wangge.people.models import Household
+from wangge.regions.models import Level, Region
+from wangge.services import access, circles, conf
 from wangge.services.models import (
     WALL_STATUSES,
     Activity,
@@ -345,3 +351,273 @@ def errands_filtered(user, *, status: str = "", overdue: bool = False) -> QueryS
     if overdue:
         rows = rows.filter(status__in=(ErrandStatus.REQUESTED, ErrandStatus.TAKEN), due_at__lt=timezone.now())
     return rows
+
+
+# --- 10-minute service circles ---------------------------------------------------------------------------
+
+CIRCLE_LEVELS = (Level.CITY, Level.DISTRICT, Level.STREET, Level.COMMUNITY)
+MAX_COMMUNITIES = 200
+
+
+@dataclass
+class CompoundOutside:
+    id: int | None
+    name: str
+    households: int
+    outside: int
+
+
+@dataclass
+class CommunityCoverage:
+    """One community's households: all, located (through their building, else its compound), inside a
+    circle, and the compounds with households left outside."""
+
+    region: Region
+    households: int = 0
+    located: int = 0
+    covered: int = 0
+    compounds: dict = None
+
+    @property
+    def share(self) -> float | None:
+        return round(self.covered / self.located, 4) if self.located else None
+
+    @property
+    def outside(self) -> list[CompoundOutside]:
+        rows = [c for c in (self.compounds or {}).values() if c.outside]
+        return sorted(rows, key=lambda c: (-c.outside, c.name))
+
+
+@dataclass
+class ServiceCircles:
+    region: Region
+    method: circles.Method
+    points: list
+    shapes: circles.Circles
+    communities: list[CommunityCoverage]
+
+    def geojson(self) -> dict:
+        return {
+            "type": "FeatureCollection",
+            "features": [
+                {
+                    "type": "Feature",
+                    "id": point.pk,
+                    "geometry": {"type": "Polygon", "coordinates": self.shapes.lonlat(shape)},
+                    "properties": {
+                        "name": point.name,
+                        "kind": point.kind,
+                        "kind_label": str(point.get_kind_display()),
+                        "radius_m": self.method.radius_m,
+                    },
+                }
+                for point, shape in zip(self.points, self.shapes.circles, strict=True)
+            ],
+        }
+
+
+def circle_region_for(user, code: str) -> Region:
+    """The region named by ``code`` if the caller may look at it (map reach, up or down), else 404. A grid
+    or micro-grid stands for its community."""
+    region = Region.objects.filter(code=code, is_active=True).first() if code else None
+    if region is None or not access.near(user, region.path):
+        raise Http404(_("No region with this code in your reach."))
+    if region.level not in CIRCLE_LEVELS:
+        region = (
+            Region.objects.filter(path__in=access.ancestors(region.path), level=Level.COMMUNITY, is_active=True)
+            .order_by("-depth")
+            .first()
+        ) or region
+    return region
+
+
+def default_circle_region(user) -> Region | None:
+    """Where the circles open: the community of the caller's home region (or that region, above it)."""
+    home = access.home_region(user)
+    if home is None:
+        return None
+    return circle_region_for(user, home.code)
+
+
+def _circle_points(region: Region, radius_m: float) -> list[ServicePoint]:
+    """Active points that can cover the region: inside its bounding box widened by the radius (a point of
+    the next community counts as much as one's own), or, for a region without a boundary, under it or above."""
+    rows = ServicePoint.objects.filter(is_active=True)
+    if region.min_lon is not None and region.max_lat is not None:
+        pad_lat = radius_m / 110_540.0
+        pad_lon = radius_m / (111_320.0 * max(0.01, math.cos(math.radians((region.min_lat + region.max_lat) / 2))))
+        rows = rows.filter(
+            lon__gte=region.min_lon - pad_lon,
+            lon__lte=region.max_lon + pad_lon,
+            lat__gte=region.min_lat - pad_lat,
+            lat__lte=region.max_lat + pad_lat,
+        )
+    else:
+        rows = rows.filter(Q(region_path__startswith=region.path) | Q(region_path__in=access.ancestors(region.path)))
+    return list(rows.order_by("id"))
+
+
+def service_circles(user, code: str, *, minutes: int | None = None) -> ServiceCircles:
+    """The circles of the points that can serve ``code`` and, per community under it, the share of
+    households inside one. Households are counted, never listed (aggregates only)."""
+    region = circle_region_for(user, code)
+    how = circles.method(minutes)
+    if region.level == Level.COMMUNITY:
+        communities = [region]
+    else:
+        communities = list(
+            Region.objects.filter(path__startswith=region.path, level=Level.COMMUNITY, is_active=True).order_by("path")[
+                :MAX_COMMUNITIES
+            ]
+        )
+    points = _circle_points(region, how.radius_m)
+    centre = (region.center_lon, region.center_lat)
+    if centre[0] is None:
+        centre = (points[0].lon, points[0].lat) if points else (120.9, 31.4)
+    shapes = circles.build([(p.lon, p.lat) for p in points], how.radius_m, centre)
+    rows = list(
+        Household.objects.filter(region_path__startswith=region.path)
+        .annotate(
+            at_lon=Coalesce("house__building__lon", "house__building__compound__lon"),
+            at_lat=Coalesce("house__building__lat", "house__building__compound__lat"),
+        )
+        .values("region_path", "at_lon", "at_lat", "house__building__compound_id", "house__building__compound__name")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    by_path = {c.path: CommunityCoverage(region=c, compounds={}) for c in communities}
+    lengths = sorted({len(p) for p in by_path})
+    located = [r for r in rows if r["at_lon"] is not None and r["at_lat"] is not None]
+    inside = shapes.covers(
+        np.array([r["at_lon"] for r in located], dtype=float), np.array([r["at_lat"] for r in located], dtype=float)
+    )
+    covered = {id(r): bool(flag) for r, flag in zip(located, inside, strict=True)}
+    for row in rows:
+        entry = next((by_path[row["region_path"][:n]] for n in lengths if row["region_path"][:n] in by_path), None)
+        if entry is None:
+            continue
+        entry.households += row["n"]
+        if id(row) not in covered:
+            continue
+        entry.located += row["n"]
+        compound_id = row["house__building__compound_id"]
+        compound = entry.compounds.setdefault(
+            compound_id, CompoundOutside(compound_id, row["house__building__compound__name"] or "", 0, 0)
+        )
+        compound.households += row["n"]
+        if covered[id(row)]:
+            entry.covered += row["n"]
+        else:
+            compound.outside += row["n"]
+    return ServiceCircles(region, how, points, shapes, list(by_path.values()))
+
+
+# --- volunteer points ------------------------------------------------------------------------------------
+
+
+def volunteer_entries(user) -> QuerySet[PointEntry]:
+    """The caller's own volunteer lines on the assessment ledger (wishes, call-outs, errands, activities)."""
+    if user is None or not user.is_authenticated:
+        return PointEntry.objects.none()
+    return PointEntry.objects.filter(user=user, rule__trigger__in=VOLUNTEER_TRIGGERS).select_related("rule")
+
+
+def volunteer_total(user) -> int:
+    return volunteer_entries(user).aggregate(n=Sum("points"))["n"] or 0
+
+
+@dataclass
+class Volunteer:
+    rank: int
+    user_id: int
+    name: str
+    points: int
+
+
+def volunteer_ranking(user, code: str, *, limit: int = 50) -> tuple[Region, list[Volunteer]]:
+    """The volunteers of a community (an active membership in it or under it) by their volunteer points, most
+    first (ties by name); the region as for the circles (404 out of the caller's map reach)."""
+    region = circle_region_for(user, code)
+    members = (
+        User.objects.filter(
+            is_active=True, memberships__is_active=True, memberships__region__path__startswith=region.path
+        )
+        .values("pk")
+        .distinct()
+    )
+    rows = (
+        PointEntry.objects.filter(user__in=members, rule__trigger__in=VOLUNTEER_TRIGGERS)
+        .values("user_id", "user__display_name", "user__username")
+        .annotate(total=Sum("points"))
+        .order_by("-total", "user__display_name", "user_id")[:limit]
+    )
+    ranked = [
+        Volunteer(i + 1, r["user_id"], r["user__display_name"] or r["user__username"], r["total"])
+        for i, r in enumerate(rows)
+    ]
+    return region, ranked
+
+
+# --- call-outs on the screen -----------------------------------------------------------------------------
+
+SCREEN_DAYS = 30
+
+
+@dataclass
+class CallOutFigures:
+    """Call-outs of the teams under a region over the last ``SCREEN_DAYS`` days: how many, by state, the
+    median response time, and the newest ones."""
+
+    called: int
+    open: int
+    accepted: int
+    done: int
+    median_response_seconds: float | None
+    recent: list
+
+
+def callout_figures(path: str, *, now=None, recent: int = 8) -> CallOutFigures:
+    """For the screen (the dashboard checks the node is in the caller's reach): the teams under ``path``."""
+    since = (now or timezone.now()) - timedelta(days=SCREEN_DAYS)
+    rows = CallOut.objects.filter(team__region_path__startswith=path, created_at__gte=since)
+    counts = dict(rows.values_list("status").annotate(n=Count("id")).order_by())
+    times = list(rows.filter(response_seconds__isnull=False).values_list("response_seconds", flat=True))
+    return CallOutFigures(
+        called=sum(counts.values()),
+        open=counts.get("open", 0),
+        accepted=counts.get("accepted", 0),
+        done=counts.get("done", 0),
+        median_response_seconds=float(statistics.median(times)) if times else None,
+        recent=list(rows.select_related("team").order_by("-created_at", "-id")[:recent]),
+    )
+
+
+# --- region pickers of the forms -------------------------------------------------------------------------
+
+PICKER_LIMIT = 500
+
+
+def _regions_under(user, paths, levels) -> list[Region]:
+    rows = Region.objects.filter(is_active=True, level__in=levels)
+    if not (user is not None and user.is_superuser):
+        if not paths:
+            return []
+        condition = Q(pk__in=[])
+        for path in paths:
+            condition |= Q(path__startswith=path)
+        rows = rows.filter(condition)
+    return list(rows.order_by("path")[:PICKER_LIMIT])
+
+
+def managed_regions(user) -> list[Region]:
+    """Streets and communities the caller manages: the picker of the activity form (what ``plan_activity``
+    accepts)."""
+    return _regions_under(user, access.manager_paths(user), (Level.STREET, Level.COMMUNITY))
+
+
+def helped_regions(user) -> list[Region]:
+    """Communities and grids where the caller may post a wish for a resident (helper role and data reach):
+    the picker of the wish form (what ``post_wish`` accepts on someone's behalf)."""
+    scope = scope_for(user)
+    rows = _regions_under(user, access.helper_paths(user), (Level.COMMUNITY, Level.GRID, Level.SPECIAL_GRID))
+    return [r for r in rows if scope.covers_path(r.path)]

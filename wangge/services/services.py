@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 from wangge.accounts import audit
 from wangge.accounts.models import Role, User
 from wangge.accounts.scope import scope_for
+from wangge.assessment import points as ledger
+from wangge.assessment.models import Trigger
 from wangge.core import pii, uploads
 from wangge.core.errors import Conflict
 from wangge.inbox import services as inbox
@@ -82,6 +84,109 @@ def _community_staff(path: str):
 
 def _locked_wish(wish: Wish) -> Wish:
     return Wish.objects.select_for_update().get(pk=wish.pk)
+
+
+# --- who may do what --------------------------------------------------------------------------------------
+# One predicate per action: the service's guard asks it (before locking the row, or on the locked row), and
+# the pages and the API ask ``*_actions`` (the predicate and the state the action needs) so that a button
+# is offered exactly when the service would accept it. Predicates only read: no locks and no exceptions, so
+# a guard stays inside its service's transaction and a race is decided by the locked row alone.
+
+
+def _signed_in(user) -> bool:
+    return bool(user is not None and user.is_authenticated)
+
+
+def may_review_wish(user, wish: Wish) -> bool:
+    return access.manages(user, wish.region_path)
+
+
+def may_withdraw_wish(user, wish: Wish) -> bool:
+    return _signed_in(user) and (wish.posted_by_id == user.pk or access.manages(user, wish.region_path))
+
+
+def may_claim_wish(user, wish: Wish) -> bool:
+    return _signed_in(user) and wish.posted_by_id != user.pk
+
+
+def may_fulfil_wish(user, wish: Wish) -> bool:
+    return _signed_in(user) and wish.claimed_by_id == user.pk
+
+
+def may_confirm_wish(user, wish: Wish) -> bool:
+    return _signed_in(user) and wish.posted_by_id == user.pk
+
+
+WISH_ACTIONS = {
+    "review": (may_review_wish, (WishStatus.PENDING,)),
+    "withdraw": (may_withdraw_wish, (WishStatus.PENDING, WishStatus.OPEN)),
+    "claim": (may_claim_wish, (WishStatus.OPEN,)),
+    "fulfil": (may_fulfil_wish, (WishStatus.CLAIMED,)),
+    "confirm": (may_confirm_wish, (WishStatus.FULFILLED,)),
+}
+
+
+def wish_actions(user, wish: Wish) -> frozenset[str]:
+    """What ``user`` may do with ``wish`` now (its state and their role)."""
+    return frozenset(name for name, (may, states) in WISH_ACTIONS.items() if wish.status in states and may(user, wish))
+
+
+def may_call_out(user, team: VolunteerTeam) -> bool:
+    return _signed_in(user) and (access.manages(user, team.region_path) or team.memberships.filter(user=user).exists())
+
+
+def may_accept_call_out(user, callout: CallOut) -> bool:
+    return _signed_in(user) and callout.team.memberships.filter(user=user).exists()
+
+
+def may_complete_call_out(user, callout: CallOut) -> bool:
+    return _signed_in(user) and (callout.accepted_by_id == user.pk or access.manages(user, callout.team.region_path))
+
+
+CALL_OUT_ACTIONS = {
+    "accept": (may_accept_call_out, (CallOutStatus.OPEN,)),
+    "complete": (may_complete_call_out, (CallOutStatus.ACCEPTED,)),
+}
+
+
+def call_out_actions(user, callout: CallOut) -> frozenset[str]:
+    return frozenset(
+        name for name, (may, states) in CALL_OUT_ACTIONS.items() if callout.status in states and may(user, callout)
+    )
+
+
+def may_take_errand(user, errand: Errand) -> bool:
+    """Staff serving the errand's grid whose data reach covers it (helpers whose reach stops short may see
+    the errand through their map reach, but not run it)."""
+    return access.helps(user, errand.region_path) and scope_for(user).covers_path(errand.region_path)
+
+
+def may_complete_errand(user, errand: Errand) -> bool:
+    return _signed_in(user) and (errand.assignee_id == user.pk or access.manages(user, errand.region_path))
+
+
+def may_cancel_errand(user, errand: Errand) -> bool:
+    return _signed_in(user) and errand.requested_by_id == user.pk
+
+
+ERRAND_ACTIONS = {
+    "take": (may_take_errand, (ErrandStatus.REQUESTED,)),
+    "complete": (may_complete_errand, (ErrandStatus.TAKEN,)),
+    "cancel": (may_cancel_errand, (ErrandStatus.REQUESTED,)),
+}
+
+
+def errand_actions(user, errand: Errand) -> frozenset[str]:
+    return frozenset(
+        name for name, (may, states) in ERRAND_ACTIONS.items() if errand.status in states and may(user, errand)
+    )
+
+
+def _credit(trigger: str, user_id: int | None, source: str, what: str) -> None:
+    """Volunteer points on the assessment ledger (its ``credit`` extension point), in this write's transaction:
+    once per source, so a repeated completion earns nothing more."""
+    if user_id is not None:
+        ledger.credit(trigger=trigger, user_id=user_id, day=timezone.localdate(), source=source, note=what[:200])
 
 
 # --- wishes ----------------------------------------------------------------------------------------------
@@ -165,7 +270,7 @@ def post_wish(
 @transaction.atomic
 def review_wish(*, actor, wish: Wish, approve: bool, note: str = "") -> Wish:
     """The community approves the wish for the wall, or rejects it with a note."""
-    if not access.manages(actor, wish.region_path):
+    if not may_review_wish(actor, wish):
         raise PermissionDenied(_("Only the community's staff review wishes."))
     wish = _locked_wish(wish)
     if wish.status != WishStatus.PENDING:
@@ -189,7 +294,7 @@ def review_wish(*, actor, wish: Wish, approve: bool, note: str = "") -> Wish:
 
 @transaction.atomic
 def withdraw_wish(*, actor, wish: Wish) -> Wish:
-    if wish.posted_by_id != actor.pk and not access.manages(actor, wish.region_path):
+    if not may_withdraw_wish(actor, wish):
         raise PermissionDenied(_("Only the poster or the community's staff withdraw a wish."))
     wish = _locked_wish(wish)
     if wish.status not in (WishStatus.PENDING, WishStatus.OPEN):
@@ -206,7 +311,7 @@ def claim_wish(*, actor, wish: Wish, kind: str, name: str = "") -> Wish:
     and the second is refused (409), as is a claim on a wish that is withdrawn or not on the wall."""
     if kind not in ClaimantKind.values:
         raise ValidationError({"kind": _("Claim as a party member, a unit or a volunteer.")})
-    if wish.posted_by_id == actor.pk:
+    if not may_claim_wish(actor, wish):
         raise ValidationError({"kind": _("You cannot claim your own wish.")})
     wish = _locked_wish(wish)
     if wish.status == WishStatus.WITHDRAWN:
@@ -233,7 +338,7 @@ def claim_wish(*, actor, wish: Wish, kind: str, name: str = "") -> Wish:
 @transaction.atomic
 def fulfil_wish(*, actor, wish: Wish, photo, note: str = "") -> Wish:
     """The claimant shows the wish fulfilled, with a photo."""
-    if wish.claimed_by_id != actor.pk:
+    if not may_fulfil_wish(actor, wish):
         raise PermissionDenied(_("Only whoever claimed the wish marks it fulfilled."))
     if photo is None:
         raise ValidationError({"photo": _("Add a photo of the wish fulfilled.")})
@@ -259,7 +364,7 @@ def fulfil_wish(*, actor, wish: Wish, photo, note: str = "") -> Wish:
 @transaction.atomic
 def confirm_wish(*, actor, wish: Wish, thanks: str = "") -> Wish:
     """The resident (or who posted for them) confirms the wish came true and thanks the claimant."""
-    if wish.posted_by_id != actor.pk:
+    if not may_confirm_wish(actor, wish):
         raise PermissionDenied(_("Only who posted the wish confirms it."))
     wish = _locked_wish(wish)
     if wish.status != WishStatus.FULFILLED:
@@ -271,6 +376,7 @@ def confirm_wish(*, actor, wish: Wish, thanks: str = "") -> Wish:
     wish.save()
     audit.record(actor=actor, action="services.wish.confirm", obj=wish)
     if wish.claimed_by_id:
+        _credit(Trigger.WISH_FULFILLED, wish.claimed_by_id, f"services.wish:{wish.pk}", wish.title)
         inbox.notify(
             users=[wish.claimed_by],
             kind=Kind.NOTICE,
@@ -473,6 +579,7 @@ def _check_in(activity: Activity, signup: SignUp, *, actor, method: str) -> Sign
     signup.checked_in_at, signup.checked_in_by, signup.check_in_method = now, actor, method
     signup.save(update_fields=["checked_in_at", "checked_in_by", "check_in_method"])
     audit.record(actor=actor, action="services.activity.check_in", obj=activity, changes={"method": method})
+    _credit(Trigger.ACTIVITY_ATTENDED, signup.user_id, f"services.signup:{signup.pk}", activity.title)
     return signup
 
 
@@ -571,8 +678,7 @@ def add_team_member(*, actor, team: VolunteerTeam, user_id: int, kind: str = "re
 @transaction.atomic
 def call_out(*, actor, team: VolunteerTeam, title: str, details: str = "", address: str = "") -> CallOut:
     """Staff (or a team member) call the team out: every member gets it in their inbox."""
-    member = team.memberships.filter(user=actor).exists() if actor.is_authenticated else False
-    if not member and not access.manages(actor, team.region_path):
+    if not may_call_out(actor, team):
         raise PermissionDenied(_("Only the team's members or the community's staff call the team out."))
     callout = CallOut(
         team=team, title=title.strip(), details=details.strip(), address=address.strip(), created_by=actor
@@ -593,7 +699,7 @@ def call_out(*, actor, team: VolunteerTeam, title: str, details: str = "", addre
 @transaction.atomic
 def accept_call_out(*, actor, callout: CallOut) -> CallOut:
     """The first member to accept takes it (the row is locked; later ones get 409); the response time is kept."""
-    if not callout.team.memberships.filter(user=actor).exists():
+    if not may_accept_call_out(actor, callout):
         raise PermissionDenied(_("Only the team's members accept its call-outs."))
     callout = CallOut.objects.select_for_update().get(pk=callout.pk)
     if callout.status != CallOutStatus.OPEN:
@@ -615,13 +721,14 @@ def accept_call_out(*, actor, callout: CallOut) -> CallOut:
 @transaction.atomic
 def complete_call_out(*, actor, callout: CallOut) -> CallOut:
     callout = CallOut.objects.select_for_update().get(pk=callout.pk)
-    if callout.accepted_by_id != actor.pk and not access.manages(actor, callout.team.region_path):
+    if not may_complete_call_out(actor, callout):
         raise PermissionDenied(_("Only who took the call-out marks it done."))
     if callout.status != CallOutStatus.ACCEPTED:
         raise Conflict(_("Only an accepted call-out can be marked done."))
     callout.status, callout.done_at = CallOutStatus.DONE, timezone.now()
     callout.save(update_fields=["status", "done_at"])
     audit.record(actor=actor, action="services.callout.done", obj=callout)
+    _credit(Trigger.CALL_OUT_DONE, callout.accepted_by_id, f"services.callout:{callout.pk}", callout.title)
     return callout
 
 
@@ -665,7 +772,7 @@ def request_errand(*, actor, category: str, description: str, region: str = "") 
 @transaction.atomic
 def take_errand(*, actor, errand: Errand) -> Errand:
     """Staff whose data reach covers the errand take it on (the row is locked: one taker)."""
-    if not (access.helps(actor, errand.region_path) and scope_for(actor).covers_path(errand.region_path)):
+    if not may_take_errand(actor, errand):
         raise PermissionDenied(_("Only staff serving the resident's grid run errands for them."))
     errand = Errand.objects.select_for_update().get(pk=errand.pk)
     if errand.status != ErrandStatus.REQUESTED:
@@ -686,7 +793,7 @@ def take_errand(*, actor, errand: Errand) -> Errand:
 @transaction.atomic
 def complete_errand(*, actor, errand: Errand, result: str = "") -> Errand:
     errand = Errand.objects.select_for_update().get(pk=errand.pk)
-    if errand.assignee_id != actor.pk and not access.manages(actor, errand.region_path):
+    if not may_complete_errand(actor, errand):
         raise PermissionDenied(_("Only who runs the errand marks it done."))
     if errand.status != ErrandStatus.TAKEN:
         raise Conflict(_("Only an errand being handled can be marked done."))
@@ -694,6 +801,7 @@ def complete_errand(*, actor, errand: Errand, result: str = "") -> Errand:
     errand.full_clean()
     errand.save()
     audit.record(actor=actor, action="services.errand.done", obj=errand, changes={"overdue": errand.overdue})
+    _credit(Trigger.ERRAND_DONE, errand.assignee_id, f"services.errand:{errand.pk}", errand.get_category_display())
     inbox.notify(
         users=[errand.requested_by],
         kind=Kind.NOTICE,
@@ -706,7 +814,7 @@ def complete_errand(*, actor, errand: Errand, result: str = "") -> Errand:
 
 @transaction.atomic
 def cancel_errand(*, actor, errand: Errand) -> Errand:
-    if errand.requested_by_id != actor.pk:
+    if not may_cancel_errand(actor, errand):
         raise PermissionDenied(_("Only who asked for the errand cancels it."))
     errand = Errand.objects.select_for_update().get(pk=errand.pk)
     if errand.status != ErrandStatus.REQUESTED:

@@ -17,12 +17,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wangge.accounts.api_auth import login_or_bearer_required
+from wangge.core import excel
 from wangge.core.errors import Conflict
 from wangge.people.models import Compound
 from wangge.services import access, selectors, services
 from wangge.services.api import parse_near
 from wangge.services.forms import ActivityForm, ClaimForm, WishForm
 from wangge.services.models import ClaimantKind, ErrandCategory, PointKind, WishStatus
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _page(request, template: str, context: dict):
@@ -72,7 +75,8 @@ def _compounds(user):
 def wish_new(request):
     helper = access.is_helper(request.user)
     compounds = list(_compounds(request.user))
-    form = WishForm(request.POST or None, request.FILES or None, compounds=compounds, helper=helper)
+    regions = selectors.helped_regions(request.user) if helper else []
+    form = WishForm(request.POST or None, request.FILES or None, compounds=compounds, helper=helper, regions=regions)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -103,17 +107,13 @@ def wish_new(request):
 def wish_detail(request, pk: int):
     wish = selectors.get_wish_for(request.user, pk)
     user = request.user
+    actions = services.wish_actions(user, wish)
     context = {
         "tab": "wishes",
         "wish": wish,
         "private": selectors.sees_private(user, wish),
         "stale": selectors.is_stale(wish),
-        "can_review": wish.status == WishStatus.PENDING and access.manages(user, wish.region_path),
-        "can_withdraw": wish.status in (WishStatus.PENDING, WishStatus.OPEN)
-        and (wish.posted_by_id == user.pk or access.manages(user, wish.region_path)),
-        "can_claim": wish.status == WishStatus.OPEN and wish.posted_by_id != user.pk,
-        "can_fulfil": wish.status == WishStatus.CLAIMED and wish.claimed_by_id == user.pk,
-        "can_confirm": wish.status == WishStatus.FULFILLED and wish.posted_by_id == user.pk,
+        **{f"can_{name}": name in actions for name in services.WISH_ACTIONS},
         "claim_form": ClaimForm(initial={"kind": ClaimantKind.VOLUNTEER}),
     }
     return _page(request, "services/wish_detail.html", context)
@@ -195,7 +195,7 @@ def activity_new(request):
     if not access.is_manager(request.user):
         raise PermissionDenied(_("Only community or street staff plan and run activities here."))
     points = list(selectors.points_for(request.user).order_by("name")[:200])
-    form = ActivityForm(request.POST or None, points=points)
+    form = ActivityForm(request.POST or None, points=points, regions=selectors.managed_regions(request.user))
     if request.method == "POST" and form.is_valid():
         data = {**form.cleaned_data, "repeat_weeks": form.cleaned_data.get("repeat_weeks") or 0}
         try:
@@ -317,9 +317,19 @@ def point_list(request):
     return _page(request, "services/point_list.html", context)
 
 
+def _circles(request):
+    """The circles asked for (``?region=``), else those of the caller's community; None without either."""
+    code = request.GET.get("region", "")
+    if code:
+        return selectors.service_circles(request.user, code)
+    region = selectors.default_circle_region(request.user)
+    return selectors.service_circles(request.user, region.code) if region is not None else None
+
+
 @login_required
 def point_map(request):
     points = selectors.points_for(request.user).order_by("name", "id")[:500]
+    found = _circles(request)
     features = [
         {
             "type": "Feature",
@@ -333,8 +343,63 @@ def point_map(request):
         }
         for p in points
     ]
-    config = {"points": {"type": "FeatureCollection", "features": features}, "tileUrl": settings.MAP_TILE_URL}
-    return _page(request, "services/point_map.html", {"tab": "points", "config": config, "count": len(features)})
+    config = {
+        "points": {"type": "FeatureCollection", "features": features},
+        "circles": found.geojson() if found else None,
+        "tileUrl": settings.MAP_TILE_URL,
+    }
+    context = {
+        "tab": "points",
+        "config": config,
+        "count": len(features),
+        "circles": found,
+        "method": method_text(found) if found else "",
+    }
+    return _page(request, "services/point_map.html", context)
+
+
+@login_required
+def circle_coverage(request):
+    """Per community, the share of households inside a service circle and the compounds left outside (a
+    table, cards on a phone), the method beside the figures."""
+    found = _circles(request)
+    context = {"tab": "points", "circles": found, "method": method_text(found) if found else ""}
+    return _page(request, "services/circles.html", context)
+
+
+@login_required
+def circle_export(request):
+    """The coverage table as .xlsx: one row per community, then the compounds with households outside."""
+    found = _circles(request)
+    if found is None:
+        raise Http404("region")
+    book = excel.workbook()
+    sheet = book.active
+    sheet.title = excel.sheet_title(_("Coverage"))
+    sheet.append([_("Method"), method_text(found)])
+    excel.header(sheet, [_("Community"), _("Households"), _("Located"), _("Inside a circle"), _("Share")])
+    for row in found.communities:
+        sheet.append([row.region.name, row.households, row.located, row.covered, excel.percent(row.share)])
+    outside = book.create_sheet(excel.sheet_title(_("Compounds outside")))
+    excel.header(outside, [_("Community"), _("Compound"), _("Households"), _("Outside")])
+    for row in found.communities:
+        for compound in row.outside:
+            outside.append([row.region.name, compound.name or "—", compound.households, compound.outside])
+    excel.widths(sheet)
+    excel.widths(outside)
+    response = HttpResponse(excel.to_bytes(book), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="service-circles-{found.region.code}.xlsx"'
+    return response
+
+
+def method_text(found) -> str:
+    how = found.method
+    return _("straight line: %(minutes)d min × %(speed)s m/min ÷ detour %(detour)s = %(radius)s m") % {
+        "minutes": how.minutes,
+        "speed": f"{how.speed_m_per_min:g}",
+        "detour": f"{how.detour:g}",
+        "radius": f"{how.radius_m:g}",
+    }
 
 
 @login_required
@@ -360,8 +425,6 @@ def team_list(request):
 @login_required
 def team_detail(request, pk: int):
     team = selectors.get_team_for(request.user, pk)
-    member = selectors.is_team_member(request.user, team)
-    manages = access.manages(request.user, team.region_path)
     if request.method == "POST":
         try:
             callout = services.call_out(
@@ -384,7 +447,7 @@ def team_detail(request, pk: int):
         "median": selectors.median_response(team),
         "members": team.memberships.select_related("user").order_by("joined_at", "id"),
         "callouts": team.callouts.select_related("accepted_by")[:30],
-        "can_call": member or manages,
+        "can_call": services.may_call_out(request.user, team),
     }
     return _page(request, "services/team_detail.html", context)
 
@@ -392,12 +455,11 @@ def team_detail(request, pk: int):
 @login_required
 def callout_detail(request, pk: int):
     callout = selectors.get_callout_for(request.user, pk)
+    actions = services.call_out_actions(request.user, callout)
     context = {
         "tab": "teams",
         "callout": callout,
-        "can_accept": callout.status == "open" and selectors.is_team_member(request.user, callout.team),
-        "can_complete": callout.status == "accepted"
-        and (callout.accepted_by_id == request.user.pk or access.manages(request.user, callout.team.region_path)),
+        **{f"can_{name}": name in actions for name in services.CALL_OUT_ACTIONS},
     }
     return _page(request, "services/callout_detail.html", context)
 
@@ -444,14 +506,11 @@ def errand_list(request):
 @login_required
 def errand_detail(request, pk: int):
     errand = selectors.get_errand_for(request.user, pk)
-    user = request.user
+    actions = services.errand_actions(request.user, errand)
     context = {
         "tab": "errands",
         "errand": errand,
-        "can_take": errand.status == "requested" and access.helps(user, errand.region_path),
-        "can_complete": errand.status == "taken"
-        and (errand.assignee_id == user.pk or access.manages(user, errand.region_path)),
-        "can_cancel": errand.status == "requested" and errand.requested_by_id == user.pk,
+        **{f"can_{name}": name in actions for name in services.ERRAND_ACTIONS},
     }
     return _page(request, "services/errand_detail.html", context)
 
@@ -475,3 +534,24 @@ def errand_action(request, pk: int, action: str):
     except (Conflict, PermissionDenied) as exc:
         messages.error(request, str(exc))
     return redirect("services:errand", pk=pk)
+
+
+# --- volunteer points ------------------------------------------------------------------------------------
+
+
+@login_required
+def volunteers(request):
+    """My volunteer points (total and lines) and the ranking of a community (mine by default)."""
+    code = request.GET.get("region", "")
+    if not code:
+        region = selectors.default_circle_region(request.user)
+        code = region.code if region is not None else ""
+    region, ranked = selectors.volunteer_ranking(request.user, code) if code else (None, [])
+    context = {
+        "tab": "volunteers",
+        "total": selectors.volunteer_total(request.user),
+        "lines": selectors.volunteer_entries(request.user).order_by("-day", "-id")[:30],
+        "region": region,
+        "ranked": ranked,
+    }
+    return _page(request, "services/volunteers.html", context)

@@ -50,11 +50,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddField(
-            model_name='pointentry',
-            name='ref',
-            field=models.CharField(blank=True, editable=False, max_length=40),
-        ),
         migrations.AlterField(
             model_name='indicator',
             name='subject',
@@ -64,10 +59,6 @@ class Migration(migrations.Migration):
             model_name='pointrule',
             name='trigger',
             field=models.CharField(choices=[('valid_report', 'A report is filed (credited to the reporter)'), ('on_spot', 'A case is solved on the spot'), ('timely_verification', 'A verification before its deadline'), ('handled_on_time', 'Handling reported back before its deadline'), ('rework', 'Handling sent back for rework (credited to the handler)'), ('satisfied', 'A satisfied rating (credited to the handler)'), ('claim_done', "A 双百 item done (credited to the member's own account)"), ('registration_confirmed', "A 双报到 confirmed (credited to the member's own account)")], max_length=32, verbose_name='when'),
-        ),
-        migrations.AddConstraint(
-            model_name='pointentry',
-            constraint=models.UniqueConstraint(condition=models.Q(('ref', ''), _negated=True), fields=('rule', 'ref'), name='point_entry_once_per_ref'),
         ),
         migrations.RunPython(seed, unseed),
     ]

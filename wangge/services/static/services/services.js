@@ -18,6 +18,16 @@
   const cfg = JSON.parse(source.textContent);
   const map = L.map(box, { attributionControl: false });
   if (cfg.tileUrl) L.tileLayer(cfg.tileUrl, { maxZoom: 19 }).addTo(map);
+  // the 10-minute circles under the points: shaded, the point's name on a tap
+  const shaded = cfg.circles
+    ? L.geoJSON(cfg.circles, {
+        style: { color: "#c92a2a", weight: 1, fillColor: "#fa5252", fillOpacity: 0.15 },
+        onEachFeature: function (feature, shape) {
+          shape.bindTooltip(feature.properties.name + " · " + Math.round(feature.properties.radius_m) + " m");
+        },
+      }).addTo(map)
+    : null;
+  box.dataset.circles = String(shaded ? shaded.getLayers().length : 0);
   const layer = L.geoJSON(cfg.points, {
     pointToLayer: function (feature, latlng) {
       return L.circleMarker(latlng, { radius: 7, color: "#c92a2a", fillColor: "#c92a2a", fillOpacity: 0.8, weight: 1 });
@@ -29,7 +39,8 @@
       marker.bindPopup(link);
     },
   }).addTo(map);
-  if (layer.getLayers().length) map.fitBounds(layer.getBounds().pad(0.2));
+  if (shaded && shaded.getLayers().length) map.fitBounds(shaded.getBounds().pad(0.1));
+  else if (layer.getLayers().length) map.fitBounds(layer.getBounds().pad(0.2));
   else map.setView([31.4, 120.9], 12);
   box.dataset.points = String(layer.getLayers().length);
 })();
