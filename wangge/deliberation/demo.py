@@ -27,7 +27,8 @@ def create_demo_deliberation(*, with_case: bool = True) -> str:
     if community is None or len(accounts) < 3:
         return ""
     staff, resident, worker = accounts["community1"], accounts["resident1"], accounts["gridworker1"]
-    now = timezone.now()
+    # Meetings fall at 19:30 local time (after work), whatever hour the demo is built at.
+    now = timezone.localtime().replace(hour=19, minute=30, second=0, microsecond=0)
     charging = services.raise_topic(
         actor=resident,
         community=community.code,
