@@ -1,6 +1,24 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
-from wangge.services.models import Activity, CallOut, Errand, ServicePoint, SignUp, TeamMember, VolunteerTeam, Wish
+from wangge.core import uploads
+from wangge.services import conf, services
+from wangge.services.models import (
+    Activity,
+    CallOut,
+    Errand,
+    RoadNetwork,
+    ServicePoint,
+    SignUp,
+    TeamMember,
+    VolunteerTeam,
+    Wish,
+)
 
 
 @admin.register(ServicePoint)
@@ -74,3 +92,69 @@ class ErrandAdmin(admin.ModelAdmin):
     list_display = ("category", "region", "status", "created_at", "due_at", "assignee")
     list_filter = ("category", "status")
     raw_id_fields = ("region", "requested_by", "assignee")
+
+
+class RoadImportForm(forms.Form):
+    region = forms.CharField(label=_("Street or district code"), max_length=24)
+    name = forms.CharField(label=_("Name"), max_length=100, required=False)
+    file = forms.FileField(label=_("Road lines (GeoJSON)"))
+
+
+@admin.register(RoadNetwork)
+class RoadNetworkAdmin(admin.ModelAdmin):
+    """Networks come in through the import page (or ``manage.py import_roads``); the report of each import
+    (lines kept and skipped, disconnected pieces) is on the row."""
+
+    list_display = ("region", "name", "lines", "skipped", "nodes", "components", "imported_at", "imported_by")
+    readonly_fields = ("region", "lines", "skipped", "nodes", "components", "imported_at", "imported_by")
+    search_fields = ("name", "region__name", "region__code")
+    change_list_template = "admin/services/roadnetwork/change_list.html"
+
+    def has_add_permission(self, request):
+        return False
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        services.coverage_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        services.coverage_changed()
+
+    def get_urls(self):
+        return [
+            path("import/", self.admin_site.admin_view(self.import_view), name="services_roadnetwork_import")
+        ] + super().get_urls()
+
+    def import_view(self, request):
+        form = RoadImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                uploads.check_size(upload, max_bytes=conf.road_max_bytes())  # before reading it
+                done = services.import_roads(
+                    actor=request.user,
+                    region=form.cleaned_data["region"],
+                    name=form.cleaned_data["name"],
+                    data=upload.read(),
+                )
+            except ValidationError as error:
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Roads imported: %(lines)d lines kept, %(skipped)d skipped as broken, %(components)d "
+                        "disconnected piece(s)."
+                    )
+                    % {"lines": done.lines, "skipped": done.skipped, "components": done.components},
+                )
+                return redirect("admin:services_roadnetwork_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Import a road network"),
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/services/roads_import.html", context)

@@ -404,30 +404,12 @@ def list_points(request, query: Query[ServicePointListQuery]):
     return keyset_page(rows, query, order=("name", "id"), item=point_out, count=True)
 
 
-def circles_out(found) -> dict:
-    return {
-        "region": {"code": found.region.code, "name": found.region.name},
-        "method": found.method.as_dict(),
-        "circles": found.geojson(),
-        "coverage": [
-            {
-                "region": {"code": c.region.code, "name": c.region.name},
-                "households": c.households,
-                "located": c.located,
-                "covered": c.covered,
-                "share": c.share,
-                "compounds_outside": [vars(o) for o in c.outside],
-            }
-            for c in found.communities
-        ],
-    }
-
-
 @router.get("/service-circles", response=ServiceCirclesOut)
 def service_circles(request, query: Query[ServiceCircleQuery]):
     """The walking circles of the service points that serve a region (GeoJSON, one polygon per point) and,
     per community under it, the share of households inside one; the method is given beside the figures."""
-    return circles_out(selectors.service_circles(request.auth, query.region, minutes=query.minutes))
+    stored = selectors.stored_circles(request.auth, query.region, minutes=query.minutes)
+    return stored.payload | {"computed_at": stored.computed_at, "stale": stored.stale}
 
 
 @router.post("/service-points", response={201: ServicePointOut})

@@ -35,3 +35,20 @@ def walking_speed_m_per_min() -> float:
 def detour_factor() -> float:
     """How much longer a walk along streets is than the straight line (SERVICES_DETOUR_FACTOR, default 1.3)."""
     return float(getattr(settings, "SERVICES_DETOUR_FACTOR", 1.3))
+
+
+def road_width_m() -> float:
+    """How far either side of a reached road still counts as reached (SERVICES_ROAD_WIDTH_M, default 50: the
+    doorway of a building set back from the street)."""
+    return float(getattr(settings, "SERVICES_ROAD_WIDTH_M", 50))
+
+
+def road_snap_m() -> float:
+    """How far a service point may lie from the road network and still walk onto it
+    (SERVICES_ROAD_SNAP_M, default 200); farther, its circle is the straight-line one."""
+    return float(getattr(settings, "SERVICES_ROAD_SNAP_M", 200))
+
+
+def road_max_bytes() -> int:
+    """The largest road network file an administrator may import (SERVICES_ROAD_MAX_BYTES, default 12 MB)."""
+    return int(getattr(settings, "SERVICES_ROAD_MAX_BYTES", 12 * 2**20))

@@ -354,3 +354,55 @@ class Errand(TextGuardMixin, models.Model):
     def overdue(self) -> bool:
         end = self.done_at or timezone.now()
         return self.status != ErrandStatus.CANCELLED and end > self.due_at
+
+
+class RoadNetwork(models.Model):
+    """A street's or district's walkable roads, imported by an administrator as GeoJSON lines. The kept lines
+    are stored as one GeoJSON MultiLineString; the import's report (lines kept and skipped, the islands)
+    stays beside them. One network per region: a new import replaces it."""
+
+    region = models.OneToOneField(
+        "regions.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"
+    )
+    region_path = models.CharField(max_length=255, db_index=True, editable=False)
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    lines_geojson = models.TextField(_("lines (GeoJSON)"), editable=False)
+    lines = models.PositiveIntegerField(_("lines kept"), default=0)
+    skipped = models.PositiveIntegerField(_("lines skipped"), default=0)
+    nodes = models.PositiveIntegerField(_("nodes"), default=0)
+    components = models.PositiveIntegerField(_("disconnected pieces"), default=0)
+    imported_at = models.DateTimeField(_("imported"), default=timezone.now)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("imported by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("road network")
+        verbose_name_plural = _("road networks")
+        ordering = ["region_path"]
+
+    def __str__(self) -> str:
+        return self.name or str(self.region)
+
+
+class CoverageResult(models.Model):
+    """The service circles and coverage of one region for one walk (minutes), computed once and answered
+    from here; marked stale when a service point or a road network changes and recomputed in the background."""
+
+    region = models.ForeignKey("regions.Region", on_delete=models.CASCADE, related_name="+")
+    region_path = models.CharField(max_length=255, db_index=True, editable=False)
+    minutes = models.PositiveSmallIntegerField()
+    payload = models.JSONField()
+    stale = models.BooleanField(default=False)
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["region", "minutes"], name="services_coverage_region_minutes")]
+
+    def __str__(self) -> str:
+        return f"{self.region_path} {self.minutes} min"

@@ -337,12 +337,22 @@ class ServiceCircleQuery(Schema):
     minutes: int | None = Field(None, ge=1, le=60, description="the walk in minutes (default SERVICES_CIRCLE_MINUTES)")
 
 
+class ServiceCircleNetworkOut(Schema):
+    lines: int = Field(description="road lines in the networks used")
+    components: int = Field(description="disconnected pieces (islands) of those networks")
+
+
 class ServiceCircleMethodOut(Schema):
-    kind: Literal["straight_line"] = Field(description="straight-line radius shortened by the detour factor")
+    kind: Literal["straight_line", "road_network"] = Field(
+        description="road_network: the area reachable along an imported road network (points off it keep the "
+        "straight line, see each circle's method); straight_line: a radius shortened by the detour factor"
+    )
     minutes: int
     speed_m_per_min: float
     detour: float
-    radius_m: float = Field(description="minutes × speed ÷ detour")
+    radius_m: float = Field(description="minutes × speed ÷ detour (the straight-line radius)")
+    walk_m: float = Field(description="minutes × speed (the walk along the roads)")
+    network: ServiceCircleNetworkOut | None = None
 
 
 class ServiceCirclePropertiesOut(Schema):
@@ -350,11 +360,12 @@ class ServiceCirclePropertiesOut(Schema):
     kind: str
     kind_label: str
     radius_m: float
+    method: Literal["straight_line", "road_network"] = Field(description="how this point's area was drawn")
 
 
 class ServiceCircleGeometryOut(Schema):
-    type: Literal["Polygon"]
-    coordinates: list[list[list[float]]]
+    type: Literal["Polygon", "MultiPolygon"]
+    coordinates: list[list[list[float]]] | list[list[list[list[float]]]]
 
 
 class ServiceCircleFeatureOut(Schema):
@@ -392,6 +403,8 @@ class ServiceCirclesOut(Schema):
     method: ServiceCircleMethodOut
     circles: ServiceCirclesGeoOut
     coverage: list[ServiceCircleCoverageOut]
+    computed_at: datetime = Field(description="when the stored result was computed")
+    stale: bool = Field(description="a point or the road network changed since; a recompute is queued")
 
 
 # --- volunteer points ------------------------------------------------------------------------------------

@@ -26,13 +26,15 @@ from wangge.assessment.models import VOLUNTEER_TRIGGERS, PointEntry
 from wangge.core import geo
 from wangge.people.models import Household
 from wangge.regions.models import Level, Region
-from wangge.services import access, circles, conf
+from wangge.services import access, circles, conf, roads
 from wangge.services.models import (
     WALL_STATUSES,
     Activity,
     CallOut,
+    CoverageResult,
     Errand,
     ErrandStatus,
+    RoadNetwork,
     ServicePoint,
     SignUp,
     SignUpStatus,
@@ -395,6 +397,7 @@ class ServiceCircles:
     points: list
     shapes: circles.Circles
     communities: list[CommunityCoverage]
+    network: dict | None = None  # {"lines", "components"} of the road networks used, else None
 
     def geojson(self) -> dict:
         return {
@@ -403,15 +406,16 @@ class ServiceCircles:
                 {
                     "type": "Feature",
                     "id": point.pk,
-                    "geometry": {"type": "Polygon", "coordinates": self.shapes.lonlat(shape)},
+                    "geometry": self.shapes.geometry(shape),
                     "properties": {
                         "name": point.name,
                         "kind": point.kind,
                         "kind_label": str(point.get_kind_display()),
                         "radius_m": self.method.radius_m,
+                        "method": how,
                     },
                 }
-                for point, shape in zip(self.points, self.shapes.circles, strict=True)
+                for point, shape, how in zip(self.points, self.shapes.circles, self.shapes.kinds, strict=True)
             ],
         }
 
@@ -457,11 +461,27 @@ def _circle_points(region: Region, radius_m: float) -> list[ServicePoint]:
     return list(rows.order_by("id"))
 
 
+def road_networks_for(region: Region) -> list[RoadNetwork]:
+    """The road networks that cover a region: imported for it, for a street or district above it, or for
+    a part of it."""
+    return list(
+        RoadNetwork.objects.filter(
+            Q(region_path__in=[*access.ancestors(region.path), region.path]) | Q(region_path__startswith=region.path)
+        ).order_by("region_path")
+    )
+
+
 def service_circles(user, code: str, *, minutes: int | None = None) -> ServiceCircles:
     """The circles of the points that can serve ``code`` and, per community under it, the share of
     households inside one. Households are counted, never listed (aggregates only)."""
-    region = circle_region_for(user, code)
-    how = circles.method(minutes)
+    return compute_circles(circle_region_for(user, code), minutes=minutes)
+
+
+def compute_circles(region: Region, *, minutes: int | None = None) -> ServiceCircles:
+    """The circles and coverage of a region the caller may already see (no scope check: the background
+    recompute calls this; the numbers are aggregates)."""
+    networks = road_networks_for(region)
+    how = circles.method(minutes, kind=circles.ROAD_NETWORK if networks else circles.STRAIGHT_LINE)
     if region.level == Level.COMMUNITY:
         communities = [region]
     else:
@@ -470,11 +490,20 @@ def service_circles(user, code: str, *, minutes: int | None = None) -> ServiceCi
                 :MAX_COMMUNITIES
             ]
         )
-    points = _circle_points(region, how.radius_m)
+    points = _circle_points(region, how.walk_m if networks else how.radius_m)
     centre = (region.center_lon, region.center_lat)
     if centre[0] is None:
         centre = (points[0].lon, points[0].lat) if points else (120.9, 31.4)
-    shapes = circles.build([(p.lon, p.lat) for p in points], how.radius_m, centre)
+    places = [(p.lon, p.lat) for p in points]
+    network = None
+    if networks:
+        lines = [line for n in networks for line in roads.lines_of(n.lines_geojson)]
+        shapes = circles.build_on_network(places, how, centre, lines)
+        network = {"lines": sum(n.lines for n in networks), "components": sum(n.components for n in networks)}
+        if circles.ROAD_NETWORK not in shapes.kinds:
+            how = circles.method(minutes)  # no point reaches the roads: the straight line throughout
+    else:
+        shapes = circles.build(places, how.radius_m, centre)
     rows = list(
         Household.objects.filter(region_path__startswith=region.path)
         .annotate(
@@ -509,7 +538,91 @@ def service_circles(user, code: str, *, minutes: int | None = None) -> ServiceCi
             entry.covered += row["n"]
         else:
             compound.outside += row["n"]
-    return ServiceCircles(region, how, points, shapes, list(by_path.values()))
+    return ServiceCircles(region, how, points, shapes, list(by_path.values()), network)
+
+
+def circles_payload(found: ServiceCircles) -> dict:
+    """The circles and coverage as the API gives them (and as they are stored)."""
+    method = found.method.as_dict() | {"network": found.network}
+    return {
+        "region": {"code": found.region.code, "name": found.region.name},
+        "method": method,
+        "circles": found.geojson(),
+        "coverage": [
+            {
+                "region": {"code": c.region.code, "name": c.region.name},
+                "households": c.households,
+                "located": c.located,
+                "covered": c.covered,
+                "share": c.share,
+                "compounds_outside": [vars(o) for o in c.outside],
+            }
+            for c in found.communities
+        ],
+    }
+
+
+def stored_circles(user, code: str, *, minutes: int | None = None) -> CoverageResult:
+    """The stored circles and coverage of a region in the caller's reach (404 outside), computed and stored
+    on the first ask; a stale one is answered as it is (saying so) while the background recompute runs."""
+    region = circle_region_for(user, code)
+    minutes = minutes or conf.circle_minutes()
+    found = CoverageResult.objects.filter(region=region, minutes=minutes).first()
+    if found is not None:
+        return found
+    return store_circles(region, minutes)
+
+
+def store_circles(region: Region, minutes: int) -> CoverageResult:
+    """Compute the circles of a region now and store them (fresh)."""
+    payload = circles_payload(compute_circles(region, minutes=minutes))
+    row, _created = CoverageResult.objects.update_or_create(
+        region=region,
+        minutes=minutes,
+        defaults={"region_path": region.path, "payload": payload, "stale": False, "computed_at": timezone.now()},
+    )
+    return row
+
+
+@dataclass
+class StoredCircles:
+    """A stored result in the shape the pages read (``region``, ``method``, ``communities``, ``geojson()``)."""
+
+    region: Region
+    method: circles.Method
+    communities: list[CommunityCoverage]
+    payload: dict
+    computed_at: object
+    stale: bool
+
+    def geojson(self) -> dict:
+        return self.payload["circles"]
+
+
+def stored_circles_for_page(user, code: str) -> StoredCircles:
+    """The stored circles of a region in reach (404 outside), for the pages and the export."""
+    row = stored_circles(user, code)
+    payload = row.payload
+    how = payload["method"]
+    method = circles.Method(
+        kind=how["kind"], minutes=how["minutes"], speed_m_per_min=how["speed_m_per_min"], detour=how["detour"]
+    )
+    regions = Region.objects.in_bulk([c["region"]["code"] for c in payload["coverage"]], field_name="code")
+    communities = []
+    for c in payload["coverage"]:
+        compounds = {
+            i: CompoundOutside(o["id"], o["name"], o["households"], o["outside"])
+            for i, o in enumerate(c["compounds_outside"])
+        }
+        entry = CommunityCoverage(
+            regions.get(c["region"]["code"]) or Region(code=c["region"]["code"], name=c["region"]["name"]),
+            c["households"],
+            c["located"],
+            c["covered"],
+            compounds,
+        )
+        communities.append(entry)
+    return StoredCircles(row.region, method, communities, payload, row.computed_at, row.stale)
 
 
 # --- volunteer points ------------------------------------------------------------------------------------

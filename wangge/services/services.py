@@ -3,7 +3,9 @@
 being signed up for) are locked first (``select_for_update``), so of two claims exactly one wins and the
 other answers 409, and sign-ups never pass the capacity."""
 
+import json
 import uuid
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.core import signing
@@ -19,22 +21,24 @@ from wangge.accounts.models import Role, User
 from wangge.accounts.scope import scope_for
 from wangge.assessment import points as ledger
 from wangge.assessment.models import Trigger
-from wangge.core import pii, uploads
+from wangge.core import bodies, pii, uploads
 from wangge.core.errors import Conflict
 from wangge.inbox import services as inbox
 from wangge.inbox.models import Kind
 from wangge.people.models import Compound
 from wangge.regions.models import Level, Region
-from wangge.services import access, conf, selectors
+from wangge.services import access, circles, conf, roads, selectors
 from wangge.services.models import (
     ERRAND_WORKING_DAYS,
     Activity,
     CallOut,
     CallOutStatus,
     ClaimantKind,
+    CoverageResult,
     Errand,
     ErrandCategory,
     ErrandStatus,
+    RoadNetwork,
     ServicePoint,
     SignUp,
     SignUpStatus,
@@ -641,7 +645,89 @@ def save_point(*, actor, point: ServicePoint | None = None, region: str, **field
     point.full_clean()
     point.save()
     audit.record(actor=actor, action="services.point.save", obj=point)
+    coverage_changed()
     return point
+
+
+# --- road networks and the stored coverage ------------------------------------------------------------------
+
+
+def coverage_changed() -> None:
+    """A service point or a road network changed: every stored coverage is marked stale (a point serves the
+    next community too, and there is one stored result per region looked at, so few) and recomputed in the
+    background once the change commits."""
+    if CoverageResult.objects.filter(stale=False).update(stale=True) or CoverageResult.objects.exists():
+
+        def queue():
+            from wangge.services.tasks import recompute_coverage  # the task module imports this one
+
+            recompute_coverage()
+
+        transaction.on_commit(queue)
+
+
+def recompute_stale_coverage() -> int:
+    """Recompute every stale stored coverage (the huey task); returns how many were recomputed."""
+    done = 0
+    for row in CoverageResult.objects.filter(stale=True).select_related("region").order_by("id"):
+        selectors.store_circles(row.region, row.minutes)
+        done += 1
+    return done
+
+
+@dataclass
+class RoadImport:
+    network: RoadNetwork
+    lines: int
+    skipped: int
+    nodes: int
+    components: int
+
+
+def read_roads(data: bytes, *, field: str = "file") -> roads.Parsed:
+    """A GeoJSON file's lines through the shared guards (size, nesting depth); a file that is not GeoJSON
+    is a translated error naming the field, broken lines inside one are counted, not fatal."""
+    uploads.check_size(data, max_bytes=conf.road_max_bytes(), field=field)
+    bodies.check_json_depth(data, field=field)
+    try:
+        parsed = roads.parse(json.loads(data))
+    except (ValueError, UnicodeDecodeError):
+        raise ValidationError({field: _("Not a GeoJSON file of road lines.")}) from None
+    if not parsed.lines:
+        raise ValidationError({field: _("No usable road line in the file (%(n)d skipped).") % {"n": parsed.skipped}})
+    return parsed
+
+
+@transaction.atomic
+def import_roads(*, actor, region: str, data: bytes, name: str = "") -> RoadImport:
+    """Import (or replace) the road network of a street or district from GeoJSON lines. Broken lines are
+    skipped and counted, islands counted; the stored coverage is recomputed in the background."""
+    place = Region.objects.filter(code=region, is_active=True).first() if region else None
+    if place is None or place.level not in (Level.STREET, Level.DISTRICT) or not access.manages(actor, place.path):
+        raise ValidationError({"region": _("Name a street or district you manage.")})
+    parsed = read_roads(data)
+    lon, lat = parsed.lines[0][0]
+    forward, _back = circles.frame(
+        place.center_lon if place.center_lon is not None else lon,
+        place.center_lat if place.center_lat is not None else lat,
+    )
+    graph = roads.Network(parsed.lines, forward)
+    network = RoadNetwork.objects.filter(region=place).first() or RoadNetwork(region=place)
+    network.region_path = place.path
+    network.name = name.strip()[:100]
+    network.lines_geojson = parsed.geojson()
+    network.lines, network.skipped = len(parsed.lines), parsed.skipped
+    network.nodes, network.components = graph.graph.number_of_nodes(), graph.components
+    network.imported_at, network.imported_by = timezone.now(), actor
+    network.save()
+    audit.record(
+        actor=actor,
+        action="services.roads.import",
+        obj=network,
+        changes={"lines": network.lines, "skipped": network.skipped, "components": network.components},
+    )
+    coverage_changed()
+    return RoadImport(network, network.lines, network.skipped, network.nodes, network.components)
 
 
 # --- volunteer teams and call-outs ------------------------------------------------------------------------

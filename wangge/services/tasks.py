@@ -1,7 +1,7 @@
 """Background work of services to residents: the daily flag on wishes left unclaimed."""
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 from wangge.services import services
 
@@ -10,3 +10,9 @@ from wangge.services import services
 def flag_unclaimed_wishes() -> int:
     """Each morning: wishes open for SERVICES_WISH_STALE_DAYS and not flagged yet are told to the community."""
     return services.flag_unclaimed_wishes()
+
+
+@db_task()
+def recompute_coverage() -> int:
+    """After a service point or a road network changed: the stale stored coverage, recomputed."""
+    return services.recompute_stale_coverage()

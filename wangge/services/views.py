@@ -321,9 +321,9 @@ def _circles(request):
     """The circles asked for (``?region=``), else those of the caller's community; None without either."""
     code = request.GET.get("region", "")
     if code:
-        return selectors.service_circles(request.user, code)
+        return selectors.stored_circles_for_page(request.user, code)
     region = selectors.default_circle_region(request.user)
-    return selectors.service_circles(request.user, region.code) if region is not None else None
+    return selectors.stored_circles_for_page(request.user, region.code) if region is not None else None
 
 
 @login_required
@@ -394,6 +394,17 @@ def circle_export(request):
 
 def method_text(found) -> str:
     how = found.method
+    if how.kind == "road_network":
+        return _(
+            "road network: %(minutes)d min × %(speed)s m/min = %(walk)s m along the roads "
+            "(points off the roads: straight line ÷ detour %(detour)s = %(radius)s m)"
+        ) % {
+            "minutes": how.minutes,
+            "speed": f"{how.speed_m_per_min:g}",
+            "walk": f"{how.walk_m:g}",
+            "detour": f"{how.detour:g}",
+            "radius": f"{how.radius_m:g}",
+        }
     return _("straight line: %(minutes)d min × %(speed)s m/min ÷ detour %(detour)s = %(radius)s m") % {
         "minutes": how.minutes,
         "speed": f"{how.speed_m_per_min:g}",
