@@ -45,6 +45,24 @@ def test_the_hotline_posts_signed_orders(mapping, link):
     assert broken.status_code == 400 and broken.json()["rows"][0]["errors"][0]["field"] == "category"
 
 
+def _post_raw(raw: bytes, secret: str | None):
+    headers = {"HTTP_X_SIGNATURE": signing.sign(secret, raw)} if secret else {}
+    return Client().post("/api/v1/hotline/orders", raw, content_type="application/json", **headers)
+
+
+def test_the_signature_is_checked_before_the_body(mapping, link):
+    """An unsigned or wrongly signed body is 401 whatever it holds: nothing about its shape is answered."""
+    malformed = [b'{"orders": "not a list"}', b'{"orders": [1, 2]}', b'{"dry_run": "maybe"}', b"{not json"]
+    for raw in malformed:
+        assert _post_raw(raw, None).status_code == 401, raw
+        assert _post_raw(raw, "not the secret").status_code == 401, raw
+    # Signed, the same bodies are judged: a schema mismatch is 422 naming the field, broken JSON 400.
+    wrong = _post_raw(b'{"orders": "not a list"}', link.secret)
+    assert wrong.status_code == 422 and "orders" in json.dumps(wrong.json())
+    assert _post_raw(b"{not json", link.secret).status_code == 400
+    assert not HotlineOrder.objects.exists()
+
+
 def test_no_link_no_orders(mapping, db):
     assert _post({"orders": [order("HL20261206009")]}, "anything").status_code == 401
 

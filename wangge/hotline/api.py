@@ -1,8 +1,13 @@
 """``/api/v1/hotline``: work orders in (file import by administrators; the hotline's signed webhook), the
 mapping table, the status-push link, the orders in reach and the 三率 of a region. Thin."""
 
+import json
+
+import pydantic
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Status
+from ninja.errors import ValidationError as NinjaValidationError
 from ninja.files import UploadedFile
 
 from wangge.core import pii
@@ -38,10 +43,36 @@ def import_orders(request, file: File[UploadedFile], dry_run: Form[bool] = True)
     return Status(200 if report.ok else 400, report)
 
 
-@router.post("/orders", auth=None, response={200: HotlineImportOut, 400: HotlineImportOut, 401: ApiErrorOut})
-def receive_orders(request, payload: HotlineWebhookIn):
+WEBHOOK_BODY_DOC = {"required": True, "content": {"application/json": {"schema": HotlineWebhookIn.model_json_schema()}}}
+
+
+def _webhook_payload(body: bytes) -> HotlineWebhookIn:
+    """The signed body read as ``HotlineWebhookIn``: not JSON or not an object is 400, a schema mismatch
+    the same 422 as ninja's own schema errors."""
+    try:
+        data = json.loads(body or b"{}")
+    except (ValueError, UnicodeDecodeError):
+        raise ValidationError({"body": _("The request body is not valid JSON.")}) from None
+    if not isinstance(data, dict):
+        raise ValidationError({"body": _("The request body must be a JSON object.")})
+    try:
+        return HotlineWebhookIn.model_validate(data)
+    except pydantic.ValidationError as exc:
+        raise NinjaValidationError(
+            [{**e, "loc": ("body", *e["loc"])} for e in exc.errors(include_url=False, include_input=False)]
+        ) from None
+
+
+@router.post(
+    "/orders",
+    auth=None,
+    response={200: HotlineImportOut, 400: HotlineImportOut, 401: ApiErrorOut},
+    openapi_extra={"requestBody": WEBHOOK_BODY_DOC},
+)
+def receive_orders(request):
     """The hotline posts work orders: ``{"orders": [...], "dry_run": false}``, signed with
-    ``X-Signature: sha256=<hex HMAC-SHA256 of the raw body>`` under the hotline link's secret."""
+    ``X-Signature: sha256=<hex HMAC-SHA256 of the raw body>`` under the hotline link's secret. The
+    signature is checked first: an unsigned or wrongly signed body is 401 whatever it holds."""
     link = status_push.link()
     header = request.headers.get("X-Signature", "")
     if (
@@ -51,6 +82,7 @@ def receive_orders(request, payload: HotlineWebhookIn):
     ):
         message = _("Missing or wrong signature.")
         return Status(401, {"detail": message, "errors": [{"field": "X-Signature", "message": message}]})
+    payload = _webhook_payload(request.body)
     report = importing.import_json(actor=None, orders=payload.orders, dry_run=payload.dry_run)
     return Status(200 if report.ok else 400, report)
 

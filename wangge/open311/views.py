@@ -20,7 +20,6 @@ from django.views.decorators.csrf import csrf_exempt
 from wangge.core import request_context
 from wangge.core.throttle import allow
 from wangge.open311 import formats, selectors, services
-from wangge.open311.formats import iso
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2026-12-06T00:00:00+08:00"  # when this endpoint's behaviour last changed
@@ -173,30 +172,32 @@ def service_definition(request, code: str, *, fmt: str, client):
 
 
 def _requests(found: list[selectors.PublicRequest]) -> list[dict]:
-    english, tz = get_language() == "en", timezone.get_current_timezone()  # once, not per row
-    return [_request(row, english, tz) for row in found]
-
-
-def _request(row: selectors.PublicRequest, english: bool, tz) -> dict:
-    return {
-        "service_request_id": row.number,
-        "status": row.open311_status,
-        "status_notes": selectors.scrub(row.public_notes or ""),
-        "service_name": (english and row.category_name_en) or row.category_name,
-        "service_code": row.category_code,
-        "description": selectors.scrub(row.description),
-        "agency_responsible": row.agency,
-        "service_notice": "",
-        "requested_datetime": iso(row.created_at, tz),
-        "updated_datetime": iso(row.updated_at, tz),
-        "expected_datetime": iso(row.expected_at, tz),
-        "address": row.place,
-        "address_id": "",
-        "zipcode": "",
-        "lat": row.lat,
-        "long": row.lon,
-        "media_url": row.media_url or "",
-    }
+    """The spec's records: what is the same for many rows (the zone, the language, a service's name) read
+    once per answer, not per row."""
+    english, when, scrub = get_language() == "en", formats.iso_writer(), selectors.scrub
+    names = {row.category_code: (english and row.category_name_en) or row.category_name for row in found}
+    return [
+        {
+            "service_request_id": row.number,
+            "status": row.open311_status,
+            "status_notes": scrub(row.public_notes or ""),
+            "service_name": names[row.category_code],
+            "service_code": row.category_code,
+            "description": scrub(row.description),
+            "agency_responsible": row.agency,
+            "service_notice": "",
+            "requested_datetime": when(row.created_at),
+            "updated_datetime": when(row.updated_at),
+            "expected_datetime": when(row.expected_at),
+            "address": row.place,
+            "address_id": "",
+            "zipcode": "",
+            "lat": row.lat,
+            "long": row.lon,
+            "media_url": row.media_url or "",
+        }
+        for row in found
+    ]
 
 
 def _list(params, name: str) -> list[str]:
