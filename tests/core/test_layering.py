@@ -48,15 +48,17 @@ FORBIDDEN = {
     "rollups": _and_the_edge(
         "rollups", "assessment", "dashboard", "inbox", "devices", "services", "patrols", "notices"
     ),
-    "assessment": _and_the_edge("assessment", "dashboard", "devices", "services", "patrols", "notices"),
+    # Assessment reads party's and patrols' counters (their indicators); they import nothing of it.
+    "assessment": _and_the_edge("assessment", "dashboard", "devices", "services", "notices"),
     "inbox": _and_the_edge("inbox", "devices", "services", "patrols", "notices"),
     # Devices stand on the case loop, the ledger and the inbox (an alarm's notice to the grid workers).
     "devices": _and_the_edge(
         "devices", "rollups", "assessment", "dashboard", "party", "services", "patrols", "notices"
     ),
-    # Services to residents stand on party, inbox and the ledger; only the screen is above them.
-    "services": _and_the_edge("services", "dashboard", "devices", "patrols", "notices"),
-    # Patrols and visits stand on the case loop and the ledger, beside party, devices and services.
+    # Services to residents stand on party, inbox, the ledger and patrols (a wish offered on a visit's page);
+    # only the screen is above them.
+    "services": _and_the_edge("services", "dashboard", "devices", "notices"),
+    # Patrols and visits stand on the case loop and the ledger, below assessment and services.
     "patrols": _and_the_edge(
         "patrols", "rollups", "assessment", "dashboard", "inbox", "party", "devices", "services", "notices"
     ),

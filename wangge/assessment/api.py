@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from wangge.assessment import party_work, selectors, services
+from wangge.assessment import party_work, patrol_work, selectors, services
 from wangge.assessment.models import Subject
 from wangge.assessment.visibility import (
     get_bulletin_for,
@@ -48,7 +48,10 @@ class IndicatorOut(Schema):
 def indicators(request):
     """The indicator definitions (formulas over the roll-up counters, with weights)."""
     return (
-        selectors.indicators(Subject.CASES) + selectors.indicators(Subject.PERSON) + selectors.indicators(Subject.PARTY)
+        selectors.indicators(Subject.CASES)
+        + selectors.indicators(Subject.PERSON)
+        + selectors.indicators(Subject.PARTY)
+        + selectors.indicators(Subject.PATROLS)
     )
 
 
@@ -57,8 +60,12 @@ class ScoresQuery(Schema):
     department: Text | None = Field(None, max_length=32)
     date_from: Day | None = Field(None, description="First day (default: the first of date_to's month)")
     date_to: Day | None = Field(None, description="Last day, included (default: today)")
-    unit: Literal["self", "children", "departments", "people", "party", "party_self"] = Field(
-        "children", description="party: the party indicators of the areas below; party_self: of the region itself"
+    unit: Literal["self", "children", "departments", "people", "party", "party_self", "patrols", "patrols_self"] = (
+        Field(
+            "children",
+            description="party: the party indicators of the areas below; party_self: of the region itself; "
+            "patrols, patrols_self: the same for the indicators of patrols and household visits",
+        )
     )
 
 
@@ -106,6 +113,9 @@ def scores(request, query: Query[ScoresQuery]):
     elif query.unit in ("party", "party_self"):
         own, below = party_work.node_rows(request.auth, node, start, end)
         rows = ([own] if own else []) if query.unit == "party_self" else selectors.rank(below)
+    elif query.unit in ("patrols", "patrols_self"):
+        own, below = patrol_work.node_rows(node, start, end)
+        rows = ([own] if own else []) if query.unit == "patrols_self" else selectors.rank(below)
     elif query.unit == "departments":
         rows = selectors.rank(selectors.department_rows(node, start, end))
     else:

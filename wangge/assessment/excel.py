@@ -44,7 +44,8 @@ def _drill(query: str, figure: str, start: str, end: str, **extra) -> str:
     return f"/dashboard/cases/?{query}&{urlencode(params)}"
 
 
-def _row(row: dict, indicators: list[dict], data: dict, region_query: str) -> dict:
+def _row(row: dict, indicators: list[dict], data: dict, region_query: str, drill: bool = True) -> dict:
+    """A row of the bulletin's view; ``drill`` False: its figures have no case list behind them (patrols)."""
     start, end = data["period"]["start"], data["period"]["end"]
     cells = {}
     for item in indicators:
@@ -56,10 +57,10 @@ def _row(row: dict, indicators: list[dict], data: dict, region_query: str) -> di
             "den": _num(value["denominator"]),
             "pct": _pct(value["value"]),
             "num_link": ""
-            if row["kind"] == "person"
+            if row["kind"] == "person" or not drill
             else _drill(query, item["numerator"], start, end, department=department),
             "den_link": ""
-            if row["kind"] == "person"
+            if row["kind"] == "person" or not drill
             else _drill(query, item["denominator"], start, end, department=department),
         }
     person_links = {}
@@ -108,7 +109,20 @@ def bulletin_view(bulletin: Bulletin) -> dict:
         }
         for item in indicators
     ]
+    patrol_indicators = [
+        {**i, "label": _label(i), "description": _definition(i)} for i in data.get("patrol_indicators", [])
+    ]
+    patrol_rows = [_row(r, patrol_indicators, data, region_query, drill=False) for r in data.get("patrol_units", [])]
+    if data.get("patrol_total"):
+        patrol_rows.append(
+            {**_row(data["patrol_total"], patrol_indicators, data, region_query, drill=False), "total": True}
+        )
+    for row in patrol_rows:
+        row["cell_list"] = [{**row["cells"][i["code"]], "label": i["label"]} for i in patrol_indicators]
     return {
+        "patrol_indicators": patrol_indicators,
+        "patrol_rows": patrol_rows,
+        "patrol_workers": data.get("patrol_workers", []),
         "title": bulletin.title,
         "start": date.fromisoformat(data["period"]["start"]),
         "end": date.fromisoformat(data["period"]["end"]),
@@ -198,4 +212,21 @@ def bulletin_workbook(bulletin: Bulletin) -> bytes:
             + [cell["pct"] for cell in row["cell_list"]]
         )
     widths(sheet, first=8, rest=14)
+
+    if view["patrol_rows"]:
+        sheet = book.create_sheet(_("Patrols and visits"))
+        header(
+            sheet,
+            [_("Rank"), _("Name"), _("Score")] + [f"{i['label']} (%)" for i in view["patrol_indicators"]],
+        )
+        for row in view["patrol_rows"]:
+            sheet.append([row["rank"] or "", row["name"], row["score"]] + [cell["pct"] for cell in row["cell_list"]])
+            _fill(sheet, row["tier"])
+        sheet.append([])
+        header(sheet, [_("Grid worker"), _("Grid"), _("Patrols"), _("Patrol hours"), _("Kilometres"), _("Visits")])
+        for worker in view["patrol_workers"]:
+            sheet.append(
+                [worker["name"], worker["region"], worker["patrols"], worker["hours"], worker["km"], worker["visits"]]
+            )
+        widths(sheet, first=16, rest=14)
     return to_bytes(book)

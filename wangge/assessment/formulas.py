@@ -12,11 +12,13 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from wangge.party.counters import PARTY_COUNTERS
+from wangge.patrols.counters import PATROL_COUNTERS
 from wangge.rollups.timeline import ACTOR_COUNTERS, COUNTERS
 
 CASE_NAMES = frozenset(COUNTERS) | {"open"}
 PERSON_NAMES = frozenset(ACTOR_COUNTERS) | {"points"}
 PARTY_NAMES = frozenset(PARTY_COUNTERS)  # party work under a region (``party.selectors.work_counters``)
+PATROL_NAMES = frozenset(PATROL_COUNTERS)  # patrols and visits under a region (``patrols.selectors.work_counters``)
 _OPERATORS = (ast.Add, ast.Sub, ast.Mult, ast.Div)
 
 

@@ -19,6 +19,7 @@ class Subject(models.TextChoices):
     CASES = "cases", _("Cases of a region or department")
     PERSON = "person", _("A grid worker's own work")
     PARTY = "party", _("Party work of a region")
+    PATROLS = "patrols", _("Patrols and household visits of a region")
 
 
 class Indicator(models.Model):
@@ -58,9 +59,11 @@ class Indicator(models.Model):
         return self.description
 
     def clean(self) -> None:
-        allowed = {Subject.PERSON: formulas.PERSON_NAMES, Subject.PARTY: formulas.PARTY_NAMES}.get(
-            self.subject, formulas.CASE_NAMES
-        )
+        allowed = {
+            Subject.PERSON: formulas.PERSON_NAMES,
+            Subject.PARTY: formulas.PARTY_NAMES,
+            Subject.PATROLS: formulas.PATROL_NAMES,
+        }.get(self.subject, formulas.CASE_NAMES)
         formulas.validate(self.numerator, allowed, "numerator")
         formulas.validate(self.denominator, allowed, "denominator")
         if self.weight is not None and self.weight < 0:

@@ -13,7 +13,7 @@ from wangge.accounts import audit
 from wangge.accounts.models import Membership, Role, User
 from wangge.accounts.roles import has_capability
 from wangge.accounts.scope import scope_for
-from wangge.assessment import selectors
+from wangge.assessment import patrol_work, selectors
 from wangge.assessment.models import Bulletin, PointEntry, Subject, WeeklyPlan
 from wangge.core import text, validators
 from wangge.inbox.models import Kind
@@ -94,6 +94,8 @@ def bulletin_data(region: Region, start: date, end: date) -> dict:
     units = selectors.rank(selectors.children_rows(node, start, end, case_items))
     departments = selectors.rank(selectors.department_rows(node, start, end, case_items))
     people = selectors.rank(selectors.person_rows(node, start, end, person_items), by="points")
+    patrol_items = selectors.indicators(Subject.PATROLS)
+    patrol_total, patrol_units = patrol_work.region_rows(region, start, end, patrol_items)
     return {
         "period": {"start": start.isoformat(), "end": end.isoformat()},
         "region": {"code": region.code, "name": region.name, "level": region.level},
@@ -104,6 +106,11 @@ def bulletin_data(region: Region, start: date, end: date) -> dict:
         "units": [_row(r) for r in units],
         "departments": [_row(r) for r in departments],
         "people": [_row(r) for r in people],
+        # Patrols and household visits (older bulletins have none of these keys).
+        "patrol_indicators": [_indicator(i) for i in patrol_items],
+        "patrol_total": _row(patrol_total),
+        "patrol_units": [_row(r) for r in selectors.rank(patrol_units)],
+        "patrol_workers": patrol_work.workers(region, start, end),
     }
 
 

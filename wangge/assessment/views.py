@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from wangge.accounts.roles import has_capability
-from wangge.assessment import excel, party_work, selectors, services
+from wangge.assessment import excel, party_work, patrol_work, selectors, services
 from wangge.assessment.models import Subject
 from wangge.assessment.visibility import (
     get_bulletin_for,
@@ -28,7 +28,7 @@ from wangge.core.validators import day_out_of_range
 from wangge.rollups import selectors as nodes
 from wangge.rollups.selectors import link
 
-UNITS = ("children", "departments", "people", "party")
+UNITS = ("children", "departments", "people", "party", "patrols")
 
 
 def _node(request):
@@ -76,7 +76,7 @@ def index(request):
     unit = request.GET.get("unit") or ("children" if node.has_children else "departments")
     if unit not in UNITS:
         unit = "children"
-    if unit == "party" and node.region is None:
+    if unit in ("party", "patrols") and node.region is None:
         unit = "departments"
     total = None
     if unit == "people":
@@ -85,6 +85,10 @@ def index(request):
     elif unit == "party":
         items = selectors.indicators(Subject.PARTY)
         total, rows = party_work.node_rows(request.user, node, start, end)
+        rows = selectors.rank(rows)
+    elif unit == "patrols":
+        items = selectors.indicators(Subject.PATROLS)
+        total, rows = patrol_work.node_rows(node, start, end)
         rows = selectors.rank(rows)
     else:
         items = selectors.indicators(Subject.CASES)
@@ -109,7 +113,7 @@ def index(request):
         "items": items,
         "rows": [_display(row, start, end) for row in rows],
         "total": _display(total, start, end),
-        "case_items": items if unit == "party" else selectors.indicators(Subject.CASES),
+        "case_items": items if unit in ("party", "patrols") else selectors.indicators(Subject.CASES),
         "can_manage": _can_manage(request.user),
     }
     return render(request, "assessment/index.html", context)
@@ -119,8 +123,8 @@ def _display(row, start, end) -> dict:
     """A ranking row with the links of every numerator and denominator."""
     values = []
     for v in row.values:
-        if row.kind == "person" or v.indicator.subject == Subject.PARTY:
-            num_link = den_link = ""  # a person's own counters and party work have no case list behind them
+        if row.kind == "person" or v.indicator.subject in (Subject.PARTY, Subject.PATROLS):
+            num_link = den_link = ""  # a person's own counters, party work and patrols have no case list behind them
         else:
             extra = {"department": row.extra.get("department")}
             num_link = link(row.node, v.indicator.numerator, start, end, **extra)

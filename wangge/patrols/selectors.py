@@ -1,19 +1,21 @@
 """Reads of patrols, always scoped: a worker sees their own patrols; chiefs, community staff, leaders and the
 command centre see those of the regions of those memberships (404 for the rest, like an absent one)."""
 
-from datetime import date, timedelta
+from collections import Counter
+from datetime import date, datetime, time, timedelta
 
-from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
 from wangge.accounts.models import Membership, Role
 from wangge.accounts.scope import paths_filter, restrict, restrict_regions
 from wangge.patrols import conf
+from wangge.patrols.counters import PATROL_COUNTERS
 from wangge.patrols.models import Patrol, Visit
 from wangge.people import permissions as people_permissions
 from wangge.people import selectors as people_selectors
-from wangge.people.models import PersonLabel
+from wangge.people.models import Household, PersonLabel
 from wangge.regions.models import Level, Region
 
 # Roles that oversee other people's patrols in their regions (a grid worker sees only their own).
@@ -119,14 +121,25 @@ def coverage(user, code: str, *, days: int | None = None, today: date | None = N
     )
     with_children = {c.parent_id for c in cells if c.level == Level.MICRO_GRID}
     cells = [c for c in cells if c.level == Level.MICRO_GRID or c.pk not in with_children]
-    patrols = patrols_for(user).filter(started_at__date__gte=since)
-    patrols = patrols.filter(started_at__date__lte=today)
+    # Day by day from the newest, with bounds in time (not ``__date`` lookups): the (region_path, started_at)
+    # index serves them, no row's time is converted, and the first day a cell is seen is its last patrol day.
+    patrols = patrols_for(user)
+    wanted = {c.pk for c in cells}
     last: dict[int, date] = {}
-    for started, passed in patrols.values_list("started_at", "regions_passed").iterator(chunk_size=500):
-        day = timezone.localdate(started)
-        for region_id in passed or ():
-            if region_id not in last or last[region_id] < day:
-                last[region_id] = day
+    for back in range(days):
+        day = today - timedelta(days=back)
+        low, high = _day_bounds(day, day)
+        passed_that_day = patrols.filter(started_at__gte=low, started_at__lt=high).values_list(
+            "regions_passed", flat=True
+        )
+        for passed in passed_that_day.iterator(chunk_size=2000):
+            for region_id in passed or ():
+                if region_id in wanted and region_id not in last:
+                    last[region_id] = day
+        if len(last) == len(wanted):
+            break
+    low, high = _day_bounds(since, today)
+    patrols = patrols.filter(started_at__gte=low, started_at__lt=high)
     rows = [{"region": c, "last_patrolled": last.get(c.pk), "covered": c.pk in last} for c in cells]
     workers = (
         patrols.filter(region_path__startswith=region.path)
@@ -234,3 +247,153 @@ def coverage_geojson(found: dict) -> dict:
             }
         )
     return {"type": "FeatureCollection", "features": features}
+
+
+# --- counters for assessment (counts only: the caller has scoped the region) ---------------------------
+
+
+def _cells_under(path: str) -> list[Region]:
+    """The micro-grids under ``path``, and the grids there without micro-grids (coverage's cells)."""
+    cells = list(
+        Region.objects.defer("boundary")
+        .filter(path__startswith=path, is_active=True, level__in=(Level.MICRO_GRID, Level.GRID, Level.SPECIAL_GRID))
+        .only("pk", "path", "level", "parent_id")
+    )
+    with_children = {c.parent_id for c in cells if c.level == Level.MICRO_GRID}
+    return [c for c in cells if c.level == Level.MICRO_GRID or c.pk not in with_children]
+
+
+def _day_bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    """The instants from the start of ``start`` to the start of the day after ``end`` (local time)."""
+    zone = timezone.get_current_timezone()
+    return (
+        datetime.combine(start, time.min, tzinfo=zone),
+        datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone),
+    )
+
+
+def work_counters(region: Region, start: date, end: date, children=()) -> tuple[Counter, dict[str, Counter]]:
+    """The counters of ``counters.PATROL_COUNTERS`` under ``region`` for the days ``start``–``end``, in total
+    and for each of ``children`` (regions below it, keyed by code). Counts only; the caller has checked that
+    the region is in the reader's reach (assessment reads it through a scoped node)."""
+    low, high = _day_bounds(start, end)
+    under = region.path
+    total = Counter({name: 0 for name in PATROL_COUNTERS})
+    rows = {c.code: Counter({name: 0 for name in PATROL_COUNTERS}) for c in children}
+    prefixes = [(c.path, c.code) for c in children]
+
+    def spread(path: str, **counts) -> None:
+        total.update(counts)
+        for prefix, code in prefixes:
+            if path.startswith(prefix):
+                rows[code].update(counts)
+                break
+
+    cells = _cells_under(under)
+    cell_path = {c.pk: c.path for c in cells}
+    for cell in cells:
+        spread(cell.path, cells=1)
+    workers = (
+        Membership.objects.filter(role=Role.GRID_WORKER, is_active=True, region__path__startswith=under)
+        .values_list("user_id", "region__path")
+        .order_by("user_id")
+    )
+    worker_path = {}
+    for user_id, path in workers:
+        worker_path.setdefault(user_id, path)
+    for path in worker_path.values():
+        spread(path, workers=1)
+    covered: set[int] = set()
+    patrolling: set[int] = set()
+    seconds = Counter()
+    metres = Counter()
+    patrols = Patrol.objects.filter(region_path__startswith=under, started_at__gte=low, started_at__lt=high)
+    for worker_id, path, passed, duration, distance in patrols.values_list(
+        "worker_id", "region_path", "regions_passed", "duration_s", "distance_m"
+    ).iterator(chunk_size=1000):
+        spread(path, patrols=1)
+        seconds[path] += duration or 0
+        metres[path] += distance or 0
+        covered.update(r for r in passed or () if r in cell_path)
+        if worker_id in worker_path:
+            patrolling.add(worker_id)
+    for path in set(seconds) | set(metres):
+        spread(path, patrol_hours=seconds[path] / 3600, patrol_km=metres[path] / 1000)
+    for key in (total, *rows.values()):
+        key["patrol_hours"] = round(key["patrol_hours"])
+        key["patrol_km"] = round(key["patrol_km"])
+    for pk in covered:
+        spread(cell_path[pk], cells_covered=1)
+    for worker_id in patrolling:
+        spread(worker_path[worker_id], workers_patrolling=1)
+    visits = (
+        Visit.objects.filter(region_path__startswith=under, visited_on__gte=start, visited_on__lte=end)
+        .values("region_path")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for row in visits:
+        spread(row["region_path"], visits=row["n"])
+    for path, on_time in _households_on_time(under, end):
+        spread(path, households=1, households_visited_on_time=int(on_time))
+    return total, rows
+
+
+def _households_on_time(under: str, day: date):
+    """(region path, visited within its interval as of ``day``) for every household under ``under``."""
+    labelled = Exists(PersonLabel.objects.filter(person__household=OuterRef("pk"), kind__in=conf.visit_labels()))
+    households = (
+        Household.objects.filter(region_path__startswith=under)
+        .annotate(last_visit=Max("visits__visited_on", filter=Q(visits__visited_on__lte=day)), labelled=labelled)
+        .values_list("region_path", "last_visit", "labelled")
+    )
+    strict = day - timedelta(days=conf.visit_every_days_labelled())
+    loose = day - timedelta(days=conf.visit_every_days())
+    for path, last, is_labelled in households.iterator(chunk_size=2000):
+        yield path, last is not None and last >= (strict if is_labelled else loose)
+
+
+def worker_figures(region: Region, start: date, end: date) -> list[dict]:
+    """Each grid worker under ``region`` with their patrols, hours, kilometres and visits of the period
+    (counts only, for the bulletin and the ranking: the caller has scoped the region)."""
+    low, high = _day_bounds(start, end)
+    members = (
+        Membership.objects.filter(role=Role.GRID_WORKER, is_active=True, region__path__startswith=region.path)
+        .select_related("user", "region")
+        .order_by("user__username", "id")
+    )
+    workers: dict[int, dict] = {}
+    for m in members:
+        workers.setdefault(
+            m.user_id,
+            {
+                "user_id": m.user_id,
+                "username": m.user.username,
+                "name": m.user.display_name or m.user.username,
+                "region": m.region.name,
+                "patrols": 0,
+                "hours": 0.0,
+                "km": 0.0,
+                "visits": 0,
+            },
+        )
+    patrols = (
+        Patrol.objects.filter(worker_id__in=workers, started_at__gte=low, started_at__lt=high)
+        .values("worker_id")
+        .annotate(n=Count("id"), seconds=Sum("duration_s"), metres=Sum("distance_m"))
+        .order_by()
+    )
+    for row in patrols:
+        figures = workers[row["worker_id"]]
+        figures["patrols"] = row["n"]
+        figures["hours"] = round((row["seconds"] or 0) / 3600, 1)
+        figures["km"] = round((row["metres"] or 0) / 1000, 1)
+    visits = (
+        Visit.objects.filter(worker_id__in=workers, visited_on__gte=start, visited_on__lte=end)
+        .values("worker_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for row in visits:
+        workers[row["worker_id"]]["visits"] = row["n"]
+    return sorted(workers.values(), key=lambda w: (-w["hours"], w["username"]))

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wangge.accounts.api_auth import login_or_bearer_required
-from wangge.patrols import conf, forms, selectors, services, track
+from wangge.patrols import conf, forms, offers, selectors, services, track
 from wangge.patrols.models import VisitPhoto
 from wangge.people import permissions as people_permissions
 
@@ -172,7 +172,13 @@ def visit(request, pk: int):
             else:
                 messages.success(request, _("Case %(number)s reported.") % {"number": case.number})
                 return redirect("patrols:visit", pk=found.pk)
-    context = {"nav": "visits", "visit": found, "case_form": form, "photos": list(found.photos.all())}
+    context = {
+        "nav": "visits",
+        "visit": found,
+        "case_form": form,
+        "photos": list(found.photos.all()),
+        "offers": offers.links_for(request.user, found),
+    }
     return render(request, "patrols/visit_detail.html", context, status=400 if form.errors else 200)
 
 

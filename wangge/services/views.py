@@ -20,7 +20,7 @@ from wangge.accounts.api_auth import login_or_bearer_required
 from wangge.core import excel
 from wangge.core.errors import Conflict
 from wangge.people.models import Compound
-from wangge.services import access, selectors, services
+from wangge.services import access, selectors, services, visits
 from wangge.services.api import parse_near
 from wangge.services.forms import ActivityForm, ClaimForm, WishForm
 from wangge.services.models import ClaimantKind, ErrandCategory, PointKind, WishStatus
@@ -76,7 +76,16 @@ def wish_new(request):
     helper = access.is_helper(request.user)
     compounds = list(_compounds(request.user))
     regions = selectors.helped_regions(request.user) if helper else []
-    form = WishForm(request.POST or None, request.FILES or None, compounds=compounds, helper=helper, regions=regions)
+    # From a household visit's page (``services.visits``): the resident met there, read in the user's reach.
+    initial = visits.prefill(request.user, request.GET.get("for_person")) if helper else {}
+    form = WishForm(
+        request.POST or None,
+        request.FILES or None,
+        compounds=compounds,
+        helper=helper,
+        regions=regions,
+        initial=initial,
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
