@@ -183,12 +183,16 @@ def _clear_rows_placed_in_regions() -> None:
             isinstance(f, ForeignKey) and f.related_model is Region for f in model._meta.get_fields()
         )
 
+    blockers: set = set()
+
     def delete_what_can_go(model) -> bool:
-        """Whether the table is empty now; a tree that protects its own parents goes leaves first."""
+        """Whether the table is empty now; a tree that protects its own parents goes leaves first, and the
+        tables whose rows protect it (an agenda item's topic, say) are emptied too."""
         try:
             model.objects.all().delete()
             return True
-        except ProtectedError:
+        except ProtectedError as error:
+            blockers.update(type(row) for row in error.protected_objects if type(row) is not model)
             for row in model.objects.all():
                 with suppress(ProtectedError):
                     row.delete()
@@ -197,6 +201,8 @@ def _clear_rows_placed_in_regions() -> None:
     pending = [m for m in apps.get_models() if points_at_regions(m) or m is Department]
     for _attempt in range(2 * len(pending) + 10):
         pending = [model for model in pending if not delete_what_can_go(model)]
+        pending += [model for model in blockers if model not in pending]
+        blockers.clear()
         if not pending:
             return
     raise AssertionError(f"could not empty {pending}")
