@@ -64,6 +64,9 @@ def test_every_index_column_of_every_app_is_covered():
         ("people.house", "owner_phone", "phone"),
         ("people.organisation", "phone", "phone"),
         ("accounts.user", "phone", "phone"),
+        # a dispute's parties are matched by number to find those who recur
+        ("mediation.disputeparty", "id_number", "id_number"),
+        ("mediation.disputeparty", "phone", "phone"),
     }  # cases keep no index of contact phones (never looked up by number)
 
 
