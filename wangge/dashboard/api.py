@@ -46,25 +46,9 @@ def nodes(request):
     return selectors.root_nodes(request.auth)
 
 
-# The screen's figures are ``screen``'s dataclasses (Summary, Trend, Breakdown, Ranking, MapData, FeedItem),
-# built once there and read here by attribute.
-
-
-class TileOut(Schema):
-    code: str
-    label: str
-    value: int
-    link: str
-
-
-class RateOut(Schema):
-    code: str
-    name: str
-    value: float | None
-    numerator: float
-    denominator: float
-    weight: float
-    link: str
+# The screen's figures are ``screen``'s dataclasses, built once there. Their leaves (Tile, Rate, BreakdownItem,
+# RankingItem, MapCount, FeedItem) and the breakdown and ranking are the answers' schemas as they are; the
+# schemas below add what only the API has (the caller's chain), name each measure's type, or keep a name.
 
 
 class SummaryOut(Schema):
@@ -74,8 +58,8 @@ class SummaryOut(Schema):
     chain: list[NodeOut] = Field(description="The node's ancestors in the caller's reach, top first, the node last")
     today: date
     month_start: date
-    tiles: list[TileOut]
-    rates: list[RateOut]
+    tiles: list[screen.Tile]
+    rates: list[screen.Rate]
     score: float | None
     tier: str
 
@@ -115,76 +99,14 @@ class TrendOut(Schema):
     links: TrendLinksOut
 
 
-class BreakdownItemOut(Schema):
-    value: str
-    name: str
-    reported: int
-    closed: int
-    link: str
-
-
-class BreakdownOut(Schema):
-    """Read from a ``screen.Breakdown``."""
-
-    date_from: date
-    date_to: date
-    measure: str
-    items: list[BreakdownItemOut]
-
-
-class RankingItemOut(Schema):
-    rank: int | None
-    code: str
-    name: str
-    query: str
-    on_time: float | None
-    numerator: float
-    denominator: float
-    score: float | None
-    tier: str
-    link: str
-
-
-class RankingOut(Schema):
-    """Read from a ``screen.Ranking``."""
-
-    date_from: date
-    date_to: date
-    by: str
-    period: str
-    items: list[RankingItemOut]
-
-
-class MapCountOut(Schema):
-    open: int
-    overdue: int
-
-
 class MapOut(Schema):
     """Read from a ``screen.MapData``."""
 
-    regions: dict[str, MapCountOut]
-
-
-class FeedItemOut(Schema):
-    """Read from a ``screen.FeedItem``."""
-
-    id: str
-    at: str
-    time: str
-    action: str
-    alarm: bool
-    number: str
-    title: str
-    category: str
-    source: str
-    status: str
-    supervision: str
-    url: str
+    regions: dict[str, screen.MapCount]
 
 
 class FeedOut(Schema):
-    items: list[FeedItemOut]
+    items: list[screen.FeedItem]
 
 
 class StatisticsCellOut(Schema):
@@ -288,7 +210,7 @@ class BreakdownQuery(TrendQuery):
     top: int = Field(10, ge=1, le=50)
 
 
-@router.get("/breakdown", response=BreakdownOut)
+@router.get("/breakdown", response=screen.Breakdown)
 def breakdown(request, query: Query[BreakdownQuery]):
     """Reports of the last ``days`` days by category or source, largest first."""
     return screen.breakdown(_node(request, query), query.dim, days=query.days, top=query.top)
@@ -299,7 +221,7 @@ class RankingQuery(NodeQuery):
     period: Literal["month", "30d"] = "month"
 
 
-@router.get("/ranking", response=RankingOut)
+@router.get("/ranking", response=screen.Ranking)
 def ranking(request, query: Query[RankingQuery]):
     """Child regions or departments ranked by the on-time closure rate, this month or the last 30 days."""
     return screen.ranking(_node(request, query), by=query.by, period=query.period)

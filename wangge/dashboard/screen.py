@@ -3,8 +3,8 @@
 "Overdue now" comes from the overdue tally (``overdue``) plus the cases due since the deadline scan's
 last run; the feed reads the newest few rows of the cases table.
 
-Each figure is a typed object (the dataclasses below), built here once; the API's schemas
-(``dashboard/api.py``) read them by attribute and the pages use them as they are.
+Each figure is a typed object (the dataclasses below), built here once: the API answers with them as its
+schemas (``dashboard/api.py`` adds only what the API alone has) and the pages use them as they are.
 """
 
 from collections import Counter
