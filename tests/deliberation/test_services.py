@@ -13,7 +13,7 @@ from tests.notices.conftest import resident
 from wangge.accounts.models import AuditLog
 from wangge.cases import events
 from wangge.cases import services as case_services
-from wangge.cases.models import Status
+from wangge.cases.models import Case, Status
 from wangge.core.errors import Conflict
 from wangge.deliberation import selectors, services
 from wangge.deliberation.models import (
@@ -21,6 +21,7 @@ from wangge.deliberation.models import (
     DecisionStatus,
     MinutesRevision,
     SignedMinutes,
+    Topic,
     TopicSource,
     TopicStatus,
 )
@@ -60,6 +61,27 @@ def test_a_topic_from_a_case_takes_the_case_and_its_community(user):
         services.raise_topic(
             actor=user("gridworker2"), community="", title="x", description="y", case_number=case.number
         )
+
+
+def test_only_staff_raise_a_topic_from_a_case_and_never_from_a_rejected_one(user):
+    lon, lat = point_in(GRID_1)
+    case, _ = case_services.report_case(
+        actor=user("resident1"),
+        report=case_services.Report(category=CATEGORY, description="路灯不亮", lon=lon, lat=lat),
+    )
+    assert services.case_topic_community(user("community1"), case).code == COMMUNITY_1
+    assert services.case_topic_community(user("resident1"), case) is None  # the reporter sees it, yet is no staff
+    with pytest.raises(ValidationError) as error:
+        services.raise_topic(actor=user("resident1"), community="", title="x", description="y", case_number=case.number)
+    assert "case" in error.value.message_dict
+    Case.objects.filter(pk=case.pk).update(status=Status.REJECTED)
+    case.refresh_from_db()
+    assert services.case_topic_community(user("community1"), case) is None
+    with pytest.raises(ValidationError):
+        services.raise_topic(
+            actor=user("community1"), community="", title="x", description="y", case_number=case.number
+        )
+    assert not Topic.objects.filter(case=case).exists()
 
 
 def test_review_needs_staff_of_the_community_and_a_reason_and_happens_once(topic, user):

@@ -4,19 +4,11 @@ page ("raise a topic for deliberation") and the closing of a decision's case."""
 from django.utils.translation import gettext_lazy as _
 
 from wangge.cases import events, offers
-from wangge.cases.models import Status
-from wangge.deliberation import selectors, services
-
-
-def _may_raise_from(user, case) -> bool:
-    """Staff who see the case raise a topic from it; a case outside every community cannot."""
-    if case.status in (Status.REJECTED, Status.MERGED) or not selectors.may_manage(user):
-        return False
-    return any(case.region.path.startswith(r.path) for r in selectors.communities_for(user))
+from wangge.deliberation import services
 
 
 def _topic_offer(user, case) -> offers.Link | None:
-    if not _may_raise_from(user, case):
+    if services.case_topic_community(user, case) is None:
         return None
     return offers.Link(
         label=str(_("Raise a topic for deliberation")),

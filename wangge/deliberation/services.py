@@ -18,7 +18,7 @@ from wangge.accounts import audit
 from wangge.accounts.models import Membership, Role, User
 from wangge.cases import selectors as case_selectors
 from wangge.cases import services as case_services
-from wangge.cases.models import FINISHED_STATUSES, Source
+from wangge.cases.models import FINISHED_STATUSES, Source, Status
 from wangge.core.errors import Conflict
 from wangge.deliberation import selectors
 from wangge.deliberation.models import (
@@ -43,6 +43,7 @@ from wangge.deliberation.models import (
 )
 from wangge.inbox.models import Kind
 from wangge.inbox.services import notify
+from wangge.regions.models import Region
 
 PARTICIPANTS_MAX = 500
 AGENDA_MAX = 20
@@ -69,20 +70,30 @@ def _staff_only(actor, community) -> None:
 # --- topics -------------------------------------------------------------------------------------------
 
 
+def case_topic_community(actor, case) -> Region | None:
+    """The community a topic raised from ``case`` belongs to, or None where ``actor`` may not raise one:
+    staff only, never from a rejected or merged case, and only in a community in their reach."""
+    if case.status in (Status.REJECTED, Status.MERGED) or not selectors.may_manage(actor):
+        return None
+    path = case.region.path
+    return next((r for r in selectors.communities_for(actor) if path.startswith(r.path)), None)
+
+
 @transaction.atomic
 def raise_topic(*, actor, community: str, title: str, description: str, case_number: str = "") -> Topic:
-    """Raise a topic for a community: a resident of it, staff in reach, or from a case the caller sees
-    (the case's community then, whatever ``community`` says)."""
+    """Raise a topic for a community: a resident of it, staff in reach, or staff from a case they see
+    (the case's community then, whatever ``community`` says; ``case_topic_community``)."""
     case = None
     if case_number:
         try:
             case = case_selectors.get_case_for(actor, case_number)
         except Http404:
             raise ValidationError({"case": _("No case with this number in your reach.")}) from None
-        path = case.region.path
-        region = next((r for r in selectors.communities_for(actor) if path.startswith(r.path)), None)
+        region = case_topic_community(actor, case)
         if region is None:
-            raise ValidationError({"case": _("The case lies outside the communities you may raise topics for.")})
+            raise ValidationError(
+                {"case": _("Only community staff raise a topic from a case, never a rejected or merged one.")}
+            )
         community = region.code
     region = _community(actor, community, manage=False)
     if case is not None:
