@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from tests.conftest import ApiClient
-from tests.devices.conftest import GRID_2, body
+from tests.devices.conftest import GRID_1, GRID_2, body
 from wangge.accounts.services import issue_token
 from wangge.cases import services as case_services
 from wangge.cases.models import Case, CaseEvent
@@ -121,3 +121,11 @@ def test_the_screen_panel_counts_devices_and_open_alarms_under_the_node(smoke_al
     assert page(user("community1"), f"/dashboard/devices/?region={STREET_1}").status_code == 404
     screen = page(user("leader"), f"/dashboard/?region={STREET_1}").content.decode()
     assert 'data-testid="devices-layer"' in screen and "/dashboard/devices/?region=" in screen
+
+
+def test_the_page_picks_the_region_from_those_in_reach(smoke_alarms, user):
+    html = page(user("gridworker1"), f"/devices/statistics/?region={GRID_1}").content.decode()
+    picker = html.split('data-testid="region-picker"', 1)[1].split("</select>", 1)[0]
+    assert f'value="{GRID_1}" selected' in picker
+    assert f'value="{GRID_2}"' not in picker  # another worker's grid is not offered
+    assert page(user("gridworker1"), f"/devices/statistics/?region={GRID_2}").status_code == 404

@@ -9,7 +9,7 @@ from wangge.core.validators import date_range_message, day_out_of_range
 class StatisticsForm(forms.Form):
     date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    region = forms.CharField(label=_("Region code"), required=False, max_length=20)
+    region = forms.CharField(label=_("Region"), required=False, max_length=20)  # a picker on the page
 
     def clean(self):
         data = super().clean()

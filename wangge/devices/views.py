@@ -155,6 +155,7 @@ def device_statistics(request):
             "form": form,
             "figures": figures,
             "problem": problem,
+            "regions": _region_choices(request.user),
             "can_manage": permissions.can_manage(request.user),
         },
         status=status,
