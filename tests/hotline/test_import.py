@@ -50,7 +50,7 @@ def test_a_real_run_with_a_broken_row_writes_nothing(mapping):
 
 
 def test_good_orders_enter_the_loop_with_source_hotline_and_their_number(mapping, user):
-    rows = [order("HL20261202001"), order("HL20261202002", caller_phone="0515-88881234")]
+    rows = [order("HL20261202001"), order("HL20261202002", caller_phone="0515-88881234", title="井盖缺失")]
     dry = importing.import_file(actor=user("admin"), name="orders.xlsx", data=xlsx(rows), dry_run=True)
     assert dry.ok and [r.status for r in dry.rows] == ["ok", "ok"] and not HotlineOrder.objects.exists()
     report = importing.import_file(actor=user("admin"), name="orders.xlsx", data=xlsx(rows), dry_run=False)
@@ -64,6 +64,8 @@ def test_good_orders_enter_the_loop_with_source_hotline_and_their_number(mapping
     assert pii.decrypt(first.caller_phone_encrypted) == "13812345678"
     landline = HotlineOrder.objects.get(number="HL20261202002")
     assert landline.caller_phone_masked.endswith("1234") and landline.case.contact_phone_masked == ""
+    # a case is named by its own title, else by what the caller said (the screen's feed shows it), never "12345 HL…"
+    assert (first.case.title, landline.case.title) == ("路面塌陷，请尽快处理", "井盖缺失")
 
 
 def test_importing_the_same_file_again_changes_nothing(mapping):

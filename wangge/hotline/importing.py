@@ -315,7 +315,7 @@ def _take_in(actor, order: _Order, channel: str) -> HotlineOrder:
             lat=order.lat,
             source=Source.HOTLINE,
             address=order.address,
-            title=order.title or f"12345 {order.number}"[:80],
+            title=order.title,  # none given: the description's first line, like any case
             contact_name=order.caller_name,
             contact_phone=mobile,
             idempotency_key=f"hotline:{order.number}",
