@@ -277,7 +277,7 @@ def attempt(delivery: Delivery, *, now: datetime | None = None) -> float | None:
     )
     if not claimed:
         return None
-    delivery.refresh_from_db()
+    delivery = Delivery.objects.select_related("subscription").get(pk=delivery.pk)
     subscription = delivery.subscription
     number = delivery.attempts + 1
     if not subscription.is_active:
@@ -288,7 +288,14 @@ def attempt(delivery: Delivery, *, now: datetime | None = None) -> float | None:
         started = time.monotonic()
         code, error = post(subscription.url, body, headers, conf.timeout())
         took = int((time.monotonic() - started) * 1000)
+    return _record_attempt(delivery, number=number, now=now, took=took, code=code, error=error)
+
+
+@transaction.atomic
+def _record_attempt(delivery: Delivery, *, number: int, now: datetime, took: int, code, error: str) -> float | None:
+    """The attempt's log row and the delivery's outcome in one write transaction (the claim was the other)."""
     ok = code is not None and 200 <= code < 300
+    subscription = delivery.subscription
     Attempt.objects.create(
         delivery=delivery, number=number, started_at=now, duration_ms=took, status_code=code, error=error[:200]
     )
