@@ -146,7 +146,7 @@ def test_the_monthly_bulletin_has_a_patrol_section_and_sheet(browser):
     assert (worker["patrols"], worker["hours"], worker["km"]) == (1, 3.0, 4.0)
     page = browser("leader").get(f"/assessment/bulletins/{bulletin.pk}/")
     assert page.status_code == 200
-    body = page.content.decode()
+    body = page.content.decode().split("</title>", 1)[1]  # in the page, not in its title
     assert 'data-testid="bulletin-patrols"' in body and 'data-testid="bulletin-patrol-worker"' in body
     sheet = browser("leader").get(f"/assessment/bulletins/{bulletin.pk}/xlsx/")
     assert sheet.status_code == 200
