@@ -222,7 +222,9 @@ API_ROWS: dict[str, Row] = {
         {"usernames": []},
     ),
     "GET /party/members": Row("/party/members", {ANON: 401, "resident1": 403, "gridworker2": 200}),
-    "POST /party/members/import": Row("/party/members/import", {ANON: 401, "resident1": 422, "leader": 422}, "post"),
+    "POST /party/members/import": Row(
+        "/party/members/import", {ANON: 401, "resident1": 403, "leader": 403, "gridworker1": 422}, "post"
+    ),
     "POST /party/members": Row(
         "/party/members", {ANON: 401, "leader": 403}, "post", {"person_id": ABSENT, "organisation_id": ABSENT}
     ),

@@ -253,13 +253,15 @@ def export_members(request, payload: PartyMemberExportIn):
 
 
 @router.post("/members/import", response={200: PartyMemberImportOut, 400: PartyMemberImportOut, 403: ApiErrorOut})
-def import_members(request, file: File[UploadedFile], dry_run: Form[bool] = True):
+def import_members(request, file: File[UploadedFile] = None, dry_run: Form[bool] = True):
     """Check (``dry_run``, the default) or import an .xlsx of members (the page's template and importer):
     every row's result with its problems by cell. A real run adds every row or, when any row or the file has
     a problem, none (400 with the report). A person already a member is a problem of their row, so importing
     a file again adds nobody twice."""
     _view(request)
     permissions.require(request.auth, permissions.CHANGE)
+    if file is None:  # checked here, after the rights: ninja would name the field "file.file"
+        raise NinjaValidationError([{"type": "missing", "loc": ("form", "file")}])
     check_size(file, max_bytes=people_conf.import_max_bytes(), field="file")
     report = importing.run(actor=request.auth, sheet=importing.read(file.read()), dry_run=dry_run)
     return Status(200 if report.ok else 400, report)
