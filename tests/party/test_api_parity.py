@@ -129,7 +129,8 @@ def test_a_file_that_is_not_excel_or_too_big_is_refused_naming_file(caller, sett
     settings.PEOPLE_IMPORT_MAX_BYTES = 1024
     first, _second = _two_persons()
     big = _import(api, _file([_row(first, branch_of(GRID_1))]), dry_run=False)
-    assert big.status_code == 400 and [e["field"] for e in big.json()["errors"]] == ["file"]
+    assert big.status_code == 400 and [(e["row"], e["field"]) for e in big.json()["errors"]] == [(0, "file")]
+    assert big.json()["rows"] == [] and big.json()["added"] == 0
     assert "MB" in big.json()["errors"][0]["message"]
     assert not PartyMember.objects.filter(person=first).exists()
     missing = _import(api, None, dry_run=True)

@@ -262,7 +262,10 @@ def import_members(request, file: File[UploadedFile] = None, dry_run: Form[bool]
     permissions.require(request.auth, permissions.CHANGE)
     if file is None:  # checked here, after the rights: ninja would name the field "file.file"
         raise NinjaValidationError([{"type": "missing", "loc": ("form", "file")}])
-    check_size(file, max_bytes=people_conf.import_max_bytes(), field="file")
+    try:
+        check_size(file, max_bytes=people_conf.import_max_bytes(), field="file")
+    except ValidationError as too_big:  # answered as the report, like every other refusal of the file
+        return Status(400, importing.refused(too_big.message_dict["file"][0], dry_run=dry_run))
     report = importing.run(actor=request.auth, sheet=importing.read(file.read()), dry_run=dry_run)
     return Status(200 if report.ok else 400, report)
 

@@ -87,6 +87,12 @@ class _Rollback(Exception):
     pass
 
 
+def refused(message: str, *, dry_run: bool) -> MemberImport:
+    """The report of a file refused before it is read (the upload guard's size limit): nothing read, nothing
+    stored, the reason as the file's problem."""
+    return MemberImport(total=0, dry_run=dry_run, problems=[Problem(0, "", "", message)])
+
+
 def member_template() -> bytes:
     return template(KIND, columns=COLUMNS, title=str(TITLE))
 
