@@ -211,7 +211,20 @@ API_ROWS: dict[str, Row] = {
     "PUT /party/organisations/{organisation_id}/committee": Row(
         "/party/organisations/{party_branch}/committee", {ANON: 401, "gridworker2": 404}, "put", {"members": []}
     ),
+    "GET /party/organisations/{organisation_id}/staff": Row(
+        "/party/organisations/{party_unit}/staff",
+        {ANON: 401, "resident1": 403, "leader": 403, "community1": 200, OTHER_COMMUNITY: 404},
+    ),
+    "PUT /party/organisations/{organisation_id}/staff": Row(
+        "/party/organisations/{party_unit}/staff",
+        {ANON: 401, "resident1": 403, "leader": 403, OTHER_COMMUNITY: 404},
+        "put",
+        {"usernames": []},
+    ),
     "GET /party/members": Row("/party/members", {ANON: 401, "resident1": 403, "gridworker2": 200}),
+    "POST /party/members/import": Row(
+        "/party/members/import", {ANON: 401, "resident1": 403, "leader": 403, "gridworker1": 422}, "post"
+    ),
     "POST /party/members": Row(
         "/party/members", {ANON: 401, "leader": 403}, "post", {"person_id": ABSENT, "organisation_id": ABSENT}
     ),
@@ -284,7 +297,22 @@ API_ROWS: dict[str, Row] = {
         "post",
         {"month": "2026-10", "passed": []},
     ),
+    "GET /party/property-companies/{company_id}/checks": Row(
+        "/party/property-companies/{party_company}/checks",
+        {ANON: 401, "resident1": 403, "community1": 200, "gridworker1": 404},
+    ),
+    "GET /party/property-companies/{company_id}/quarters": Row(
+        "/party/property-companies/{party_company}/quarters?year=2026",
+        {ANON: 401, "resident1": 403, "community1": 200, "gridworker1": 404},
+    ),
+    "GET /party/property-companies/{company_id}/compounds": Row(
+        "/party/property-companies/{party_company}/compounds",
+        {ANON: 401, "resident1": 403, "community1": 200, "gridworker1": 404},
+    ),
     "GET /party/property-lists": Row("/party/property-lists", {ANON: 401, "resident1": 200, "community1": 200}),
+    "GET /party/property-lists/{listing_id}": Row(
+        "/party/property-lists/{party_listing}", {ANON: 401, "resident1": 200, "community1": 200, OTHER_COMMUNITY: 404}
+    ),
     "POST /party/property-lists": Row(
         "/party/property-lists", {ANON: 401, "leader": 403}, "post", {"community": COMMUNITY_1, "year": 2026, "half": 1}
     ),
@@ -1144,6 +1172,10 @@ def objects(db, settings, tmp_path) -> dict[str, object]:
         "plan": plan.pk,
         "message": message.pk,
         "party_branch": branch.pk,
+        "party_unit": PartyOrganisation.objects.filter(kind=OrganisationKind.COBUILDING, community__code=COMMUNITY_1)
+        .order_by("pk")
+        .first()
+        .pk,
         "party_company": PropertyCompany.objects.filter(community__code=COMMUNITY_1).order_by("pk").first().pk,
         "party_listing": PropertyListing.objects.filter(community__code=COMMUNITY_1).order_by("pk").first().pk,
         "party_member": central.member_id,

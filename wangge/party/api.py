@@ -6,16 +6,19 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Status
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.files import UploadedFile
 
+from wangge.core.api_errors import ApiErrorOut
 from wangge.core.excel import XLSX
 from wangge.core.pagination import Page, PageQuery, keyset_page
-from wangge.party import exports, selectors, services
+from wangge.core.uploads import check_size
+from wangge.party import exports, importing, selectors, services
+from wangge.party.models import OrganisationKind
 from wangge.party.schemas import (
     PartyCaseCountsOut,
     PartyCentralIn,
@@ -25,6 +28,7 @@ from wangge.party.schemas import (
     PartyClaimIn,
     PartyCommitteeIn,
     PartyCompleteIn,
+    PartyCompoundOut,
     PartyCoverageOut,
     PartyCoverageQuery,
     PartyHouseholdRef,
@@ -33,6 +37,7 @@ from wangge.party.schemas import (
     PartyItemOut,
     PartyLeaveIn,
     PartyMemberExportIn,
+    PartyMemberImportOut,
     PartyMemberIn,
     PartyMemberItemOut,
     PartyMemberListQuery,
@@ -52,11 +57,16 @@ from wangge.party.schemas import (
     PartyPropertyCompanyOut,
     PartyPropertyListingIn,
     PartyPropertyListingOut,
+    PartyQuarterQuery,
+    PartyQuarterScoresOut,
     PartyRegistrationIn,
     PartyRegistrationListQuery,
     PartyRegistrationOut,
     PartyUncoveredQuery,
+    PartyUnitStaffIn,
+    PartyUnitStaffOut,
 )
+from wangge.people import conf as people_conf
 from wangge.people import permissions
 
 router = Router(tags=["party"])
@@ -156,6 +166,36 @@ def set_committee(request, organisation_id: int, payload: PartyCommitteeIn):
     return _organisation(request, organisation_id)
 
 
+def _unit(request, pk: int):
+    """A co-building unit whose staff the caller may name: the staff page's rule (``people.change``, the unit
+    in reach; another kind of organisation is absent here, 404)."""
+    _view(request)
+    permissions.require(request.auth, permissions.CHANGE)
+    unit = selectors.get_organisation_for(request.auth, pk)
+    if unit.kind != OrganisationKind.COBUILDING:
+        raise Http404(_("No party organisation with this id in your reach."))
+    return unit
+
+
+def _staff_page(unit, query: PageQuery):
+    return keyset_page(unit.staff.select_related("user"), query, order=("user__username", "id"), count=True)
+
+
+@router.get("/organisations/{organisation_id}/staff", response=Page[PartyUnitStaffOut])
+def list_unit_staff(request, organisation_id: int, query: Query[PageQuery]):
+    """The accounts acting for a co-building unit (its own staff), by user name."""
+    return _staff_page(_unit(request, organisation_id), query)
+
+
+@router.put("/organisations/{organisation_id}/staff", response=Page[PartyUnitStaffOut])
+def set_unit_staff(request, organisation_id: int, payload: PartyUnitStaffIn):
+    """Replace the accounts acting for the unit (an unknown or inactive user name is a 400 on ``staff``);
+    answers the first page of them, as ``GET``."""
+    unit = _unit(request, organisation_id)
+    services.set_unit_staff(actor=request.auth, unit=unit, usernames=payload.usernames)
+    return _staff_page(unit, PageQuery())
+
+
 # --- members -------------------------------------------------------------------------------------------
 
 
@@ -165,9 +205,9 @@ def _member(request, pk: int):
 
 @router.get("/members", response=Page[PartyMemberItemOut])
 def list_members(request, query: Query[PartyMemberListQuery]):
-    """Members living in your data reach (persons' reach), by name."""
-    _view(request)
-    rows = selectors.members_filtered(
+    """Members living in your data reach (persons' reach), by name; for a co-building unit's staff without
+    ledger rights, the unit's current members (without where they live)."""
+    rows = selectors.members_listed(
         request.auth,
         organisation=query.organisation,
         region=query.region,
@@ -210,6 +250,24 @@ def export_members(request, payload: PartyMemberExportIn):
     response["Content-Disposition"] = f'attachment; filename="{exported.filename}"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+@router.post("/members/import", response={200: PartyMemberImportOut, 400: PartyMemberImportOut, 403: ApiErrorOut})
+def import_members(request, file: File[UploadedFile] = None, dry_run: Form[bool] = True):
+    """Check (``dry_run``, the default) or import an .xlsx of members (the page's template and importer):
+    every row's result with its problems by cell. A real run adds every row or, when any row or the file has
+    a problem, none (400 with the report). A person already a member is a problem of their row, so importing
+    a file again adds nobody twice."""
+    _view(request)
+    permissions.require(request.auth, permissions.CHANGE)
+    if file is None:  # checked here, after the rights: ninja would name the field "file.file"
+        raise NinjaValidationError([{"type": "missing", "loc": ("form", "file")}])
+    try:
+        check_size(file, max_bytes=people_conf.import_max_bytes(), field="file")
+    except ValidationError as too_big:  # answered as the report, like every other refusal of the file
+        return Status(400, importing.refused(too_big.message_dict["file"][0], dry_run=dry_run))
+    report = importing.run(actor=request.auth, sheet=importing.read(file.read()), dry_run=dry_run)
+    return Status(200 if report.ok else 400, report)
 
 
 @router.get("/members/{member_id}", response=PartyMemberOut)
@@ -467,6 +525,37 @@ def record_check(request, company_id: int, payload: PartyPropertyCheckIn):
     return Status(201, check)
 
 
+@router.get("/property-companies/{company_id}/checks", response=Page[PartyPropertyCheckOut])
+def list_checks(request, company_id: int, query: Query[PageQuery]):
+    """Every monthly check of the company, the newest month first."""
+    _view(request)
+    company = selectors.get_company_for(request.auth, company_id)
+    return keyset_page(company.checks.all(), query, order=("-month", "-id"), count=True)
+
+
+@router.get("/property-companies/{company_id}/quarters", response=PartyQuarterScoresOut)
+def company_quarters(request, company_id: int, query: Query[PartyQuarterQuery]):
+    """The company's four quarter scores of ``year`` (checks, cases about its compounds and the late ones) and
+    the two half years' scores with the list (red, black) they would put it on."""
+    _view(request)
+    company = selectors.get_company_for(request.auth, company_id)
+    year = query.year or timezone.localdate().year
+    quarters = [selectors.quarter_score(company, year, q) for q in (1, 2, 3, 4)]
+    halves = []
+    for half, pair in ((1, quarters[:2]), (2, quarters[2:])):
+        score = selectors.mean_score(pair)
+        halves.append({"half": half, "score": score, "list": selectors.list_of(score)})
+    return {"company": company.pk, "year": year, "quarters": quarters, "halves": halves}
+
+
+@router.get("/property-companies/{company_id}/compounds", response=Page[PartyCompoundOut])
+def company_compounds(request, company_id: int, query: Query[PageQuery]):
+    """The compounds in your reach that the company manages, by name."""
+    _view(request)
+    company = selectors.get_company_for(request.auth, company_id)
+    return keyset_page(selectors.company_compound_rows(request.auth, company), query, order=("name", "id"))
+
+
 @router.get("/property-lists", response=Page[PartyPropertyListingOut])
 def list_listings(request, query: Query[PageQuery]):
     """Published half-year red/black lists of the communities around you (residents too)."""
@@ -480,3 +569,9 @@ def publish_listing(request, payload: PartyPropertyListingIn):
         actor=request.auth, community=payload.community, year=payload.year, half=payload.half
     )
     return Status(201, listing)
+
+
+@router.get("/property-lists/{listing_id}", response=PartyPropertyListingOut)
+def get_listing(request, listing_id: int):
+    """A published half-year list: the community's staff and residents alike."""
+    return selectors.get_listing_for(request.auth, listing_id)

@@ -55,10 +55,15 @@ class RowResult:
     name: str
     id_masked: str
     problems: list[Problem] = field(default_factory=list)
+    keys: dict[str, str] = field(default_factory=dict)  # column letter → the column's key (``COLUMNS``)
 
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    def key_of(self, problem: Problem) -> str:
+        """The key of the column a problem names (``id_number``, ``organisation`` …); "" for a whole row."""
+        return self.keys.get(problem.column, "")
 
 
 @dataclass
@@ -80,6 +85,12 @@ class MemberImport:
 
 class _Rollback(Exception):
     pass
+
+
+def refused(message: str, *, dry_run: bool) -> MemberImport:
+    """The report of a file refused before it is read (the upload guard's size limit): nothing read, nothing
+    stored, the reason as the file's problem."""
+    return MemberImport(total=0, dry_run=dry_run, problems=[Problem(0, "", "", message)])
 
 
 def member_template() -> bytes:
@@ -144,7 +155,8 @@ def _problem(sheet: LedgerSheet, row: int, key: str, message: str) -> Problem:
 
 
 def _row(actor, sheet, context: _Lookups, row: int, values: dict, problems: list[Problem]) -> RowResult:
-    result = RowResult(row, records.as_text(values.get("name") or "")[:60], "", list(problems))
+    keys = {sheet.letter(key): key for key in sheet.columns}
+    result = RowResult(row, records.as_text(values.get("name") or "")[:60], "", list(problems), keys)
     data = {}
     for key, column in FIELDS.items():
         if any(p.column == sheet.letter(key) for p in result.problems):

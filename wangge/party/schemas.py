@@ -6,6 +6,7 @@ from datetime import date, datetime
 from typing import Literal
 
 from django.urls import reverse
+from django.utils.translation import ngettext
 from ninja import Field, Schema
 
 from wangge.core.pagination import PageQuery
@@ -151,7 +152,10 @@ class PartyMemberItemOut(Schema):
     employer: str
     organisation: PartyOrganisationRef
     grid: PartyRegionRef | None
-    region: PartyRegionRef
+    region: PartyRegionRef | None = Field(
+        description="Where the person lives; null for a co-building unit's staff, who see the unit's members as "
+        "their 党员报到 page does (name and standing), never where they live"
+    )
     central_household_id: int | None
     registered: bool
     left_on: date | None
@@ -171,15 +175,102 @@ class PartyMemberItemOut(Schema):
 
     @staticmethod
     def resolve_region(obj):
-        return obj.person.region
+        return None if getattr(obj, "unit_view", False) else obj.person.region
+
+    @staticmethod
+    def resolve_grid(obj):
+        return None if getattr(obj, "unit_view", False) else obj.grid
 
     @staticmethod
     def resolve_central_household_id(obj):
+        if getattr(obj, "unit_view", False):
+            return None
         central = getattr(obj, "central_household", None)
         return central.pk if central else None
 
 
 PartyMemberOut = PartyMemberItemOut
+
+
+class PartyImportErrorOut(Schema):
+    row: int = Field(description="Row of the sheet (from 1, the title row included); 0 for the file as a whole")
+    field: str = Field(
+        description='The column\'s key (id_number, name, organisation …); "file" for the file as a '
+        'whole, "" for a whole row'
+    )
+    column: str = Field(description='The column\'s letter in the sheet ("A"); "" for a whole row or the file')
+    message: str
+
+
+class PartyImportRowOut(Schema):
+    row: int
+    name: str = Field(description="The ledger's name of the person (else the name in the row)")
+    id_number_masked: str
+    status: Literal["ok", "error"]
+    errors: list[PartyImportErrorOut]
+
+    @staticmethod
+    def resolve_id_number_masked(obj) -> str:
+        return obj.id_masked
+
+    @staticmethod
+    def resolve_status(obj) -> str:
+        return "ok" if obj.ok else "error"
+
+    @staticmethod
+    def resolve_errors(obj) -> list[dict]:
+        return _import_errors(obj)
+
+
+def _import_errors(row) -> list[dict]:
+    return [{"row": p.row, "field": row.key_of(p), "column": p.column, "message": p.message} for p in row.problems]
+
+
+class PartyMemberImportOut(Schema):
+    """The import's report in the error contract: ``detail`` and ``errors`` (every problem of the file and of
+    each cell, ``{row, field, column, message}``) beside every row's result."""
+
+    detail: str = Field(description='What went wrong, in a sentence; "" when every row is good')
+    errors: list[PartyImportErrorOut]
+    dry_run: bool
+    ok: bool = Field(description="No problem at all: a real run stored every row")
+    total: int = Field(description="Rows read")
+    added: int = Field(description="Members a real run added (a dry run: would add); 0 when any row is bad")
+    rows: list[PartyImportRowOut]
+
+    @staticmethod
+    def resolve_detail(obj) -> str:
+        if obj.problems:
+            return " ".join(p.message for p in obj.problems)
+        bad = len(obj.bad_rows)
+        if not bad:
+            return ""
+        return ngettext(
+            "%(n)s row has problems: nothing was stored. Fix the file and upload it again.",
+            "%(n)s rows have problems: nothing was stored. Fix the file and upload it again.",
+            bad,
+        ) % {"n": bad}
+
+    @staticmethod
+    def resolve_errors(obj) -> list[dict]:
+        whole = [{"row": 0, "field": "file", "column": "", "message": p.message} for p in obj.problems]
+        return whole + [error for row in obj.rows for error in _import_errors(row)]
+
+
+class PartyUnitStaffOut(Schema):
+    id: int
+    username: str
+    added_at: datetime
+
+    @staticmethod
+    def resolve_username(obj) -> str:
+        return obj.user.username
+
+
+class PartyUnitStaffIn(Schema):
+    usernames: list[Text] = Field(
+        ..., max_length=100, description="The accounts acting for the unit (user names); [] removes them all"
+    )
 
 
 class PartyMemberListQuery(PageQuery):
@@ -528,6 +619,29 @@ class PartyPropertyCompanyDetailOut(PartyPropertyCompanyOut):
     @staticmethod
     def resolve_quarters(obj) -> list:
         return obj.quarters_shown
+
+
+class PartyHalfOut(Schema):
+    half: int
+    score: float | None = Field(description="The mean of its quarters' scores (of those with one)")
+    list: str = Field(description="red, black or empty, by the score")
+
+
+class PartyQuarterScoresOut(Schema):
+    company: int
+    year: int
+    quarters: list[PartyQuarterOut] = Field(description="The four quarters")
+    halves: list[PartyHalfOut] = Field(description="The two half years, as a red/black list would rank them")
+
+
+class PartyQuarterQuery(Schema):
+    year: int | None = Field(None, ge=2000, le=2999, description="The year (default: this year)")
+
+
+class PartyCompoundOut(Schema):
+    id: int
+    name: str
+    address: str
 
 
 class PartyPropertyCompanyIn(Schema):

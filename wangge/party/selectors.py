@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import BooleanField, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum, Value
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -165,6 +165,34 @@ def members_filtered(
     if in_service is not None:
         rows = rows.filter(in_service=in_service)
     return rows
+
+
+def members_listed(user, *, organisation: int | None = None, left: bool | None = None, **filters):
+    """The member list of the API: ledger readers get the members in their data reach (``members_filtered``);
+    an account acting for co-building units without ledger rights gets its units' current members, as its
+    党员报到 page shows them (marked ``unit_view``: name and standing, not where they live); anyone else is
+    refused (403) as before."""
+    if permissions.can(user, permissions.VIEW):
+        return members_filtered(user, organisation=organisation, left=left, **filters)
+    units = own_units(user)
+    if not units.exists():
+        permissions.require(user, permissions.VIEW)
+    if organisation is not None:
+        if not units.filter(pk=organisation).exists():
+            raise Http404(_("No party organisation with this id in your reach."))
+        units = units.filter(pk=organisation)
+    rows = PartyMember.objects.filter(organisation__in=units, left_on__isnull=True)
+    if left:  # the unit's staff see its current members only
+        rows = rows.none()
+    if filters.get("region"):
+        region_for(user, filters["region"])  # 404: no region is in their reach
+    if filters.get("kind"):
+        rows = rows.filter(status=filters["kind"])
+    if filters.get("in_service") is not None:
+        rows = rows.filter(in_service=filters["in_service"])
+    if filters.get("registered") is not None:
+        rows = rows.filter(registration__isnull=not filters["registered"])
+    return rows.select_related("person", "organisation").annotate(unit_view=Value(True, output_field=BooleanField()))
 
 
 def centrals_for(user) -> QuerySet[CentralHousehold]:
@@ -772,8 +800,13 @@ def quarter_score(company: PropertyCompany, year: int, quarter: int, *, now=None
 def half_year(company: PropertyCompany, year: int, half: int, *, now=None) -> tuple[list[QuarterScore], float | None]:
     """The two quarters of a half year and their mean score (of those with a score)."""
     quarters = [quarter_score(company, year, q, now=now) for q in ((1, 2) if half == 1 else (3, 4))]
+    return quarters, mean_score(quarters)
+
+
+def mean_score(quarters: list[QuarterScore]) -> float | None:
+    """The mean of the quarters' scores, of those with a score (a half year's, as its list ranks it)."""
     scored = [q.score for q in quarters if q.score is not None]
-    return quarters, (sum(scored) / len(scored) if scored else None)
+    return sum(scored) / len(scored) if scored else None
 
 
 def list_of(score: float | None) -> str:
@@ -793,6 +826,10 @@ def unregistered_property_companies(user) -> list:
     return list(rows.order_by("name", "id")[:500])
 
 
-def company_compounds(user, company: PropertyCompany) -> list:
+def company_compound_rows(user, company: PropertyCompany):
     """The compounds in the caller's reach that name the company as their property company."""
-    return list(people_selectors.compounds_for(user).filter(property_company=company.organisation_id).order_by("name"))
+    return people_selectors.compounds_for(user).filter(property_company=company.organisation_id)
+
+
+def company_compounds(user, company: PropertyCompany) -> list:
+    return list(company_compound_rows(user, company).order_by("name"))
