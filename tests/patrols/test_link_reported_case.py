@@ -1,4 +1,5 @@
-"""A case reported during a patrol links to it; a case whose reporter cannot patrol costs no patrol query."""
+"""A case reported during a patrol links to it; a case whose reporter cannot patrol costs no patrol query;
+the open patrol is looked up before the report's write transaction, not inside it."""
 
 import pytest
 from django.db import connection
@@ -27,9 +28,9 @@ def test_a_residents_report_asks_nothing_about_patrols(caller):
     resident = User.objects.get(username="resident1")
     case = _report(resident)
     roles_of(resident)  # kept on the user, as after the request's permission check
-    case.reporter = resident
     with CaptureQueriesContext(connection) as queries:
-        services.link_reported_case(events.Reported(case, None))
+        assert services.open_patrol_of_reporter(events.Intake(handling=None, reporter=resident)) is None
+        services.link_reported_case(events.Reported(case, None), None)
     assert len(queries) == 0
     lon, lat = point_in(GRID_1)
     with CaptureQueriesContext(connection) as queries:
@@ -45,3 +46,18 @@ def test_a_workers_report_still_looks_for_the_open_patrol():
     patrol, _ = services.start_patrol(actor=worker)
     case = _report(worker)
     assert list(patrol.case_links.values_list("case_id", flat=True)) == [case.pk]
+
+
+def test_the_open_patrol_is_read_before_the_write_transaction(caller):
+    worker = User.objects.get(username="gridworker1")
+    services.start_patrol(actor=worker)
+    lon, lat = point_in(GRID_1)
+    with CaptureQueriesContext(connection) as queries:
+        answer = caller("gridworker1").post(
+            "/cases", {"category": CATEGORY, "description": "井盖松动", "lon": lon, "lat": lat}
+        )
+    assert answer.status_code == 201
+    sql = [q["sql"] for q in queries]
+    lookup = next(i for i, q in enumerate(sql) if 'FROM "patrols_patrol"' in q)
+    first_insert = next(i for i, q in enumerate(sql) if q.startswith('INSERT INTO "cases_case"'))
+    assert lookup < first_insert  # read before the case's rows are written

@@ -48,9 +48,12 @@ class Recorded:
 
 @dataclass
 class Intake:
-    """Known before a report's transaction: where the case will be handled."""
+    """Known before a report's transaction: where the case will be handled, who reports it (None for the
+    system or an anonymous caller) and when."""
 
     handling: Any
+    reporter: Any = None
+    at: datetime | None = None
 
 
 @dataclass
@@ -143,4 +146,5 @@ def publish(kind: str, notice, prepared: Prepared | None = None) -> None:
 
 def _facts(notice):
     """What ``prepare`` is given when the publisher did not prepare (a report inside a larger transaction)."""
-    return Intake(handling=notice.case.handling_region)
+    case = notice.case
+    return Intake(handling=case.handling_region, reporter=case.reporter, at=case.created_at)

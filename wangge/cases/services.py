@@ -177,7 +177,8 @@ def report_case(*, actor, report: Report, photos=(), at: datetime | None = None)
         # The number in its own statement (autocommit): the day's counter row is locked for that statement
         # only, not for the whole report. A report that fails later leaves a gap in the day's numbers.
         number = next_number(place.region.district_code or "000000", now)
-    prepared = events.prepare(events.REPORTED, events.Intake(handling=place.handling))
+    reporter = actor if authenticated else None
+    prepared = events.prepare(events.REPORTED, events.Intake(handling=place.handling, reporter=reporter, at=now))
     try:
         with serialized_writes(), transaction.atomic():
             case, event = _create(

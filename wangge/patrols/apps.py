@@ -11,5 +11,7 @@ class PatrolsConfig(AppConfig):
         from wangge.cases import events
         from wangge.patrols import portrait, services
 
-        events.subscribe(events.REPORTED, services.link_reported_case)  # a case raised on a patrol links to it
+        events.subscribe(
+            events.REPORTED, services.link_reported_case, prepare=services.open_patrol_of_reporter
+        )  # a case raised on a patrol links to it
         portrait.register()  # the visits on the ledger's household and person pages

@@ -188,24 +188,27 @@ def close_stale(*, now: datetime | None = None, worker=None) -> int:
     return closed
 
 
-def link_reported_case(notice) -> None:
-    """``cases.events.REPORTED`` (in the report's transaction): a case its reporter raised while on an open
-    patrol is linked to that patrol."""
-    case = notice.case
-    if not case.reporter_id:
-        return
+def open_patrol_of_reporter(intake) -> int | None:
+    """Before the report's transaction (no read inside the write lock): the open patrol its reporter is on."""
+    reporter = intake.reporter
     # A reporter without a patrol role (a resident, department staff) has no patrol: no query for them. The
     # reporter is the request's user, whose roles the permission check has already read and kept on it.
-    if not set(roles_of(case.reporter)) & set(PATROL_ROLES):
-        return
-    limit = case.created_at - timedelta(hours=conf.auto_close_hours())
-    patrol = (
-        Patrol.objects.filter(worker_id=case.reporter_id, ended_at__isnull=True, started_at__gte=limit)
+    if reporter is None or not set(roles_of(reporter)) & set(PATROL_ROLES):
+        return None
+    limit = (intake.at or timezone.now()) - timedelta(hours=conf.auto_close_hours())
+    return (
+        Patrol.objects.filter(worker_id=reporter.pk, ended_at__isnull=True, started_at__gte=limit)
         .order_by("-started_at")
+        .values_list("pk", flat=True)
         .first()
     )
-    if patrol is not None:
-        PatrolCase.objects.get_or_create(patrol=patrol, case=case)
+
+
+def link_reported_case(notice, patrol_id: int | None) -> None:
+    """``cases.events.REPORTED`` (in the report's transaction): a case its reporter raised while on an open
+    patrol is linked to that patrol."""
+    if patrol_id is not None:
+        PatrolCase.objects.get_or_create(patrol_id=patrol_id, case=notice.case)
 
 
 # --- household visits (入户走访) ---------------------------------------------------------------------------
