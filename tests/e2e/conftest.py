@@ -27,6 +27,8 @@ CHROMIUM_ARGS = [
 ]
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "test-results"
+PHONE = {"width": 390, "height": 844}
+LAPTOP = {"width": 1366, "height": 800}
 
 
 def pytest_collection_modifyitems(config, items):
@@ -107,6 +109,41 @@ def page_for(browser, server):
     yield make
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def signed_in(browser, server):
+    """signed_in("operator", phone=True, geolocation=…) → a page of that demo account in its own context (zh-CN),
+    its script errors collected in ``page.errors``."""
+    contexts = []
+
+    def make(username: str, *, phone: bool = False, geolocation: dict | None = None):
+        context = browser.new_context(viewport=PHONE if phone else LAPTOP, locale="zh-CN", is_mobile=phone)
+        contexts.append(context)
+        if geolocation:
+            context.grant_permissions(["geolocation"], origin=server)
+            context.set_geolocation(geolocation)
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        page.errors = []
+        page.on("pageerror", lambda error: page.errors.append(str(error)))
+        login(page, server, username)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def phone(signed_in):
+    """phone("resident1") → a signed-in page at 390 × 844."""
+    return lambda username, **options: signed_in(username, phone=True, **options)
+
+
+def no_sideways_scroll(page, width: int = PHONE["width"]) -> None:
+    scroll = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll <= width, f"{page.url} scrolls sideways ({scroll} px)"
 
 
 def login(page, base: str, username: str, password: str = "demo-pass-2026") -> None:

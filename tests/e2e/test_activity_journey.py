@@ -8,29 +8,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.e2e.conftest import login, shot
+from tests.e2e.conftest import shot
 
 pytestmark = pytest.mark.e2e
 
-PHONE = {"width": 390, "height": 844}
 COMMUNITY = "329901001001"  # community1's community, resident1's home
-
-
-@pytest.fixture
-def phone(browser, server):
-    contexts = []
-
-    def make(username: str):
-        context = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True)
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(15000)
-        login(page, server, username)
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
 
 
 def test_sign_up_and_check_in_at_the_door(phone, server):
@@ -72,7 +54,7 @@ def test_sign_up_and_check_in_at_the_door(phone, server):
     resident.wait_for_url(activity_url)
     assert "已签到" in resident.inner_text("[data-testid=my-signup]")
     width = resident.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE["width"], f"the page scrolls sideways ({width} px)"
+    assert width <= 390, f"the page scrolls sideways ({width} px)"
     shot(resident, "resident1-activity-checked-in-390")
 
     secretary.reload()

@@ -8,14 +8,12 @@ import re
 import pytest
 from PIL import Image, ImageDraw
 
-from tests.e2e.conftest import login, shot
+from tests.e2e.conftest import PHONE, login, shot
 
 pytestmark = pytest.mark.e2e
 
 GRID_CODE = "329901001001001"  # resident1's and gridworker1's grid in the demo town
 CATEGORY = "0602"  # 积存垃圾渣土: street level, city management (department1), photos before and after
-PHONE = {"width": 390, "height": 844}
-LAPTOP = {"width": 1366, "height": 800}
 
 
 def png(text: str, color=(180, 40, 30)) -> dict:
@@ -25,27 +23,6 @@ def png(text: str, color=(180, 40, 30)) -> dict:
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
     return {"name": f"{text}.png", "mimeType": "image/png", "buffer": buffer.getvalue()}
-
-
-@pytest.fixture
-def as_user(browser, server):
-    """as_user("operator", phone=True) → a logged-in page in its own browser context (zh-CN)."""
-    contexts = []
-
-    def make(username: str, *, phone: bool = False, geolocation: dict | None = None):
-        context = browser.new_context(viewport=PHONE if phone else LAPTOP, locale="zh-CN", is_mobile=phone)
-        contexts.append(context)
-        if geolocation:
-            context.grant_permissions(["geolocation"], origin=server)
-            context.set_geolocation(geolocation)
-        page = context.new_page()
-        page.set_default_timeout(15000)
-        login(page, server, username)
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
 
 
 def act(page, server, number: str, action: str, *, fill=None, files=None, expect_status: str, shot_name=None):
@@ -65,14 +42,14 @@ def act(page, server, number: str, action: str, *, fill=None, files=None, expect
     assert page.locator(".alert-success").count() == 1
 
 
-def test_a_report_goes_from_the_resident_through_the_centre_and_back(as_user, server):
+def test_a_report_goes_from_the_resident_through_the_centre_and_back(signed_in, server):
     # resident1, on a phone, at a spot inside their grid (the browser shares its position).
-    probe = as_user("resident1", phone=True)
+    probe = signed_in("resident1", phone=True)
     center = probe.request.get(f"{server}/api/v1/regions/{GRID_CODE}").json()["center"]
     # The suggester trains on its first use: once here, so that the chips later come as they do in use.
     warm = probe.request.get(f"{server}/cases/suggest/", params={"description": "路边渣土"}, timeout=180_000)
     assert 'data-testid="suggestion"' in warm.text()
-    resident = as_user("resident1", phone=True, geolocation={"longitude": center[0], "latitude": center[1]})
+    resident = signed_in("resident1", phone=True, geolocation={"longitude": center[0], "latitude": center[1]})
     requests = []
     resident.on("request", lambda r: requests.append(r.url))
 
@@ -143,7 +120,7 @@ def test_a_report_goes_from_the_resident_through_the_centre_and_back(as_user, se
     assert not outside, outside
 
     # Someone at the centre about to report the same thing is shown the open case nearby.
-    intake = as_user("operator", geolocation={"longitude": center[0], "latitude": center[1]})
+    intake = signed_in("operator", geolocation={"longitude": center[0], "latitude": center[1]})
     intake.goto(server + "/cases/new/")
     intake.locator(f"#wg-intake-map[data-pin='{center[0]:.6f},{center[1]:.6f}']").wait_for(state="attached")
     intake.fill("#id_description", "路边渣土")
@@ -154,13 +131,13 @@ def test_a_report_goes_from_the_resident_through_the_centre_and_back(as_user, se
     intake.locator(f"[data-testid=nearby-list] a[href='/cases/{number}/']").wait_for()
     shot(intake, "case-journey-3-operator-intake-nearby")
 
-    operator = as_user("operator")
+    operator = signed_in("operator")
     operator.goto(server + "/cases/")
     operator.locator(f"[data-testid=case-row][data-number='{number}']").wait_for()
     shot(operator, "case-journey-3-operator-worklist")
     act(operator, server, number, "accept", fill={"textarea": "属实，受理"}, expect_status="accepted")
 
-    dispatcher = as_user("dispatcher")
+    dispatcher = signed_in("dispatcher")
     dispatcher.goto(f"{server}/cases/{number}/")
     dispatcher.locator("[data-testid=action-buttons] [data-action=dispatch]").click()
     department_select = dispatcher.locator("[data-testid=form-dispatch] select[name='dispatch-department']")
@@ -175,7 +152,7 @@ def test_a_report_goes_from_the_resident_through_the_centre_and_back(as_user, se
         shot_name="case-journey-4-dispatch-form",
     )
 
-    department = as_user("department1")
+    department = signed_in("department1")
     act(department, server, number, "sign", expect_status="in_progress")
     act(
         department,
@@ -191,7 +168,7 @@ def test_a_report_goes_from_the_resident_through_the_centre_and_back(as_user, se
         shot_name="case-journey-5-feedback-form",
     )
 
-    gridworker = as_user("gridworker1", phone=True)
+    gridworker = signed_in("gridworker1", phone=True)
     act(gridworker, server, number, "verify_pass", fill={"textarea": "现场核实已清理"}, expect_status="verified")
     shot(gridworker, "case-journey-6-verified-phone")
 

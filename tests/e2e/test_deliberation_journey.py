@@ -5,16 +5,11 @@ the outcome (the decision, its case and the vote's result) on the topic's page."
 
 import pytest
 
-from tests.e2e.conftest import login, shot
+from tests.e2e.conftest import login, no_sideways_scroll, shot
 
 pytestmark = pytest.mark.e2e
 
 TITLE = "单元门禁经常坏"
-
-
-def no_sideways_scroll(page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 390, f"the page scrolls sideways ({width} px)"
 
 
 def test_a_resident_raises_a_topic_a_meeting_decides_and_the_resident_sees_the_case(page_for, server):

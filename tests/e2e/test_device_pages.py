@@ -7,7 +7,7 @@ import json
 import pytest
 from openpyxl import Workbook
 
-from tests.e2e.conftest import login, shot
+from tests.e2e.conftest import login, no_sideways_scroll, shot
 
 pytestmark = pytest.mark.e2e
 
@@ -22,11 +22,6 @@ MARKERS_INSIDE = """() => {
 }"""
 
 
-def _no_sideways_scroll(page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 390, f"{page.url} scrolls sideways ({width} px)"
-
-
 def test_the_device_map_fits_its_markers_on_a_phone(page_for, server):
     page = page_for(390, 844)
     errors = []
@@ -37,7 +32,7 @@ def test_the_device_map_fits_its_markers_on_a_phone(page_for, server):
     found = page.evaluate(MARKERS_INSIDE)
     assert found["dots"] > 1 and found["outside"] == 0, found
     assert 3 <= float(page.get_attribute("#devices-map", "data-zoom")) <= 17
-    _no_sideways_scroll(page)
+    no_sideways_scroll(page)
     shot(page, "gridworker1-device-map-390")
 
     serial = page.evaluate(
@@ -57,7 +52,7 @@ def test_statistics_and_import_on_a_phone(page_for, server, tmp_path):
     login(page, server, "admin")
     page.goto(f"{server}/devices/statistics/")
     assert page.locator("[data-testid=device-statistics] tbody tr").count() == 7
-    _no_sideways_scroll(page)
+    no_sideways_scroll(page)
     shot(page, "admin-device-statistics-390")
 
     page.goto(f"{server}/devices/?kind=smoke")
@@ -84,7 +79,7 @@ def test_statistics_and_import_on_a_phone(page_for, server, tmp_path):
     page.wait_for_selector("[data-testid=device-import-rows]")
     assert page.locator("tr[data-ok='1']").count() == 1 and page.locator("tr[data-ok='0']").count() == 1
     assert page.locator("[data-testid=device-import-confirm]").count() == 0
-    _no_sideways_scroll(page)
+    no_sideways_scroll(page)
     shot(page, "admin-device-import-problems-390")
 
     sheet.delete_rows(3)
@@ -105,5 +100,5 @@ def test_the_wall_screen_shows_the_devices_panel(page_for, server):
     page.goto(f"{server}/dashboard/")
     page.wait_for_selector("[data-testid=devices-figures]")
     assert int(page.inner_text("[data-testid=devices-online]")) >= 0
-    _no_sideways_scroll(page)
+    no_sideways_scroll(page)
     shot(page, "leader-screen-devices-390")

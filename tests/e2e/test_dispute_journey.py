@@ -4,17 +4,12 @@ agreement, and sees the 化解率 of the grid change."""
 
 import pytest
 
-from tests.e2e.conftest import login, shot
+from tests.e2e.conftest import login, no_sideways_scroll, shot
 
 pytestmark = pytest.mark.e2e
 
 GRID = "329901001001001"  # gridworker1's and resident1's grid (demo town)
 PASSWORD = "demo-pass-2026"
-
-
-def no_sideways_scroll(page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 390, f"the page scrolls sideways ({width} px)"
 
 
 def _resolved(page, server) -> int:

@@ -4,17 +4,12 @@ read rate of the grid and the poll's counts."""
 
 import pytest
 
-from tests.e2e.conftest import login, shot
+from tests.e2e.conftest import login, no_sideways_scroll, shot
 
 pytestmark = pytest.mark.e2e
 
 GRID = "329901001001001"  # resident1's grid (demo town, seed 2026)
 TITLE = "关于楼道加装照明的意见征集"
-
-
-def no_sideways_scroll(page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 390, f"the page scrolls sideways ({width} px)"
 
 
 def test_a_resident_answers_a_poll_and_the_publisher_sees_the_rate_and_results(page_for, server):

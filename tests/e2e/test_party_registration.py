@@ -8,7 +8,7 @@ import io
 import pytest
 from PIL import Image
 
-from tests.e2e.conftest import login, shot
+from tests.e2e.conftest import login, no_sideways_scroll, shot
 
 pytestmark = pytest.mark.e2e
 
@@ -20,11 +20,6 @@ def png() -> dict:
     buffer = io.BytesIO()
     Image.new("RGB", (320, 240), (200, 40, 30)).save(buffer, format="PNG")
     return {"name": "done.png", "mimeType": "image/png", "buffer": buffer.getvalue()}
-
-
-def no_sideways_scroll(page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 390, f"the page scrolls sideways ({width} px)"
 
 
 def test_a_member_registers_claims_and_completes_and_the_community_confirms(page_for, server):

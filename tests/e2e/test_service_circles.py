@@ -4,54 +4,30 @@ a list. No page scrolls sideways."""
 
 import pytest
 
-from tests.e2e.conftest import login, shot
+from tests.e2e.conftest import no_sideways_scroll, shot
 
 pytestmark = pytest.mark.e2e
-
-PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture
-def phone(browser, server):
-    contexts = []
-
-    def make(username: str):
-        context = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True)
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(15000)
-        login(page, server, username)
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
-
-
-def _fits(page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE["width"], f"{page.url} scrolls sideways ({width} px)"
 
 
 def test_circles_coverage_and_points_on_a_phone(phone, server):
     resident = phone("resident1")
     resident.goto(f"{server}/services/points/map/")
     resident.wait_for_function("document.getElementById('services-map').dataset.circles > 0")
-    _fits(resident)
+    no_sideways_scroll(resident)
     shot(resident, "resident1-service-circles-map-390")
 
     resident.click("[data-testid=circles-link]")
     assert "计算方法" in resident.inner_text("[data-testid=circles-method]")
     assert "%" in resident.inner_text("[data-testid=circles-share]")
-    _fits(resident)
+    no_sideways_scroll(resident)
     shot(resident, "resident1-service-circles-table-390")
 
     resident.goto(f"{server}/services/volunteers/")
     resident.wait_for_selector("[data-testid=volunteer-ranking]")
-    _fits(resident)
+    no_sideways_scroll(resident)
 
     secretary = phone("community1")
     secretary.goto(f"{server}/services/activities/new/")
     options = secretary.eval_on_selector_all("select[name=region] option", "els => els.map(e => e.value)")
     assert options == ["329901001001"]
-    _fits(secretary)
+    no_sideways_scroll(secretary)

@@ -8,42 +8,15 @@ import re
 import pytest
 from PIL import Image
 
-from tests.e2e.conftest import login, shot
+from tests.e2e.conftest import no_sideways_scroll, shot
 
 pytestmark = pytest.mark.e2e
-
-PHONE = {"width": 390, "height": 844}
 
 
 def png(name: str) -> dict:
     buffer = io.BytesIO()
     Image.new("RGB", (320, 240), (200, 60, 40)).save(buffer, format="PNG")
     return {"name": f"{name}.png", "mimeType": "image/png", "buffer": buffer.getvalue()}
-
-
-@pytest.fixture
-def phone(browser, server):
-    contexts = []
-
-    def make(username: str):
-        context = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True)
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(15000)
-        errors = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.errors = errors
-        login(page, server, username)
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
-
-
-def fits(page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE["width"], f"the page scrolls sideways ({width} px)"
 
 
 def test_a_wish_from_posting_to_thanks_on_phones(phone, server):
@@ -56,7 +29,7 @@ def test_a_wish_from_posting_to_thanks_on_phones(phone, server):
     form.locator("#id_title").fill("一副老花镜")
     form.locator("#id_reason").fill("看报纸看不清了")
     form.locator("#id_photo").set_input_files(png("wish"))
-    fits(resident)
+    no_sideways_scroll(resident)
     resident.click("[data-testid=wish-submit]")
     resident.wait_for_url(re.compile(r".*/services/wishes/\d+/$"))
     wish_url = resident.url
@@ -88,7 +61,7 @@ def test_a_wish_from_posting_to_thanks_on_phones(phone, server):
     member.click("[data-testid=wish-fulfil]")
     member.wait_for_url(wish_url)
     member.locator("[data-testid=wish-fulfil-photo]").wait_for()
-    fits(member)
+    no_sideways_scroll(member)
     shot(member, "gridworker2-wish-fulfilled-390")
 
     resident.goto(wish_url)
@@ -97,7 +70,7 @@ def test_a_wish_from_posting_to_thanks_on_phones(phone, server):
     resident.wait_for_url(wish_url)
     assert resident.inner_text("[data-testid=wish-status]") == "已确认并致谢"
     assert "谢谢张党员" in resident.inner_text("[data-testid=wish-thanks]")
-    fits(resident)
+    no_sideways_scroll(resident)
     shot(resident, "resident1-wish-confirmed-390")
     for page in (resident, secretary, member):
         assert page.errors == []
