@@ -1,6 +1,6 @@
 """Journey: a community secretary on a phone adds a party member by searching the ledger (the HTMX search
 fills radio buttons, no inline script), opens the member import and the red property pages; none of them
-scrolls sideways at 390 px."""
+scrolls sideways at 390 px, and the secretary's row of tabs stays one row with the active tab in view."""
 
 import pytest
 
@@ -32,6 +32,11 @@ def test_member_search_import_and_red_property_on_a_phone(page_for, server):
 
     page.goto(f"{server}/party/property/")
     no_sideways_scroll(page)
+    # The secretary's seven tabs stay one row that scrolls inside itself, the active tab in view.
+    bar = page.locator(".nav-tabs").first.bounding_box()
+    tab = page.locator("[data-testid=tab-property]").bounding_box()
+    assert bar["height"] < 2 * tab["height"], bar
+    assert bar["x"] <= tab["x"] and tab["x"] + tab["width"] <= bar["x"] + bar["width"] + 1, (bar, tab)
     page.locator("[data-testid=property-companies] a").first.click()
     page.locator("[data-testid=property-quarters]").wait_for()
     no_sideways_scroll(page)

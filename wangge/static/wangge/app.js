@@ -3,6 +3,15 @@
 (function () {
   "use strict";
 
+  // On a phone a row of tabs scrolls inside itself: show the active one rather than the first ones.
+  for (const active of document.querySelectorAll(".nav-tabs .nav-link.active")) {
+    const bar = active.closest(".nav-tabs");
+    if (bar.scrollWidth <= bar.clientWidth) continue;
+    const tab = active.getBoundingClientRect();
+    const box = bar.getBoundingClientRect();
+    bar.scrollLeft += tab.left - box.left - (box.width - tab.width) / 2;
+  }
+
   document.addEventListener("change", (event) => {
     const field = event.target;
     if (field.matches("select[data-submit-on-change]") && field.form) field.form.submit();
