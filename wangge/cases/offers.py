@@ -29,22 +29,29 @@ class Offer:
     order: int = 100
 
 
-_OFFERS: dict[str, Offer] = {}
+class Offers:
+    """One page's registry of offers (the case page here; ``patrols.offers`` holds the visit page's)."""
+
+    def __init__(self) -> None:
+        self._offers: dict[str, Offer] = {}
+
+    def register(self, offer: Offer) -> None:
+        self._offers[offer.key] = offer
+
+    def unregister(self, key: str) -> None:
+        self._offers.pop(key, None)
+
+    def links_for(self, user, subject) -> list[Link]:
+        """The links ``user`` is offered on the page of ``subject``, in order."""
+        links = []
+        for offer in sorted(self._offers.values(), key=lambda o: (o.order, o.key)):
+            link = offer.offer(user, subject)
+            if link is not None:
+                links.append(link)
+        return links
 
 
-def register(offer: Offer) -> None:
-    _OFFERS[offer.key] = offer
-
-
-def unregister(key: str) -> None:
-    _OFFERS.pop(key, None)
-
-
-def links_for(user, case) -> list[Link]:
-    """The links ``user`` is offered on the page of ``case``, in order."""
-    links = []
-    for offer in sorted(_OFFERS.values(), key=lambda o: (o.order, o.key)):
-        link = offer.offer(user, case)
-        if link is not None:
-            links.append(link)
-    return links
+_CASE_PAGE = Offers()
+register = _CASE_PAGE.register
+unregister = _CASE_PAGE.unregister
+links_for = _CASE_PAGE.links_for  # (user, case)
