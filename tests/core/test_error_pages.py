@@ -15,6 +15,7 @@ def test_an_unknown_address_is_a_translated_page_with_the_way_home():
     body = zh.content.decode()
     assert 'data-testid="error-page"' in body and "页面不存在" in body and 'href="/home/"' in body
     assert "The requested resource was not found" not in body
+    assert "Resolver404" not in body and 'data-testid="error-reason"' not in body  # no internal name shown
     en = Client(HTTP_ACCEPT_LANGUAGE="en").get("/no-such-page/")
     assert en.status_code == 404 and "Page not found" in en.content.decode()
 
