@@ -7,6 +7,8 @@ import pytest
 from bench import intakedb, loadgen, serving
 from bench.figures import intake, memory, server
 
+pytestmark = pytest.mark.one_run  # no database of the run: the SQLite run is enough
+
 
 @pytest.fixture(scope="module")
 def tiny_intake(tmp_path_factory):

@@ -1,9 +1,12 @@
 """Smoke run of the point → grid figure on the scale-1 demo boundaries (no database, a second or two)."""
 
+import pytest
 import shapely
 
 from bench.figures import locate
 from bench.measure import Row
+
+pytestmark = pytest.mark.one_run  # no database of the run: the SQLite run is enough
 
 
 def test_the_locate_figure_measures_batch_single_and_h3_against_raw_strtree():

@@ -1,7 +1,11 @@
 """The suggester figure reports top-1 and top-3 on the held-out split, overall and by register, against the
 targets, with the training time and the time of one suggestion beside them."""
 
+import pytest
+
 from bench.figures import suggester
+
+pytestmark = pytest.mark.one_run  # no database of the run: the SQLite run is enough
 
 
 def test_the_suggester_figure_reports_every_register_against_the_targets():

@@ -7,6 +7,8 @@ import pytest
 
 from wangge.cases import classifier
 
+pytestmark = pytest.mark.one_run  # no database of the run: the SQLite run is enough
+
 
 @pytest.fixture(scope="module")
 def model():
