@@ -15,6 +15,7 @@ from tests import clock, services
 from wangge.accounts.demo import DEMO_PASSWORD
 from wangge.accounts.models import User
 from wangge.regions.locator import forget_locator
+from wangge.webhooks.services import forget_subscribers
 
 
 def pytest_addoption(parser):
@@ -94,6 +95,14 @@ def _fresh_locator():
     forget_locator()
     yield
     forget_locator()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_webhook_subscribers():
+    """A test's subscriptions are rolled back with it: no later test may hear them from the snapshot."""
+    forget_subscribers()
+    yield
+    forget_subscribers()
 
 
 @pytest.fixture
