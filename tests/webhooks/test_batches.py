@@ -12,8 +12,9 @@ from django.utils import timezone
 
 from tests.webhooks.test_delivery import _report
 from wangge.cases import services as case_services
-from wangge.webhooks import sending, services
+from wangge.webhooks import sending, services, tasks
 from wangge.webhooks.models import Attempt, Delivery, DeliveryStatus, Event, Subscription
+from wangge.workcalendar.calendar import forget_calendar
 
 
 def _subscribe(url: str, count: int = 3, events=(Event.CASE_TRANSITIONED,)) -> list[Subscription]:
@@ -50,6 +51,8 @@ def _writes(queries) -> list[str]:
 
 def test_a_transition_writes_its_deliveries_in_one_statement_and_reads_no_subscription(db, receiver, user, settings):
     settings.WEBHOOKS_SUBSCRIPTIONS_CHECK_SECONDS = 3600
+    settings.WORKCALENDAR_CHECK_SECONDS = settings.REGION_LOCATOR_CHECK_SECONDS = 3600
+    forget_calendar()  # read again by the first transition, then not checked again in this test
     operator = user("operator")
     unheard, heard = _report(), _report()
     case_services.transition(_report(), "accept", actor=operator)  # this process's first transition
@@ -180,6 +183,18 @@ def test_failures_of_a_batch_come_back_after_their_backoff(db, receiver, setting
     )
 
 
+def test_the_task_is_scheduled_again_after_the_wait_of_what_failed(db, receiver, settings, monkeypatch):
+    settings.WEBHOOKS_BACKOFF_SECONDS = 10
+    receiver.status = 500
+    [subscription] = _subscribe(receiver.url, count=1)
+    _pending(subscription, 2, timezone.now())
+    scheduled = []
+    monkeypatch.setattr(tasks.send_due, "schedule", lambda **when: scheduled.append(when))
+    tasks.send_due.call_local()
+    assert len(receiver.requests) == 2
+    assert scheduled == [{"delay": 10}]  # once for both
+
+
 def test_a_paused_subscriptions_deliveries_fail_unsent(db, receiver):
     [subscription] = _subscribe(receiver.url, count=1)
     ids = _pending(subscription, 2, timezone.now())
@@ -189,6 +204,20 @@ def test_a_paused_subscriptions_deliveries_fail_unsent(db, receiver):
     assert {(d.status, d.last_error) for d in Delivery.objects.filter(pk__in=ids)} == {
         (DeliveryStatus.FAILED, "subscription inactive")
     }
+
+
+def test_a_secret_this_process_cannot_read_fails_its_delivery_not_the_batch(db, receiver, settings):
+    settings.WEBHOOKS_BACKOFF_SECONDS = 30
+    readable, unreadable = _subscribe(receiver.url, count=2)
+    Subscription.objects.filter(pk=unreadable.pk).update(secret_encrypted="gone:AAAA")  # a key since removed
+    now = timezone.now()
+    [sent] = _pending(readable, 1, now)
+    [kept] = _pending(unreadable, 1, now)
+    assert sending.send_due(now=now) == [30]
+    assert [int(r["headers"]["X-Wangge-Delivery"]) for r in receiver.requests] == [sent]
+    assert Delivery.objects.get(pk=sent).status == DeliveryStatus.DELIVERED
+    kept = Delivery.objects.get(pk=kept)
+    assert (kept.status, kept.attempts, kept.last_error) == (DeliveryStatus.PENDING, 1, "secret unreadable")
 
 
 def test_deliveries_to_one_receiver_share_a_kept_alive_connection(db, keep_alive_receiver):

@@ -16,6 +16,7 @@ outcomes written together.
 
 from datetime import datetime, timedelta
 
+from cryptography.exceptions import InvalidTag
 from django.db import transaction
 from django.utils import timezone
 
@@ -27,6 +28,7 @@ from wangge.webhooks.models import Attempt, Delivery, DeliveryStatus
 USER_AGENT = "Wangge-Webhooks/1"
 OUTCOME_FIELDS = ["attempts", "last_status_code", "last_error", "status", "delivered_at", "next_attempt_at"]
 PAUSED = transport.Answer(None, "subscription inactive", 0)
+UNREADABLE = transport.Answer(None, "secret unreadable", 0)
 
 
 def _due(now: datetime):
@@ -69,18 +71,32 @@ def headers_for(delivery: Delivery, secret: str, body: bytes) -> dict:
 def send(batch: list[Delivery], *, now: datetime) -> list[float | None]:
     """POST a claimed batch and record each outcome; answers, per delivery, the seconds until its next
     attempt or None (delivered or failed for good)."""
-    secrets: dict[int, str] = {}
+    secrets: dict[int, str | None] = {}
+    answers: list[transport.Answer | None] = []  # None: to be POSTed
     posts: list[transport.Post] = []
     for delivery in batch:
         subscription = delivery.subscription
-        if subscription.is_active:
-            if subscription.pk not in secrets:
-                secrets[subscription.pk] = pii.decrypt(subscription.secret_encrypted)
+        if subscription.is_active and subscription.pk not in secrets:
+            secrets[subscription.pk] = _secret(subscription)
+        if not subscription.is_active:
+            answers.append(PAUSED)
+        elif (secret := secrets[subscription.pk]) is None:
+            answers.append(UNREADABLE)
+        else:
             body = delivery.body.encode()
-            posts.append(transport.Post(subscription.url, body, headers_for(delivery, secrets[subscription.pk], body)))
+            posts.append(transport.Post(subscription.url, body, headers_for(delivery, secret, body)))
+            answers.append(None)
     posted = iter(transport.post_all(posts, conf.timeout()))
-    answers = [next(posted) if delivery.subscription.is_active else PAUSED for delivery in batch]
-    return _record(batch, answers, now=now)
+    return _record(batch, [a if a is not None else next(posted) for a in answers], now=now)
+
+
+def _secret(subscription) -> str | None:
+    """The signing secret, or None when this process cannot decrypt it (a key missing from its settings):
+    that delivery fails and is retried, the rest of the batch is sent."""
+    try:
+        return pii.decrypt(subscription.secret_encrypted)
+    except (pii.PiiKeyError, InvalidTag, ValueError):
+        return None
 
 
 def backoff_after(number: int) -> float:
