@@ -16,6 +16,7 @@ from wangge.accounts.demo import DEMO_PASSWORD
 from wangge.accounts.models import User
 from wangge.regions import locator
 from wangge.regions.locator import RegionLocator, current_version, forget_locator
+from wangge.webhooks.services import forget_subscribers
 
 
 def pytest_addoption(parser):
@@ -121,6 +122,14 @@ def start_from_the_demo_locator():
     forget_locator()
     if _DEMO_LOCATOR:
         locator._cached = _DEMO_LOCATOR[0]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_webhook_subscribers():
+    """A test's subscriptions are rolled back with it: no later test may hear them from the snapshot."""
+    forget_subscribers()
+    yield
+    forget_subscribers()
 
 
 @pytest.fixture

@@ -284,6 +284,11 @@ HUEY = (
 WEBHOOKS_TIMEOUT_SECONDS = float(os.environ.get("WANGGE_WEBHOOKS_TIMEOUT_SECONDS", "5"))
 WEBHOOKS_MAX_ATTEMPTS = int(os.environ.get("WANGGE_WEBHOOKS_MAX_ATTEMPTS", "6"))
 WEBHOOKS_BACKOFF_SECONDS = float(os.environ.get("WANGGE_WEBHOOKS_BACKOFF_SECONDS", "30"))
+# A sender claims up to BATCH_SIZE due deliveries at once and posts them CONCURRENCY at a time; each
+# process re-reads who subscribed to what at most every SUBSCRIPTIONS_CHECK_SECONDS.
+WEBHOOKS_BATCH_SIZE = int(os.environ.get("WANGGE_WEBHOOKS_BATCH_SIZE", "50"))
+WEBHOOKS_CONCURRENCY = int(os.environ.get("WANGGE_WEBHOOKS_CONCURRENCY", "8"))
+WEBHOOKS_SUBSCRIPTIONS_CHECK_SECONDS = float(os.environ.get("WANGGE_WEBHOOKS_SUBSCRIPTIONS_CHECK_SECONDS", "1"))
 
 # --- 12345 hotline (wangge/hotline) -----------------------------------------------------------------
 # The adapter that sends a hotline case's status, opinion and closure back (default: a signed webhook).

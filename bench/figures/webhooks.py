@@ -4,10 +4,11 @@ with none.
 
 Both phases report fresh cases and accept each once (``cases.services.transition``, a superuser acting as
 the centre): the baseline with no active subscription, then the same number with three subscriptions to
-``case.transitioned``, each on its own receiver. A transition only writes its deliveries and queues their
-task for after the commit; the sending is timed apart, from the first attempt until every delivery is
-delivered, by ``SENDERS`` threads each running what the task consumer's workers run
-(``webhooks.services.attempt``).
+``case.transitioned``, each on its own receiver. A transition only writes its deliveries and queues the
+sending task for after the commit; the sending is timed apart, from the first claim until nothing is due,
+by ``SENDERS`` threads each running what a worker of the task consumer runs for a queued task
+(``webhooks.sending.send_due``: batches claimed, POSTed concurrently, recorded); then every delivery must
+be delivered and every receiver must have counted its POSTs.
 
 The figure writes, so it never touches the run's bench data: ``run`` measures in a subprocess on a fresh
 SQLite database of its own (migrated, the bench town at scale 1, no cases), thrown away afterwards.
@@ -113,25 +114,16 @@ def _accept_all(cases, actor) -> list[float]:
     return out
 
 
-def _send_all(ids: list[int], senders: int) -> float:
-    """Seconds to attempt every delivery once, by ``senders`` threads (0: in this thread)."""
+def _send_all(senders: int) -> float:
+    """Seconds until nothing is due: ``senders`` threads (0: this thread) each doing what a task worker does
+    with a queued ``send_due`` (claim a batch, POST it concurrently, record it; again until none is due)."""
     from django.db import connection
 
-    from wangge.webhooks import services
-    from wangge.webhooks.models import Delivery
-
-    queue = list(ids)
-    lock = threading.Lock()
+    from wangge.webhooks import sending
 
     def work():
         try:
-            while True:
-                with lock:
-                    if not queue:
-                        return
-                    pk = queue.pop()
-                delivery = Delivery.objects.select_related("subscription").get(pk=pk)
-                services.attempt(delivery)
+            sending.send_due()
         finally:
             if senders:
                 connection.close()
@@ -167,7 +159,7 @@ def measure(*, events: int = EVENTS, receivers: int = RECEIVERS, senders: int = 
         first = Delivery.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         subscribed = _accept_all(subscribed_cases, actor)
         ids = list(Delivery.objects.filter(pk__gt=first).order_by("pk").values_list("pk", flat=True))
-        seconds = _send_all(ids, senders)
+        seconds = _send_all(senders)
         delivered = Delivery.objects.filter(pk__in=ids, status=DeliveryStatus.DELIVERED).count()
         received = sum(r.count for r in started)
     finally:

@@ -12,8 +12,7 @@ from wangge.cases import events
 from wangge.cases import services as case_services
 from wangge.hotline import services, status_push
 from wangge.hotline.models import Channel, HotlineOrder
-from wangge.webhooks import services as webhooks
-from wangge.webhooks import signing
+from wangge.webhooks import sending, signing
 from wangge.webhooks.models import Delivery
 
 
@@ -76,7 +75,7 @@ def test_status_and_opinion_go_back_signed_after_the_commit(
         case_services.transition(hotline_order.case, "accept", actor=user("operator"), opinion="已受理，转街道")
     [delivery] = Delivery.objects.filter(subscription=link, event=status_push.EVENT)
     assert receiver.requests == []  # only queued in the transition
-    webhooks.attempt(delivery)
+    sending.attempt(delivery)
     [request] = receiver.requests
     assert signing.valid(link.secret, request["body"], request["headers"]["X-Wangge-Signature"])
     sent = json.loads(request["body"])["data"]

@@ -12,20 +12,35 @@ from tests.devices.conftest import make_device, vendor  # noqa: F401 — the dev
 
 
 class Receiver:
-    """Records every request; answers ``status`` after ``delay`` seconds."""
+    """Records every request (with the sender's port: one per connection); answers ``status`` after
+    ``delay`` seconds, or once ``together`` (a barrier) has as many requests waiting as it counts.
+    ``keep_alive``: HTTP/1.1, connections left open between requests."""
 
-    def __init__(self):
+    def __init__(self, keep_alive: bool = False):
         self.requests: list[dict] = []
         self.status = 200
         self.delay = 0.0
+        self.together: threading.Barrier | None = None
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1" if keep_alive else "HTTP/1.0"
+
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                receiver.requests.append({"headers": dict(self.headers), "body": body, "path": self.path})
+                receiver.requests.append(
+                    {"headers": dict(self.headers), "body": body, "path": self.path, "port": self.client_address[1]}
+                )
                 if receiver.delay:
                     time.sleep(receiver.delay)
+                if receiver.together is not None:
+                    try:
+                        receiver.together.wait()
+                    except threading.BrokenBarrierError:  # not sent at the same time: the sender hears 503
+                        self.send_response(503)
+                        self.send_header("Content-Length", "0")
+                        self.end_headers()
+                        return
                 try:
                     self.send_response(receiver.status)
                     self.send_header("Content-Length", "2")
@@ -54,5 +69,12 @@ class Receiver:
 @pytest.fixture
 def receiver():
     started = Receiver()
+    yield started
+    started.stop()
+
+
+@pytest.fixture
+def keep_alive_receiver():
+    started = Receiver(keep_alive=True)
     yield started
     started.stop()

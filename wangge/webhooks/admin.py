@@ -47,6 +47,13 @@ class SubscriptionAdmin(admin.ModelAdmin):
             messages.WARNING,
         )
 
+    def delete_model(self, request, obj):
+        services.delete_subscription(actor=request.user, subscription=obj)
+
+    def delete_queryset(self, request, queryset):
+        for subscription in queryset:  # through the service: audited, and the senders' snapshot dropped
+            services.delete_subscription(actor=request.user, subscription=subscription)
+
     @admin.action(description=gettext_lazy("Rotate the signing secret (shown once)"))
     def rotate_secret(self, request, queryset):
         for subscription in queryset:

@@ -65,7 +65,13 @@ class Delivery(models.Model):
         verbose_name = _("webhook delivery")
         verbose_name_plural = _("webhook deliveries")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["subscription", "-created_at", "-id"], name="webhook_delivery_keyset")]
+        indexes = [
+            models.Index(fields=["subscription", "-created_at", "-id"], name="webhook_delivery_keyset"),
+            # What a sender claims (the pending ones due first): the delivered and failed rows stay out of it.
+            models.Index(
+                fields=["next_attempt_at", "id"], condition=models.Q(status="pending"), name="webhook_delivery_due"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.event} → {self.subscription_id} #{self.pk}"

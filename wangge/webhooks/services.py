@@ -1,39 +1,38 @@
-"""Every write of outbound webhooks.
+"""Every write of outbound webhooks but the sending (``sending``).
 
 - Subscriptions: made, changed, removed and their secret rotated by administrators; the secret is
   answered once (made or rotated) and stored encrypted (``core.pii``), never shown again.
 - ``emit(event, data)`` runs inside the transaction of what happened: it writes one ``Delivery`` per
-  subscription to ``event`` (so the body is committed with the case, or not at all) and queues the task
-  that sends them for after the commit. Nothing here talks to a receiver inside a transaction, so a slow
-  or dead receiver never slows a transition.
-- ``attempt(delivery)`` sends once (short timeout), logs the ``Attempt`` (response code, milliseconds,
-  error) and answers the wait before the next attempt (exponential backoff) or None when done.
+  subscription to ``event`` (so the body is committed with the case, or not at all), all of the
+  transaction's deliveries in one INSERT, and queues the sending task once for after the commit. Nothing
+  here talks to a receiver inside a transaction, so a slow or dead receiver never slows a transition.
+- Who subscribed to what is a snapshot per process (``subscribers``), read again at most every
+  ``WEBHOOKS_SUBSCRIPTIONS_CHECK_SECONDS`` (1) and dropped at once by a change made in this process: a
+  transition reads nothing to learn that nobody listens. Another process's change reaches this one within
+  that second; the INSERT takes only subscriptions still active, so one paused or removed meanwhile gets
+  nothing (and its foreign key never fails the transition).
 - ``replay(delivery)``: the same body sent again as a new delivery (its own log), e.g. after a fix.
 """
 
 import json
 import secrets
+import threading
 import time
-import urllib.error
-import urllib.request
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wangge.accounts import audit
 from wangge.core import pii
 from wangge.core.text import check_text
-from wangge.webhooks import conf, permissions, signing
-from wangge.webhooks.models import Attempt, Delivery, DeliveryStatus, Event, Subscription
-
-USER_AGENT = "Wangge-Webhooks/1"
-
+from wangge.webhooks import conf, permissions
+from wangge.webhooks.models import Delivery, DeliveryStatus, Event, Subscription
 
 # --- subscriptions --------------------------------------------------------------------------------------
 
@@ -89,6 +88,7 @@ def create_subscription(
     )
     secret = _new_secret(subscription)
     subscription.save()
+    _subscriptions_changed()
     audit.record(actor=actor, action="webhooks.subscription.create", obj=subscription, changes={"events": events})
     return subscription, secret
 
@@ -117,6 +117,7 @@ def update_subscription(
             changes[field] = value
             setattr(subscription, field, value)
     subscription.save()
+    _subscriptions_changed()
     audit.record(actor=actor, action="webhooks.subscription.update", obj=subscription, changes=changes)
     return subscription
 
@@ -127,6 +128,7 @@ def delete_subscription(*, actor, subscription: Subscription) -> None:
         permissions.require_manage(actor)
     audit.record(actor=actor, action="webhooks.subscription.delete", obj=subscription)
     subscription.delete()
+    _subscriptions_changed()
 
 
 @transaction.atomic
@@ -140,7 +142,49 @@ def rotate_secret(*, actor, subscription: Subscription) -> str:
     return secret
 
 
-# --- queueing -------------------------------------------------------------------------------------------
+# --- who hears which event: a snapshot per process ----------------------------------------------------
+
+_snapshot_lock = threading.Lock()
+_snapshot: dict[str, tuple[int, ...]] | None = None
+_snapshot_read_at = 0.0
+_generation = 0  # moved by every forget: a read that overlapped a change is not kept
+
+
+def subscribers(event: str) -> tuple[int, ...]:
+    """Ids of the active subscriptions to ``event``, from this process's snapshot (see the module's notes)."""
+    return _subscribed().get(event, ())
+
+
+def _subscribed() -> dict[str, tuple[int, ...]]:
+    global _snapshot, _snapshot_read_at
+    snapshot, now = _snapshot, time.monotonic()
+    if snapshot is not None and now - _snapshot_read_at < conf.subscriptions_check_seconds():
+        return snapshot
+    generation = _generation
+    by_event: dict[str, list[int]] = {}
+    for pk, events in Subscription.objects.filter(is_active=True).order_by("pk").values_list("pk", "events"):
+        for event in events or ():
+            by_event.setdefault(event, []).append(pk)
+    snapshot = {event: tuple(pks) for event, pks in by_event.items()}
+    with _snapshot_lock:
+        if generation == _generation:
+            _snapshot, _snapshot_read_at = snapshot, now
+    return snapshot
+
+
+def forget_subscribers() -> None:
+    """Drop this process's snapshot: the next look-up reads the subscriptions again."""
+    global _snapshot, _generation
+    with _snapshot_lock:
+        _snapshot, _generation = None, _generation + 1
+
+
+def _subscriptions_changed() -> None:
+    forget_subscribers()  # seen at once in this transaction…
+    transaction.on_commit(forget_subscribers)  # …and by this process's other threads once committed
+
+
+# --- the outbox -----------------------------------------------------------------------------------------
 
 
 def _body(event: str, data: dict, at: datetime) -> str:
@@ -148,39 +192,50 @@ def _body(event: str, data: dict, at: datetime) -> str:
     return json.dumps(envelope, cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":"))
 
 
-def subscribed(events: list[str]) -> dict[str, list[int]]:
-    """Active subscriptions per event among ``events`` (one small query)."""
-    wanted: dict[str, list[int]] = {e: [] for e in events}
-    for pk, subscribed_to in Subscription.objects.filter(is_active=True).values_list("pk", "events"):
-        for event in subscribed_to or ():
-            if event in wanted:
-                wanted[event].append(pk)
-    return wanted
+def subscribed(events: list[str]) -> dict[str, tuple[int, ...]]:
+    """Active subscriptions per event among ``events`` (from the snapshot)."""
+    return {event: subscribers(event) for event in events}
 
 
 def emit_many(
-    items: list[tuple[str, dict]], *, at: datetime | None = None, wanted: dict[str, list[int]] | None = None
-) -> list[Delivery]:
-    """In the caller's transaction: a delivery per subscriber of each (event, data); sent after commit.
-    ``wanted``: ``subscribed(...)`` when the caller read it already (before its transaction)."""
-    if not items:
-        return []
+    items: list[tuple[str, dict]], *, at: datetime | None = None, wanted: dict[str, tuple[int, ...]] | None = None
+) -> int:
+    """In the caller's transaction: a delivery per subscriber of each (event, data), in one INSERT; sent
+    after the commit. ``wanted``: ``subscribed(...)`` when the caller looked it up already (before its
+    transaction). Answers how many deliveries were written."""
     now = at or timezone.now()
-    if wanted is None:
-        wanted = subscribed([event for event, _data in items])
-    wanted = {event: wanted.get(event, []) for event, _data in items}
-    rows = [
-        Delivery(subscription_id=pk, event=event, body=body, created_at=now, next_attempt_at=now)
-        for event, data in items
-        if wanted[event]
-        for body in [_body(event, data, now)]
-        for pk in wanted[event]
-    ]
-    return _queue(rows)
+    rows = []
+    for event, data in items:
+        pks = wanted[event] if wanted is not None and event in wanted else subscribers(event)
+        if pks:
+            body = _body(event, data, now)
+            rows += [(pk, event, body) for pk in pks]
+    written = _insert(rows, now) if rows else 0
+    if written:
+        _wake_sender()
+    return written
 
 
-def emit(event: str, data: dict, *, at: datetime | None = None, wanted: dict | None = None) -> list[Delivery]:
+def emit(event: str, data: dict, *, at: datetime | None = None, wanted: dict | None = None) -> int:
     return emit_many([(event, data)], at=at, wanted=wanted)
+
+
+def _insert(rows: list[tuple[int, str, str]], now: datetime) -> int:
+    """(subscription id, event, body) rows as pending deliveries, in one statement, for the subscriptions
+    still active (the snapshot may be a second old)."""
+    quote = connection.ops.quote_name
+    values = ", ".join(["(%s, %s, %s)"] * len(rows))
+    sql = (
+        f"INSERT INTO {quote(Delivery._meta.db_table)} "  # noqa: S608 — table names from the models, values bound
+        '("subscription_id", "event", "body", "status", "attempts", "last_error", "created_at", "next_attempt_at") '
+        f'SELECT s."id", v.column2, v.column3, %s, 0, %s, %s, %s FROM (VALUES {values}) AS v '
+        f'JOIN {quote(Subscription._meta.db_table)} AS s ON s."id" = v.column1 WHERE s."is_active"'
+    )
+    at = connection.ops.adapt_datetimefield_value(now)
+    params = [DeliveryStatus.PENDING.value, "", at, at] + [value for row in rows for value in row]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
 
 
 def send_to(subscription: Subscription, event: str, data: dict, *, at: datetime | None = None) -> Delivery | None:
@@ -188,136 +243,24 @@ def send_to(subscription: Subscription, event: str, data: dict, *, at: datetime 
     if not subscription.is_active:
         return None
     now = at or timezone.now()
-    [delivery] = _queue(
-        [
-            Delivery(
-                subscription=subscription,
-                event=event,
-                body=_body(event, data, now),
-                created_at=now,
-                next_attempt_at=now,
-            )
-        ]
+    delivery = Delivery.objects.create(
+        subscription=subscription, event=event, body=_body(event, data, now), created_at=now, next_attempt_at=now
     )
+    _wake_sender()
     return delivery
 
 
-def _queue(rows: list[Delivery]) -> list[Delivery]:
-    if not rows:
-        return []
-    for row in rows:
-        row.save()  # one INSERT each: bulk_create does not give ids back on every backend
-    ids = [row.pk for row in rows]
-    transaction.on_commit(lambda: _enqueue(ids))
-    return rows
+def _wake_sender() -> None:
+    """Queue the sending task for after the commit: once per transaction, however many deliveries it wrote."""
+    queued = transaction.get_connection().run_on_commit  # (savepoint ids, callback, robust) of this transaction
+    if not any(callback is _queue_sending for _ids, callback, _robust in queued):
+        transaction.on_commit(_queue_sending)
 
 
-def _enqueue(ids: list[int]) -> None:
-    from wangge.webhooks.tasks import deliver  # tasks import this module: the cycle is broken here
+def _queue_sending() -> None:
+    from wangge.webhooks.tasks import send_due  # the tasks import this module: the cycle is broken here
 
-    for pk in ids:
-        deliver(pk)
-
-
-# --- sending --------------------------------------------------------------------------------------------
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):  # a redirect is an answer, not a delivery
-        return None
-
-
-_opener = urllib.request.build_opener(_NoRedirect)
-
-
-def post(url: str, body: bytes, headers: dict, timeout: float) -> tuple[int | None, str]:
-    """POST once: (status code, "") or (code or None, error kind). Never raises."""
-    if urlsplit(url).scheme not in ("http", "https"):
-        return None, "scheme"
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310 — http(s) only
-    try:
-        with _opener.open(request, timeout=timeout) as response:  # noqa: S310 — http(s) only
-            response.read(65536)
-            return response.status, ""
-    except urllib.error.HTTPError as exc:
-        return exc.code, f"HTTP {exc.code}"
-    except TimeoutError:
-        return None, "timeout"
-    except urllib.error.URLError as exc:
-        reason = exc.reason
-        if isinstance(reason, TimeoutError):
-            return None, "timeout"
-        return None, f"{type(reason).__name__}"[:200]
-    except (OSError, ValueError) as exc:
-        return None, f"{type(exc).__name__}"[:200]
-
-
-def headers_for(delivery: Delivery, secret: str, body: bytes) -> dict:
-    return {
-        "Content-Type": "application/json; charset=utf-8",
-        "User-Agent": USER_AGENT,
-        "X-Wangge-Event": delivery.event,
-        "X-Wangge-Delivery": str(delivery.pk),
-        "X-Wangge-Signature": signing.sign(secret, body),
-    }
-
-
-def backoff_after(number: int) -> float:
-    """The wait after the ``number``-th failed attempt: base × 2^(number − 1)."""
-    return conf.backoff() * 2 ** (number - 1)
-
-
-def attempt(delivery: Delivery, *, now: datetime | None = None) -> float | None:
-    """One attempt, if the delivery is due and no one else holds it. Answers the seconds until the next
-    attempt, or None (delivered, failed for good, or not ours to send)."""
-    now = now or timezone.now()
-    hold = now + timedelta(seconds=conf.timeout() * 2 + 30)
-    claimed = Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.PENDING, next_attempt_at__lte=now).update(
-        next_attempt_at=hold
-    )
-    if not claimed:
-        return None
-    delivery = Delivery.objects.select_related("subscription").get(pk=delivery.pk)
-    subscription = delivery.subscription
-    number = delivery.attempts + 1
-    if not subscription.is_active:
-        code, error, took = None, "subscription inactive", 0
-    else:
-        body = delivery.body.encode()
-        headers = headers_for(delivery, pii.decrypt(subscription.secret_encrypted), body)
-        started = time.monotonic()
-        code, error = post(subscription.url, body, headers, conf.timeout())
-        took = int((time.monotonic() - started) * 1000)
-    return _record_attempt(delivery, number=number, now=now, took=took, code=code, error=error)
-
-
-@transaction.atomic
-def _record_attempt(delivery: Delivery, *, number: int, now: datetime, took: int, code, error: str) -> float | None:
-    """The attempt's log row and the delivery's outcome in one write transaction (the claim was the other)."""
-    ok = code is not None and 200 <= code < 300
-    subscription = delivery.subscription
-    Attempt.objects.create(
-        delivery=delivery, number=number, started_at=now, duration_ms=took, status_code=code, error=error[:200]
-    )
-    delivery.attempts = number
-    delivery.last_status_code = code
-    delivery.last_error = error[:200]
-    wait = None
-    if ok:
-        delivery.status, delivery.delivered_at, delivery.next_attempt_at = (
-            DeliveryStatus.DELIVERED,
-            timezone.now(),
-            None,
-        )
-    elif number >= conf.max_attempts() or not subscription.is_active:
-        delivery.status, delivery.next_attempt_at = DeliveryStatus.FAILED, None
-    else:
-        wait = backoff_after(number)
-        delivery.next_attempt_at = now + timedelta(seconds=wait)
-    delivery.save(
-        update_fields=["attempts", "last_status_code", "last_error", "status", "delivered_at", "next_attempt_at"]
-    )
-    return wait
+    send_due()
 
 
 @transaction.atomic
@@ -326,7 +269,7 @@ def replay(*, actor, delivery: Delivery) -> Delivery:
     if actor is not None:
         permissions.require_manage(actor)
     now = timezone.now()
-    again = Delivery(
+    again = Delivery.objects.create(
         subscription_id=delivery.subscription_id,
         event=delivery.event,
         body=delivery.body,
@@ -334,17 +277,6 @@ def replay(*, actor, delivery: Delivery) -> Delivery:
         next_attempt_at=now,
         replay_of=delivery,
     )
-    _queue([again])
+    _wake_sender()
     audit.record(actor=actor, action="webhooks.delivery.replay", obj=delivery, changes={"replay": again.pk})
     return again
-
-
-def due(now: datetime | None = None, *, late_by: float = 60) -> list[int]:
-    """Pending deliveries whose attempt is overdue by ``late_by`` seconds (a lost task): the sweep's list."""
-    now = now or timezone.now()
-    cutoff = now - timedelta(seconds=late_by)
-    return list(
-        Delivery.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=cutoff).values_list(
-            "pk", flat=True
-        )[:500]
-    )

@@ -1,6 +1,7 @@
 """What becomes a webhook event: case events (``cases.events``) and device alarms (``devices.alarms``),
 subscribed in ``WebhooksConfig.ready()``. Each handler runs in the transaction of what happened and only
-writes the deliveries (``services.emit_many``); they are sent after the commit by the task queue.
+writes the deliveries (``services.emit_many``: one INSERT, no read while the snapshot of subscriptions is
+fresh); they are sent after the commit by the task queue.
 
 Bodies never hold a reporter's name or phone: the case's number, source, category, status, the step
 taken (action, opinion, who acted by role), place (region code, coordinates) and times."""
@@ -43,7 +44,8 @@ def case_data(case, event=None) -> dict:
 
 
 def subscribers_of_report(intake: events.Intake) -> dict:
-    """Before the report's transaction: who subscribed to new cases (no read inside the write lock)."""
+    """Before the report's transaction: who subscribed to new cases (a snapshot read, when one is due, is
+    not made inside the write lock)."""
     return services.subscribed([Event.CASE_REPORTED])
 
 
@@ -57,7 +59,7 @@ MOVED_EVENTS = [Event.CASE_TRANSITIONED, Event.CASE_CLOSED, Event.CASE_RATED]
 
 def case_moved(notice: events.Moved) -> None:
     wanted = services.subscribed(MOVED_EVENTS)
-    if not any(wanted.values()):
+    if not any(wanted.values()):  # the usual case costs no query: the snapshot is in memory
         return
     case, event = notice.case, notice.event
     data = case_data(case, event)

@@ -1,24 +1,24 @@
-"""Sending, by the task queue: one task per delivery, rescheduled with backoff after a failure; a sweep
-each minute takes up deliveries whose task was lost (a consumer stopped in between)."""
+"""Sending, by the task queue: ``send_due`` is queued once after the commit of each transaction that wrote
+deliveries and sends every due delivery in batches (``sending.send_due``); it is scheduled again after the
+backoff of the deliveries that failed. A sweep each minute takes up what no queued task will (a consumer
+stopped in between)."""
 
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from wangge.webhooks import services
-from wangge.webhooks.models import Delivery
+from wangge.webhooks import sending
+
+
+def _send_and_schedule_retries() -> None:
+    for wait in sending.send_due():
+        send_due.schedule(delay=wait)
 
 
 @db_task()
-def deliver(delivery_id: int) -> None:
-    delivery = Delivery.objects.filter(pk=delivery_id).select_related("subscription").first()
-    if delivery is None:
-        return
-    wait = services.attempt(delivery)
-    if wait is not None:
-        deliver.schedule((delivery_id,), delay=wait)
+def send_due() -> None:
+    _send_and_schedule_retries()
 
 
 @db_periodic_task(crontab(minute="*"))
 def sweep() -> None:
-    for pk in services.due():
-        deliver(pk)
+    _send_and_schedule_retries()
