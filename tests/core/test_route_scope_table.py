@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import pytest
-from django.test import Client
+from django.db import transaction
+from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
@@ -1027,9 +1028,21 @@ def test_every_page_has_a_row():
 # --- the objects the rows ask for ----------------------------------------------------------------------
 
 
-@pytest.fixture
-def objects(db, settings, tmp_path) -> dict[str, object]:
-    settings.MEDIA_ROOT = tmp_path  # the claim photo below
+@pytest.fixture(scope="module")
+def objects(django_db_setup, django_db_blocker, tmp_path_factory):
+    """One of each object the rows ask for, made once for the module's twelve hundred tests (made per test,
+    they were most of its time): inside a transaction that is rolled back after the module's last test,
+    each test running in a savepoint of it, as Django's ``setUpTestData`` does."""
+    with (
+        django_db_blocker.unblock(),
+        override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")),  # the claim photo
+        transaction.atomic(),
+    ):
+        yield _make_objects()
+        transaction.set_rollback(True)
+
+
+def _make_objects() -> dict[str, object]:
     resident = User.objects.get(username="resident1")
     lon, lat = point_in(GRID_1)
     case, _created = case_services.report_case(
@@ -1237,18 +1250,18 @@ PAGE_CASES = [
 
 
 @pytest.mark.parametrize(("route", "persona", "expected"), API_CASES)
-def test_api_route_answers_each_persona(objects, route, persona, expected):
+def test_api_route_answers_each_persona(db, objects, route, persona, expected):
     response = _api_call(API_ROWS[route], persona, objects)
     assert response.status_code == expected, response.content[:300]
 
 
 @pytest.mark.parametrize(("persona", "expected"), list(OPEN311_POST.expect.items()))
-def test_open311_post_needs_a_key_whoever_is_signed_in(objects, persona, expected):
+def test_open311_post_needs_a_key_whoever_is_signed_in(db, objects, persona, expected):
     assert _page_call(OPEN311_POST, persona, objects).status_code == expected
 
 
 @pytest.mark.parametrize(("name", "persona", "expected"), PAGE_CASES)
-def test_page_answers_each_persona(objects, name, persona, expected):
+def test_page_answers_each_persona(db, objects, name, persona, expected):
     response = _page_call(PAGE_ROWS[name], persona, objects)
     if expected == LOGIN:
         assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
