@@ -887,6 +887,9 @@ PAGE_ROWS: dict[str, Row] = {
     ),
     "services:wall": Row("/services/", {ANON: LOGIN, "resident1": 200, "gridworker2": 200}),
     "services:wish_new": Row("/services/wishes/new/", {ANON: LOGIN, "resident1": 200, "gridworker1": 200}),
+    "services:wish_from_visit": Row(
+        "/services/wishes/from-visit/{visit}/", {ANON: LOGIN, "resident1": 404, "gridworker2": 404}, "post"
+    ),
     "services:wish": Row(
         "/services/wishes/{wish_pending}/",
         {ANON: LOGIN, "resident1": 404, "gridworker1": 200, "gridworker2": 404, "community1": 200},
