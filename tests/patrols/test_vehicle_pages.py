@@ -6,6 +6,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 
 from tests.patrols.conftest import GRID_1, STREET_1
 from wangge.accounts.models import User
@@ -56,28 +57,31 @@ def test_a_car_one_does_not_drive_is_refused_on_the_page_with_the_reason(browser
 
 def test_the_car_pages(browser, car):
     region = Region.objects.get(code=GRID_1)
-    at = datetime(2031, 3, 18, 6, tzinfo=UTC)
-    Patrol.objects.create(
-        worker=User.objects.get(username="gridworker1"),
-        region=region,
-        region_path=region.path,
-        vehicle=car,
-        started_at=at,
-        ended_at=at + timedelta(hours=2),
-        duration_s=7200,
-        distance_m=48_000,
-    )
+    for at, metres in ((datetime(2031, 3, 18, 6, tzinfo=UTC), 40_000), (datetime(2031, 1, 9, 6, tzinfo=UTC), 8_050)):
+        Patrol.objects.create(
+            worker=User.objects.get(username="gridworker1"),
+            region=region,
+            region_path=region.path,
+            vehicle=car,
+            started_at=at,
+            ended_at=at + timedelta(hours=2),
+            duration_s=7200,
+            distance_m=metres,
+        )
     index = browser("leader").get("/patrols/").content.decode()
     assert 'data-testid="vehicles-link"' in index
     listing = browser("leader").get("/patrols/vehicles/")
     assert listing.status_code == 200
     body = listing.content.decode()
     assert 'data-testid="vehicle-table"' in body and "苏E·12345" in body and "20048 km" in body
-    page = browser("leader").get(f"/patrols/vehicles/{car.pk}/")
+    with time_machine.travel(datetime(2031, 3, 20, 2, tzinfo=UTC), tick=False):
+        page = browser("leader").get(f"/patrols/vehicles/{car.pk}/")
     assert page.status_code == 200
     body = page.content.decode()
     assert 'data-testid="vehicle-plate">苏E·12345' in body and "20048.0 km" in body
-    assert body.count('data-label="Trips"') == 12  # a row per month
+    months = re.findall(r"<td>(\d{4}-\d{2})</td>", body.split('data-testid="vehicle-months"')[1].split("</table>")[0])
+    assert months == ["2031-03", "2031-02", "2031-01"]  # from the first month with a trip, newest first
+    assert "8.1 km" in body and "40.0 km" in body
     drivers = body.split('data-testid="vehicle-drivers"')[1].split("</ul>")[0]
     assert str(User.objects.get(username="gridworker1")) in drivers
     assert body.count("/patrols/vehicles/") >= 1 and "2031-03-18 14:00" in body

@@ -101,6 +101,10 @@ class Patrol(models.Model):
     def is_open(self) -> bool:
         return self.ended_at is None
 
+    @property
+    def distance_km(self) -> float:
+        return round(self.distance_m / 1000, 1)
+
     def array(self) -> np.ndarray:
         data = bytes(self.points or b"")
         return np.frombuffer(data, dtype=np.float64).reshape(-1, COLUMNS).copy()

@@ -140,11 +140,13 @@ def vehicle(request, pk: int):
     found = selectors.get_vehicle_for(request.user, pk)
     months = selectors.vehicle_months(found)
     top = max((m["km"] for m in months), default=0) or 1
+    driven = [i for i, m in enumerate(months) if m["trips"]]
+    shown = months[driven[0] :] if driven else months[-1:]  # from its first month with a trip: no empty year
     trips = selectors.trips_filtered(request.user, vehicle=found.pk).order_by("-started_at", "-id")[:LIST_SIZE]
     context = {
         "nav": "patrols",
         "vehicle": found,
-        "months": [{**m, "share": round(100 * m["km"] / top)} for m in reversed(months)],
+        "months": [{**m, "share": round(100 * m["km"] / top)} for m in reversed(shown)],
         "this_month": months[-1],
         "out_since": selectors.out_since(found),
         "trips": trips,
