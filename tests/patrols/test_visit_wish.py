@@ -12,6 +12,8 @@ from wangge.accounts.models import User
 from wangge.patrols.models import Visit
 from wangge.people.models import Person, PersonLabel
 from wangge.regions.models import Region
+from wangge.services import services as wish_services
+from wangge.services import visits as wish_visits
 from wangge.services.models import Wish
 
 pytestmark = pytest.mark.django_db
@@ -96,3 +98,24 @@ def test_no_wish_without_a_labelled_resident_or_outside_reach(browser):
     assert browser("resident1").post(f"/services/wishes/from-visit/{visit.pk}/").status_code == 404
     assert browser("gridworker1").get(f"/services/wishes/from-visit/{visit.pk}/").status_code == 405
     assert not Wish.objects.filter(visit=visit).exists()
+
+
+def test_a_request_that_loses_the_race_answers_the_wish_the_other_posted(monkeypatch):
+    person = _elderly_in(GRID_1)
+    visit = _visit(person, needs="希望有人帮忙买药")
+    worker = User.objects.get(username="gridworker1")
+    other = {}
+    real = wish_visits.beneficiary_of
+
+    def racing(user, found):
+        # Another request posts the visit's wish after this one looked for it and before it writes.
+        if not other:
+            other["wish"] = wish_services.post_wish(
+                actor=worker, title="买药", region=person.region.code, beneficiary_name=person.name, visit=found
+            )
+        return real(user, found)
+
+    monkeypatch.setattr(wish_visits, "beneficiary_of", racing)
+    wish, created = wish_services.wish_from_visit(actor=worker, visit=visit)
+    assert (wish, created) == (other["wish"], False)
+    assert Wish.objects.filter(visit=visit).count() == 1

@@ -274,6 +274,7 @@ def post_wish(
     return wish
 
 
+@transaction.atomic
 def wish_from_visit(*, actor, visit) -> tuple[Wish, bool]:
     """A household visit's need as a 微心愿 for the elderly or disabled resident met there, in one step: the
     need's first line is the title, the whole need the reason, the resident's name, address and grid come from
@@ -303,8 +304,13 @@ def wish_from_visit(*, actor, visit) -> tuple[Wish, bool]:
             beneficiary_address=details["beneficiary_address"],
             visit=visit,
         )
-    except IntegrityError:  # the same visit's wish was posted by a request that committed first
-        return Wish.objects.get(visit=visit), False
+    except (IntegrityError, ValidationError):
+        # Another request posted the visit's wish first: seen by full_clean's check of the unique visit, or by
+        # the database when it committed meanwhile (post_wish's savepoint is undone either way).
+        existing = Wish.objects.filter(visit=visit).first()
+        if existing is None:
+            raise
+        return existing, False
     return wish, True
 
 
