@@ -322,3 +322,21 @@ def test_trip_and_car_filters(caller, car):
 
     assert cars(region=STREET_1) == [car.pk] and cars(region=COMMUNITY_1) == [] and cars(active=False) == []
     assert caller("gridworker1").get("/vehicles", {"region": STREET_1}).status_code == 404
+
+
+def test_the_admin_keeps_the_same_rules(browser):
+    street = Region.objects.get(code=STREET_1)
+    admin = browser("admin")
+    form = {"plate": "苏e 24680", "label": "", "region": street.pk, "odometer_km": 100, "is_active": "on"}
+    refused = admin.post("/admin/patrols/vehicle/add/", {**form, "drivers": [_id(OTHER_STREET_WORKER)]})
+    assert refused.status_code == 200 and "These accounts do not patrol in" in refused.content.decode()
+    bad_plate = admin.post("/admin/patrols/vehicle/add/", {**form, "plate": "苏E123", "drivers": [_id("gridworker1")]})
+    assert bad_plate.status_code == 200 and not Vehicle.objects.exists()
+    added = admin.post("/admin/patrols/vehicle/add/", {**form, "drivers": [_id("gridworker1")]})
+    assert added.status_code == 302, added.content[:500]
+    car = Vehicle.objects.get()
+    assert (car.plate, car.region_path, list(car.drivers.values_list("username", flat=True))) == (
+        "苏E·24680",
+        street.path,
+        ["gridworker1"],
+    )
