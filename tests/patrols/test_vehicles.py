@@ -340,3 +340,13 @@ def test_the_admin_keeps_the_same_rules(browser):
         street.path,
         ["gridworker1"],
     )
+
+
+def test_ids_no_column_holds_are_refused_naming_the_field(car):
+    worker = User.objects.get(username="gridworker1")
+    with pytest.raises(ValidationError) as refused:
+        services.start_patrol(actor=worker, vehicle=2**70)
+    assert list(refused.value.message_dict) == ["vehicle"]
+    with pytest.raises(ValidationError) as refused:
+        services.check_drivers(car.region, [2**70])
+    assert list(refused.value.message_dict) == ["drivers"]

@@ -31,6 +31,7 @@ from wangge.regions.models import GRID_LEVELS, Level, Region
 PATROL_ROLES = (Role.GRID_WORKER, Role.MICRO_GRID_LIAISON, Role.GRID_CHIEF, Role.COMMUNITY_STAFF)
 PATROLLED_LEVELS = (*GRID_LEVELS, Level.MICRO_GRID)
 BATCH_ID_MAX = 64
+ID_MAX = 2**63 - 1  # the largest id a database column holds: a larger number is no car and no account
 BATCH_IDS_KEPT = 2000  # the newest batch ids remembered per patrol (a replay is older than a few hours)
 
 
@@ -88,7 +89,7 @@ def _driven_car(actor, vehicle) -> Vehicle:
         pk = int(vehicle)
     except (TypeError, ValueError):
         pk = None
-    car = Vehicle.objects.filter(pk=pk, drivers=actor).first() if pk else None
+    car = Vehicle.objects.filter(pk=pk, drivers=actor).first() if pk and 0 < pk <= ID_MAX else None
     if car is None:
         raise ValidationError({"vehicle": _("Choose a patrol car you are a driver of.")})
     if not car.is_active:
@@ -278,6 +279,8 @@ def check_drivers(region: Region, ids) -> list:
         wanted = {int(i) for i in ids or ()}
     except (TypeError, ValueError):
         raise ValidationError({"drivers": _("Name the drivers by their account ids.")}) from None
+    if any(not 0 < i <= ID_MAX for i in wanted):
+        raise ValidationError({"drivers": _("Name the drivers by their account ids.")})
     found = {
         m.user
         for m in Membership.objects.filter(
