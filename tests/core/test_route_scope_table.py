@@ -43,6 +43,7 @@ from wangge.party.models import (
     PropertyListing,
 )
 from wangge.patrols import services as patrol_services
+from wangge.patrols.models import Patrol
 from wangge.people.models import Household
 from wangge.regions.models import Region
 from wangge.services import services as services_services
@@ -337,6 +338,28 @@ API_ROWS: dict[str, Row] = {
     ),
     "POST /patrols/{patrol_id}/finish": Row(
         "/patrols/{patrol}/finish", {ANON: 401, "gridworker2": 404, "leader": 403}, "post"
+    ),
+    "GET /vehicles": Row("/vehicles", {ANON: 401, "resident1": 200, "gridworker2": 200}),
+    "POST /vehicles": Row(
+        "/vehicles",
+        {ANON: 401, "resident1": 403, "gridworker1": 403, "community1": 400},
+        "post",
+        {"plate": "苏E·E7777", "region": STREET_1},
+    ),
+    "GET /vehicles/{vehicle_id}": Row(
+        "/vehicles/{vehicle}",
+        {ANON: 401, "resident1": 404, "gridworker1": 200, "gridworker2": 404, "community1": 404, "leader": 200},
+    ),
+    "PATCH /vehicles/{vehicle_id}": Row(
+        "/vehicles/{vehicle}",
+        {ANON: 401, "resident1": 404, "gridworker1": 403, "gridworker2": 404},
+        "patch",
+        {"label": "x"},
+    ),
+    "GET /trips": Row("/trips", {ANON: 401, "resident1": 200, "gridworker2": 200}),
+    "GET /trips/{trip_id}": Row(
+        "/trips/{trip}",
+        {ANON: 401, "resident1": 404, "gridworker1": 200, "gridworker2": 404, "community1": 200, "leader": 200},
     ),
     "GET /visits": Row("/visits", {ANON: 401, "resident1": 403, "gridworker2": 200}),
     "POST /visits": Row(
@@ -865,6 +888,9 @@ PAGE_ROWS: dict[str, Row] = {
     ),
     "services:wall": Row("/services/", {ANON: LOGIN, "resident1": 200, "gridworker2": 200}),
     "services:wish_new": Row("/services/wishes/new/", {ANON: LOGIN, "resident1": 200, "gridworker1": 200}),
+    "services:wish_from_visit": Row(
+        "/services/wishes/from-visit/{visit}/", {ANON: LOGIN, "resident1": 404, "gridworker2": 404}, "post"
+    ),
     "services:wish": Row(
         "/services/wishes/{wish_pending}/",
         {ANON: LOGIN, "resident1": 404, "gridworker1": 200, "gridworker2": 404, "community1": 200},
@@ -913,6 +939,13 @@ PAGE_ROWS: dict[str, Row] = {
         "/patrols/{patrol}/", {ANON: LOGIN, "resident1": 404, "gridworker1": 200, "gridworker2": 404, "leader": 200}
     ),
     "patrols:finish": Row("/patrols/{patrol}/finish/", {ANON: LOGIN, "gridworker2": 404, "leader": 403}, "post"),
+    "patrols:vehicles": Row(
+        "/patrols/vehicles/", {ANON: LOGIN, "resident1": 404, "gridworker1": 200, "gridworker2": 404, "leader": 200}
+    ),
+    "patrols:vehicle": Row(
+        "/patrols/vehicles/{vehicle}/",
+        {ANON: LOGIN, "resident1": 404, "gridworker1": 200, "gridworker2": 404, "community1": 404, "leader": 200},
+    ),
     "patrols:visits": Row("/patrols/visits/", {ANON: LOGIN, "resident1": 403, "gridworker2": 200}),
     "patrols:visit_new": Row(
         f"/patrols/visits/new/?household={ABSENT}", {ANON: LOGIN, "resident1": 403, "gridworker2": 404}
@@ -1109,6 +1142,18 @@ def _make_objects() -> dict[str, object]:
     )
     household = Household.objects.filter(region_path__startswith=grid.path).order_by("pk").first()
     visit = patrol_services.record_visit(actor=gridworker1, household=household.pk, visited_on=timezone.localdate())
+    car = patrol_services.register_vehicle(
+        actor=User.objects.get(username="leader"), plate="苏E·S0001", region=STREET_1, drivers=[gridworker1.pk]
+    )
+    driven = timezone.now() - timedelta(days=1)
+    trip = Patrol.objects.create(
+        worker=gridworker1,
+        region=grid,
+        region_path=grid.path,
+        vehicle=car,
+        started_at=driven,
+        ended_at=driven + timedelta(hours=2),
+    )
     notice = notice_services.publish(
         actor=community1,
         draft=notice_services.Draft(
@@ -1169,6 +1214,8 @@ def _make_objects() -> dict[str, object]:
         "hotline_order": "HL-SCOPE-1",
         "patrol": patrol.pk,
         "visit": visit.pk,
+        "vehicle": car.pk,
+        "trip": trip.pk,
         "notice": notice.pk,
         "notice_attachment": notice.attachments.get().pk,
         "party_item": item.pk,

@@ -17,7 +17,7 @@ from wangge.accounts.models import User
 from wangge.assessment import patrol_work, services
 from wangge.assessment.models import Indicator, Subject
 from wangge.patrols import selectors
-from wangge.patrols.models import Patrol, Visit
+from wangge.patrols.models import Patrol, Vehicle, Visit
 from wangge.people.models import Household, PersonLabel
 from wangge.regions.models import Region
 
@@ -30,13 +30,16 @@ def _at(day: date, hour: int = 9) -> datetime:
     return datetime(day.year, day.month, day.day, hour, tzinfo=timezone.get_current_timezone())
 
 
-def _patrol(username: str, day: date, passed: list[int], *, hours: float = 2, km: float = 3) -> Patrol:
+def _patrol(
+    username: str, day: date, passed: list[int], *, hours: float = 2, km: float = 3, vehicle: Vehicle | None = None
+) -> Patrol:
     worker = User.objects.get(username=username)
     region = Region.objects.get(code=GRID_1 if username == "gridworker1" else GRID_2)
     return Patrol.objects.create(
         worker=worker,
         region=region,
         region_path=region.path,
+        vehicle=vehicle,
         started_at=_at(day),
         ended_at=_at(day) + timedelta(hours=hours),
         duration_s=int(hours * 3600),
@@ -152,3 +155,35 @@ def test_the_monthly_bulletin_has_a_patrol_section_and_sheet(browser):
     assert sheet.status_code == 200
     book = load_workbook(BytesIO(sheet.content))
     assert "Patrols and visits" in book.sheetnames
+
+
+def _car() -> Vehicle:
+    street = Region.objects.get(code=STREET_1)
+    return Vehicle.objects.create(plate="苏E·12345", region=street, region_path=street.path)
+
+
+def test_car_kilometres_are_counted_apart_from_walking_and_patrol_time_together():
+    cells = micro_grids_of(GRID_1)
+    _patrol("gridworker1", START, [cells[0].pk], hours=2, km=3)
+    _patrol("gridworker1", START + timedelta(days=1), [cells[1].pk], hours=2.5, km=62.4, vehicle=_car())
+    total, rows = selectors.work_counters(Region.objects.get(code=COMMUNITY_1), START, END, [])
+    assert (total["patrols"], total["patrol_hours"], total["patrol_km"]) == (2, 4, 3)
+    assert (total["car_trips"], total["car_km"], total["cells_covered"]) == (1, 62, 2)
+    figures = {w["username"]: w for w in patrol_work.workers(Region.objects.get(code=COMMUNITY_1), START, END)}
+    mine = figures["gridworker1"]
+    assert (mine["patrols"], mine["hours"], mine["km"], mine["car_km"]) == (2, 4.5, 3.0, 62.4)
+
+
+def test_the_bulletin_shows_car_kilometres_in_a_column_of_their_own(browser):
+    _patrol("gridworker1", START, [], hours=2, km=3)
+    _patrol("gridworker1", START + timedelta(days=1), [], hours=2, km=48, vehicle=_car())
+    bulletin = services.generate_bulletin(actor=None, region=Region.objects.get(code=STREET_1), start=START, end=END)
+    worker = next(w for w in bulletin.data["patrol_workers"] if w["username"] == "gridworker1")
+    assert (worker["km"], worker["car_km"]) == (3.0, 48.0)
+    page = browser("leader").get(f"/assessment/bulletins/{bulletin.pk}/").content.decode()
+    assert "Km in patrol cars" in page and ">48.0</td>" in page
+    book = load_workbook(BytesIO(browser("leader").get(f"/assessment/bulletins/{bulletin.pk}/xlsx/").content))
+    rows = list(book["Patrols and visits"].iter_rows(values_only=True))
+    header = next(r for r in rows if r and r[0] == "Grid worker")
+    row = next(r for r in rows if r and r[0] == worker["name"])
+    assert dict(zip(header, row, strict=False))["Km in patrol cars"] == 48.0

@@ -170,3 +170,9 @@ def test_photos_are_added_to_a_visit_through_the_api_and_open_with_the_token(cal
     )
     assert api.client.post(url, {}, **headers).status_code == 400  # none sent
     assert Visit.objects.get(pk=made["id"]).photos.count() == 2
+
+
+def test_the_visit_form_offers_today_in_the_form_a_date_input_takes(browser):
+    household = household_in(GRID_1)
+    page = browser("gridworker1", language="zh-hans").get(f"/patrols/visits/new/?household={household.pk}")
+    assert f'type="date" name="visited_on" value="{timezone.localdate():%Y-%m-%d}"' in page.content.decode()

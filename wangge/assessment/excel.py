@@ -223,10 +223,15 @@ def bulletin_workbook(bulletin: Bulletin) -> bytes:
             sheet.append([row["rank"] or "", row["name"], row["score"]] + [cell["pct"] for cell in row["cell_list"]])
             _fill(sheet, row["tier"])
         sheet.append([])
-        header(sheet, [_("Grid worker"), _("Grid"), _("Patrols"), _("Patrol hours"), _("Kilometres"), _("Visits")])
+        header(
+            sheet,
+            [_("Grid worker"), _("Grid"), _("Patrols"), _("Patrol hours"), _("Km on foot"), _("Km in patrol cars")]
+            + [_("Visits")],
+        )
         for worker in view["patrol_workers"]:
             sheet.append(
-                [worker["name"], worker["region"], worker["patrols"], worker["hours"], worker["km"], worker["visits"]]
+                [worker["name"], worker["region"], worker["patrols"], worker["hours"], worker["km"]]
+                + [worker.get("car_km", 0), worker["visits"]]  # bulletins made before patrol cars have no car_km
             )
         widths(sheet, first=16, rest=14)
     return to_bytes(book)

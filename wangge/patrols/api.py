@@ -1,6 +1,7 @@
 """Patrols over JSON under ``/api/v1/patrols``: start, batches of points, finish, lists and one patrol with its
-track; coverage per region. Thin: reads through ``selectors`` (scoped: 404 out of reach), writes through
-``services`` (400 naming the field)."""
+track; coverage per region. Household visits under ``/api/v1/visits``, patrol cars under ``/api/v1/vehicles``
+and their trips (patrols driven in them) under ``/api/v1/trips``. Thin: reads through ``selectors`` (scoped:
+404 out of reach), writes through ``services`` (400 naming the field)."""
 
 from django.urls import reverse
 from ninja import File, Query, Router, Status
@@ -17,6 +18,13 @@ from wangge.patrols.schemas import (
     PatrolListQuery,
     PatrolOut,
     PatrolPointsIn,
+    PatrolStartIn,
+    TripListQuery,
+    VehicleIn,
+    VehicleItemOut,
+    VehicleListQuery,
+    VehicleOut,
+    VehiclePatchIn,
     VisitCaseIn,
     VisitIn,
     VisitListQuery,
@@ -34,6 +42,7 @@ def item(patrol: Patrol) -> dict:
         "worker_id": patrol.worker_id,
         "worker": str(patrol.worker),
         "region": patrol.region.code,
+        "vehicle": {"id": patrol.vehicle.pk, "plate": patrol.vehicle.plate} if patrol.vehicle_id else None,
         "started_at": patrol.started_at,
         "ended_at": patrol.ended_at,
         "closed_automatically": patrol.closed_automatically,
@@ -55,9 +64,11 @@ def detail(patrol: Patrol) -> dict:
 
 
 @router.post("", response={200: PatrolItemOut, 201: PatrolItemOut})
-def start(request):
-    """Start a patrol (201), or answer the patrol you still have open (200)."""
-    patrol, created = services.start_patrol(actor=request.auth)
+def start(request, body: PatrolStartIn | None = None):
+    """Start a patrol (201), on foot or in a patrol car you drive (``vehicle``: the patrol is the car's trip), or
+    answer the patrol you still have open, as it is (200)."""
+    vehicle = body.vehicle if body is not None else None
+    patrol, created = services.start_patrol(actor=request.auth, vehicle=vehicle)
     patrol = selectors.get_patrol_for(request.auth, patrol.pk)
     return Status(201 if created else 200, item(patrol))
 
@@ -67,7 +78,7 @@ def list_patrols(request, query: Query[PatrolListQuery]):
     """Your patrols; a chief, community staff or leader also sees those of the workers in their regions."""
     rows = selectors.patrols_filtered(
         request.auth, worker=query.worker, region=query.region or "", date_from=query.date_from, date_to=query.date_to
-    ).select_related("worker", "region")
+    ).select_related("worker", "region", "vehicle")
     return keyset_page(rows, query, order=("-started_at", "-id"), item=item)
 
 
@@ -222,3 +233,61 @@ def visit_case(request, visit_id: int, body: VisitCaseIn):
         actor=request.auth, visit=visit, category=body.category, description=body.description, urgent=body.urgent
     )
     return Status(201, visit_item(selectors.get_visit_for(request.auth, visit_id)))
+
+
+# --- patrol cars under /api/v1/vehicles and their trips under /api/v1/trips ------------------------------
+
+vehicles_router = Router(tags=["vehicles"])
+trips_router = Router(tags=["vehicles"])
+
+
+def vehicle_detail(request, pk: int):
+    """The car read again for the caller, with its months and whether it is out now; the schema reads it."""
+    vehicle = selectors.get_vehicle_for(request.auth, pk)
+    vehicle.months = selectors.vehicle_months(vehicle)
+    vehicle.out_since = selectors.out_since(vehicle)
+    return vehicle
+
+
+@vehicles_router.get("", response=Page[VehicleItemOut])
+def list_vehicles(request, query: Query[VehicleListQuery]):
+    """The patrol cars of the regions whose patrols you oversee, and those you drive."""
+    rows = selectors.vehicles_filtered(request.auth, region=query.region or "", active=query.active)
+    return keyset_page(rows, query, order=("plate", "id"), count=True)
+
+
+@vehicles_router.post("", response={201: VehicleOut})
+def register_vehicle(request, body: VehicleIn):
+    """Register a patrol car of a district, street or community whose cars you manage; its drivers must patrol
+    there."""
+    vehicle = services.register_vehicle(actor=request.auth, **body.dict())
+    return Status(201, vehicle_detail(request, vehicle.pk))
+
+
+@vehicles_router.get("/{vehicle_id}", response=VehicleOut)
+def get_vehicle(request, vehicle_id: int):
+    """One car: its drivers, trips, mileage (odometer plus trips), this month's and each month's kilometres."""
+    return vehicle_detail(request, vehicle_id)
+
+
+@vehicles_router.patch("/{vehicle_id}", response=VehicleOut)
+def change_vehicle(request, vehicle_id: int, body: VehiclePatchIn):
+    """Change what is sent (``drivers`` replaces the list); the staff who manage the car's region only (403)."""
+    vehicle = selectors.get_vehicle_for(request.auth, vehicle_id)
+    services.change_vehicle(actor=request.auth, vehicle=vehicle, changes=body.dict(exclude_unset=True))
+    return vehicle_detail(request, vehicle_id)
+
+
+@trips_router.get("", response=Page[PatrolItemOut])
+def list_trips(request, query: Query[TripListQuery]):
+    """Patrols driven in a patrol car, seen as patrols are: your own, and an overseer's workers'."""
+    rows = selectors.trips_filtered(
+        request.auth, vehicle=query.vehicle, driver=query.driver, date_from=query.date_from, date_to=query.date_to
+    )
+    return keyset_page(rows, query, order=("-started_at", "-id"), item=item)
+
+
+@trips_router.get("/{trip_id}", response=PatrolOut)
+def get_trip(request, trip_id: int):
+    """One trip: the patrol with its car, figures, grids passed, cases and track."""
+    return detail(selectors.get_trip_for(request.auth, trip_id))

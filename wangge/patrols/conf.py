@@ -8,8 +8,12 @@ def auto_close_hours() -> float:
     return float(getattr(settings, "PATROL_AUTO_CLOSE_HOURS", 12))
 
 
-def max_speed_mps() -> float:
-    """A point reached faster than this from the one before is a jump (PATROL_MAX_SPEED_MPS, 40 m/s)."""
+def max_speed_mps(*, car: bool = False) -> float:
+    """A point reached faster than this from the one before is a jump: PATROL_MAX_SPEED_MPS (40 m/s) on foot or
+    by bicycle, PATROL_CAR_MAX_SPEED_MPS (70 m/s) in a patrol car, whose fixes a second apart at 100 km/h
+    (28 m/s) may each be 15 m off and so seem to move at over 40 m/s."""
+    if car:
+        return float(getattr(settings, "PATROL_CAR_MAX_SPEED_MPS", 70))
     return float(getattr(settings, "PATROL_MAX_SPEED_MPS", 40))
 
 

@@ -15,7 +15,10 @@ class MultiplePhotoInput(forms.ClearableFileInput):
 class VisitForm(forms.Form):
     household = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1, max_value=2**31 - 1)
     person = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1, max_value=2**31 - 1)
-    visited_on = forms.DateField(label=_("Visit date"), widget=forms.DateInput(attrs={"type": "date"}))
+    # A date input takes only ISO dates: the zh-hans format (2026/12/07) would leave it empty.
+    visited_on = forms.DateField(
+        label=_("Visit date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     people_met = forms.CharField(label=_("People met"), max_length=200, required=False, validators=[validate_text])
     notes = forms.CharField(
         label=_("What you saw and heard (民情日记)"),

@@ -1,5 +1,5 @@
 """Patrols (巡查): a grid worker's walk or ride with its GPS track, the figures drawn from it and the cases
-raised on the way.
+raised on the way. A patrol driven in a patrol car (``Vehicle``) is that car's trip.
 
 Every point received is kept once (duplicates by time dropped) in one compact binary column: float64 rows
 of ``lon, lat, t (Unix seconds), accuracy (m), flags, region id`` sorted by time. Flags: ``JUMP`` (an absurd
@@ -18,6 +18,45 @@ JUMP = 1
 OUTSIDE = 2
 
 
+class Vehicle(models.Model):
+    """A patrol car (巡逻车) of a district, street or community: its plate, its drivers (people who patrol in that
+    region) and its odometer when it was registered here. Its mileage is that reading plus its trips' distances."""
+
+    plate = models.CharField(_("number plate"), max_length=12, unique=True)  # as printed: 苏E·12345 (``plates``)
+    label = models.CharField(_("make and model"), max_length=60, blank=True)
+    region = models.ForeignKey(
+        "regions.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="vehicles"
+    )
+    region_path = models.CharField(max_length=255, db_index=True, editable=False)
+    drivers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("drivers"), related_name="driven_vehicles", blank=True
+    )
+    odometer_km = models.PositiveIntegerField(_("odometer at registration (km)"), default=0)
+    is_active = models.BooleanField(_("in service"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("patrol car")
+        verbose_name_plural = _("patrol cars")
+        ordering = ["plate"]
+
+    def __str__(self) -> str:
+        return self.plate
+
+    def save(self, *args, **kwargs):
+        # The region's path is copied for scope (one indexed prefix filter), whoever saves: services or the admin.
+        if self.region_id:
+            self.region_path = self.region.path
+        super().save(*args, **kwargs)
+
+    @property
+    def mileage_km(self) -> float:
+        """The odometer at registration plus the distance of every trip (``trip_m``, which
+        ``selectors.with_mileage`` adds to the rows it reads)."""
+        return round(self.odometer_km + self.trip_m / 1000, 1)
+
+
 class Patrol(models.Model):
     worker = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("worker"), on_delete=models.PROTECT, related_name="patrols"
@@ -27,6 +66,10 @@ class Patrol(models.Model):
         "regions.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="patrols"
     )
     region_path = models.CharField(max_length=255, db_index=True, editable=False)
+    # A patrol driven in a patrol car is the car's trip (None: on foot or by bicycle).
+    vehicle = models.ForeignKey(
+        Vehicle, verbose_name=_("patrol car"), null=True, blank=True, on_delete=models.PROTECT, related_name="trips"
+    )
     started_at = models.DateTimeField(_("started"))
     ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
     closed_automatically = models.BooleanField(_("closed automatically"), default=False)
@@ -48,6 +91,7 @@ class Patrol(models.Model):
         indexes = [
             models.Index(fields=["worker", "ended_at"]),
             models.Index(fields=["region_path", "started_at"]),
+            models.Index(fields=["vehicle", "started_at"]),
         ]
 
     def __str__(self) -> str:
@@ -56,6 +100,10 @@ class Patrol(models.Model):
     @property
     def is_open(self) -> bool:
         return self.ended_at is None
+
+    @property
+    def distance_km(self) -> float:
+        return round(self.distance_m / 1000, 1)
 
     def array(self) -> np.ndarray:
         data = bytes(self.points or b"")

@@ -1,7 +1,7 @@
 """Request and response bodies of the patrols API (names start with ``Patrol``: unique across the API)."""
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
 
@@ -36,11 +36,17 @@ class PatrolCaseRef(Schema):
     status: str
 
 
+class PatrolVehicleRef(Schema):
+    id: int
+    plate: str
+
+
 class PatrolItemOut(Schema):
     id: int
     worker_id: int
     worker: str
     region: str
+    vehicle: PatrolVehicleRef | None = Field(None, description="The patrol car, when the patrol is its trip")
     started_at: datetime
     ended_at: datetime | None
     closed_automatically: bool
@@ -159,3 +165,96 @@ class VisitOverdueOut(Schema):
     address: str
     last_visit: date | None
     labelled: bool
+
+
+# --- patrol cars (/vehicles) and their trips (/trips) ---------------------------------------------------
+
+
+class PatrolStartIn(Schema):
+    vehicle: int | None = Field(
+        None, ge=1, le=2**31 - 1, description="A patrol car you are a driver of: the patrol is its trip"
+    )
+
+
+class VehicleListQuery(PageQuery):
+    region: Text | None = Field(None, max_length=24, description="Cars of this region and the regions below it")
+    active: bool | None = Field(None, description="Only cars in service (true) or out of service (false)")
+
+
+class VehicleDriverOut(Schema):
+    id: int
+    username: str
+    name: str
+
+    @staticmethod
+    def resolve_name(obj) -> str:
+        return obj.display_name or obj.username
+
+
+class VehicleItemOut(Schema):
+    id: int
+    plate: str = Field(description="As printed: 苏E·12345")
+    label: str
+    region: PatrolRegionRef
+    is_active: bool
+    odometer_km: int = Field(description="The odometer when the car was registered")
+    trips: int
+    mileage_km: float = Field(description="odometer_km plus the distance of all its trips")
+    drivers: list[VehicleDriverOut]
+
+    @staticmethod
+    def resolve_trips(obj) -> int:
+        return obj.trip_count
+
+    @staticmethod
+    def resolve_drivers(obj) -> list:
+        return list(obj.drivers.all())
+
+
+class VehicleMonthOut(Schema):
+    month: date = Field(description="The month's first day")
+    trips: int
+    km: float
+
+
+class VehicleOut(VehicleItemOut):
+    km_this_month: float
+    trips_this_month: int
+    months: list[VehicleMonthOut] = Field(description="The last 12 months, this one last, whoever drove")
+    out_since: datetime | None = Field(None, description="When the car left on the trip it is on now")
+
+    @staticmethod
+    def resolve_km_this_month(obj) -> float:
+        return obj.months[-1]["km"]
+
+    @staticmethod
+    def resolve_trips_this_month(obj) -> int:
+        return obj.months[-1]["trips"]
+
+
+AccountId = Annotated[int, Field(ge=1, le=2**31 - 1)]
+
+
+class VehicleIn(Schema):
+    plate: Text = Field(..., max_length=20, description="苏E·12345, 苏E12345, 苏e 12345 …")
+    label: Text = Field("", max_length=60, description="Make and model")
+    region: Text = Field(..., max_length=24, description="The district, street or community the car belongs to")
+    drivers: list[AccountId] = Field(default_factory=list, max_length=200, description="Account ids of its drivers")
+    odometer_km: int = Field(0, ge=0, le=2_000_000)
+    is_active: bool = True
+
+
+class VehiclePatchIn(Schema):
+    plate: Text | None = Field(None, max_length=20)
+    label: Text | None = Field(None, max_length=60)
+    region: Text | None = Field(None, max_length=24)
+    drivers: list[AccountId] | None = Field(None, max_length=200, description="Replaces the list of drivers")
+    odometer_km: int | None = Field(None, ge=0, le=2_000_000)
+    is_active: bool | None = None
+
+
+class TripListQuery(PageQuery):
+    vehicle: int | None = Field(None, ge=1, le=2**31 - 1, description="A car's id")
+    driver: int | None = Field(None, ge=1, le=2**31 - 1, description="A driver's account id")
+    date_from: Day | None = None
+    date_to: Day | None = None

@@ -4,15 +4,17 @@ command centre see those of the regions of those memberships (404 for the rest, 
 from collections import Counter
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, FloatField, Max, OuterRef, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce, TruncMonth
 from django.http import Http404
 from django.utils import timezone
 
-from wangge.accounts.models import Membership, Role
+from wangge.accounts.models import Membership, Role, User
 from wangge.accounts.scope import paths_filter, restrict, restrict_regions
+from wangge.core.validators import FIRST_DAY, LAST_DAY
 from wangge.patrols import conf
 from wangge.patrols.counters import PATROL_COUNTERS
-from wangge.patrols.models import Patrol, Visit
+from wangge.patrols.models import Patrol, Vehicle, Visit
 from wangge.people import permissions as people_permissions
 from wangge.people import selectors as people_selectors
 from wangge.people.models import Household, PersonLabel
@@ -58,7 +60,7 @@ def patrols_for(user) -> QuerySet:
 
 
 def get_patrol_for(user, pk: int) -> Patrol:
-    patrol = patrols_for(user).select_related("worker", "region").filter(pk=pk).first()
+    patrol = patrols_for(user).select_related("worker", "region", "vehicle").filter(pk=pk).first()
     if patrol is None:
         raise Http404
     return patrol
@@ -79,7 +81,12 @@ def patrols_filtered(user, *, worker: int | None = None, region: str = "", date_
 
 
 def open_patrol(user) -> Patrol | None:
-    return Patrol.objects.filter(worker=user, ended_at__isnull=True).order_by("-started_at").first()
+    return (
+        Patrol.objects.filter(worker=user, ended_at__isnull=True)
+        .select_related("vehicle")
+        .order_by("-started_at")
+        .first()
+    )
 
 
 def grids_passed(patrol: Patrol) -> list[Region]:
@@ -166,6 +173,152 @@ def default_region(user) -> Region | None:
     if not paths:
         return None
     return Region.objects.defer("boundary").filter(path=min(paths, key=len), is_active=True).first()
+
+
+# --- patrol cars and their trips -------------------------------------------------------------------------
+# A car is seen by those who oversee patrols in its region (or above) and by its drivers; its trips are patrols,
+# seen as patrols are (a driver sees their own trips, overseers those of the workers under them). A car's
+# figures (mileage, trips, km per month) are the car's own, whoever drove: the trip list is the reader's.
+
+# Who registers and changes the patrol cars of a region: its community staff, the street's leaders and the
+# command centre's duty chiefs (who send the cars out), administrators.
+VEHICLE_MANAGERS = (Role.COMMUNITY_STAFF, Role.STREET_LEADER, Role.DUTY_CHIEF, Role.ADMIN)
+
+
+def vehicle_manager_paths(user) -> tuple[str, ...]:
+    if not user or not user.is_authenticated or not user.is_active:
+        return ()
+    cached = getattr(user, "_wangge_vehicle_paths", None)
+    if cached is None:
+        cached = user._wangge_vehicle_paths = tuple(
+            sorted(
+                set(
+                    Membership.objects.filter(
+                        user=user, is_active=True, role__in=VEHICLE_MANAGERS, region__is_active=True
+                    ).values_list("region__path", flat=True)
+                )
+            )
+        )
+    return cached
+
+
+def manages_vehicles(user, path: str | None = None) -> bool:
+    """Whether ``user`` manages patrol cars at all (``path`` None) or those of the region at ``path``."""
+    if not user or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    paths = vehicle_manager_paths(user)
+    return bool(paths) if path is None else any(path.startswith(p) for p in paths)
+
+
+def vehicles_for(user) -> QuerySet:
+    if not user or not user.is_authenticated or not user.is_active:
+        return Vehicle.objects.none()
+    if user.is_superuser:
+        return Vehicle.objects.all()
+    # The drivers' table as a subquery: an OR over the join would repeat a car once per driver.
+    driven = Q(pk__in=Vehicle.drivers.through.objects.filter(user_id=user.pk).values("vehicle_id"))
+    paths = overseen_paths(user)
+    return Vehicle.objects.filter(driven | paths_filter(paths, "region_path") if paths else driven)
+
+
+def with_mileage(rows: QuerySet) -> QuerySet:
+    """Each car with ``trip_count`` and ``trip_m`` (the distance of all its trips) and its drivers in one query."""
+    return (
+        rows.select_related("region")
+        .annotate(
+            trip_count=Count("trips"),
+            trip_m=Coalesce(Sum("trips__distance_m"), Value(0.0), output_field=FloatField()),
+        )
+        .prefetch_related(Prefetch("drivers", queryset=User.objects.order_by("username")))
+    )
+
+
+def vehicles_filtered(user, *, region: str = "", active: bool | None = None) -> QuerySet:
+    rows = vehicles_for(user)
+    if region:
+        rows = rows.filter(region_path__startswith=get_region_overseen(user, region).path)
+    if active is not None:
+        rows = rows.filter(is_active=active)
+    return with_mileage(rows)
+
+
+def get_vehicle_for(user, pk) -> Vehicle:
+    try:
+        return with_mileage(vehicles_for(user)).get(pk=int(pk))
+    except (Vehicle.DoesNotExist, TypeError, ValueError):
+        raise Http404 from None
+
+
+def vehicles_driven_by(user) -> QuerySet:
+    """The cars in service ``user`` may take out on a patrol."""
+    if not user or not user.is_authenticated:
+        return Vehicle.objects.none()
+    return Vehicle.objects.filter(drivers=user, is_active=True).order_by("plate")
+
+
+def month_start(day: date, back: int = 0) -> date:
+    """The first day of the month ``back`` months before ``day``'s."""
+    index = day.year * 12 + day.month - 1 - back
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def vehicle_months(vehicle: Vehicle, *, months: int = 12, today: date | None = None) -> list[dict]:
+    """The car's trips and kilometres in each of the last ``months`` months (this one last), whoever drove."""
+    today = today or timezone.localdate()
+    first = month_start(today, months - 1)
+    low, high = _day_bounds(first, today)
+    zone = timezone.get_current_timezone()
+    found = {
+        (row["month"].date() if isinstance(row["month"], datetime) else row["month"]): row
+        for row in Patrol.objects.filter(vehicle=vehicle, started_at__gte=low, started_at__lt=high)
+        .annotate(month=TruncMonth("started_at", tzinfo=zone))
+        .values("month")
+        .annotate(trips=Count("id"), metres=Sum("distance_m"))
+        .order_by("month")
+    }
+    rows = []
+    for back in range(months - 1, -1, -1):
+        start = month_start(today, back)
+        row = found.get(start, {})
+        rows.append({"month": start, "trips": row.get("trips", 0), "km": round((row.get("metres") or 0) / 1000, 1)})
+    return rows
+
+
+def out_since(vehicle: Vehicle) -> datetime | None:
+    """When the car left on the trip it is on now (a trip left open past the auto-close limit does not count)."""
+    limit = timezone.now() - timedelta(hours=conf.auto_close_hours())
+    return (
+        vehicle.trips.filter(ended_at__isnull=True, started_at__gt=limit)
+        .order_by("-started_at")
+        .values_list("started_at", flat=True)
+        .first()
+    )
+
+
+def trips_for(user) -> QuerySet:
+    """Patrols driven in a car, seen as patrols are."""
+    return patrols_for(user).filter(vehicle__isnull=False)
+
+
+def trips_filtered(user, *, vehicle: int | None = None, driver: int | None = None, date_from=None, date_to=None):
+    rows = trips_for(user)
+    if vehicle:
+        rows = rows.filter(vehicle_id=vehicle)
+    if driver:
+        rows = rows.filter(worker_id=driver)
+    if date_from or date_to:
+        low, high = _day_bounds(date_from or FIRST_DAY, date_to or LAST_DAY)
+        rows = rows.filter(started_at__gte=low, started_at__lt=high)
+    return rows.select_related("worker", "region", "vehicle")
+
+
+def get_trip_for(user, pk: int) -> Patrol:
+    trip = trips_for(user).select_related("worker", "region", "vehicle").filter(pk=pk).first()
+    if trip is None:
+        raise Http404
+    return trip
 
 
 # --- household visits ----------------------------------------------------------------------------------
@@ -307,21 +460,26 @@ def work_counters(region: Region, start: date, end: date, children=()) -> tuple[
     patrolling: set[int] = set()
     seconds = Counter()
     metres = Counter()
+    car_metres = Counter()
     patrols = Patrol.objects.filter(region_path__startswith=under, started_at__gte=low, started_at__lt=high)
-    for worker_id, path, passed, duration, distance in patrols.values_list(
-        "worker_id", "region_path", "regions_passed", "duration_s", "distance_m"
+    for worker_id, path, passed, duration, distance, vehicle in patrols.values_list(
+        "worker_id", "region_path", "regions_passed", "duration_s", "distance_m", "vehicle_id"
     ).iterator(chunk_size=1000):
         spread(path, patrols=1)
         seconds[path] += duration or 0
-        metres[path] += distance or 0
+        if vehicle is None:
+            metres[path] += distance or 0
+        else:
+            spread(path, car_trips=1)
+            car_metres[path] += distance or 0
         covered.update(r for r in passed or () if r in cell_path)
         if worker_id in worker_path:
             patrolling.add(worker_id)
-    for path in set(seconds) | set(metres):
-        spread(path, patrol_hours=seconds[path] / 3600, patrol_km=metres[path] / 1000)
+    for path in set(seconds) | set(metres) | set(car_metres):
+        spread(path, patrol_hours=seconds[path] / 3600, patrol_km=metres[path] / 1000, car_km=car_metres[path] / 1000)
     for key in (total, *rows.values()):
-        key["patrol_hours"] = round(key["patrol_hours"])
-        key["patrol_km"] = round(key["patrol_km"])
+        for name in ("patrol_hours", "patrol_km", "car_km"):
+            key[name] = round(key[name])
     for pk in covered:
         spread(cell_path[pk], cells_covered=1)
     for worker_id in patrolling:
@@ -354,8 +512,9 @@ def _households_on_time(under: str, day: date):
 
 
 def worker_figures(region: Region, start: date, end: date) -> list[dict]:
-    """Each grid worker under ``region`` with their patrols, hours, kilometres and visits of the period
-    (counts only, for the bulletin and the ranking: the caller has scoped the region)."""
+    """Each grid worker under ``region`` with their patrols, hours, kilometres on foot (``km``) and in a patrol
+    car (``car_km``) and visits of the period (counts only, for the bulletin and the ranking: the caller has
+    scoped the region)."""
     low, high = _day_bounds(start, end)
     members = (
         Membership.objects.filter(role=Role.GRID_WORKER, is_active=True, region__path__startswith=region.path)
@@ -374,13 +533,20 @@ def worker_figures(region: Region, start: date, end: date) -> list[dict]:
                 "patrols": 0,
                 "hours": 0.0,
                 "km": 0.0,
+                "car_km": 0.0,
                 "visits": 0,
             },
         )
+    on_foot = Q(vehicle__isnull=True)
     patrols = (
         Patrol.objects.filter(worker_id__in=workers, started_at__gte=low, started_at__lt=high)
         .values("worker_id")
-        .annotate(n=Count("id"), seconds=Sum("duration_s"), metres=Sum("distance_m"))
+        .annotate(
+            n=Count("id"),
+            seconds=Sum("duration_s"),
+            metres=Sum("distance_m", filter=on_foot),
+            car_metres=Sum("distance_m", filter=Q(vehicle__isnull=False)),
+        )
         .order_by()
     )
     for row in patrols:
@@ -388,6 +554,7 @@ def worker_figures(region: Region, start: date, end: date) -> list[dict]:
         figures["patrols"] = row["n"]
         figures["hours"] = round((row["seconds"] or 0) / 3600, 1)
         figures["km"] = round((row["metres"] or 0) / 1000, 1)
+        figures["car_km"] = round((row["car_metres"] or 0) / 1000, 1)
     visits = (
         Visit.objects.filter(worker_id__in=workers, visited_on__gte=start, visited_on__lte=end)
         .values("worker_id")

@@ -1,5 +1,6 @@
-"""Every write of patrols: start, a batch of points, finish, the closing of forgotten patrols and the link
-of a case reported during a patrol. One transaction each, audited, keyword-only ``actor``."""
+"""Every write of patrols: start (on foot or in a patrol car), a batch of points, finish, the closing of
+forgotten patrols, the link of a case reported during a patrol, household visits, and the patrol cars
+themselves. One transaction each, audited, keyword-only ``actor``."""
 
 import math
 import uuid
@@ -18,8 +19,9 @@ from wangge.accounts.roles import roles_of
 from wangge.cases import services as case_services
 from wangge.cases.models import Case, Source
 from wangge.core.text import check_text
-from wangge.patrols import conf, track
-from wangge.patrols.models import COLUMNS, Patrol, PatrolCase, Visit, VisitPhoto
+from wangge.patrols import conf, selectors, track
+from wangge.patrols.models import COLUMNS, Patrol, PatrolCase, Vehicle, Visit, VisitPhoto
+from wangge.patrols.plates import normalise_plate
 from wangge.people import permissions as people_permissions
 from wangge.people import selectors as people_selectors
 from wangge.regions.locator import get_locator
@@ -29,6 +31,7 @@ from wangge.regions.models import GRID_LEVELS, Level, Region
 PATROL_ROLES = (Role.GRID_WORKER, Role.MICRO_GRID_LIAISON, Role.GRID_CHIEF, Role.COMMUNITY_STAFF)
 PATROLLED_LEVELS = (*GRID_LEVELS, Level.MICRO_GRID)
 BATCH_ID_MAX = 64
+ID_MAX = 2**63 - 1  # the largest id a database column holds: a larger number is no car and no account
 BATCH_IDS_KEPT = 2000  # the newest batch ids remembered per patrol (a replay is older than a few hours)
 
 
@@ -41,27 +44,70 @@ def can_patrol(user) -> bool:
     return _patrol_memberships(user).exists()
 
 
-def _home_region(user) -> Region:
-    rows = list(_patrol_memberships(user).select_related("region").order_by("id"))
+def _home_region(user, under: str = "") -> Region | None:
+    """The region of the user's patrol membership (by PATROL_ROLES' order), under ``under`` when given."""
+    rows = list(
+        _patrol_memberships(user).filter(region__path__startswith=under).select_related("region").order_by("id")
+    )
     if not rows:
-        raise PermissionDenied(_("Only grid workers and their chiefs record patrols."))
+        return None
     rows.sort(key=lambda m: PATROL_ROLES.index(m.role))
     return rows[0].region
 
 
-def start_patrol(*, actor, at: datetime | None = None) -> tuple[Patrol, bool]:
-    """Start a patrol for ``actor``; a patrol still open is answered instead (created False). An open patrol
-    older than the auto-close limit is closed first."""
+def start_patrol(*, actor, at: datetime | None = None, vehicle=None) -> tuple[Patrol, bool]:
+    """Start a patrol for ``actor``, on foot or as a trip in ``vehicle`` (a car id the actor drives); a patrol
+    still open is answered instead, as it is (created False). An open patrol older than the auto-close limit is
+    closed first. A car trip belongs to the driver's patrol region inside the car's region."""
     region = _home_region(actor)
+    if region is None:
+        raise PermissionDenied(_("Only grid workers and their chiefs record patrols."))
     now = at or timezone.now()
     close_stale(now=now, worker=actor)
+    car = _driven_car(actor, vehicle) if vehicle not in (None, "") else None
+    if car is not None:
+        region = _home_region(actor, under=car.region_path)
+        if region is None:
+            raise ValidationError({"vehicle": _("You no longer patrol in the region of this car.")})
     with transaction.atomic():
         open_one = Patrol.objects.select_for_update().filter(worker=actor, ended_at__isnull=True).first()
         if open_one is not None:
             return open_one, False
-        patrol = Patrol.objects.create(worker=actor, region=region, region_path=region.path, started_at=now)
-        audit.record(actor=actor, action="patrol.start", obj=patrol)
+        if car is not None:
+            _check_car_free(Vehicle.objects.select_for_update().get(pk=car.pk), now)
+        patrol = Patrol.objects.create(
+            worker=actor, region=region, region_path=region.path, started_at=now, vehicle=car
+        )
+        audit.record(actor=actor, action="patrol.start", obj=patrol, changes={"vehicle": car.plate} if car else None)
     return patrol, True
+
+
+def _driven_car(actor, vehicle) -> Vehicle:
+    """The car ``vehicle`` (an id) if ``actor`` is one of its drivers and it is in service; else a 400 naming
+    ``vehicle`` (the same for a car that is not theirs and one that does not exist)."""
+    try:
+        pk = int(vehicle)
+    except (TypeError, ValueError):
+        pk = None
+    car = Vehicle.objects.filter(pk=pk, drivers=actor).first() if pk and 0 < pk <= ID_MAX else None
+    if car is None:
+        raise ValidationError({"vehicle": _("Choose a patrol car you are a driver of.")})
+    if not car.is_active:
+        raise ValidationError({"vehicle": _("This patrol car is out of service.")})
+    return car
+
+
+def _check_car_free(car: Vehicle, now: datetime) -> None:
+    """A car is on one trip at a time (called with the car's row locked, so two drivers cannot both take it)."""
+    limit = now - timedelta(hours=conf.auto_close_hours())
+    out = car.trips.filter(ended_at__isnull=True, started_at__gt=limit).select_related("worker").first()
+    if out is not None:
+        raise ValidationError(
+            {
+                "vehicle": _("%(plate)s is out on a trip with %(driver)s since %(at)s.")
+                % {"plate": car.plate, "driver": out.worker, "at": timezone.localtime(out.started_at).strftime("%H:%M")}
+            }
+        )
 
 
 def _parse_points(points) -> np.ndarray:
@@ -140,7 +186,7 @@ def add_points(*, actor, patrol: Patrol, batch_id: str, points) -> tuple[Patrol,
         if len(incoming):
             earliest = float(np.floor(incoming[:, track.T].min()))
             first_new = int(np.searchsorted(np.floor(rows[:, track.T]), earliest, side="left"))
-        rows = track.mark_jumps(rows, conf.max_speed_mps(), start=first_new)
+        rows = track.mark_jumps(rows, conf.max_speed_mps(car=locked.vehicle_id is not None), start=first_new)
         _refresh(locked, rows)
         locked.batch_ids = [*locked.batch_ids, batch_id][-BATCH_IDS_KEPT:]
         locked.save()
@@ -209,6 +255,142 @@ def link_reported_case(notice, patrol_id: int | None) -> None:
     patrol is linked to that patrol."""
     if patrol_id is not None:
         PatrolCase.objects.get_or_create(patrol_id=patrol_id, case=notice.case)
+
+
+# --- patrol cars -------------------------------------------------------------------------------------------
+
+VEHICLE_LEVELS = (Level.DISTRICT, Level.STREET, Level.COMMUNITY)
+ODOMETER_MAX_KM = 2_000_000
+
+
+def _vehicle_region(actor, code) -> Region:
+    """A district, street or community the actor manages the cars of (one answer for unknown and out of reach)."""
+    region = Region.objects.defer("boundary").filter(code=str(code or ""), is_active=True).first()
+    if region is None or not selectors.manages_vehicles(actor, region.path):
+        raise ValidationError({"region": _("Choose a street or community whose patrol cars you manage.")})
+    if region.level not in VEHICLE_LEVELS:
+        raise ValidationError({"region": _("A patrol car belongs to a district, street or community.")})
+    return region
+
+
+def check_drivers(region: Region, ids) -> list:
+    """The accounts named by ``ids``, each of whom must patrol in ``region`` (PATROL_ROLES under it)."""
+    try:
+        wanted = {int(i) for i in ids or ()}
+    except (TypeError, ValueError):
+        raise ValidationError({"drivers": _("Name the drivers by their account ids.")}) from None
+    if any(not 0 < i <= ID_MAX for i in wanted):
+        raise ValidationError({"drivers": _("Name the drivers by their account ids.")})
+    found = {
+        m.user
+        for m in Membership.objects.filter(
+            user_id__in=wanted,
+            user__is_active=True,
+            is_active=True,
+            role__in=PATROL_ROLES,
+            region__is_active=True,
+            region__path__startswith=region.path,
+        ).select_related("user")
+    }
+    missing = sorted(wanted - {u.pk for u in found})
+    if missing:
+        raise ValidationError(
+            {
+                "drivers": _("These accounts do not patrol in %(region)s: %(ids)s.")
+                % {"region": region.name, "ids": ", ".join(map(str, missing))}
+            }
+        )
+    return sorted(found, key=lambda u: u.pk)
+
+
+def _odometer(value) -> int:
+    try:
+        km = int(value or 0)
+    except (TypeError, ValueError):
+        km = -1
+    if not 0 <= km <= ODOMETER_MAX_KM:
+        raise ValidationError({"odometer_km": _("Enter the odometer in whole kilometres, 0 to 2,000,000.")})
+    return km
+
+
+def _label(value) -> str:
+    label = check_text(str(value or ""), field="label").strip()
+    if len(label) > 60:
+        raise ValidationError({"label": _("At most %(n)d characters.") % {"n": 60}})
+    return label
+
+
+def _unique_plate(plate: str, vehicle: Vehicle | None = None) -> str:
+    plate = normalise_plate(plate)
+    taken = Vehicle.objects.filter(plate=plate)
+    if vehicle is not None:
+        taken = taken.exclude(pk=vehicle.pk)
+    if taken.exists():
+        raise ValidationError({"plate": _("A patrol car with this plate is already registered.")})
+    return plate
+
+
+def register_vehicle(
+    *, actor, plate: str, region: str, label: str = "", drivers=(), odometer_km: int = 0, is_active: bool = True
+) -> Vehicle:
+    """Register a patrol car of a region the actor manages (403 for a role that manages none)."""
+    if not selectors.manages_vehicles(actor):
+        raise PermissionDenied(_("Only the staff who manage a region's patrol cars register them."))
+    place = _vehicle_region(actor, region)
+    car = Vehicle(
+        plate=_unique_plate(plate),
+        label=_label(label),
+        region=place,
+        region_path=place.path,
+        odometer_km=_odometer(odometer_km),
+        is_active=bool(is_active),
+    )
+    people = check_drivers(place, drivers)
+    with transaction.atomic():
+        car.save()
+        car.drivers.set(people)
+        audit.record(actor=actor, action="vehicle.register", obj=car, changes={"drivers": [u.username for u in people]})
+    return car
+
+
+VEHICLE_FIELDS = ("plate", "label", "region", "drivers", "odometer_km", "is_active")
+
+
+def change_vehicle(*, actor, vehicle: Vehicle, changes: dict) -> Vehicle:
+    """Change a car's plate, label, region, drivers, odometer or service (only the keys given). The drivers are
+    checked against the car's region after the change; the actor must manage both the old and the new region."""
+    if not selectors.manages_vehicles(actor, vehicle.region_path):
+        raise PermissionDenied(_("Only the staff who manage this car's region change it."))
+    unknown = set(changes) - set(VEHICLE_FIELDS)
+    if unknown:
+        raise ValidationError({sorted(unknown)[0]: _("This field cannot be changed.")})
+    before = {"plate": vehicle.plate, "label": vehicle.label, "region": vehicle.region.code}
+    before |= {"odometer_km": vehicle.odometer_km, "is_active": vehicle.is_active}
+    place = _vehicle_region(actor, changes["region"]) if "region" in changes else vehicle.region
+    if "plate" in changes:
+        vehicle.plate = _unique_plate(changes["plate"], vehicle)
+    if "label" in changes:
+        vehicle.label = _label(changes["label"])
+    if "odometer_km" in changes:
+        vehicle.odometer_km = _odometer(changes["odometer_km"])
+    if "is_active" in changes:
+        vehicle.is_active = bool(changes["is_active"])
+    vehicle.region, vehicle.region_path = place, place.path
+    ids = changes["drivers"] if "drivers" in changes else vehicle.drivers.values_list("pk", flat=True)
+    people = check_drivers(place, ids)
+    after = {"plate": vehicle.plate, "label": vehicle.label, "region": place.code}
+    after |= {"odometer_km": vehicle.odometer_km, "is_active": vehicle.is_active}
+    diff = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
+    with transaction.atomic():
+        vehicle.save()
+        if "drivers" in changes:
+            old = sorted(vehicle.drivers.values_list("username", flat=True))
+            vehicle.drivers.set(people)
+            new = sorted(u.username for u in people)
+            if old != new:
+                diff["drivers"] = [old, new]
+        audit.record(actor=actor, action="vehicle.change", obj=vehicle, changes=diff)
+    return vehicle
 
 
 # --- household visits (入户走访) ---------------------------------------------------------------------------

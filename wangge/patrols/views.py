@@ -1,5 +1,6 @@
-"""Patrol pages: the phone's start/finish page (the GPS is recorded by ``static/patrols/recorder.js``), one
-patrol on a map, coverage per region. Thin: scoped reads through ``selectors`` (404 out of reach)."""
+"""Patrol pages: the phone's start/finish page (the GPS is recorded by ``static/patrols/recorder.js``; a driver
+picks the patrol car there), one patrol on a map, coverage per region, household visits, the patrol cars and
+one car with its trips. Thin: scoped reads through ``selectors`` (404 out of reach)."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -19,31 +20,50 @@ from wangge.people import permissions as people_permissions
 LIST_SIZE = 50
 
 
-@login_required
-def index(request):
+def _index(request, *, start_errors=(), chosen: str = "", status: int = 200):
     """Your open patrol (start / finish) and the latest patrols you may see."""
     user = request.user
     can_patrol = services.can_patrol(user)
     current = selectors.open_patrol(user) if can_patrol else None
-    rows = selectors.patrols_for(user).select_related("worker", "region").order_by("-started_at", "-id")[:LIST_SIZE]
+    rows = (
+        selectors.patrols_for(user)
+        .select_related("worker", "region", "vehicle")
+        .order_by("-started_at", "-id")[:LIST_SIZE]
+    )
+    overseen = bool(selectors.overseen_paths(user) or user.is_superuser)
     context = {
         "nav": "patrols",
         "can_patrol": can_patrol,
         "current": current,
         "patrols": rows,
+        "cars": list(selectors.vehicles_driven_by(user)) if can_patrol and current is None else [],
+        "chosen": chosen,
+        "start_errors": start_errors,
         "recorder": {
             "pointsUrl": f"/api/v1/patrols/{current.pk}/points" if current else "",
             "patrol": current.pk if current else None,
         },
-        "overseen": selectors.overseen_paths(user) or user.is_superuser,
+        "overseen": overseen,
+        "sees_cars": overseen or selectors.vehicles_for(user).exists(),
     }
-    return render(request, "patrols/index.html", context)
+    return render(request, "patrols/index.html", context, status=status)
+
+
+@login_required
+def index(request):
+    return _index(request)
 
 
 @login_required
 @require_POST
 def start(request):
-    services.start_patrol(actor=request.user)
+    """Start a patrol; ``vehicle`` (a car the worker drives) makes it that car's trip."""
+    vehicle = request.POST.get("vehicle", "")[:12] or None
+    try:
+        services.start_patrol(actor=request.user, vehicle=vehicle)
+    except ValidationError as error:
+        problems = [m for messages_ in error.message_dict.values() for m in messages_]
+        return _index(request, start_errors=problems, chosen=vehicle or "", status=400)
     return redirect("patrols:index")
 
 
@@ -63,9 +83,12 @@ def detail(request, pk: int):
         "tileUrl": settings.MAP_TILE_URL,
         "track": track.geojson(patrol.array(), conf.simplify_tolerance_m()),
     }
+    vehicle = patrol.vehicle
     context = {
         "nav": "patrols",
         "patrol": patrol,
+        "vehicle": vehicle,
+        "vehicle_page": vehicle is not None and selectors.vehicles_for(request.user).filter(pk=vehicle.pk).exists(),
         "grids": selectors.grids_passed(patrol),
         "cases": selectors.cases_of(patrol),
         "config": config,
@@ -91,6 +114,44 @@ def coverage(request):
     found = selectors.coverage(request.user, code, days=days)
     config = {"tileUrl": settings.MAP_TILE_URL, "cells": selectors.coverage_geojson(found)}
     return render(request, "patrols/coverage.html", {"nav": "patrols", "config": config, **found})
+
+
+# --- patrol cars -------------------------------------------------------------------------------------------
+
+
+def _sees_cars(request) -> None:
+    """Residents and department staff have no patrol cars to see: 404 rather than an empty page."""
+    user = request.user
+    if not (user.is_superuser or selectors.overseen_paths(user) or selectors.vehicles_for(user).exists()):
+        raise Http404
+
+
+@login_required
+def vehicles(request):
+    """The patrol cars the caller oversees or drives, with their trips and mileage."""
+    _sees_cars(request)
+    rows = selectors.vehicles_filtered(request.user).order_by("-is_active", "plate")
+    return render(request, "patrols/vehicles.html", {"nav": "patrols", "vehicles": rows[:200]})
+
+
+@login_required
+def vehicle(request, pk: int):
+    """One car: figures, kilometres per month, drivers and the trips the caller may see."""
+    found = selectors.get_vehicle_for(request.user, pk)
+    months = selectors.vehicle_months(found)
+    top = max((m["km"] for m in months), default=0) or 1
+    driven = [i for i, m in enumerate(months) if m["trips"]]
+    shown = months[driven[0] :] if driven else months[-1:]  # from its first month with a trip: no empty year
+    trips = selectors.trips_filtered(request.user, vehicle=found.pk).order_by("-started_at", "-id")[:LIST_SIZE]
+    context = {
+        "nav": "patrols",
+        "vehicle": found,
+        "months": [{**m, "share": round(100 * m["km"] / top)} for m in reversed(shown)],
+        "this_month": months[-1],
+        "out_since": selectors.out_since(found),
+        "trips": trips,
+    }
+    return render(request, "patrols/vehicle.html", context)
 
 
 # --- household visits --------------------------------------------------------------------------------------

@@ -123,6 +123,15 @@ class Wish(TextGuardMixin, models.Model):
     thanks = models.CharField(_("thanks"), max_length=300, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
     flagged_at = models.DateTimeField(_("flagged as unclaimed"), null=True, blank=True)
+    # The household visit whose need it was posted from (``services.wish_from_visit``): one wish per visit.
+    visit = models.ForeignKey(
+        "patrols.Visit",
+        verbose_name=_("household visit"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("posted"), auto_now_add=True, db_index=True)
 
     class Meta:
@@ -130,6 +139,11 @@ class Wish(TextGuardMixin, models.Model):
         verbose_name_plural = _("micro-wishes (微心愿)")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["status", "reviewed_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["visit"], condition=models.Q(visit__isnull=False), name="one_wish_per_visit"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title

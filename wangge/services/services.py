@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,9 +25,10 @@ from wangge.core import bodies, pii, uploads
 from wangge.core.errors import Conflict
 from wangge.inbox import services as inbox
 from wangge.inbox.models import Kind
+from wangge.people import permissions as people_permissions
 from wangge.people.models import Compound
 from wangge.regions.models import Level, Region
-from wangge.services import access, circles, conf, roads, selectors
+from wangge.services import access, circles, conf, roads, selectors, visits
 from wangge.services.models import (
     ERRAND_WORKING_DAYS,
     Activity,
@@ -209,10 +210,11 @@ def post_wish(
     beneficiary_name: str = "",
     beneficiary_phone: str = "",
     beneficiary_address: str = "",
+    visit=None,
 ) -> Wish:
     """A resident posts for themselves (their home grid, or ``region`` among their memberships); a grid
     worker or staff member posts for a resident met on a visit (``beneficiary_name`` given, ``region`` in
-    their data reach). The wish waits for the community's review."""
+    their data reach; ``visit`` links the wish to the visit). The wish waits for the community's review."""
     on_behalf = bool(beneficiary_name or beneficiary_phone or beneficiary_address)
     scope = scope_for(actor)
     place = Region.objects.filter(code=region, is_active=True).first() if region else None
@@ -245,6 +247,7 @@ def post_wish(
         on_behalf=on_behalf,
         beneficiary_name=beneficiary_name.strip(),
         beneficiary_address=beneficiary_address.strip(),
+        visit=visit,
     )
     if compound:
         wish.compound = Compound.objects.filter(pk=compound, region_path__startswith=community.path).first()
@@ -269,6 +272,46 @@ def post_wish(
         url=f"/services/wishes/{wish.pk}/",
     )
     return wish
+
+
+@transaction.atomic
+def wish_from_visit(*, actor, visit) -> tuple[Wish, bool]:
+    """A household visit's need as a 微心愿 for the elderly or disabled resident met there, in one step: the
+    need's first line is the title, the whole need the reason, the resident's name, address and grid come from
+    the ledger in the actor's reach, and the wish is linked to the visit. One wish per visit: asking again
+    answers it (created False), also when two requests race (the unique visit decides)."""
+    existing = Wish.objects.filter(visit=visit).first()
+    if existing is not None:
+        return existing, False
+    if not access.helps(actor, visit.region_path) or not people_permissions.can(actor, people_permissions.LABELS):
+        raise PermissionDenied(
+            _("Only the grid workers and staff of the area post wishes for the residents they visit.")
+        )
+    need = (visit.needs or "").strip()
+    if not need:
+        raise ValidationError({"needs": _("The visit recorded no need to turn into a wish.")})
+    person = visits.beneficiary_of(actor, visit)
+    details = visits.prefill(actor, person.pk) if person is not None else {}
+    if not details:
+        raise ValidationError({"visit": _("The visit met no elderly or disabled resident to post a wish for.")})
+    try:
+        wish = post_wish(
+            actor=actor,
+            title=need.splitlines()[0].strip()[:100],
+            reason=need[:1000],
+            region=details["region"],
+            beneficiary_name=details["beneficiary_name"],
+            beneficiary_address=details["beneficiary_address"],
+            visit=visit,
+        )
+    except (IntegrityError, ValidationError):
+        # Another request posted the visit's wish first: seen by full_clean's check of the unique visit, or by
+        # the database when it committed meanwhile (post_wish's savepoint is undone either way).
+        existing = Wish.objects.filter(visit=visit).first()
+        if existing is None:
+            raise
+        return existing, False
+    return wish, True
 
 
 @transaction.atomic

@@ -6,6 +6,7 @@ app_name = "services"
 urlpatterns = [
     path("", views.wall, name="wall"),
     path("wishes/new/", views.wish_new, name="wish_new"),
+    path("wishes/from-visit/<int:pk>/", views.wish_from_visit, name="wish_from_visit"),
     path("wishes/<int:pk>/", views.wish_detail, name="wish"),
     path("wishes/<int:pk>/<str:action>/", views.wish_action, name="wish_action"),
     path("wishes/<int:pk>/photo/<str:which>/", views.wish_photo, name="wish_photo"),

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from wangge.accounts.api_auth import login_or_bearer_required
 from wangge.core import excel
 from wangge.core.errors import Conflict
+from wangge.patrols import selectors as patrol_selectors
 from wangge.people.models import Compound
 from wangge.services import access, selectors, services, visits
 from wangge.services.api import parse_near
@@ -161,6 +162,27 @@ def wish_action(request, pk: int, action: str):
     except (Conflict, PermissionDenied) as exc:
         messages.error(request, str(exc))
     return redirect("services:wish", pk=pk)
+
+
+@login_required
+@require_POST
+def wish_from_visit(request, pk: int):
+    """A household visit's need as a 微心愿 for the resident met there, in one step; back to the visit's page,
+    which then shows the wish."""
+    visit = patrol_selectors.get_visit_for(request.user, pk)  # 404 outside the caller's reach
+    try:
+        wish, created = services.wish_from_visit(actor=request.user, visit=visit)
+    except ValidationError as exc:
+        for message in _errors(exc):
+            messages.error(request, message)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+    else:
+        if created:
+            messages.success(
+                request, _("Wish posted: %(title)s. The community will review it.") % {"title": wish.title}
+            )
+    return redirect("patrols:visit", pk=visit.pk)
 
 
 @login_or_bearer_required

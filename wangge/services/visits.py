@@ -2,17 +2,22 @@
 (a helper of the resident's area) is offered to post a wish for them. Registered on ``patrols.offers`` in
 ``ServicesConfig.ready()``; patrols imports nothing of services.
 
-The link names only the resident's id (``?for_person=``): the wish form reads the resident through the
-ledger's scoped selectors and fills in the name, address and grid, so no name travels in a URL."""
+- The visit recorded a need: one button turns it into the wish (``services.wish_from_visit``), linked to the
+  visit; from then on the visit page shows that wish instead, to whoever may open it.
+- No need recorded: a link to the wish form. It names only the resident's id (``?for_person=``): the form
+  reads the resident through the ledger's scoped selectors and fills in the name, address and grid, so no
+  name travels in a URL.
+"""
 
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from wangge.cases.offers import Link
 from wangge.people import permissions as people_permissions
 from wangge.people import selectors as people_selectors
 from wangge.people.labels import LabelKind
-from wangge.services import access
+from wangge.services import access, selectors
 
 # Who a wish is offered for: residents labelled elderly living alone or disabled.
 WISH_LABELS = (LabelKind.ELDERLY_ALONE, LabelKind.DISABILITY)
@@ -33,7 +38,15 @@ def beneficiary_of(user, visit):
 
 
 def wish_offer(user, visit):
-    """A link to the wish form for the resident met on the visit, for a helper of their area."""
+    """The wish posted from the visit (for whoever may open it); else, for a helper of the resident's area, a
+    button that turns the visit's need into a wish for them, or a link to the wish form without a need."""
+    linked = selectors.wishes_for(user).filter(visit=visit).first()
+    if linked is not None:
+        return Link(
+            label=_("Wish “%(title)s”: %(status)s") % {"title": linked.title, "status": linked.get_status_display()},
+            url=reverse("services:wish", args=[linked.pk]),
+            testid="visit-wish-link",
+        )
     if not access.is_helper(user) or not people_permissions.can(user, people_permissions.LABELS):
         return None
     if not access.helps(user, visit.region_path):
@@ -41,6 +54,13 @@ def wish_offer(user, visit):
     person = beneficiary_of(user, visit)
     if person is None:
         return None
+    if (visit.needs or "").strip():
+        return Link(
+            label=_("Turn the need into a wish for %(name)s") % {"name": person.name},
+            url=reverse("services:wish_from_visit", args=[visit.pk]),
+            method="post",
+            testid="visit-wish",
+        )
     return Link(
         label=_("Post a wish for %(name)s") % {"name": person.name},
         url=f"/services/wishes/new/?for_person={person.pk}",
