@@ -24,6 +24,7 @@ from wangge.cases.models import PhotoKind, Source, Status, Supervision
 from wangge.cases.permissions import is_resident_only
 from wangge.cases.workflow import GRID_ROLES, rule_for
 from wangge.core.text import validate_multiline_text, validate_text
+from wangge.core.widgets import DayInput
 from wangge.regions.models import GRID_LEVELS, Region
 
 STAFF_SOURCES = (Source.PATROL, Source.HOTLINE, Source.VISIT, Source.INSPECTION, Source.OTHER)
@@ -293,10 +294,8 @@ class FilterForm(forms.Form):
         choices=[("", _("Any")), ("yellow", _("Due soon")), ("red", _("Overdue"))],
         widget=QuickSelect,
     )
-    date_from = forms.DateField(
-        label=_("Reported from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(label=_("Reported until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(label=_("Reported from"), required=False, widget=DayInput())
+    date_to = forms.DateField(label=_("Reported until"), required=False, widget=DayInput())
 
     def __init__(self, *args, regions=(), **kwargs):  # regions: [(code, indented name), …]
         super().__init__(*args, **kwargs)

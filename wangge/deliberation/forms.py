@@ -6,11 +6,11 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from wangge.core.text import validate_multiline_text, validate_text
+from wangge.core.widgets import DayInput, LocalDateTimeInput
 from wangge.deliberation.models import Choice, DecisionKind, PlaceKind
 
 TEXT = {"class": "form-control"}
 SELECT = {"class": "form-select"}
-LOCAL = "%Y-%m-%dT%H:%M"
 
 
 def apply_service_errors(form: forms.Form, exc: ValidationError) -> None:
@@ -70,9 +70,7 @@ class MeetingForm(forms.Form):
         label=_("Kind of place"), choices=PlaceKind.choices, widget=forms.Select(attrs=SELECT)
     )
     place = _text(_("Place"), 120)
-    starts_at = forms.DateTimeField(
-        label=_("Starts at"), widget=forms.DateTimeInput(attrs={**TEXT, "type": "datetime-local"}, format=LOCAL)
-    )
+    starts_at = forms.DateTimeField(label=_("Starts at"), widget=LocalDateTimeInput(attrs=TEXT))
     invite_residents = forms.BooleanField(
         label=_("Invite every resident account of the community (each may vote)"), required=False
     )
@@ -114,7 +112,7 @@ class DecisionForm(forms.Form):
     )
     category = _text(_("Case category code"), 8, required=False)
     owner_name = _text(_("Owner"), 80)
-    due_on = forms.DateField(label=_("Deadline"), widget=forms.DateInput(attrs={**TEXT, "type": "date"}))
+    due_on = forms.DateField(label=_("Deadline"), widget=DayInput(attrs=TEXT))
 
     def __init__(self, *args, topics=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -4,11 +4,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from wangge.core.validators import date_range_message, day_out_of_range
+from wangge.core.widgets import DayInput
 
 
 class StatisticsForm(forms.Form):
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(label=_("From"), required=False, widget=DayInput())
+    date_to = forms.DateField(label=_("To"), required=False, widget=DayInput())
     region = forms.CharField(label=_("Region"), required=False, max_length=20)  # a picker on the page
 
     def clean(self):

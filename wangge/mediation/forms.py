@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from wangge.core.text import validate_multiline_text, validate_text
+from wangge.core.widgets import DayInput
 from wangge.mediation.models import DisputeKind, EscalationBody, PartyRole
 
 TEXT = {"class": "form-control"}
@@ -88,14 +89,14 @@ class DisputeForm(forms.Form):
 
 
 class SessionForm(forms.Form):
-    held_on = forms.DateField(label=_("Held on"), required=False, widget=forms.DateInput(attrs=DAY))
+    held_on = forms.DateField(label=_("Held on"), required=False, widget=DayInput(attrs=DAY))
     place = _text(_("Place"), 100)
     notes = _multiline(_("Notes"), 5000, required=False)
 
 
 class AgreementForm(forms.Form):
     text = _multiline(_("Agreement"), 5000, rows=5)
-    agreed_on = forms.DateField(label=_("Agreed on"), required=False, widget=forms.DateInput(attrs=DAY))
+    agreed_on = forms.DateField(label=_("Agreed on"), required=False, widget=DayInput(attrs=DAY))
 
 
 class FailForm(forms.Form):
@@ -108,7 +109,7 @@ class ResumeForm(forms.Form):
 
 class FulfilForm(forms.Form):
     note = _multiline(_("How it was fulfilled"), 2000, rows=3)
-    on = forms.DateField(label=_("Fulfilled on"), required=False, widget=forms.DateInput(attrs=DAY))
+    on = forms.DateField(label=_("Fulfilled on"), required=False, widget=DayInput(attrs=DAY))
 
 
 class EscalateForm(forms.Form):

@@ -6,12 +6,12 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from wangge.core.text import validate_multiline_text, validate_text
+from wangge.core.widgets import LocalDateTimeInput
 from wangge.notices.models import NoticeKind, QuestionKind
 
 TEXT = {"class": "form-control"}
 SELECT = {"class": "form-select"}
 WHEN = {**TEXT, "type": "datetime-local"}
-LOCAL = "%Y-%m-%dT%H:%M"  # what a datetime-local input shows and sends
 QUESTION_SLOTS = 3
 ACCEPT = "application/pdf,image/jpeg,image/png,image/webp,.xlsx"
 
@@ -66,15 +66,13 @@ class NoticeForm(forms.Form):
     region = forms.ChoiceField(label=_("Published to"), widget=forms.Select(attrs=SELECT))
     title = _title()
     body = _body()
-    publish_from = forms.DateTimeField(
-        label=_("Published from"), required=False, widget=forms.DateTimeInput(attrs=WHEN, format=LOCAL)
-    )
+    publish_from = forms.DateTimeField(label=_("Published from"), required=False, widget=LocalDateTimeInput(attrs=WHEN))
     publish_until = forms.DateTimeField(
-        label=_("Published until"), required=False, widget=forms.DateTimeInput(attrs=WHEN, format=LOCAL)
+        label=_("Published until"), required=False, widget=LocalDateTimeInput(attrs=WHEN)
     )
     attachments = _attachments()
     poll_closes_at = forms.DateTimeField(
-        label=_("Poll closes at"), required=False, widget=forms.DateTimeInput(attrs=WHEN, format=LOCAL)
+        label=_("Poll closes at"), required=False, widget=LocalDateTimeInput(attrs=WHEN)
     )
 
     def __init__(self, *args, regions=(), **kwargs):
@@ -113,6 +111,6 @@ class EditForm(forms.Form):
     title = _title()
     body = _body()
     publish_until = forms.DateTimeField(
-        label=_("Published until"), required=False, widget=forms.DateTimeInput(attrs=WHEN, format=LOCAL)
+        label=_("Published until"), required=False, widget=LocalDateTimeInput(attrs=WHEN)
     )
     attachments = _attachments()

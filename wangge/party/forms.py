@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from wangge.core.text import validate_multiline_text, validate_text
+from wangge.core.widgets import DayInput, MonthInput
 from wangge.party.models import CheckItem, ItemKind, LeaveKind, MemberStatus, OrganisationKind
 
 TEXT = {"class": "form-control"}
@@ -34,7 +35,7 @@ class ItemForm(forms.Form):
         validators=[validate_multiline_text],
         widget=forms.Textarea(attrs={**TEXT, "rows": 3}),
     )
-    due_on = forms.DateField(label=_("Due on"), required=False, widget=forms.DateInput(attrs={**TEXT, "type": "date"}))
+    due_on = forms.DateField(label=_("Due on"), required=False, widget=DayInput(attrs=TEXT))
 
     def __init__(self, *args, communities=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -122,9 +123,7 @@ class MemberForm(forms.Form):
     person = forms.IntegerField(label=_("Person in the ledger"), min_value=1, widget=PersonSearch)
     organisation = forms.TypedChoiceField(label=_("Organisation"), coerce=int, widget=forms.Select(attrs=SELECT))
     status = forms.ChoiceField(label=_("Standing"), choices=MemberStatus.choices, widget=forms.Select(attrs=SELECT))
-    joined_on = forms.DateField(
-        label=_("Joined on"), required=False, widget=forms.DateInput(attrs={**TEXT, "type": "date"})
-    )
+    joined_on = forms.DateField(label=_("Joined on"), required=False, widget=DayInput(attrs=TEXT))
     in_service = forms.BooleanField(label=_("In-service member (在职党员)"), required=False)
     employer = forms.CharField(
         label=_("Employer unit"),
@@ -146,7 +145,7 @@ class MemberForm(forms.Form):
 
 
 class LeaveForm(forms.Form):
-    left_on = forms.DateField(label=_("Left on"), widget=forms.DateInput(attrs={**TEXT, "type": "date"}))
+    left_on = forms.DateField(label=_("Left on"), widget=DayInput(attrs=TEXT))
     leave_kind = forms.ChoiceField(label=_("How"), choices=LeaveKind.choices, widget=forms.Select(attrs=SELECT))
     leave_note = forms.CharField(
         label=_("Note"), max_length=200, required=False, validators=[validate_text], widget=forms.TextInput(attrs=TEXT)
@@ -184,7 +183,7 @@ class CheckForm(forms.Form):
     month = forms.DateField(
         label=_("Month"),
         input_formats=["%Y-%m"],
-        widget=forms.DateInput(attrs={**TEXT, "type": "month"}, format="%Y-%m"),
+        widget=MonthInput(attrs=TEXT),
     )
     passed = forms.MultipleChoiceField(
         label=_("Items passed"), required=False, choices=CheckItem.choices, widget=forms.CheckboxSelectMultiple

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wangge.cases.forms import grouped_categories
 from wangge.core.text import validate_multiline_text, validate_text
+from wangge.core.widgets import DayInput
 
 
 class MultiplePhotoInput(forms.ClearableFileInput):
@@ -16,9 +17,7 @@ class VisitForm(forms.Form):
     household = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1, max_value=2**31 - 1)
     person = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1, max_value=2**31 - 1)
     # A date input takes only ISO dates: the zh-hans format (2026/12/07) would leave it empty.
-    visited_on = forms.DateField(
-        label=_("Visit date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    visited_on = forms.DateField(label=_("Visit date"), widget=DayInput())
     people_met = forms.CharField(label=_("People met"), max_length=200, required=False, validators=[validate_text])
     notes = forms.CharField(
         label=_("What you saw and heard (民情日记)"),

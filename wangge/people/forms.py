@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from wangge.core.text import validate_text
+from wangge.core.widgets import DayInput
 from wangge.people import excel
 from wangge.people.labels import SPECS, LabelKind
 from wangge.people.models import (
@@ -265,7 +266,7 @@ def _detail_field(spec_field):
             min_value=spec_field.minimum, max_value=spec_field.maximum, decimal_places=2, **common
         )
     elif spec_field.kind == "date":
-        field = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
+        field = forms.DateField(widget=DayInput(), **common)
     else:
         field = forms.CharField(max_length=spec_field.max_length, validators=[validate_text], **common)
     field.widget.attrs["class"] = "form-control"

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from wangge.core.text import check_text, validate_text
+from wangge.core.widgets import DayInput
 from wangge.people.models import (
     BuildingUse,
     Education,
@@ -317,7 +318,7 @@ class Field:
         if self.datatype == DECIMAL:
             return forms.DecimalField(max_digits=8, decimal_places=2, min_value=0, **options)
         if self.datatype == DATE:
-            return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **options)
+            return forms.DateField(widget=DayInput(), **options)
         if self.datatype == BOOLEAN:
             return forms.BooleanField(**{**options, "required": False})
         return forms.FloatField(**options)

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from wangge.core.text import validate_multiline_text, validate_text
+from wangge.core.widgets import DayInput, LocalDateTimeInput
 from wangge.services.models import ActivityKind, Audience, ClaimantKind
 
 PHOTO_ATTRS = {"accept": "image/jpeg,image/png,image/webp", "capture": "environment"}
@@ -32,7 +33,7 @@ class WishForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         validators=[validate_multiline_text],
     )
-    wanted_by = forms.DateField(label=_("By when"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    wanted_by = forms.DateField(label=_("By when"), required=False, widget=DayInput())
     compound = forms.TypedChoiceField(label=_("Compound"), required=False, coerce=int, empty_value=None)
     photo = forms.FileField(label=_("Photo"), required=False, widget=forms.ClearableFileInput(attrs=PHOTO_ATTRS))
     region = forms.ChoiceField(label=_("Grid or community"), required=False)
@@ -77,8 +78,8 @@ class ActivityForm(forms.Form):
     region = forms.ChoiceField(label=_("Community or street"))
     point = forms.TypedChoiceField(label=_("Service point"), required=False, coerce=int, empty_value=None)
     address = forms.CharField(label=_("Or an address"), required=False, max_length=200, validators=[validate_text])
-    starts_at = forms.DateTimeField(label=_("Starts"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
-    ends_at = forms.DateTimeField(label=_("Ends"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    starts_at = forms.DateTimeField(label=_("Starts"), widget=LocalDateTimeInput())
+    ends_at = forms.DateTimeField(label=_("Ends"), widget=LocalDateTimeInput())
     capacity = forms.IntegerField(label=_("Capacity"), min_value=1, max_value=10000)
     audience = forms.ChoiceField(label=_("Audience"), choices=Audience.choices)
     organiser = forms.CharField(label=_("Organiser"), min_length=2, max_length=100, validators=[validate_text])
