@@ -176,3 +176,15 @@ def test_the_visit_form_offers_today_in_the_form_a_date_input_takes(browser):
     household = household_in(GRID_1)
     page = browser("gridworker1", language="zh-hans").get(f"/patrols/visits/new/?household={household.pk}")
     assert f'type="date" name="visited_on" value="{timezone.localdate():%Y-%m-%d}"' in page.content.decode()
+
+
+def test_the_visit_form_opened_without_a_household_leads_to_the_visits_page(browser):
+    client = browser("gridworker1")
+    response = client.get("/patrols/visits/new/")
+    assert response.status_code == 302 and response["Location"] == "/patrols/visits/"
+    assert client.post("/patrols/visits/new/", {"visited_on": "2026-12-07"})["Location"] == "/patrols/visits/"
+    assert Visit.objects.filter(worker__username="gridworker1", visited_on="2026-12-07").count() == 0
+    assert "Pick the household to visit" in client.get("/patrols/visits/").content.decode()
+    chinese = browser("gridworker1", language="zh-hans")
+    chinese.get("/patrols/visits/new/")
+    assert "请选择要走访的住户" in chinese.get("/patrols/visits/").content.decode()

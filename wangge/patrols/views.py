@@ -187,6 +187,10 @@ def visit_new(request):
     _people_view(request)
     source = request.POST if request.method == "POST" else request.GET
     household_id, person_id = source.get("household") or None, source.get("person") or None
+    if household_id is None and person_id is None:
+        # Opened without a household (a bookmark, a typed address): the visits page lists whom to visit.
+        messages.info(request, _("Pick the household to visit: from the visits due below, or from its page."))
+        return redirect("patrols:visits")
     subject_household, subject_person = services._subject(request.user, household_id, person_id)
     form = forms.VisitForm(request.POST or None, request.FILES or None, initial=source.dict())
     if request.method == "POST" and form.is_valid():
