@@ -2,6 +2,12 @@
 
 - The session is persistent (``clean_session=False`` under a fixed client id), the subscription QoS 1: the
   broker keeps what devices publish while the subscriber is down and delivers it when it returns.
+- With ``share`` (what ``wangge mqtt`` runs, see ``workers``) the subscription is a shared one,
+  ``$share/{share}/{prefix}/+/+``: the broker hands each message to one member of the group, so several
+  processes split the load, each with its own persistent session (the broker keeps a stopped member's share
+  for it). Shared subscriptions come with MQTT v5; Mosquitto (and EMQX, HiveMQ, VerneMQ) take them from 3.1.1
+  clients too, and the client stays 3.1.1: paho builds a properties object for every v5 message it
+  receives, which was a quarter of a worker's time under load.
 - paho's network thread only queues what arrives; the caller's thread (``pump``/``run``) takes batches off
   the queue (up to ``batch_size`` or ``batch_wait`` seconds) and hands them to ``ingest.ingest``, so the
   heartbeats of a batch are one insert and one update. Alarms have a queue of their own and are taken in as
@@ -10,6 +16,10 @@
   dead letter), so a crash before that has the broker deliver it again (a replay has no second effect).
   Heartbeats are acknowledged on arrival: the broker's in-flight window (20 on Mosquitto) would otherwise
   hold them back batch by batch, and a lost heartbeat is followed by the next.
+- The connection is kept from batch to batch (on SQLite ``CONN_MAX_AGE`` is 0, meant for requests: a
+  reconnect per batch cost more than the batch's insert); one that failed is closed and opened again by the
+  retry. On SQLite the subscriber checkpoints the write-ahead log itself, at most once a second and after
+  its write lock is released, rather than inside every commit (``checkpoint_later``).
 - Database errors: the batch is retried with backoff (``DEVICES_DB_RETRIES``), then dead-lettered as
   retryable; if even that write fails, the messages are appended to ``var/devices-spool.jsonl``, which the
   replay command reads first. Nothing raised by a message stops the subscriber.
@@ -27,7 +37,7 @@ from urllib.parse import urlparse
 
 import paho.mqtt.client as mqtt
 from django.conf import settings
-from django.db import DatabaseError, close_old_connections, connection
+from django.db import DatabaseError, connection
 from django.utils import timezone
 
 from wangge.devices import conf, ingest
@@ -37,6 +47,7 @@ log = logging.getLogger("wangge.devices")
 
 RETRY_BASE_SECONDS = 0.2
 WAKE = object()  # put on the heartbeat queue when an alarm arrives
+CHECKPOINT_SECONDS = 1.0
 
 
 def spool_path() -> Path:
@@ -68,10 +79,13 @@ class Subscriber:
         batch_wait: float = 0.05,
         retries: int | None = None,
         handler=None,
+        share: str = "",
     ):
         self.url = url or conf.mqtt_url()
         self.prefix = (prefix or conf.topic_prefix()).rstrip("/")
         self.client_id = client_id or conf.client_id()
+        self.share = share
+        self.topic = f"$share/{share}/{self.prefix}/+/+" if share else f"{self.prefix}/+/+"
         self.batch_size = batch_size
         self.batch_wait = batch_wait
         self.retries = conf.db_retries() if retries is None else retries
@@ -79,7 +93,10 @@ class Subscriber:
         self.arrived: queue.Queue = queue.Queue()
         self.urgent: queue.Queue = queue.Queue()  # alarms, taken before the heartbeats waiting
         self.subscribed = threading.Event()
+        self.refused = ""  # why the broker refused the subscription
         self.processed = 0
+        self._tuned = None  # the SQLite connection whose checkpoints this subscriber runs
+        self._checkpointed = 0.0
         self.client = mqtt.Client(
             mqtt.CallbackAPIVersion.VERSION2,
             client_id=self.client_id,
@@ -88,7 +105,7 @@ class Subscriber:
             manual_ack=True,
         )
         self.client.on_connect = self._on_connect
-        self.client.on_subscribe = lambda *_args: self.subscribed.set()
+        self.client.on_subscribe = self._on_subscribe
         self.client.on_message = self._on_message
         self.client.reconnect_delay_set(min_delay=1, max_delay=30)
 
@@ -98,15 +115,23 @@ class Subscriber:
         if reason_code.is_failure:
             log.warning("MQTT connection refused: %s", reason_code)
             return
-        client.subscribe(f"{self.prefix}/+/+", qos=1)
+        client.subscribe(self.topic, qos=1)
+
+    def _on_subscribe(self, _client, _userdata, _mid, reason_codes, _properties):
+        failed = [code for code in reason_codes if code.is_failure]
+        if failed:
+            self.refused = str(failed[0])
+            log.error("the broker refused the subscription to %s: %s", self.topic, self.refused)
+        self.subscribed.set()
 
     def _on_message(self, client, _userdata, message):
-        if message.topic.endswith("/" + MessageKind.ALARM):
+        topic = message.topic
+        if topic.endswith("/" + MessageKind.ALARM):
             self.urgent.put((message, False))
             self.arrived.put(WAKE)  # wakes a pump waiting for heartbeats
             return
         acked = False
-        if message.topic.endswith("/" + MessageKind.HEARTBEAT) and message.qos:
+        if message.qos and topic.endswith("/" + MessageKind.HEARTBEAT):
             client.ack(message.mid, message.qos)
             acked = True
         self.arrived.put((message, acked))
@@ -118,12 +143,26 @@ class Subscriber:
         self.client.connect(host, port, keepalive=30)
         self.client.loop_start()
         if not self.subscribed.wait(wait):
+            self.stop()
             raise TimeoutError(f"no subscription acknowledged by the broker at {host}:{port}")
+        if self.refused:
+            self.stop()
+            raise ConnectionRefusedError(f"the broker at {host}:{port} refused {self.topic}: {self.refused}")
         return self
 
     def stop(self) -> None:
         self.client.disconnect()
         self.client.loop_stop()
+
+    def end_session(self) -> None:
+        """Stop and have the broker forget this session (a worker no longer run: see ``workers.retire``)."""
+        self.stop()
+        host, port = broker_address(self.url)
+        cleaner = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=self.client_id, clean_session=True)
+        cleaner.connect(host, port, keepalive=30)  # a clean session: the broker drops the persistent one
+        cleaner.loop_start()
+        cleaner.disconnect()
+        cleaner.loop_stop()
 
     def run(self, stop: threading.Event) -> None:
         while not stop.is_set():
@@ -204,9 +243,9 @@ class Subscriber:
         error = None
         for attempt in range(max(self.retries, 1)):
             try:
-                if not connection.in_atomic_block:  # (a test's transaction: the connection is the test's)
-                    close_old_connections()
+                self._tune_connection()
                 self.handler(incoming)
+                self._checkpoint_now_and_then()
                 return
             except DatabaseError as exc:
                 error = exc
@@ -226,6 +265,28 @@ class Subscriber:
         except DatabaseError:
             log.error("database still failing: %d device messages spooled to %s", len(incoming), spool_path())
             spool(incoming, reason)
+
+    def _tune_connection(self) -> None:
+        """On SQLite, take the write-ahead log's checkpoints out of this connection's commits: a commit of a
+        thousand heartbeats dirties some thousands of index pages, and the automatic checkpoint after it ran
+        inside the commit, while the other writers waited on ``serialized_writes``."""
+        if connection.vendor != "sqlite" or connection.in_atomic_block:
+            return  # (inside a test's transaction the connection is the test's)
+        connection.ensure_connection()
+        if self._tuned is not connection.connection:
+            with connection.cursor() as cursor:
+                cursor.execute("PRAGMA wal_autocheckpoint = 0")
+            self._tuned = connection.connection
+
+    def _checkpoint_now_and_then(self) -> None:
+        """A passive checkpoint (it waits for no reader or writer) at most each ``CHECKPOINT_SECONDS``."""
+        if self._tuned is None or self._tuned is not connection.connection or connection.in_atomic_block:
+            return
+        if time.monotonic() - self._checkpointed < CHECKPOINT_SECONDS:
+            return
+        self._checkpointed = time.monotonic()
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
 
 def spool(incoming: list[ingest.Incoming], reason: str) -> None:
