@@ -29,9 +29,9 @@ from __future__ import annotations
 
 import json
 import logging
-import queue
 import threading
 import time
+from collections import deque
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -46,7 +46,7 @@ from wangge.devices.models import DeadLetter, MessageKind, Transport
 log = logging.getLogger("wangge.devices")
 
 RETRY_BASE_SECONDS = 0.2
-WAKE = object()  # put on the heartbeat queue when an alarm arrives
+GATHER_SECONDS = 0.002  # how often a batch being gathered looks for more
 CHECKPOINT_SECONDS = 1.0
 
 
@@ -90,8 +90,11 @@ class Subscriber:
         self.batch_wait = batch_wait
         self.retries = conf.db_retries() if retries is None else retries
         self.handler = handler or ingest.ingest
-        self.arrived: queue.Queue = queue.Queue()
-        self.urgent: queue.Queue = queue.Queue()  # alarms, taken before the heartbeats waiting
+        # Plain deques (appends and pops are atomic) and an event set when one stops being empty: a lock and
+        # a notification per heartbeat cost more than parsing it.
+        self.arrived: deque = deque()
+        self.urgent: deque = deque()  # alarms, taken before the heartbeats waiting
+        self._arrival = threading.Event()
         self.subscribed = threading.Event()
         self.refused = ""  # why the broker refused the subscription
         self.processed = 0
@@ -127,14 +130,16 @@ class Subscriber:
     def _on_message(self, client, _userdata, message):
         topic = message.topic
         if topic.endswith("/" + MessageKind.ALARM):
-            self.urgent.put((message, False))
-            self.arrived.put(WAKE)  # wakes a pump waiting for heartbeats
+            self.urgent.append((message, False))
+            self._arrival.set()  # wakes a pump waiting, or cuts a batch being gathered short
             return
         acked = False
         if message.qos and topic.endswith("/" + MessageKind.HEARTBEAT):
             client.ack(message.mid, message.qos)
             acked = True
-        self.arrived.put((message, acked))
+        self.arrived.append((message, acked))
+        if not self._arrival.is_set():
+            self._arrival.set()
 
     # --- lifecycle ---
 
@@ -178,33 +183,23 @@ class Subscriber:
 
         Alarms jump the queue: they are taken in as soon as they arrive, before the heartbeats waiting."""
         taken = self._take_urgent()
-        try:
-            first = self.arrived.get_nowait() if taken else self.arrived.get(timeout=timeout)
-        except queue.Empty:
+        if not taken and not self.arrived:
+            self._arrival.clear()
+            if not (self.arrived or self.urgent):  # (what came between the two looks set the event again)
+                self._arrival.wait(timeout)
+            taken += self._take_urgent()
+        if not self.arrived:
             return taken
-        batch = [] if first is WAKE else [first]
         until = time.monotonic() + self.batch_wait
-        while batch and len(batch) < self.batch_size:
-            left = until - time.monotonic()
-            try:
-                arrival = self.arrived.get(timeout=left) if left > 0 else self.arrived.get_nowait()
-            except queue.Empty:
-                break
-            if arrival is WAKE:
-                break
-            batch.append(arrival)
+        while len(self.arrived) < self.batch_size and not self.urgent and time.monotonic() < until:
+            time.sleep(GATHER_SECONDS)
+        batch = [self.arrived.popleft() for _ in range(min(len(self.arrived), self.batch_size))]
         taken += self._take_urgent()
-        if batch:
-            self.process(batch)
+        self.process(batch)
         return taken + len(batch)
 
     def _take_urgent(self) -> int:
-        alarms = []
-        while True:
-            try:
-                alarms.append(self.urgent.get_nowait())
-            except queue.Empty:
-                break
+        alarms = [self.urgent.popleft() for _ in range(len(self.urgent))]
         if alarms:
             self.process(alarms)
         return len(alarms)
