@@ -393,17 +393,17 @@ def _stored(kind: str, device_ids: list[int], since) -> list[str]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def _count_stored(kind: str, device_ids: list[int], since) -> int:
+def _count_stored(kind: str, since) -> int:
+    """Rows of ``kind`` received from ``since``: only the run writes into the bench database meanwhile. (Without a
+    device filter: with one, the count over some 10⁵ rows took a tenth of a second of the cores measured.)"""
     from django.db import connection
 
     from wangge.devices.models import DeviceMessage
 
-    table = DeviceMessage._meta.db_table
-    slots = ", ".join(["%s"] * len(device_ids))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT COUNT(*) FROM {table} WHERE kind = %s AND received_at >= %s AND device_id IN ({slots})",  # noqa: S608
-            [kind, connection.ops.adapt_datetimefield_value(since), *device_ids],
+            f"SELECT COUNT(*) FROM {DeviceMessage._meta.db_table} WHERE kind = %s AND received_at >= %s",  # noqa: S608
+            [kind, connection.ops.adapt_datetimefield_value(since)],
         )
         return cursor.fetchone()[0]
 
@@ -416,7 +416,6 @@ def _since():
 
 def ingest_rate(url, prefix, fleet, count, *, workers, runner=ProcessWorkers) -> tuple[float, int, int]:
     """(heartbeats/s the database took in, stored, published) through the production subscriber."""
-    device_ids = [d.pk for d in fleet]
     serials = [d.serial for d in fleet]
     since = _since()
     subscribers = runner(url, prefix, workers)
@@ -426,7 +425,7 @@ def ingest_rate(url, prefix, fleet, count, *, workers, runner=ProcessWorkers) ->
         stored, changed_at = 0, started
         while stored < count:
             subscribers.wait(0.1)
-            now_stored = _count_stored("heartbeat", device_ids, since)
+            now_stored = _count_stored("heartbeat", since)
             if now_stored != stored:
                 stored, changed_at = now_stored, time.perf_counter()
             elif not publishers.running() and time.perf_counter() - changed_at > QUIET_SECONDS:

@@ -18,8 +18,8 @@
   hold them back batch by batch, and a lost heartbeat is followed by the next.
 - The connection is kept from batch to batch (on SQLite ``CONN_MAX_AGE`` is 0, meant for requests: a
   reconnect per batch cost more than the batch's insert); one that failed is closed and opened again by the
-  retry. On SQLite the subscriber checkpoints the write-ahead log itself, at most once a second and after
-  its write lock is released, rather than inside every commit (``checkpoint_later``).
+  retry. On SQLite ``run`` checkpoints the write-ahead log once a second on a thread of its own, rather than
+  inside every commit (``_start_checkpoints``).
 - Database errors: the batch is retried with backoff (``DEVICES_DB_RETRIES``), then dead-lettered as
   retryable; if even that write fails, the messages are appended to ``var/devices-spool.jsonl``, which the
   replay command reads first. Nothing raised by a message stops the subscriber.
@@ -98,8 +98,8 @@ class Subscriber:
         self.subscribed = threading.Event()
         self.refused = ""  # why the broker refused the subscription
         self.processed = 0
-        self._tuned = None  # the SQLite connection whose checkpoints this subscriber runs
-        self._checkpointed = 0.0
+        self._checkpoints = False  # whether ``run`` checkpoints SQLite's log (then this connection does not)
+        self._tuned = None  # the connection told so
         self.client = mqtt.Client(
             mqtt.CallbackAPIVersion.VERSION2,
             client_id=self.client_id,
@@ -170,6 +170,7 @@ class Subscriber:
         cleaner.loop_stop()
 
     def run(self, stop: threading.Event) -> None:
+        self._start_checkpoints(stop)
         while not stop.is_set():
             try:
                 self.pump(timeout=0.5)
@@ -240,7 +241,6 @@ class Subscriber:
             try:
                 self._tune_connection()
                 self.handler(incoming)
-                self._checkpoint_now_and_then()
                 return
             except DatabaseError as exc:
                 error = exc
@@ -262,26 +262,38 @@ class Subscriber:
             spool(incoming, reason)
 
     def _tune_connection(self) -> None:
-        """On SQLite, take the write-ahead log's checkpoints out of this connection's commits: a commit of a
-        thousand heartbeats dirties some thousands of index pages, and the automatic checkpoint after it ran
-        inside the commit, while the other writers waited on ``serialized_writes``."""
-        if connection.vendor != "sqlite" or connection.in_atomic_block:
-            return  # (inside a test's transaction the connection is the test's)
+        """While ``run`` checkpoints SQLite's log on a thread of its own, this connection's commits do not: a
+        commit of a thousand heartbeats dirties some thousands of index pages, and the automatic checkpoint
+        after it ran inside the commit, while the other workers waited on ``serialized_writes`` and the
+        alarms behind the batch waited too."""
+        if not self._checkpoints or connection.in_atomic_block:
+            return
         connection.ensure_connection()
         if self._tuned is not connection.connection:
             with connection.cursor() as cursor:
                 cursor.execute("PRAGMA wal_autocheckpoint = 0")
             self._tuned = connection.connection
 
-    def _checkpoint_now_and_then(self) -> None:
-        """A passive checkpoint (it waits for no reader or writer) at most each ``CHECKPOINT_SECONDS``."""
-        if self._tuned is None or self._tuned is not connection.connection or connection.in_atomic_block:
+    def _start_checkpoints(self, stop: threading.Event) -> None:
+        """On SQLite, a passive checkpoint (it waits for no reader or writer) each ``CHECKPOINT_SECONDS`` on a
+        thread and connection of its own (SQLite lets go of the GIL while it copies pages)."""
+        if connection.vendor != "sqlite":
             return
-        if time.monotonic() - self._checkpointed < CHECKPOINT_SECONDS:
-            return
-        self._checkpointed = time.monotonic()
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        self._checkpoints = True
+
+        def checkpoint_now_and_then():
+            try:
+                while not stop.wait(CHECKPOINT_SECONDS):
+                    try:
+                        with connection.cursor() as cursor:  # this thread's own connection
+                            cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                    except DatabaseError as exc:
+                        log.warning("checkpoint failed: %s", exc)
+                        connection.close()
+            finally:
+                connection.close()
+
+        threading.Thread(target=checkpoint_now_and_then, name="wal-checkpoint", daemon=True).start()
 
 
 def spool(incoming: list[ingest.Incoming], reason: str) -> None:
