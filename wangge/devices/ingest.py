@@ -143,7 +143,7 @@ def parse(payload: bytes, *, now: datetime, max_payload: int | None = None, skew
     if len(payload) > max_payload:
         raise Malformed(_("The body is larger than %(n)d bytes.") % {"n": max_payload})
     try:
-        data = json.loads(payload)
+        data = json.loads(payload.decode("utf-8-sig"))  # (devices send UTF-8: no guessing of the encoding per body)
     except (ValueError, UnicodeDecodeError) as exc:
         raise Malformed(_("Not JSON: %(error)s") % {"error": str(exc)[:120]}) from None
     except RecursionError:
