@@ -10,8 +10,10 @@
   receives, which was a quarter of a worker's time under load.
 - paho's network thread only queues what arrives; the caller's thread (``pump``/``run``) takes batches off
   the queue (up to ``batch_size`` or ``batch_wait`` seconds) and hands them to ``ingest.ingest``, so the
-  heartbeats of a batch are one insert and one update. Alarms have a queue of their own and are taken in as
-  soon as they arrive, ahead of the heartbeats waiting.
+  heartbeats of a batch are one insert and one update. Alarms have a queue of their own: under ``run`` a
+  thread with its own database connection takes each in as soon as it arrives, beside a heartbeat batch
+  being parsed or written rather than after it (on SQLite it still waits for that batch's commit: one
+  writer); ``pump`` alone (tests, the bench's smoke run) takes them first, before the heartbeats waiting.
 - Acknowledgements are manual: an alarm or reading is acknowledged once it is in the database (or a
   dead letter), so a crash before that has the broker deliver it again (a replay has no second effect).
   Heartbeats are acknowledged on arrival: the broker's in-flight window (20 on Mosquitto) would otherwise
@@ -95,11 +97,14 @@ class Subscriber:
         self.arrived: deque = deque()
         self.urgent: deque = deque()  # alarms, taken before the heartbeats waiting
         self._arrival = threading.Event()
+        self._alarm_arrival = threading.Event()
+        self._alarm_lane = False  # whether ``run``'s alarm thread takes the alarms (else ``pump`` does)
+        self._counting = threading.Lock()
         self.subscribed = threading.Event()
         self.refused = ""  # why the broker refused the subscription
         self.processed = 0
         self._checkpoints = False  # whether ``run`` checkpoints SQLite's log (then this connection does not)
-        self._tuned = None  # the connection told so
+        self._told = threading.local()  # per thread: the connection told so
         self.client = mqtt.Client(
             mqtt.CallbackAPIVersion.VERSION2,
             client_id=self.client_id,
@@ -131,6 +136,7 @@ class Subscriber:
         topic = message.topic
         if topic.endswith("/" + MessageKind.ALARM):
             self.urgent.append((message, False))
+            self._alarm_arrival.set()
             self._arrival.set()  # wakes a pump waiting, or cuts a batch being gathered short
             return
         acked = False
@@ -171,31 +177,59 @@ class Subscriber:
 
     def run(self, stop: threading.Event) -> None:
         self._start_checkpoints(stop)
-        while not stop.is_set():
+        alarms = self._start_alarm_lane(stop)
+        try:
+            while not stop.is_set():
+                try:
+                    self.pump(timeout=0.5)
+                except Exception:  # noqa: BLE001 (nothing a message does may stop the subscriber)
+                    log.exception("device batch failed")
+        finally:
+            alarms.join(timeout=30)
+
+    def _start_alarm_lane(self, stop: threading.Event) -> threading.Thread:
+        """The thread that takes alarms in as they arrive, on a database connection of its own."""
+        self._alarm_lane = True
+
+        def take_alarms():
             try:
-                self.pump(timeout=0.5)
-            except Exception:  # noqa: BLE001 (nothing a message does may stop the subscriber)
-                log.exception("device batch failed")
+                while not stop.is_set():
+                    self._alarm_arrival.clear()
+                    if not self.urgent:
+                        self._alarm_arrival.wait(0.5)
+                    try:
+                        self._take_urgent()
+                    except Exception:  # noqa: BLE001 (as a batch: the subscriber goes on)
+                        log.exception("device alarm failed")
+                self._take_urgent()  # what came just before the stop
+            finally:
+                connection.close()
+
+        lane = threading.Thread(target=take_alarms, name="device-alarms", daemon=True)
+        lane.start()
+        return lane
 
     # --- the caller's thread ---
 
     def pump(self, timeout: float = 1.0) -> int:
         """Wait up to ``timeout`` for a message, take a batch, take it in; answers how many.
 
-        Alarms jump the queue: they are taken in as soon as they arrive, before the heartbeats waiting."""
-        taken = self._take_urgent()
+        Without ``run``'s alarm thread, alarms jump the queue: they are taken in as soon as a pump sees them,
+        before the heartbeats waiting."""
+        inline = not self._alarm_lane
+        taken = self._take_urgent() if inline else 0
         if not taken and not self.arrived:
             self._arrival.clear()
-            if not (self.arrived or self.urgent):  # (what came between the two looks set the event again)
+            if not (self.arrived or (inline and self.urgent)):  # (what came between the two looks set it again)
                 self._arrival.wait(timeout)
-            taken += self._take_urgent()
+            taken += self._take_urgent() if inline else 0
         if not self.arrived:
             return taken
         until = time.monotonic() + self.batch_wait
-        while len(self.arrived) < self.batch_size and not self.urgent and time.monotonic() < until:
+        while len(self.arrived) < self.batch_size and not (inline and self.urgent) and time.monotonic() < until:
             time.sleep(GATHER_SECONDS)
         batch = [self.arrived.popleft() for _ in range(min(len(self.arrived), self.batch_size))]
-        taken += self._take_urgent()
+        taken += self._take_urgent() if inline else 0
         self.process(batch)
         return taken + len(batch)
 
@@ -233,7 +267,8 @@ class Subscriber:
         for message, acked in arrivals:
             if message.qos and not acked:
                 self.client.ack(message.mid, message.qos)
-        self.processed += len(messages)
+        with self._counting:
+            self.processed += len(messages)
 
     def _take_in(self, incoming: list[ingest.Incoming]) -> None:
         error = None
@@ -269,10 +304,10 @@ class Subscriber:
         if not self._checkpoints or connection.in_atomic_block:
             return
         connection.ensure_connection()
-        if self._tuned is not connection.connection:
+        if getattr(self._told, "connection", None) is not connection.connection:
             with connection.cursor() as cursor:
                 cursor.execute("PRAGMA wal_autocheckpoint = 0")
-            self._tuned = connection.connection
+            self._told.connection = connection.connection
 
     def _start_checkpoints(self, stop: threading.Event) -> None:
         """On SQLite, a passive checkpoint (it waits for no reader or writer) each ``CHECKPOINT_SECONDS`` on a
