@@ -50,6 +50,7 @@ log = logging.getLogger("wangge.devices")
 RETRY_BASE_SECONDS = 0.2
 GATHER_SECONDS = 0.002  # how often a batch being gathered looks for more
 CHECKPOINT_SECONDS = 1.0
+SQLITE_CACHE_KIB = 64 * 1024  # a worker's write connection's page cache
 
 
 def spool_path() -> Path:
@@ -297,7 +298,8 @@ class Subscriber:
             spool(incoming, reason)
 
     def _tune_connection(self) -> None:
-        """While ``run`` checkpoints SQLite's log on a thread of its own, this connection's commits do not: a
+        """While ``run`` checkpoints SQLite's log on a thread of its own, this connection's commits do not (and its
+        page cache is ``SQLITE_CACHE_KIB``): a
         commit of a thousand heartbeats dirties some thousands of index pages, and the automatic checkpoint
         after it ran inside the commit, while the other workers waited on ``serialized_writes`` and the
         alarms behind the batch waited too."""
@@ -307,6 +309,9 @@ class Subscriber:
         if getattr(self._told, "connection", None) is not connection.connection:
             with connection.cursor() as cursor:
                 cursor.execute("PRAGMA wal_autocheckpoint = 0")
+                # Heartbeats land all over the message table's per-device indexes: a bigger page cache than
+                # SQLite's 2 MB keeps more of them at hand (fewer reads per insert on a large table).
+                cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
             self._told.connection = connection.connection
 
     def _start_checkpoints(self, stop: threading.Event) -> None:
