@@ -7,7 +7,7 @@
   processes split the load, each with its own persistent session (the broker keeps a stopped member's share
   for it). Shared subscriptions come with MQTT v5; Mosquitto (and EMQX, HiveMQ, VerneMQ) take them from 3.1.1
   clients too, and the client stays 3.1.1: paho builds a properties object for every v5 message it
-  receives, which was a quarter of a worker's time under load.
+  receives, and a v5 trial took in fewer heartbeats a second (docs/decisions.md).
 - paho's network thread only queues what arrives; the caller's thread (``pump``/``run``) takes batches off
   the queue (up to ``batch_size`` or ``batch_wait`` seconds) and hands them to ``ingest.ingest``, so the
   heartbeats of a batch are one insert and one update. Alarms have a queue of their own: under ``run`` a
@@ -18,9 +18,8 @@
   dead letter), so a crash before that has the broker deliver it again (a replay has no second effect).
   Heartbeats are acknowledged on arrival: the broker's in-flight window (20 on Mosquitto) would otherwise
   hold them back batch by batch, and a lost heartbeat is followed by the next.
-- The connection is kept from batch to batch (on SQLite ``CONN_MAX_AGE`` is 0, meant for requests: a
-  reconnect per batch cost more than the batch's insert); one that failed is closed and opened again by the
-  retry. On SQLite ``run`` checkpoints the write-ahead log once a second on a thread of its own, rather than
+- The connection is kept from batch to batch (on SQLite ``CONN_MAX_AGE`` is 0, meant for requests: it was
+  closed and set up again for every batch); one that failed is closed and opened again by the retry. On SQLite ``run`` checkpoints the write-ahead log once a second on a thread of its own, rather than
   inside every commit (``_start_checkpoints``).
 - Database errors: the batch is retried with backoff (``DEVICES_DB_RETRIES``), then dead-lettered as
   retryable; if even that write fails, the messages are appended to ``var/devices-spool.jsonl``, which the

@@ -1,4 +1,4 @@
-"""`wangge mqtt`: several subscriber processes on one MQTT v5 shared subscription.
+"""`wangge mqtt`: several subscriber processes on one shared subscription (`$share/…`, see ``subscriber``).
 
 - Worker ``i`` of ``n`` is a ``Subscriber`` with client id ``{base}-{i}`` on ``$share/{base}/{prefix}/+/+``,
   ``base`` being the installation's client id (``conf.client_id``), so two sites or test runs on one broker
