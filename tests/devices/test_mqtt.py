@@ -153,3 +153,49 @@ def test_a_fault_in_the_batch_dead_letters_it_and_the_subscriber_goes_on(make_de
     sub.handler = real
     publisher(f"{topics}/{device.serial}/heartbeat", body("next"))
     assert sub.pump_until(lambda: DeviceMessage.objects.filter(device=device, message_id="next").exists(), WAIT)
+
+
+def test_under_run_an_alarm_is_taken_in_while_a_heartbeat_batch_is_still_being_written(
+    make_device, subscriber, publisher, topics
+):
+    """``run`` gives alarms a thread of their own: one does not wait behind the heartbeat batch in hand. (A
+    handler that only records: the threads' connections do not see this test's transaction.)"""
+    import threading
+
+    from django.db import connections
+
+    device = make_device("smoke")
+    sub = subscriber()
+    writing, release, alarm_taken = threading.Event(), threading.Event(), threading.Event()
+    kinds = []
+
+    def handler(batch):
+        kinds.append(sorted({m.kind for m in batch}))
+        if batch[0].kind == "heartbeat":
+            writing.set()
+            release.wait(WAIT)  # the batch's write, held until the alarm is in
+        else:
+            alarm_taken.set()
+
+    sub.handler = handler
+    stop = threading.Event()
+
+    def run():
+        try:
+            sub.run(stop)
+        finally:
+            connections.close_all()
+
+    runner = threading.Thread(target=run)
+    runner.start()
+    try:
+        publisher(f"{topics}/{device.serial}/heartbeat", body("beat"))
+        assert writing.wait(WAIT)
+        publisher(f"{topics}/{device.serial}/alarm", body("fire", type="smoke"))
+        assert alarm_taken.wait(WAIT)  # while the heartbeat batch is still in hand
+        assert not release.is_set()
+    finally:
+        release.set()
+        stop.set()
+        runner.join(WAIT)
+    assert kinds == [["heartbeat"], ["alarm"]] and sub.processed == 2

@@ -63,3 +63,10 @@ def keep_days() -> int:
     """Heartbeats and readings older than this many days are deleted each night (DEVICES_KEEP_DAYS, 30);
     alarms are kept with their cases."""
     return int(_setting("DEVICES_KEEP_DAYS", "30"))
+
+
+def mqtt_workers() -> int:
+    """Subscriber processes `wangge mqtt` runs on the shared subscription (WANGGE_MQTT_WORKERS, default one
+    per CPU)."""
+    explicit = getattr(settings, "MQTT_WORKERS", None) or os.environ.get("WANGGE_MQTT_WORKERS")
+    return max(1, int(explicit or os.cpu_count() or 1))

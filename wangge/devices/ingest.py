@@ -25,6 +25,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import F
@@ -53,7 +54,7 @@ from wangge.inbox.services import notify
 MAX_DEPTH = 8
 GRID_ROLES = (Role.GRID_WORKER, Role.GRID_CHIEF)
 MESSAGE_KINDS = frozenset(MessageKind.values)
-DEVICE_FIELDS = ("id", "serial", "vendor_id", "state")  # what a batch reads; an alarm re-reads its device locked
+DEVICE_FIELDS = ("id", "serial", "vendor_id", "state")  # what an alarm's batch reads; it re-reads its device locked
 
 
 class Malformed(Exception):
@@ -68,6 +69,15 @@ class Incoming:
     transport: str
     topic: str = ""
     vendor: object | None = None  # the webhook's Vendor; None over MQTT (the broker authenticates devices)
+
+
+@dataclass
+class Registered:
+    """A registered, active device as a heartbeat needs it: read by a plain query, no model built."""
+
+    pk: int
+    serial: str
+    vendor_id: int
 
 
 @dataclass
@@ -102,6 +112,8 @@ def _string(data: dict, name: str, *, limit: int, required: bool = False) -> str
         raise Malformed(_("“%(name)s” must be a string.") % {"name": name})
     if len(value) > limit:
         raise Malformed(_("“%(name)s” is longer than %(n)d characters.") % {"name": name, "n": limit})
+    if value.isascii() and value.isprintable():
+        return value  # what devices send (ids, times, types): nothing the text guard refuses, without its patterns
     try:
         text.check_text(value)
     except ValidationError as exc:
@@ -118,6 +130,12 @@ def _too_deep(data, limit: int) -> bool:
     return False
 
 
+def _may_nest(payload: bytes) -> bool:
+    """Whether the body has enough brackets to nest deeper than ``MAX_DEPTH`` (a heartbeat has two or three:
+    counting bytes is much cheaper than walking what was parsed)."""
+    return payload.count(b"{") + payload.count(b"[") > MAX_DEPTH
+
+
 def parse(payload: bytes, *, now: datetime, max_payload: int | None = None, skew: float | None = None) -> Parsed:
     """The checked body, or ``Malformed`` with the reason (``max_payload`` bytes, ``skew`` seconds: the
     settings unless given, as ``ingest`` does once per batch)."""
@@ -125,12 +143,12 @@ def parse(payload: bytes, *, now: datetime, max_payload: int | None = None, skew
     if len(payload) > max_payload:
         raise Malformed(_("The body is larger than %(n)d bytes.") % {"n": max_payload})
     try:
-        data = json.loads(payload)
+        data = json.loads(payload.decode("utf-8-sig"))  # (devices send UTF-8: no guessing of the encoding per body)
     except (ValueError, UnicodeDecodeError) as exc:
         raise Malformed(_("Not JSON: %(error)s") % {"error": str(exc)[:120]}) from None
     except RecursionError:
         raise Malformed(_("The JSON is nested deeper than %(n)d levels.") % {"n": MAX_DEPTH}) from None
-    if _too_deep(data, MAX_DEPTH):
+    if _may_nest(payload) and _too_deep(data, MAX_DEPTH):
         raise Malformed(_("The JSON is nested deeper than %(n)d levels.") % {"n": MAX_DEPTH})
     if not isinstance(data, dict):
         raise Malformed(_("The body must be a JSON object."))
@@ -199,12 +217,13 @@ def ingest(batch: list[Incoming], *, now: datetime | None = None) -> list[Outcom
         except Malformed as exc:
             dead.append(dead_letter(message, str(exc), now=now))
             outcomes[index] = Outcome("dead", reason=str(exc))
-    serials = {batch[i].serial for i in parsed}
-    devices = (
-        {d.serial: d for d in Device.objects.filter(serial__in=serials, is_active=True).only(*DEVICE_FIELDS)}
-        if serials
-        else {}
-    )
+    devices = _registered({batch[i].serial for i in parsed})
+    alarm_serials = {batch[i].serial for i in parsed if batch[i].kind == MessageKind.ALARM}
+    if alarm_serials & devices.keys():
+        # An alarm's device as a model (its state decides whether it comes back first); heartbeats need only ids.
+        devices.update(
+            (d.serial, d) for d in Device.objects.filter(serial__in=alarm_serials, is_active=True).only(*DEVICE_FIELDS)
+        )
     unknown: dict[str, list[Incoming]] = {}
     beats: list[tuple[int, Device, Parsed]] = []
     alarms: list[tuple[int, Device, Parsed]] = []
@@ -251,7 +270,8 @@ def _record_unknown(serial: str, messages: list[Incoming], now: datetime) -> Non
 
 
 def _heartbeats(beats, outcomes, batch, now) -> list[Device]:
-    """Heartbeats and readings of the batch: one insert, one update; the devices back from offline.
+    """Heartbeats and readings of the batch: one insert, one update; the devices back from offline (by id:
+    ``came_back`` reads each again, locked).
 
     One multi-row ``INSERT … ON CONFLICT DO NOTHING RETURNING`` (SQLite ≥ 3.35 and PostgreSQL alike): the rows
     it answers are the new ones, the others were sent before (a replay), with no query ahead of it."""
@@ -267,16 +287,55 @@ def _heartbeats(beats, outcomes, batch, now) -> list[Device]:
     inserted = _insert_messages(
         [(device, body, batch[i].kind, batch[i].transport) for i, device, body in rows.values()], now
     )
-    touched: dict[int, Device] = {}
+    touched: set[int] = set()
     for key, (index, device, body) in rows.items():
         if key in inserted:
-            touched[device.pk] = device
+            touched.add(device.pk)
             outcomes[index] = Outcome("accepted", flagged=body.clock_flagged)
         else:
             outcomes[index] = Outcome("duplicate")
-    if touched:
-        Device.objects.filter(pk__in=list(touched)).update(last_heartbeat=now)
-    return [d for d in touched.values() if d.state == DeviceState.OFFLINE]
+    return [Device(pk=pk) for pk in _mark_heard(sorted(touched), now)]
+
+
+def _registered(serials: set[str]) -> dict[str, Registered]:
+    """The active devices among ``serials``: one plain query (no model instances for a thousand heartbeats)."""
+    if not serials:
+        return {}
+    table = Device._meta.db_table
+    found: dict[str, Registered] = {}
+    wanted = list(serials)
+    with connection.cursor() as cursor:
+        for start in range(0, len(wanted), INSERT_CHUNK):
+            chunk = wanted[start : start + INSERT_CHUNK]
+            # Table and placeholders are constants of this module; the serials are parameters.
+            cursor.execute(
+                f"SELECT id, serial, vendor_id FROM {table} WHERE is_active AND serial IN ({', '.join(['%s'] * len(chunk))})",  # noqa: S608
+                chunk,
+            )
+            found.update((serial, Registered(pk, serial, vendor_id)) for pk, serial, vendor_id in cursor.fetchall())
+    return found
+
+
+def _mark_heard(pks: list[int], now: datetime) -> list[int]:
+    """Set the devices' last heartbeat in one UPDATE; the ids of those that were offline (they come back).
+
+    ``RETURNING`` reads the state in the write itself (SQLite ≥ 3.35 and PostgreSQL), so a device the offline
+    scan has just marked is seen as such."""
+    if not pks:
+        return []
+    table = Device._meta.db_table
+    offline = DeviceState.OFFLINE.value
+    back: list[int] = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(pks), INSERT_CHUNK):
+            chunk = pks[start : start + INSERT_CHUNK]
+            cursor.execute(
+                f"UPDATE {table} SET last_heartbeat = %s WHERE id IN ({', '.join(['%s'] * len(chunk))}) "  # noqa: S608
+                "RETURNING id, state",
+                [connection.ops.adapt_datetimefield_value(now), *chunk],
+            )
+            back += [pk for pk, state in cursor.fetchall() if state == offline]
+    return back
 
 
 INSERT_COLUMNS = (
@@ -298,6 +357,7 @@ INSERT_CHUNK = 1000
 def _insert_messages(items, now: datetime) -> set[tuple[int, str]]:
     """Insert (device, body, kind, transport) rows, skipping those already there; the keys inserted."""
     ops = connection.ops
+    adapt_time = _time_adapter()
     table = DeviceMessage._meta.db_table
     postgres = connection.vendor == "postgresql"
     json_slot = "%s::jsonb" if postgres else "%s"
@@ -316,7 +376,7 @@ def _insert_messages(items, now: datetime) -> set[tuple[int, str]]:
                     body.type,
                     None if body.value is None else json.dumps(body.value, ensure_ascii=False),
                     body.snapshot_url,
-                    ops.adapt_datetimefield_value(body.sent_at),
+                    adapt_time(body.sent_at),
                     received,
                     body.clock_flagged,
                     transport,
@@ -330,6 +390,19 @@ def _insert_messages(items, now: datetime) -> set[tuple[int, str]]:
             cursor.execute(sql, params)
             inserted.update((int(d), m) for d, m in cursor.fetchall())
     return inserted
+
+
+def _time_adapter():
+    """What the backend's ``adapt_datetimefield_value`` does with an aware time, without its checks per value:
+    on SQLite the UTC text of the time (it was a twentieth of a heartbeat's cost), elsewhere the backend's."""
+    if connection.vendor != "sqlite" or not settings.USE_TZ:
+        return connection.ops.adapt_datetimefield_value
+    zone = connection.timezone
+
+    def adapt(value: datetime | None) -> str | None:
+        return None if value is None else str(value.astimezone(zone).replace(tzinfo=None))
+
+    return adapt
 
 
 def _message(device: Device, body: Parsed, kind: str, transport: str, now: datetime) -> DeviceMessage:
